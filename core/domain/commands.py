@@ -1,0 +1,119 @@
+"""Commands: what someone asks the hall to do. Imperative names, small dataclasses.
+
+Every command names its hall by code and the `actor` asking (``staff:wang``,
+``device:kiosk-1``, ``system``). `idempotency_key`, when given, makes a
+repeat of the same request return the first answer instead of acting twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.domain.tickets import Channel
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    """Base: hall, actor and the optional idempotency key."""
+
+    hall: str
+    actor: str
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueTicket(Command):
+    """Payload: service code, channel, green channel, optional phone and taxpayer ID."""
+
+    service: str
+    channel: Channel = Channel.KIOSK
+    green: bool = False
+    phone: str | None = None
+    taxpayer_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class WindowCommand(Command):
+    """Payload: the window number; the actor must be the staff member who opened it."""
+
+    window: int
+    staff: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenWindow(WindowCommand):
+    """Open the window for `staff`."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseWindow(WindowCommand):
+    """Close the window (it must not hold a ticket)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PauseWindow(WindowCommand):
+    """Stop receiving calls for a while."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResumeWindow(WindowCommand):
+    """Receive calls again."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallNext(WindowCommand):
+    """Call whoever the policy says is next for this window."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallSpecific(WindowCommand):
+    """Payload: `number`, a waiting ticket (paper ticket, returning taxpayer)."""
+
+    number: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recall(WindowCommand):
+    """Announce the window's current ticket again."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarkNoShow(WindowCommand):
+    """过号: the called taxpayer did not come."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartService(WindowCommand):
+    """The called taxpayer is at the window."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FinishService(WindowCommand):
+    """Service is complete."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransferTicket(WindowCommand):
+    """Payload: exactly one of `to_service` (a service code) or `to_window` (a number)."""
+
+    to_service: str | None = None
+    to_window: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequeueTicket(Command):
+    """Payload: `number`, a no-show ticket whose holder came back (过号重排)."""
+
+    number: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelTicket(Command):
+    """Payload: `number`, a waiting ticket the taxpayer gives up."""
+
+    number: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckDay(Command):
+    """Bring the hall onto today's business day (the bus rolls days over before any command)."""

@@ -1,0 +1,88 @@
+"""Events: what happened, past tense. The hub turns them into Socket.IO messages.
+
+No event carries a phone number, taxpayer ID or name: every screen of the
+hall may receive every event (see `core.protocol`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of the hall's events."""
+
+
+@dataclass(frozen=True)
+class TicketIssued(Event):
+    """Payload: number, service, channel, green, ahead, estimated_wait_min."""
+
+    number: str
+    service: str
+    channel: str
+    green: bool
+    ahead: int
+    estimated_wait_min: int
+
+
+@dataclass(frozen=True)
+class TicketCalled(Event):
+    """Payload: number, window, service, and `recall` for a repeated announcement."""
+
+    number: str
+    window: int
+    service: str
+    recall: bool
+
+
+@dataclass(frozen=True)
+class TicketChanged(Event):
+    """Payload: number, service, new state, window involved (started, finished, no-show…)."""
+
+    number: str
+    service: str
+    state: str
+    window: int | None
+
+
+@dataclass(frozen=True)
+class WindowChanged(Event):
+    """Payload: window number, state (closed/open/paused), current ticket number."""
+
+    window: int
+    state: str
+    current: str | None
+
+
+@dataclass(frozen=True)
+class ServiceSummary:
+    """One service in a queue summary."""
+
+    code: str
+    prefix: str
+    name: str
+    name_en: str
+    waiting: int
+    longest_wait_min: int
+    estimated_wait_min: int
+
+
+@dataclass(frozen=True)
+class WindowSummary:
+    """One window in a queue summary."""
+
+    number: int
+    name: str
+    state: str
+    current: str | None
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QueueChanged(Event):
+    """Payload: the hall's mode, every service's waiting count and estimate, every window."""
+
+    mode: str
+    services: tuple[ServiceSummary, ...]
+    windows: tuple[WindowSummary, ...]

@@ -1,0 +1,77 @@
+"""The hall's business day: opening hours, ticket cut-off, extended service (SPEC §4.4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+
+class WorkdayCalendar(Protocol):
+    """Tells whether the hall works on a day (statutory holidays, adjusted days, overrides)."""
+
+    def is_workday(self, day: date) -> bool: ...
+
+
+class DayStatus(StrEnum):
+    CLOSED = "closed"  # not a working day
+    BEFORE_OPENING = "before_opening"
+    OPEN = "open"  # issuing tickets
+    AFTER_CUTOFF = "after_cutoff"  # no new tickets; windows serve who waits (延时服务)
+    AFTER_CLOSING = "after_closing"
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Opening, ticket cut-off and closing, in the hall's local time."""
+
+    opens: time = time(9, 0)
+    cutoff: time = time(17, 0)
+    closes: time = time(17, 30)
+    every_day: bool = False
+    """Ignore the calendar: a demo hall or a 24-hour self-service hall."""
+
+
+@dataclass(frozen=True)
+class HallDay:
+    """Where a moment falls in the hall's day."""
+
+    business_day: date
+    status: DayStatus
+    opens_at: datetime
+    cutoff_at: datetime
+    closes_at: datetime
+
+    @property
+    def issuing(self) -> bool:
+        """Kiosks and the guide desk may issue tickets now."""
+        return self.status is DayStatus.OPEN
+
+
+def business_day(now: datetime, zone: ZoneInfo) -> date:
+    """The hall's local date: a ticket belongs to the day it was issued on, locally."""
+    return now.astimezone(zone).date()
+
+
+def hall_day(now: datetime, zone: ZoneInfo, hours: Hours, calendar: WorkdayCalendar) -> HallDay:
+    """Classify `now` for a hall in `zone` with `hours` and a working-day calendar."""
+    local = now.astimezone(zone)
+    day = local.date()
+
+    def at(moment: time) -> datetime:
+        return datetime.combine(day, moment, tzinfo=zone)
+
+    opens_at, cutoff_at, closes_at = at(hours.opens), at(hours.cutoff), at(hours.closes)
+    if not hours.every_day and not calendar.is_workday(day):
+        status = DayStatus.CLOSED
+    elif local < opens_at:
+        status = DayStatus.BEFORE_OPENING
+    elif local < cutoff_at:
+        status = DayStatus.OPEN
+    elif local < closes_at:
+        status = DayStatus.AFTER_CUTOFF
+    else:
+        status = DayStatus.AFTER_CLOSING
+    return HallDay(day, status, opens_at, cutoff_at, closes_at)
