@@ -57,8 +57,9 @@ class FixedCalendar:
     """An in-memory calendar: Monday–Friday work, weekends off, `overrides` win day by day.
 
     `years` limits the years it knows (default: every year), so tests can
-    exercise `UnknownYear`. Also the rule for a year the statutory-holiday data
-    does not cover but the hall has entered the official arrangement for.
+    exercise `UnknownYear`. It is the same rule the hall's calendar adapter
+    applies to a year the statutory-holiday data does not cover but for which
+    the hall has entered the official arrangement as overrides.
     """
 
     def __init__(
