@@ -28,8 +28,9 @@ MANIFEST_FORMAT: Final = 1
 # out as "qing three"); the pinyin voice gets syllables and tones right.
 VOICES: Final = {"zh": "cmn-latn-pinyin", "en": "en"}
 # Words per minute. espeak-ng's default (175) is brisk for elderly taxpayers
-# in an echoing hall.
-SPEEDS: Final = {"zh": 140, "en": 150}
+# in an echoing hall; much slower and a call twice over takes so long that
+# calls queue up at a busy hour (at 140 one A012 announcement was 14 s).
+SPEEDS: Final = {"zh": 160, "en": 160}
 
 _OUTPUT_FORMAT: Final = [
     *("-r", str(SAMPLE_RATE), "-c", str(CHANNELS)),
@@ -61,7 +62,7 @@ _RECORDED_EFFECTS: Final = _speech_effects("0.5%")
 # Ding (E5) then dong (C5), each dying away: the usual two-tone hall chime.
 # Its peak is kept below speech because a sine is far louder than a voice at
 # the same peak.
-_CHIME_TONES: Final = (("659.25", "0.6"), ("523.25", "0.9"))
+_CHIME_TONES: Final = (("659.25", "0.5"), ("523.25", "0.8"))
 _CHIME_GAIN: Final = "-10"
 _MIN_CLIP_SECONDS: Final = 0.05
 _TOOL_TIMEOUT: Final = 60

@@ -53,10 +53,10 @@ REPEAT_MAX: Final = 5
 
 # Pauses, in seconds. A hall is reverberant: words need air between them or
 # the echo of one covers the next; whole phrases need more.
-CLIP_GAP: Final = 0.05  # between clips of one word group (A-0-1-2-号)
-GROUP_GAP: Final = 0.15  # between word groups (请 | A012号 | 到 | 3号窗口 | 办理)
+CLIP_GAP: Final = 0.04  # between clips of one word group (A-0-1-2-号)
+GROUP_GAP: Final = 0.12  # between word groups (请 | A012号 | 到 | 3号窗口 | 办理)
 AFTER_CHIME: Final = 0.35
-BETWEEN_REPEATS: Final = 0.8
+BETWEEN_REPEATS: Final = 0.7
 BEFORE_ENGLISH: Final = 0.8
 TAIL: Final = 0.3  # some players clip the last few ms; end on silence, not speech
 
