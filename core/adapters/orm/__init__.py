@@ -1,0 +1,29 @@
+"""SQLAlchemy tables. Importing this package registers every table on `Base.metadata`."""
+
+from core.adapters.orm.access import ApiToken, AuditEntry, Device, Staff
+from core.adapters.orm.base import Base, UTCDateTime
+from core.adapters.orm.hall import Hall, Service, Window
+from core.adapters.orm.tickets import (
+    Appointment,
+    IdempotencyKey,
+    NumberCounter,
+    Ticket,
+    TicketEvent,
+)
+
+__all__ = [
+    "ApiToken",
+    "Appointment",
+    "AuditEntry",
+    "Base",
+    "Device",
+    "Hall",
+    "IdempotencyKey",
+    "NumberCounter",
+    "Service",
+    "Staff",
+    "Ticket",
+    "TicketEvent",
+    "UTCDateTime",
+    "Window",
+]

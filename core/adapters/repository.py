@@ -1,0 +1,310 @@
+"""Repositories: load and store the queue's aggregates for one unit of work."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from core.adapters import orm
+from core.domain.errors import NotFound
+from core.domain.tickets import Channel, Ticket, TicketState
+from core.domain.windows import Window, WindowState
+
+
+class HallRepository:
+    """Halls, services and windows."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, code: str, *, lock: bool = False) -> orm.Hall:
+        """The hall called `code`; with `lock`, hold its row until commit.
+
+        Every command locks its hall first: commands of one hall are ordered,
+        which keeps `seq` gapless in commit order on every backend.
+        """
+        query = select(orm.Hall).where(orm.Hall.code == code)
+        if lock:
+            query = query.with_for_update()
+        hall = self.session.scalars(query).one_or_none()
+        if hall is None:
+            raise NotFound("hall.unknown", hall=code)
+        return hall
+
+    def service(self, hall: orm.Hall, code: str) -> orm.Service:
+        """An active service of `hall`."""
+        service = self.session.scalars(
+            select(orm.Service).where(
+                orm.Service.hall_id == hall.id, orm.Service.code == code, orm.Service.active
+            )
+        ).one_or_none()
+        if service is None:
+            raise NotFound("service.unknown", service=code)
+        return service
+
+    def services(self, hall: orm.Hall) -> list[orm.Service]:
+        """Active services in display order."""
+        return list(
+            self.session.scalars(
+                select(orm.Service)
+                .where(orm.Service.hall_id == hall.id, orm.Service.active)
+                .order_by(orm.Service.position, orm.Service.code)
+            )
+        )
+
+    def window_rows(self, hall: orm.Hall) -> list[orm.Window]:
+        """Every window of the hall, by number."""
+        return list(
+            self.session.scalars(
+                select(orm.Window).where(orm.Window.hall_id == hall.id).order_by(orm.Window.number)
+            )
+        )
+
+    def window(self, hall: orm.Hall, number: int) -> tuple[orm.Window, Window]:
+        """Window `number` as stored and as the domain sees it."""
+        row = self.session.scalars(
+            select(orm.Window).where(orm.Window.hall_id == hall.id, orm.Window.number == number)
+        ).one_or_none()
+        if row is None:
+            raise NotFound("window.unknown", window=number)
+        return row, window_from_row(row)
+
+    def save_window(self, row: orm.Window, window: Window) -> None:
+        """Copy the domain window's state back to its row."""
+        row.state = window.state.value
+        row.staff = window.staff
+        row.current = window.current
+
+
+def window_from_row(row: orm.Window) -> Window:
+    """The domain view of a stored window."""
+    return Window(
+        number=row.number,
+        services=tuple(row.services),
+        state=WindowState(row.state),
+        staff=row.staff,
+        current=row.current,
+        emergency=row.emergency,
+        name=row.name,
+    )
+
+
+class TicketRepository:
+    """Tickets of one hall and their history."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._rows: dict[int, orm.Ticket] = {}
+
+    def next_sequence(self, hall: orm.Hall, service: str, day: date) -> int:
+        """The next daily sequence of `service`: a counter row, never a COUNT."""
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        self.session.execute(
+            insert(orm.NumberCounter)
+            .values(hall_id=hall.id, service=service, business_day=day, last=0)
+            .on_conflict_do_nothing()
+        )
+        return self.session.execute(
+            update(orm.NumberCounter)
+            .where(
+                orm.NumberCounter.hall_id == hall.id,
+                orm.NumberCounter.service == service,
+                orm.NumberCounter.business_day == day,
+            )
+            .values(last=orm.NumberCounter.last + 1)
+            .returning(orm.NumberCounter.last)
+        ).scalar_one()
+
+    def add(self, hall: orm.Hall, ticket: Ticket, **extra: Any) -> orm.Ticket:
+        """Store a newly issued ticket; `extra` are columns outside the domain (token, phone…)."""
+        row = orm.Ticket(
+            hall_id=hall.id,
+            business_day=ticket.business_day,
+            number=ticket.number,
+            service=ticket.service,
+            channel=ticket.channel.value,
+            state=ticket.state.value,
+            green=ticket.green,
+            issued_at=ticket.issued_at,
+            queued_at=ticket.queued_at,
+            appointment_start=ticket.appointment_start,
+            appointment_end=ticket.appointment_end,
+            recalls=0,
+            **extra,
+        )
+        self.session.add(row)
+        self.session.flush()
+        ticket.id = row.id
+        self._rows[row.id] = row
+        return row
+
+    def by_number(self, hall: orm.Hall, day: date, number: str) -> Ticket:
+        """Today's ticket `number`."""
+        row = self.session.scalars(
+            select(orm.Ticket).where(
+                orm.Ticket.hall_id == hall.id,
+                orm.Ticket.business_day == day,
+                orm.Ticket.number == number,
+            )
+        ).one_or_none()
+        if row is None:
+            raise NotFound("ticket.unknown", number=number)
+        return self._remember(row)
+
+    def row(self, ticket: Ticket) -> orm.Ticket:
+        """The stored row behind a ticket loaded through this repository."""
+        assert ticket.id is not None
+        return self._rows[ticket.id]
+
+    def waiting_heads(
+        self, hall: orm.Hall, day: date, services: tuple[str, ...], window: int, now: datetime
+    ) -> list[Ticket]:
+        """Just the tickets `policy.choose_next` can pick for a window.
+
+        Per service: the oldest green ticket, the oldest regular one and the
+        appointments due now; plus the oldest ticket sent to this window.
+        Rows are locked ``FOR UPDATE SKIP LOCKED`` on PostgreSQL.
+        """
+        base = select(orm.Ticket).where(
+            orm.Ticket.hall_id == hall.id,
+            orm.Ticket.business_day == day,
+            orm.Ticket.state == TicketState.WAITING.value,
+        )
+        oldest = (orm.Ticket.queued_at, orm.Ticket.id)
+        queries = [base.where(orm.Ticket.target_window == window).order_by(*oldest).limit(1)]
+        for service in services:
+            mine = base.where(orm.Ticket.service == service, orm.Ticket.target_window.is_(None))
+            queries.append(mine.where(orm.Ticket.green).order_by(*oldest).limit(1))
+            queries.append(mine.where(~orm.Ticket.green).order_by(*oldest).limit(1))
+            queries.append(
+                mine.where(orm.Ticket.appointment_start <= now, orm.Ticket.appointment_end >= now)
+                .order_by(orm.Ticket.appointment_start, *oldest)
+                .limit(5)
+            )
+        heads: dict[int, Ticket] = {}
+        for query in queries:
+            for row in self.session.scalars(query.with_for_update(skip_locked=True)):
+                heads[row.id] = self._remember(row)
+        return list(heads.values())
+
+    def waiting(self, hall: orm.Hall, day: date, service: str) -> list[Ticket]:
+        """Every waiting ticket of one service today (for positions and requeues)."""
+        rows = self.session.scalars(
+            select(orm.Ticket).where(
+                orm.Ticket.hall_id == hall.id,
+                orm.Ticket.business_day == day,
+                orm.Ticket.state == TicketState.WAITING.value,
+                orm.Ticket.service == service,
+            )
+        )
+        return [ticket_from_row(row) for row in rows]
+
+    def open_before(self, hall: orm.Hall, day: date) -> list[Ticket]:
+        """Tickets of earlier days still open: the day-end sweep expires them."""
+        rows = self.session.scalars(
+            select(orm.Ticket).where(
+                orm.Ticket.hall_id == hall.id,
+                orm.Ticket.business_day < day,
+                orm.Ticket.state.in_([state.value for state in _OPEN_OR_NO_SHOW]),
+            )
+        )
+        return [self._remember(row) for row in rows]
+
+    def recent_service_times(self, hall: orm.Hall, service: str, limit: int) -> list[timedelta]:
+        """Durations of the latest finished services of `service`, oldest first."""
+        rows = self.session.execute(
+            select(orm.Ticket.started_at, orm.Ticket.finished_at)
+            .where(
+                orm.Ticket.hall_id == hall.id,
+                orm.Ticket.service == service,
+                orm.Ticket.state == TicketState.DONE.value,
+                orm.Ticket.finished_at.is_not(None),
+            )
+            .order_by(orm.Ticket.finished_at.desc())
+            .limit(limit)
+        ).all()
+        return [end - start for start, end in reversed(rows) if start and end]
+
+    def waiting_counts(self, hall: orm.Hall, day: date) -> dict[str, tuple[int, datetime]]:
+        """Per service: how many wait and since when the longest has waited."""
+        rows = self.session.execute(
+            select(orm.Ticket.service, func.count(), func.min(orm.Ticket.queued_at))
+            .where(
+                orm.Ticket.hall_id == hall.id,
+                orm.Ticket.business_day == day,
+                orm.Ticket.state == TicketState.WAITING.value,
+            )
+            .group_by(orm.Ticket.service)
+        ).all()
+        return {service: (count, oldest) for service, count, oldest in rows}
+
+    def save(self, ticket: Ticket, seq: int, actor: str | None) -> None:
+        """Write the ticket's state back and append its recorded changes to the history."""
+        row = self.row(ticket)
+        row.state = ticket.state.value
+        row.service = ticket.service
+        row.channel = ticket.channel.value
+        row.window = ticket.window
+        row.target_window = ticket.target_window
+        row.queued_at = ticket.queued_at
+        row.recalls = ticket.recalls
+        row.called_at = ticket.called_at
+        row.started_at = ticket.started_at
+        row.finished_at = ticket.finished_at
+        for change in ticket.changes:
+            self.session.add(
+                orm.TicketEvent(
+                    hall_id=row.hall_id,
+                    ticket_id=row.id,
+                    seq=seq,
+                    kind=change.kind,
+                    from_state=change.from_state.value if change.from_state else None,
+                    to_state=change.to_state.value,
+                    window=change.window,
+                    actor=actor,
+                    at=change.at,
+                    detail=change.detail,
+                )
+            )
+        ticket.changes.clear()
+
+    def _remember(self, row: orm.Ticket) -> Ticket:
+        self._rows[row.id] = row
+        return ticket_from_row(row)
+
+
+_OPEN_OR_NO_SHOW = (
+    TicketState.WAITING,
+    TicketState.CALLED,
+    TicketState.SERVING,
+    TicketState.NO_SHOW,
+)
+
+
+def ticket_from_row(row: orm.Ticket) -> Ticket:
+    """The domain view of a stored ticket."""
+    return Ticket(
+        id=row.id,
+        number=row.number,
+        service=row.service,
+        business_day=row.business_day,
+        channel=Channel(row.channel),
+        issued_at=row.issued_at,
+        queued_at=row.queued_at,
+        state=TicketState(row.state),
+        green=row.green,
+        window=row.window,
+        target_window=row.target_window,
+        recalls=row.recalls,
+        called_at=row.called_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        appointment_start=row.appointment_start,
+        appointment_end=row.appointment_end,
+    )
