@@ -1,0 +1,99 @@
+"""The real-time protocol (SPEC §6): namespaces, event names and payloads.
+
+Both the hub and the tests import this module; it is the one place an event
+is documented.
+
+Every *hall event* carries the hall-wide `seq` and reaches every hall
+namespace (kiosk, display, counter, console, public): no hall event carries a
+phone number, taxpayer ID or name, so every screen may see all of them, and a
+client that sees ``seq`` jump by more than one knows it missed something and
+asks for a ``state:snapshot``. Print jobs are not hall events: they go to one
+print agent only, which gets its pending jobs again on every connect.
+
+Server → client
+    ``state:snapshot``  {seq, mode, hall, services, windows, recent_calls, notices}
+    ``ticket:issued``   {seq, number, service, channel, green, ahead, estimated_wait_min}
+    ``ticket:called``   {seq, number, window, service, recall}
+    ``ticket:changed``  {seq, number, service, state, window}
+    ``window:changed``  {seq, window, state, current}
+    ``queue:changed``   {seq, mode, services, windows}
+    ``print:job``       {job_id, ticket}                       (/printer only)
+
+Client → server (with an acknowledgement)
+    ``state:request``   {} → the snapshot
+    ``state:check``     {} → {seq}: clients call it every ~30 s, because an emit can be
+                        lost (a message-queue outage) without any disconnect
+    ``device:heartbeat`` {state?, detail?} → {seq}
+    ``print:ack``       {job_id, ok, error}                    (/printer only)
+    ``device:status``   {state, detail}                        (/printer only)
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from core.domain import events
+from core.services.uow import Stamped
+
+KIOSK = "/kiosk"
+DISPLAY = "/display"
+COUNTER = "/counter"
+CONSOLE = "/console"
+PRINTER = "/printer"
+PUBLIC = "/public"
+
+HALL_NAMESPACES = (KIOSK, DISPLAY, COUNTER, CONSOLE, PUBLIC)
+"""Namespaces whose clients receive every hall event."""
+
+STATE_SNAPSHOT = "state:snapshot"
+STATE_REQUEST = "state:request"
+STATE_CHECK = "state:check"
+TICKET_ISSUED = "ticket:issued"
+TICKET_CALLED = "ticket:called"
+TICKET_CHANGED = "ticket:changed"
+WINDOW_CHANGED = "window:changed"
+QUEUE_CHANGED = "queue:changed"
+DEVICE_HEARTBEAT = "device:heartbeat"
+DEVICE_STATUS = "device:status"
+PRINT_JOB = "print:job"
+PRINT_ACK = "print:ack"
+
+_NAMES: dict[type[events.Event], str] = {
+    events.TicketIssued: TICKET_ISSUED,
+    events.TicketCalled: TICKET_CALLED,
+    events.TicketChanged: TICKET_CHANGED,
+    events.WindowChanged: WINDOW_CHANGED,
+    events.QueueChanged: QUEUE_CHANGED,
+}
+
+
+def hall_room(hall: str) -> str:
+    """The Socket.IO room of one hall's screens."""
+    return f"hall:{hall}"
+
+
+def queue_payload(summary: events.QueueChanged) -> dict[str, Any]:
+    """The queue as `GET /api/v1/queue`, `queue:changed` and snapshots show it."""
+    return {
+        "mode": summary.mode,
+        "services": [asdict(service) for service in summary.services],
+        "windows": [
+            {
+                "n": window.number,
+                "name": window.name,
+                "state": window.state,
+                "current": window.current,
+                "services": list(window.services),
+            }
+            for window in summary.windows
+        ],
+    }
+
+
+def message(stamped: Stamped) -> tuple[str, dict[str, Any]]:
+    """The event name and payload for one committed event."""
+    event = stamped.event
+    name = _NAMES[type(event)]
+    payload = queue_payload(event) if isinstance(event, events.QueueChanged) else asdict(event)
+    return name, {"seq": stamped.seq, **payload}

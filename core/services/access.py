@@ -1,0 +1,212 @@
+"""Staff accounts, devices and their tokens; the audit log of staff actions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.adapters import orm
+from core.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+ROLE_RANK = {Role.STAFF: 1, Role.LEADER: 2, Role.ADMIN: 3}
+
+DEVICE_KINDS = ("kiosk", "display", "window_display", "guide", "printer")
+"""Kinds of enrolled device; `printer` is a print agent."""
+
+PASSWORD_METHOD = "scrypt"
+MIN_PASSWORD_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a staff member (with a role) or an enrolled device (with a kind)."""
+
+    kind: str  # "staff" | "device"
+    name: str  # username or device id
+    hall: str | None
+    role: Role | None = None
+    device_kind: str | None = None
+    token_id: int | None = None
+
+    @property
+    def actor(self) -> str:
+        """How the audit log and ticket history name this principal."""
+        return f"{self.kind}:{self.name}"
+
+    def at_least(self, role: Role) -> bool:
+        """Staff whose role is `role` or higher."""
+        return self.role is not None and ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+    def is_device(self, *kinds: str) -> bool:
+        """A device of one of `kinds`."""
+        return self.kind == "device" and self.device_kind in kinds
+
+
+def token_hash(token: str) -> str:
+    """Tokens are stored hashed: a copy of the database reveals none."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token(session: Session, now: datetime, **owner: Any) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(orm.ApiToken(token_hash=token_hash(token), created_at=now, **owner))
+    return token
+
+
+def add_staff(
+    session: Session, username: str, role: str, password: str, *, hall: orm.Hall | None = None
+) -> orm.Staff:
+    """Create a staff account; the password is stored as a scrypt hash."""
+    if role not in Role.__members__.values():
+        raise InvalidInput("staff.role", field="role", role=role)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput("staff.password_short", field="password", minimum=MIN_PASSWORD_LENGTH)
+    if session.scalars(select(orm.Staff).where(orm.Staff.username == username)).first():
+        raise Conflict("staff.exists", username=username)
+    staff = orm.Staff(
+        username=username,
+        display_name=username,
+        role=role,
+        password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
+        hall_id=hall.id if hall else None,
+    )
+    session.add(staff)
+    session.flush()
+    return staff
+
+
+def staff_by_name(session: Session, username: str) -> orm.Staff:
+    """An active staff account."""
+    staff = session.scalars(select(orm.Staff).where(orm.Staff.username == username)).first()
+    if staff is None or not staff.active:
+        raise NotFound("staff.unknown", username=username)
+    return staff
+
+
+def check_login(session: Session, username: str, password: str) -> orm.Staff:
+    """The staff account if the password matches; the same error either way otherwise."""
+    staff = session.scalars(select(orm.Staff).where(orm.Staff.username == username)).first()
+    if staff is None or not staff.active or not check_password_hash(staff.password_hash, password):
+        raise Forbidden("auth.bad_login")
+    return staff
+
+
+def staff_token(session: Session, username: str, now: datetime) -> str:
+    """A new API token for a staff member."""
+    return _new_token(session, now, staff_id=staff_by_name(session, username).id)
+
+
+def add_device(
+    session: Session, hall: orm.Hall, kind: str, device_id: str, **extra: Any
+) -> orm.Device:
+    """Register a device of `kind` in `hall`."""
+    if kind not in DEVICE_KINDS:
+        raise InvalidInput("device.kind", field="kind", kind=kind)
+    if session.get(orm.Device, device_id) is not None:
+        raise Conflict("device.exists", device=device_id)
+    device = orm.Device(id=device_id, hall_id=hall.id, kind=kind, **extra)
+    session.add(device)
+    session.flush()
+    return device
+
+
+def device_token(session: Session, device_id: str, now: datetime) -> str:
+    """A new enrolment token for a device; earlier ones stay valid until revoked."""
+    if session.get(orm.Device, device_id) is None:
+        raise NotFound("device.unknown", device=device_id)
+    return _new_token(session, now, device_id=device_id)
+
+
+def revoke_device(session: Session, device_id: str, now: datetime) -> int:
+    """Revoke every token of a device; its open sessions stop working at once."""
+    if session.get(orm.Device, device_id) is None:
+        raise NotFound("device.unknown", device=device_id)
+    tokens = session.scalars(
+        select(orm.ApiToken).where(
+            orm.ApiToken.device_id == device_id, orm.ApiToken.revoked_at.is_(None)
+        )
+    ).all()
+    for token in tokens:
+        token.revoked_at = now
+    return len(tokens)
+
+
+def principal_for_token(session: Session, token: str) -> Principal | None:
+    """The principal behind a bearer token, or None if unknown or revoked."""
+    row = session.scalars(
+        select(orm.ApiToken).where(orm.ApiToken.token_hash == token_hash(token))
+    ).first()
+    return principal_for_token_id(session, row.id) if row else None
+
+
+def principal_for_token_id(session: Session, token_id: int) -> Principal | None:
+    """The principal behind a stored token (sessions remember the token's id)."""
+    row = session.get(orm.ApiToken, token_id)
+    if row is None or row.revoked_at is not None:
+        return None
+    if row.staff_id is not None:
+        staff = session.get(orm.Staff, row.staff_id)
+        return staff_principal(session, staff, token_id) if staff and staff.active else None
+    device = session.get(orm.Device, row.device_id)
+    if device is None:
+        return None
+    hall = session.get(orm.Hall, device.hall_id)
+    return Principal(
+        kind="device",
+        name=device.id,
+        hall=hall.code if hall else None,
+        device_kind=device.kind,
+        token_id=token_id,
+    )
+
+
+def staff_principal(session: Session, staff: orm.Staff, token_id: int | None = None) -> Principal:
+    """The principal of a logged-in staff member."""
+    hall = session.get(orm.Hall, staff.hall_id) if staff.hall_id else None
+    return Principal(
+        kind="staff",
+        name=staff.username,
+        hall=hall.code if hall else None,
+        role=Role(staff.role),
+        token_id=token_id,
+    )
+
+
+def audit(
+    session: Session,
+    now: datetime,
+    who: Principal,
+    action: str,
+    *,
+    hall: orm.Hall | None = None,
+    target: str = "",
+    address: str = "",
+    **detail: Any,
+) -> None:
+    """Append one line to the audit log (committed with the caller's transaction)."""
+    session.add(
+        orm.AuditEntry(
+            at=now,
+            hall_id=hall.id if hall else None,
+            actor=who.actor,
+            action=action,
+            target=target,
+            detail=detail,
+            address=address,
+        )
+    )

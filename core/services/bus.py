@@ -1,0 +1,136 @@
+"""The command bus: lock the hall, run the handler, commit, then announce.
+
+Nothing is emitted, printed or sent inside the transaction: under eventlet a
+transaction that yields can freeze the process, and an event about a command
+that then rolls back would lie to every screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from core.adapters import orm
+from core.adapters.clock import Clock
+from core.adapters.db import Database
+from core.domain.commands import Command
+from core.domain.errors import Conflict
+from core.domain.events import Event
+from core.domain.workdays import WorkdayCalendar
+from core.services.context import Context, Outcome
+from core.services.uow import Stamped, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+Publish = Callable[[str, list[Stamped]], None]
+"""Announce a hall's committed events (the hub's emitter, or a list in tests)."""
+
+RETRIES = 5
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the bus answers: the outcome, plus the events it announced."""
+
+    body: dict[str, Any]
+    status: int
+    events: list[Stamped]
+    replayed: bool = False
+
+
+Handler = Callable[[Any, Context], Outcome]
+
+
+class CommandBus:
+    """Runs commands one unit of work each, and publishes their events after commit."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        calendar_for: Callable[[orm.Hall], WorkdayCalendar],
+        publish: Publish,
+        handlers: dict[type[Command], Handler],
+        prepare: Callable[[Context], None] = lambda context: None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.calendar_for = calendar_for
+        self.publish = publish
+        self.handlers = handlers
+        self.prepare = prepare
+
+    def handle(self, command: Command) -> Result:
+        """Run `command`; retry only when the database says to try again."""
+        for attempt in range(1, RETRIES + 1):
+            try:
+                result = self._run(command)
+            except (OperationalError, DBAPIError) as error:
+                if attempt == RETRIES or not _retryable(error):
+                    raise
+                log.warning("retrying %s after %s", type(command).__name__, error.orig)
+                continue
+            if result.events:
+                self.publish(command.hall, result.events)
+            return result
+        raise AssertionError("unreachable")
+
+    def _run(self, command: Command) -> Result:
+        handler = self.handlers[type(command)]
+        name = type(command).__name__
+        with UnitOfWork(self.db) as uow:
+            hall = uow.halls.get(command.hall, lock=True)
+            if command.idempotency_key:
+                stored = _stored_answer(uow, hall, command.idempotency_key, name)
+                if stored is not None:
+                    return stored
+            context = Context(
+                uow=uow, hall=hall, now=self.clock.now(), calendar=self.calendar_for(hall)
+            )
+            self.prepare(context)
+            outcome = handler(command, context)
+            stamped = uow.stamp(hall, context.events)
+            if command.idempotency_key:
+                uow.session.add(
+                    orm.IdempotencyKey(
+                        hall_id=hall.id,
+                        key=command.idempotency_key,
+                        command=name,
+                        status=outcome.status,
+                        response=outcome.body,
+                        created_at=context.now,
+                    )
+                )
+            uow.commit()
+        return Result(outcome.body, outcome.status, stamped)
+
+
+def _stored_answer(uow: UnitOfWork, hall: orm.Hall, key: str, command: str) -> Result | None:
+    stored = uow.session.scalars(
+        select(orm.IdempotencyKey).where(
+            orm.IdempotencyKey.hall_id == hall.id, orm.IdempotencyKey.key == key
+        )
+    ).one_or_none()
+    if stored is None:
+        return None
+    if stored.command != command:
+        raise Conflict("idempotency.reused", key=key, command=stored.command)
+    return Result(stored.response, stored.status, [], replayed=True)
+
+
+def _retryable(error: DBAPIError) -> bool:
+    text = str(error.orig).lower()
+    code = getattr(error.orig, "pgcode", None)
+    # SQLite: another process holds the write lock past the busy timeout.
+    # PostgreSQL: serialization failure, deadlock.
+    return "database is locked" in text or code in {"40001", "40P01"}
+
+
+def events_of(result: Result) -> list[Event]:
+    """The bare events of a result (tests and logging)."""
+    return [stamped.event for stamped in result.events]

@@ -1,0 +1,126 @@
+"""Use cases of tickets: issue, requeue a no-show, cancel, expire at day end."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from core.adapters import orm
+from core.domain.commands import CancelTicket, CheckDay, IssueTicket, RequeueTicket
+from core.domain.errors import Conflict
+from core.domain.events import TicketChanged, TicketIssued
+from core.domain.identity import validate_phone, validate_taxpayer_id
+from core.domain.tickets import Ticket, format_number, normalise_number, requeue_position
+from core.services.context import Context, Outcome
+from core.services.views import estimate_for, queue_summary, ticket_view
+
+
+def new_token() -> str:
+    """An opaque status-page token: 128 random bits, unrelated to the number."""
+    return secrets.token_urlsafe(16)
+
+
+def ticket_body(context: Context, row: orm.Ticket) -> dict[str, Any]:
+    """The API's view of a ticket, computed inside the command's transaction."""
+    ahead, minutes = estimate_for(context.uow.session, context.hall, row)
+    return ticket_view(row, ahead, minutes)
+
+
+def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
+    """Issue the next number of a service; refuse outside issuing hours."""
+    uow, hall = context.uow, context.hall
+    service = uow.halls.service(hall, command.service)
+    if not context.day.issuing:
+        raise Conflict("hall.not_issuing", status=context.day.status.value)
+    phone = validate_phone(command.phone) if command.phone else None
+    taxpayer_id = (
+        validate_taxpayer_id(command.taxpayer_id, context.day.business_day).value
+        if command.taxpayer_id
+        else None
+    )
+    day = context.day.business_day
+    sequence = uow.tickets.next_sequence(hall, service.code, day)
+    ticket = Ticket.issue(
+        number=format_number(service.prefix, sequence),
+        service=service.code,
+        business_day=day,
+        channel=command.channel,
+        now=context.now,
+        green=command.green,
+    )
+    row = uow.tickets.add(
+        hall,
+        ticket,
+        token=new_token(),
+        phone=phone,
+        taxpayer_id=taxpayer_id,
+        issued_by=command.actor,
+    )
+    uow.tickets.save(ticket, context.seq, command.actor)
+    body = ticket_body(context, row)
+    context.record(
+        TicketIssued(
+            number=ticket.number,
+            service=ticket.service,
+            channel=ticket.channel.value,
+            green=ticket.green,
+            ahead=body["ahead"],
+            estimated_wait_min=body["estimated_wait_min"],
+        ),
+        queue_summary(uow.session, hall, context.now),
+    )
+    return Outcome(body, 201)
+
+
+def requeue_ticket(command: RequeueTicket, context: Context) -> Outcome:
+    """过号重排: the holder of a no-show ticket is back; queue them behind N people."""
+    uow, hall, day = context.uow, context.hall, context.day.business_day
+    ticket = uow.tickets.by_number(hall, day, normalise_number(command.number))
+    waiting = [other.queued_at for other in uow.tickets.waiting(hall, day, ticket.service)]
+    ticket.requeue(
+        context.now,
+        queued_at=requeue_position(waiting, context.rules.requeue_after, context.now),
+    )
+    uow.tickets.save(ticket, context.seq, command.actor)
+    context.record(
+        TicketChanged(ticket.number, ticket.service, ticket.state.value, None),
+        queue_summary(uow.session, hall, context.now),
+    )
+    return Outcome(ticket_body(context, uow.tickets.row(ticket)))
+
+
+def cancel_ticket(command: CancelTicket, context: Context) -> Outcome:
+    """A waiting taxpayer gives up their number."""
+    uow, hall = context.uow, context.hall
+    ticket = uow.tickets.by_number(hall, context.day.business_day, normalise_number(command.number))
+    ticket.cancel(context.now)
+    uow.tickets.save(ticket, context.seq, command.actor)
+    context.record(
+        TicketChanged(ticket.number, ticket.service, ticket.state.value, None),
+        queue_summary(uow.session, hall, context.now),
+    )
+    return Outcome(ticket_body(context, uow.tickets.row(ticket)))
+
+
+def roll_over_day(context: Context) -> None:
+    """Before any command of a new business day: yesterday's open tickets expire.
+
+    Windows left open overnight close too; their staff open them again. Doing
+    this inside the first command of the day (and from the hub's periodic
+    check) means no ticket of the new day exists before the old ones expire.
+    """
+    uow, hall, today = context.uow, context.hall, context.day.business_day
+    if hall.business_day == today:
+        return
+    for ticket in uow.tickets.open_before(hall, today):
+        ticket.expire(context.now)
+        uow.tickets.save(ticket, context.seq, "system")
+    for row in uow.halls.window_rows(hall):
+        row.state, row.staff, row.current = "closed", None, None
+    hall.business_day = today
+    context.record(queue_summary(uow.session, hall, context.now))
+
+
+def check_day(command: CheckDay, context: Context) -> Outcome:
+    """Nothing beyond the roll-over the bus already ran; answers the business day."""
+    return Outcome({"business_day": context.day.business_day.isoformat()})

@@ -1,0 +1,57 @@
+"""A unit of work: one write transaction for one command of one hall."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+
+from sqlalchemy.orm import Session
+
+from core.adapters import orm
+from core.adapters.db import Database
+from core.adapters.repository import HallRepository, TicketRepository
+from core.domain.events import Event
+
+
+@dataclass(frozen=True)
+class Stamped:
+    """An event with the hall-wide `seq` it was committed under."""
+
+    seq: int
+    event: Event
+
+
+class UnitOfWork:
+    """Opens a write session; rolls back on leaving unless `commit` ran."""
+
+    session: Session
+    halls: HallRepository
+    tickets: TicketRepository
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self.db.write_session()
+        self.halls = HallRepository(self.session)
+        self.tickets = TicketRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def stamp(self, hall: orm.Hall, events: list[Event]) -> list[Stamped]:
+        """Give each event the next hall `seq` (the hall row is locked by now)."""
+        first = hall.seq + 1
+        hall.seq += len(events)
+        return [Stamped(first + offset, event) for offset, event in enumerate(events)]
+
+    def commit(self) -> None:
+        """Make the command durable (fsync on SQLite) before anything is announced."""
+        self.session.commit()

@@ -1,0 +1,273 @@
+"""Read models: what screens and the API show, computed from the stored queue."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from core.adapters import orm
+from core.adapters.repository import TicketRepository
+from core.domain.errors import NotFound
+from core.domain.estimates import RECENT_SERVICES, average_service_minutes, estimated_wait_minutes
+from core.domain.events import QueueChanged, ServiceSummary, WindowSummary
+from core.domain.hallday import business_day
+from core.domain.tickets import TicketState
+from core.domain.windows import WindowState
+from core.protocol import queue_payload
+
+RECENT_CALLS = 10
+
+
+def open_windows_serving(windows: list[orm.Window], service: str) -> int:
+    """Windows open (not paused, not closed) that serve `service`."""
+    return sum(
+        1 for window in windows if window.state == WindowState.OPEN and service in window.services
+    )
+
+
+def average_minutes(session: Session, hall: orm.Hall, service: orm.Service) -> float:
+    """Moving average of `service`'s recent service times."""
+    recent = TicketRepository(session).recent_service_times(hall, service.code, RECENT_SERVICES)
+    return average_service_minutes(recent, service.minutes)
+
+
+def queue_summary(session: Session, hall: orm.Hall, now: datetime) -> QueueChanged:
+    """Every service's waiting count and estimate, and every window's state."""
+    day = business_day(now, ZoneInfo(hall.timezone))
+    tickets = TicketRepository(session)
+    counts = tickets.waiting_counts(hall, day)
+    windows = list(
+        session.scalars(
+            select(orm.Window).where(orm.Window.hall_id == hall.id).order_by(orm.Window.number)
+        )
+    )
+    services = []
+    for service in session.scalars(
+        select(orm.Service)
+        .where(orm.Service.hall_id == hall.id, orm.Service.active)
+        .order_by(orm.Service.position, orm.Service.code)
+    ):
+        waiting, oldest = counts.get(service.code, (0, now))
+        average = average_minutes(session, hall, service)
+        services.append(
+            ServiceSummary(
+                code=service.code,
+                prefix=service.prefix,
+                name=service.name_zh,
+                name_en=service.name_en,
+                waiting=waiting,
+                longest_wait_min=max(0, int((now - oldest).total_seconds() // 60)),
+                estimated_wait_min=estimated_wait_minutes(
+                    waiting, open_windows_serving(windows, service.code), average
+                ),
+            )
+        )
+    return QueueChanged(
+        mode=hall.mode,
+        services=tuple(services),
+        windows=tuple(
+            WindowSummary(
+                number=window.number,
+                name=window.name,
+                state=window.state,
+                current=window.current,
+                services=tuple(window.services),
+            )
+            for window in windows
+        ),
+    )
+
+
+def ahead_of(session: Session, ticket: orm.Ticket) -> int:
+    """People ahead of `ticket` in its own queue.
+
+    Green-channel tickets of the service are ahead of everyone else; among
+    equals, the queue time decides. A ticket sent to one window queues only
+    with the others sent there. Other services sharing a window are not
+    counted: the estimate accounts for them through the windows' load.
+    """
+    if ticket.state != TicketState.WAITING:
+        return 0
+    same_queue = (
+        orm.Ticket.target_window == ticket.target_window
+        if ticket.target_window is not None
+        else and_(orm.Ticket.target_window.is_(None), orm.Ticket.service == ticket.service)
+    )
+    earlier = or_(
+        orm.Ticket.queued_at < ticket.queued_at,
+        and_(orm.Ticket.queued_at == ticket.queued_at, orm.Ticket.id < ticket.id),
+    )
+    before = and_(orm.Ticket.green, earlier) if ticket.green else or_(orm.Ticket.green, earlier)
+    return (
+        session.scalar(
+            select(func.count()).where(
+                orm.Ticket.hall_id == ticket.hall_id,
+                orm.Ticket.business_day == ticket.business_day,
+                orm.Ticket.state == TicketState.WAITING.value,
+                orm.Ticket.id != ticket.id,
+                same_queue,
+                before,
+            )
+        )
+        or 0
+    )
+
+
+def estimate_for(session: Session, hall: orm.Hall, ticket: orm.Ticket) -> tuple[int, int]:
+    """(people ahead, estimated minutes) for one ticket."""
+    ahead = ahead_of(session, ticket)
+    service = session.scalars(
+        select(orm.Service).where(
+            orm.Service.hall_id == hall.id, orm.Service.code == ticket.service
+        )
+    ).one()
+    windows = list(session.scalars(select(orm.Window).where(orm.Window.hall_id == hall.id)))
+    return ahead, estimated_wait_minutes(
+        ahead,
+        open_windows_serving(windows, ticket.service),
+        average_minutes(session, hall, service),
+    )
+
+
+def recent_calls(session: Session, hall: orm.Hall, day: date) -> list[dict[str, Any]]:
+    """The latest calls of the day, newest first (what the hall display shows)."""
+    rows = session.execute(
+        select(orm.TicketEvent, orm.Ticket.number, orm.Ticket.service)
+        .join(orm.Ticket, orm.Ticket.id == orm.TicketEvent.ticket_id)
+        .where(
+            orm.TicketEvent.hall_id == hall.id,
+            orm.TicketEvent.kind.in_(("called", "recalled")),
+            orm.Ticket.business_day == day,
+        )
+        .order_by(orm.TicketEvent.id.desc())
+        .limit(RECENT_CALLS)
+    ).all()
+    return [
+        {
+            "number": number,
+            "window": event.window,
+            "service": service,
+            "recall": event.kind == "recalled",
+            "at": event.at.isoformat(),
+            "seq": event.seq,
+        }
+        for event, number, service in rows
+    ]
+
+
+def hall_by_code(session: Session, code: str) -> orm.Hall:
+    """A hall for reading."""
+    hall = session.scalars(select(orm.Hall).where(orm.Hall.code == code)).one_or_none()
+    if hall is None:
+        raise NotFound("hall.unknown", hall=code)
+    return hall
+
+
+def snapshot(session: Session, hall_code: str, now: datetime) -> dict[str, Any]:
+    """Everything a screen needs to draw the hall from scratch (``state:snapshot``)."""
+    hall = hall_by_code(session, hall_code)
+    summary = queue_summary(session, hall, now)
+    day = business_day(now, ZoneInfo(hall.timezone))
+    return {
+        "seq": hall.seq,
+        **queue_payload(summary),
+        "hall": {"code": hall.code, "name": hall.name_zh, "name_en": hall.name_en},
+        "recent_calls": recent_calls(session, hall, day),
+        "notices": [],
+    }
+
+
+def queue_view(session: Session, hall_code: str, now: datetime) -> dict[str, Any]:
+    """``GET /api/v1/queue``: the queue summary with the hall's current seq."""
+    hall = hall_by_code(session, hall_code)
+    return {"seq": hall.seq, **queue_payload(queue_summary(session, hall, now))}
+
+
+def public_ticket(session: Session, token: str, now: datetime) -> dict[str, Any]:
+    """What the status page shows a ticket's holder: nothing about anyone else."""
+    row = session.scalars(select(orm.Ticket).where(orm.Ticket.token == token)).one_or_none()
+    if row is None:
+        raise NotFound("ticket.token_unknown")
+    hall = session.get_one(orm.Hall, row.hall_id)
+    service = session.scalars(
+        select(orm.Service).where(orm.Service.hall_id == hall.id, orm.Service.code == row.service)
+    ).one()
+    ahead, minutes = estimate_for(session, hall, row)
+    return {
+        "number": row.number,
+        "service": row.service,
+        "service_name": service.name_zh,
+        "service_name_en": service.name_en,
+        "state": row.state,
+        "window": row.window,
+        "ahead": ahead,
+        "estimated_wait_min": minutes,
+        "issued_at": row.issued_at.isoformat(),
+        "mode": hall.mode,
+        "seq": hall.seq,
+        "hall": hall.code,
+        "notices": [],
+    }
+
+
+def window_detail(session: Session, hall_code: str, number: int, now: datetime) -> dict[str, Any]:
+    """A window and its current ticket with the taxpayer's details, for its counter."""
+    hall = hall_by_code(session, hall_code)
+    window = session.scalars(
+        select(orm.Window).where(orm.Window.hall_id == hall.id, orm.Window.number == number)
+    ).one_or_none()
+    if window is None:
+        raise NotFound("window.unknown", window=number)
+    ticket = None
+    if window.current is not None:
+        row = session.scalars(
+            select(orm.Ticket).where(
+                orm.Ticket.hall_id == hall.id,
+                orm.Ticket.business_day == business_day(now, ZoneInfo(hall.timezone)),
+                orm.Ticket.number == window.current,
+            )
+        ).one_or_none()
+        if row is not None:
+            ticket = counter_ticket(session, hall, row)
+    return {
+        "window": window.number,
+        "name": window.name,
+        "state": window.state,
+        "staff": window.staff,
+        "services": list(window.services),
+        "ticket": ticket,
+    }
+
+
+def counter_ticket(session: Session, hall: orm.Hall, row: orm.Ticket) -> dict[str, Any]:
+    """A ticket as its window sees it: with phone and taxpayer ID, for staff only."""
+    ahead, minutes = estimate_for(session, hall, row)
+    return {
+        **ticket_view(row, ahead, minutes),
+        "phone": row.phone,
+        "taxpayer_id": row.taxpayer_id,
+        "recalls": row.recalls,
+    }
+
+
+def ticket_view(row: orm.Ticket, ahead: int, minutes: int) -> dict[str, Any]:
+    """The API's view of a ticket for the person who holds it (or staff)."""
+    return {
+        "number": row.number,
+        "service": row.service,
+        "state": row.state,
+        "green": row.green,
+        "channel": row.channel,
+        "window": row.window,
+        "ahead": ahead,
+        "estimated_wait_min": minutes,
+        "issued_at": row.issued_at.isoformat(),
+        "token": row.token,
+        "status_url": f"/t/{row.token}",
+        "printed": row.print_state == "printed",
+        "print_state": row.print_state,
+    }

@@ -1,0 +1,167 @@
+"""Use cases of a window: open, close, pause, resume, call, recall, serve, transfer."""
+
+from __future__ import annotations
+
+from core.adapters import orm
+from core.domain import commands as cmd
+from core.domain.errors import Conflict, InvalidInput
+from core.domain.events import TicketCalled, TicketChanged, WindowChanged
+from core.domain.policy import choose_next
+from core.domain.tickets import Ticket, TicketState, normalise_number
+from core.domain.windows import Window
+from core.services.context import Context, Outcome
+from core.services.tickets import ticket_body
+from core.services.views import queue_summary
+
+
+def _window(command: cmd.WindowCommand, context: Context) -> tuple[orm.Window, Window]:
+    row, window = context.uow.halls.window(context.hall, command.window)
+    window.require_staff(command.staff)
+    return row, window
+
+
+def _current(context: Context, window: Window) -> Ticket:
+    if window.current is None:
+        raise Conflict("window.no_ticket", window=window.number)
+    return context.uow.tickets.by_number(context.hall, context.day.business_day, window.current)
+
+
+def _finish(
+    context: Context,
+    command: cmd.WindowCommand,
+    row: orm.Window,
+    window: Window,
+    ticket: Ticket | None = None,
+) -> Outcome:
+    """Store what changed, record the events every screen needs, answer the window's state."""
+    uow = context.uow
+    uow.halls.save_window(row, window)
+    if ticket is not None:
+        uow.tickets.save(ticket, context.seq, command.actor)
+    context.record(
+        WindowChanged(window.number, window.state.value, window.current),
+        queue_summary(uow.session, context.hall, context.now),
+    )
+    body: dict[str, object] = {"window": window.number, "state": window.state.value}
+    body["ticket"] = ticket_body(context, uow.tickets.row(ticket)) if ticket else None
+    return Outcome(body)
+
+
+def open_window(command: cmd.OpenWindow, context: Context) -> Outcome:
+    """Open for the staff member asking."""
+    row, window = context.uow.halls.window(context.hall, command.window)
+    window.open(command.staff)
+    return _finish(context, command, row, window)
+
+
+def close_window(command: cmd.CloseWindow, context: Context) -> Outcome:
+    """Close; the window must not hold a ticket."""
+    row, window = _window(command, context)
+    window.close()
+    return _finish(context, command, row, window)
+
+
+def pause_window(command: cmd.PauseWindow, context: Context) -> Outcome:
+    """Stop receiving calls."""
+    row, window = _window(command, context)
+    window.pause()
+    return _finish(context, command, row, window)
+
+
+def resume_window(command: cmd.ResumeWindow, context: Context) -> Outcome:
+    """Receive calls again."""
+    row, window = _window(command, context)
+    window.resume()
+    return _finish(context, command, row, window)
+
+
+def _call(
+    context: Context, command: cmd.WindowCommand, row: orm.Window, window: Window, ticket: Ticket
+) -> Outcome:
+    ticket.call(window.number, context.now)
+    window.current = ticket.number
+    context.record(TicketCalled(ticket.number, window.number, ticket.service, recall=False))
+    return _finish(context, command, row, window, ticket)
+
+
+def call_next(command: cmd.CallNext, context: Context) -> Outcome:
+    """Call whoever the policy puts first for this window; 204 when nobody waits."""
+    row, window = _window(command, context)
+    window.require_open()
+    window.require_free()
+    heads = context.uow.tickets.waiting_heads(
+        context.hall, context.day.business_day, window.services, window.number, context.now
+    )
+    ticket = choose_next(window, heads, context.now, context.rules)
+    if ticket is None:
+        return Outcome({}, 204)
+    return _call(context, command, row, window, ticket)
+
+
+def call_specific(command: cmd.CallSpecific, context: Context) -> Outcome:
+    """Call a given waiting number: a paper ticket, or a no-show who came back."""
+    row, window = _window(command, context)
+    window.require_open()
+    window.require_free()
+    ticket = context.uow.tickets.by_number(
+        context.hall, context.day.business_day, normalise_number(command.number)
+    )
+    return _call(context, command, row, window, ticket)
+
+
+def recall(command: cmd.Recall, context: Context) -> Outcome:
+    """Announce the current ticket again."""
+    row, window = _window(command, context)
+    ticket = _current(context, window)
+    ticket.recall(context.now)
+    context.record(TicketCalled(ticket.number, window.number, ticket.service, recall=True))
+    return _finish(context, command, row, window, ticket)
+
+
+def _changed(
+    context: Context, command: cmd.WindowCommand, row: orm.Window, window: Window, ticket: Ticket
+) -> Outcome:
+    context.record(TicketChanged(ticket.number, ticket.service, ticket.state.value, window.number))
+    return _finish(context, command, row, window, ticket)
+
+
+def mark_no_show(command: cmd.MarkNoShow, context: Context) -> Outcome:
+    """过号: allowed after the hall's number of recalls."""
+    row, window = _window(command, context)
+    ticket = _current(context, window)
+    ticket.mark_no_show(context.now, recalls_required=context.rules.no_show_after_recalls)
+    window.current = None
+    return _changed(context, command, row, window, ticket)
+
+
+def start_service(command: cmd.StartService, context: Context) -> Outcome:
+    """The called taxpayer is at the window."""
+    row, window = _window(command, context)
+    ticket = _current(context, window)
+    ticket.start(context.now)
+    return _changed(context, command, row, window, ticket)
+
+
+def finish_service(command: cmd.FinishService, context: Context) -> Outcome:
+    """Service complete; the window is free for the next call."""
+    row, window = _window(command, context)
+    ticket = _current(context, window)
+    ticket.finish(context.now)
+    window.current = None
+    return _changed(context, command, row, window, ticket)
+
+
+def transfer(command: cmd.TransferTicket, context: Context) -> Outcome:
+    """Send the taxpayer to another service or window, keeping number and issue time."""
+    row, window = _window(command, context)
+    ticket = _current(context, window)
+    if command.to_service is not None:
+        context.uow.halls.service(context.hall, command.to_service)
+    if command.to_window is not None:
+        if command.to_window == window.number:
+            raise InvalidInput("transfer.same_window", field="to_window")
+        context.uow.halls.window(context.hall, command.to_window)
+    ticket.transfer(context.now, to_service=command.to_service, to_window=command.to_window)
+    window.current = None
+    context.record(TicketChanged(ticket.number, ticket.service, TicketState.WAITING.value, None))
+    return _finish(context, command, row, window, ticket)
