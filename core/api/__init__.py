@@ -1,0 +1,12 @@
+"""The HTTP API under ``/api/v1`` (SPEC §6): JSON in, JSON out, errors as ``{error, message}``."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# Importing the route modules registers their operations on `bp`.
+from core.api import openapi, queue, tickets, windows  # noqa: E402
+
+__all__ = ["bp", "openapi", "queue", "tickets", "windows"]

@@ -1,0 +1,47 @@
+"""Helpers the API views share: which hall, who is asking, how to answer a command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request
+
+from core.domain.commands import Command
+from core.runtime import runtime
+from core.services.access import Principal
+from core.web.auth import current_principal
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def hall_code(principal: Principal | None = None) -> str:
+    """The hall a request is about: the caller's own hall, else ``?hall=``, else the default."""
+    principal = principal or current_principal()
+    if principal is not None and principal.hall:
+        return principal.hall
+    return request.args.get("hall") or runtime().settings.hall
+
+
+def idempotency_key(principal: Principal) -> str | None:
+    """The request's idempotency key, scoped to the caller so two clients never collide."""
+    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+    return f"{principal.actor}:{key[:80]}" if key else None
+
+
+def run(command: Command) -> Response:
+    """Hand a command to the bus and answer with its body and status."""
+    result = runtime().bus.handle(command)
+    if result.status == 204:
+        return Response(status=204)
+    response = jsonify(result.body)
+    response.status_code = result.status
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def json_response(body: dict[str, Any], status: int = 200) -> Response:
+    """A JSON response with a status."""
+    response = jsonify(body)
+    response.status_code = status
+    return response

@@ -1,0 +1,122 @@
+"""``GET /api/v1/openapi.json``: the OpenAPI 3.1 document, built from the registered operations."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+from typing import Any
+
+from flask import Response
+from pydantic import BaseModel
+
+from core.api import bp
+from core.api.common import json_response
+from core.api.registry import OPERATIONS, Operation
+
+REF = "#/components/schemas/{model}"
+
+_CONVERTER_SCHEMA = {"int": {"type": "integer", "minimum": 0}, "string": {"type": "string"}}
+
+
+def _collect(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, str]:
+    schema = model.model_json_schema(ref_template=REF)
+    for name, definition in schema.pop("$defs", {}).items():
+        schemas[name] = definition
+    schemas[model.__name__] = schema
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _operation(item: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
+    parameters: list[dict[str, Any]] = [
+        {"name": name, "in": "path", "required": True, "schema": _CONVERTER_SCHEMA[converter]}
+        for name, converter in item.parameters
+    ]
+    parameters += [
+        {
+            "name": header,
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "maxLength": 80},
+        }
+        for header in item.headers
+    ]
+    responses: dict[str, Any] = {}
+    for status, (description, model) in sorted(item.responses.items()):
+        entry: dict[str, Any] = {"description": description}
+        if model is not None:
+            entry["content"] = {"application/json": {"schema": _collect(model, schemas)}}
+        responses[str(status)] = entry
+    if "public" not in item.security:
+        responses.setdefault(
+            "401",
+            {
+                "description": "Not logged in or token revoked",
+                "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}},
+            },
+        )
+        responses.setdefault(
+            "403",
+            {
+                "description": "Not allowed for this caller",
+                "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}},
+            },
+        )
+    result: dict[str, Any] = {
+        "summary": item.summary,
+        "tags": [item.tag],
+        "operationId": f"{item.method.lower()}_{item.rule.strip('/').replace('/', '_').replace('<int:', '').replace('<', '').replace('>', '').replace('-', '_')}",
+        "parameters": parameters,
+        "responses": responses,
+        "x-allowed-callers": list(item.security),
+        "security": [] if "public" in item.security else [{"bearer": []}, {"session": []}],
+    }
+    if item.body is not None:
+        result["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _collect(item.body, schemas)}},
+        }
+    return result
+
+
+def document() -> dict[str, Any]:
+    """The whole OpenAPI document."""
+    from core.api.schemas import Error
+
+    schemas: dict[str, Any] = {}
+    _collect(Error, schemas)
+    paths: dict[str, dict[str, Any]] = {}
+    for item in OPERATIONS:
+        paths.setdefault(item.path, {})[item.method.lower()] = _operation(item, schemas)
+    paths["/openapi.json"] = {
+        "get": {
+            "summary": "This document.",
+            "tags": ["operations"],
+            "operationId": "get_openapi",
+            "responses": {
+                "200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}
+            },
+            "security": [],
+        }
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "HallQ API",
+            "version": version("hallq"),
+            "description": "Queue and continuity API of a tax service hall. Errors are "
+            "`{error, message}`; `message` follows Accept-Language (zh first, en).",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> Response:
+    return json_response(document())

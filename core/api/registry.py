@@ -1,0 +1,90 @@
+"""API operations: one decorator registers the Flask route *and* its OpenAPI entry,
+so the document cannot drift from what the endpoints do."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, request
+from pydantic import BaseModel, ValidationError
+
+from core.domain.errors import InvalidInput
+
+_RULE_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One documented endpoint."""
+
+    method: str
+    rule: str
+    summary: str
+    tag: str
+    body: type[BaseModel] | None
+    responses: dict[int, tuple[str, type[BaseModel] | None]]
+    security: tuple[str, ...]
+    """Who may call it, for the document: ``public``, ``device:kiosk``, ``staff``…"""
+    headers: tuple[str, ...] = field(default=())
+
+    @property
+    def path(self) -> str:
+        """The OpenAPI path: ``/windows/<int:n>/recall`` → ``/windows/{n}/recall``."""
+        return _RULE_PARAM.sub(lambda match: "{" + match.group(2) + "}", self.rule)
+
+    @property
+    def parameters(self) -> list[tuple[str, str]]:
+        """(name, converter) of each path parameter."""
+        return [(name, converter or "string") for converter, name in _RULE_PARAM.findall(self.rule)]
+
+
+OPERATIONS: list[Operation] = []
+
+
+def parse_body(model: type[BaseModel]) -> BaseModel:
+    """The request's JSON body as `model`, or `InvalidInput` that says what is wrong."""
+    payload = request.get_json(silent=True)
+    if payload is None:
+        if request.get_data():
+            raise InvalidInput("request.not_json", field="body")
+        payload = {}
+    try:
+        return model.model_validate(payload)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        raise InvalidInput(
+            "request.invalid", field=where, detail=f"{where}: {first['type']}"
+        ) from None
+
+
+def operation(
+    blueprint: Blueprint,
+    method: str,
+    rule: str,
+    *,
+    summary: str,
+    tag: str,
+    responses: dict[int, tuple[str, type[BaseModel] | None]],
+    body: type[BaseModel] | None = None,
+    security: tuple[str, ...] = ("staff",),
+    headers: tuple[str, ...] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `view` at `rule`; with `body`, it receives the parsed body as `data`."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def endpoint(**kwargs: Any) -> Any:
+            if body is not None:
+                kwargs["data"] = parse_body(body)
+            return view(**kwargs)
+
+        blueprint.add_url_rule(rule, view_func=endpoint, methods=[method])
+        OPERATIONS.append(Operation(method, rule, summary, tag, body, responses, security, headers))
+        return endpoint
+
+    return decorate

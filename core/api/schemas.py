@@ -1,0 +1,115 @@
+"""Request and response bodies of the HTTP API (pydantic), the source of the OpenAPI document."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    """Unknown fields are refused: a typo must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class IssueTicketBody(Strict):
+    service: str = Field(min_length=1, max_length=40, description="Service code, e.g. `filing`.")
+    phone: str | None = Field(default=None, max_length=20, description="Mainland mobile number.")
+    taxpayer_id: str | None = Field(default=None, max_length=40)
+    green: bool = Field(default=False, description="Green channel (elderly, disabled, pregnant).")
+
+
+class TransferBody(Strict):
+    to_service: str | None = Field(default=None, min_length=1, max_length=40)
+    to_window: int | None = Field(default=None, ge=1, le=999)
+
+
+class CallBody(Strict):
+    number: str = Field(min_length=2, max_length=12, description="Ticket number, e.g. `C051`.")
+
+
+class Error(BaseModel):
+    error: str = Field(description="Stable error code, e.g. `window.paused`.")
+    message: str = Field(description="The error in the caller's language.")
+
+
+class TicketView(BaseModel):
+    number: str
+    service: str
+    state: str
+    green: bool
+    channel: str
+    window: int | None
+    ahead: int
+    estimated_wait_min: int
+    issued_at: str
+    token: str
+    status_url: str
+    printed: bool
+    print_state: str
+
+
+class PublicTicketView(BaseModel):
+    number: str
+    service: str
+    service_name: str
+    state: str
+    window: int | None
+    ahead: int
+    estimated_wait_min: int
+    issued_at: str
+    mode: str
+    seq: int
+    notices: list[dict[str, object]]
+
+
+class ServiceView(BaseModel):
+    code: str
+    prefix: str
+    name: str
+    name_en: str
+    waiting: int
+    longest_wait_min: int
+    estimated_wait_min: int
+
+
+class WindowView(BaseModel):
+    n: int
+    name: str
+    state: str
+    current: str | None
+    services: list[str]
+
+
+class QueueView(BaseModel):
+    seq: int
+    mode: str
+    services: list[ServiceView]
+    windows: list[WindowView]
+
+
+class WindowActionView(BaseModel):
+    window: int
+    state: str
+    ticket: TicketView | None
+
+
+class CounterTicketView(TicketView):
+    phone: str | None
+    taxpayer_id: str | None
+    recalls: int
+
+
+class WindowDetailView(BaseModel):
+    window: int
+    name: str
+    state: str
+    staff: str | None
+    services: list[str]
+    ticket: CounterTicketView | None
+
+
+class HealthView(BaseModel):
+    status: str
+    database: str
+    seq: int
+    version: str

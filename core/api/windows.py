@@ -1,0 +1,109 @@
+"""Window endpoints: ``POST /windows/<n>/<action>`` for every counter action, and the
+window's own view with its current ticket's details (staff only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response
+
+from core.api import bp
+from core.api.common import hall_code, idempotency_key, json_response, run
+from core.api.registry import operation
+from core.api.schemas import CallBody, Error, TransferBody, WindowActionView, WindowDetailView
+from core.domain import commands as cmd
+from core.domain.errors import Forbidden
+from core.runtime import runtime
+from core.services import views
+from core.services.access import Role
+from core.web.auth import require_principal, requires
+
+
+@dataclass(frozen=True)
+class Action:
+    """One counter action: its command, optional body and what the document says."""
+
+    name: str
+    command: type[cmd.WindowCommand]
+    summary: str
+    body: type[TransferBody] | type[CallBody] | None = None
+
+
+ACTIONS = (
+    Action("open", cmd.OpenWindow, "Open the window for the calling staff member."),
+    Action("close", cmd.CloseWindow, "Close the window (it must not hold a ticket)."),
+    Action("pause", cmd.PauseWindow, "Stop receiving calls."),
+    Action("resume", cmd.ResumeWindow, "Receive calls again."),
+    Action("call-next", cmd.CallNext, "Call the next ticket by the hall's policy; 204 if none."),
+    Action(
+        "call", cmd.CallSpecific, "Call a given waiting (or returning no-show) number.", CallBody
+    ),
+    Action("recall", cmd.Recall, "Announce the current ticket again."),
+    Action("no-show", cmd.MarkNoShow, "Mark the current ticket as a no-show (过号)."),
+    Action("start", cmd.StartService, "The taxpayer has arrived; service starts."),
+    Action("finish", cmd.FinishService, "Service is complete."),
+    Action("transfer", cmd.TransferTicket, "Transfer to another service or window.", TransferBody),
+)
+
+
+def _window_command(action: Action, n: int, data: Any | None) -> Response:
+    principal = require_principal()
+    if principal.kind != "staff":
+        raise Forbidden("auth.forbidden")
+    fields = data.model_dump() if data is not None else {}
+    return run(
+        action.command(
+            hall=hall_code(principal),
+            actor=principal.actor,
+            idempotency_key=idempotency_key(principal),
+            window=n,
+            staff=principal.name,
+            **fields,
+        )
+    )
+
+
+def _register(action: Action) -> None:
+    def view(n: int, data: Any | None = None) -> Response:
+        return _window_command(action, n, data)
+
+    view.__name__ = f"window_{action.name.replace('-', '_')}"
+    responses: dict[int, tuple[str, Any]] = {
+        200: ("The window and its current ticket", WindowActionView),
+        400: ("Invalid input", Error),
+        403: ("Not your window", Error),
+        404: ("Unknown window, service or ticket", Error),
+        409: ("Not allowed in the window's or ticket's state", Error),
+    }
+    if action.name == "call-next":
+        responses[204] = ("Nobody is waiting for this window", None)
+    operation(
+        bp,
+        "POST",
+        f"/windows/<int:n>/{action.name}",
+        summary=action.summary,
+        tag="windows",
+        body=action.body,
+        responses=responses,
+        headers=("Idempotency-Key",),
+    )(requires(Role.STAFF)(view))
+
+
+for _action in ACTIONS:
+    _register(_action)
+
+
+@operation(
+    bp,
+    "GET",
+    "/windows/<int:n>",
+    summary="The window, its staff and its current ticket with the taxpayer's details.",
+    tag="windows",
+    responses={200: ("The window", WindowDetailView), 404: ("Unknown window", Error)},
+)
+@requires(Role.STAFF)
+def window_detail(n: int) -> Response:
+    rt = runtime()
+    with rt.db.read_session() as session:
+        return json_response(views.window_detail(session, hall_code(), n, rt.clock.now()))

@@ -1,0 +1,118 @@
+"""Typed settings of a hub process: defaults < the TOML file's ``[hub]`` table < HALLQ_* environment.
+
+The TOML file (``HALLQ_CONFIG``) also describes the hall itself — services,
+windows, devices, thresholds — which `core.halls` loads into the database.
+Secrets and URLs belong in the environment (``/etc/hallq/hallq.env`` under
+systemd), not in the file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a hub process needs to start. Field names match ``HALLQ_<NAME>``."""
+
+    database_url: str = "sqlite:///var/hallq.db"
+    message_queue: str | None = None
+    """Redis URL shared by several hub processes (Flask-SocketIO message queue)."""
+    async_mode: str = "eventlet"
+    secret_key: str | None = None
+    """Session signing key; if unset, one is generated once and kept in ``var_dir``."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    var_dir: Path = Path("var")
+    hall: str = "demo"
+    """The hall a screen URL without a hall code belongs to."""
+    config: Path | None = None
+    fake_now: str | None = None
+    """Start the hub's clock at this instant (demos and end-to-end tests only)."""
+    log_level: str = "INFO"
+    log_json: bool = True
+    device_timeout_s: float = 30.0
+    print_timeout_s: float = 15.0
+    state_check_s: float = 30.0
+    """How often clients compare their seq with the hub's."""
+    offline_after_s: float = 5.0
+    """How long a screen waits for the hub before it shows its offline view."""
+    rate_limit_public: str = "600 per minute"
+    rate_limit_login: str = "10 per minute"
+    secure_cookies: bool = False
+    """Set when the hall serves HallQ over HTTPS."""
+    watchdog: bool = True
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file, when the database is SQLite."""
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix):
+            return Path(self.database_url[len(prefix) :])
+        return None
+
+
+def _coerce(name: str, kind: Any, raw: Any) -> Any:
+    if raw is None:
+        return None
+    if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union:
+        options = [option for option in typing.get_args(kind) if option is not type(None)]
+        return _coerce(name, options[0], raw)
+    try:
+        if kind is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                raise ValueError(raw)
+            return text in {"1", "true", "yes", "on"}
+        if kind in (int, float, str, Path):
+            return kind(raw)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"setting {name!r}: cannot read {raw!r} as {kind.__name__}") from error
+    return raw
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from defaults, the ``[hub]`` table of ``HALLQ_CONFIG``, the environment, overrides."""
+    environ = os.environ if environ is None else environ
+    hints = typing.get_type_hints(Settings)
+    values: dict[str, Any] = {}
+    config_path = overrides.get("config") or environ.get("HALLQ_CONFIG")
+    if config_path:
+        path = Path(config_path)
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as error:
+            raise ConfigError(f"HALLQ_CONFIG names {path}, which does not exist") from error
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path} is not valid TOML: {error}") from error
+        values["config"] = path
+        values.update(document.get("hub", {}))
+    known = {item.name for item in fields(Settings)}
+    for item in fields(Settings):
+        env_name = f"HALLQ_{item.name.upper()}"
+        if env_name in environ and environ[env_name] != "":
+            values[item.name] = environ[env_name]
+    values.update(overrides)
+    unknown = set(values) - known
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    coerced = {name: _coerce(name, hints[name], raw) for name, raw in values.items()}
+    settings = replace(Settings(), **coerced)
+    if settings.async_mode not in ASYNC_MODES:
+        raise ConfigError(f"async_mode must be one of {ASYNC_MODES}, not {settings.async_mode!r}")
+    return settings

@@ -1,0 +1,119 @@
+"""User-facing sentences for the domain's error codes, in the caller's language.
+
+The domain raises codes (`core.domain.errors`); this table, and the Flask-Babel
+catalogs behind it, turn them into sentences. A code without an entry falls
+back to a generic sentence, never to the raw code alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import LazyString, lazy_gettext
+
+MESSAGES: dict[str, LazyString] = {
+    # input rules (SPEC §9)
+    "taxpayer_id.required": lazy_gettext("Please enter the taxpayer ID."),
+    "taxpayer_id.length": lazy_gettext(
+        "A taxpayer ID has 15, 18 or 20 characters; this one has %(length)s."
+    ),
+    "taxpayer_id.charset": lazy_gettext(
+        "The taxpayer ID contains a character that is not allowed (position %(position)s)."
+    ),
+    "taxpayer_id.format": lazy_gettext("The taxpayer ID is not in a valid format."),
+    "taxpayer_id.check": lazy_gettext(
+        "The taxpayer ID's check character is wrong; please check the number."
+    ),
+    "taxpayer_id.birth_date": lazy_gettext("The ID number contains an impossible birth date."),
+    "phone.required": lazy_gettext("Please enter a mobile phone number."),
+    "phone.format": lazy_gettext(
+        "Please enter an 11-digit mainland mobile number starting with 13–19."
+    ),
+    "request.invalid": lazy_gettext("The request is not valid: %(detail)s"),
+    "request.not_json": lazy_gettext("The request body must be JSON."),
+    "ticket.number": lazy_gettext("%(number)s is not a ticket number."),
+    "ticket.sequence": lazy_gettext("%(number)s is not a ticket number."),
+    "service.prefix": lazy_gettext("A service prefix is one capital letter."),
+    "transfer.target": lazy_gettext("Choose either a service or a window to transfer to."),
+    "transfer.same_window": lazy_gettext("The ticket is already at this window."),
+    # things that do not exist
+    "hall.unknown": lazy_gettext("Unknown hall %(hall)s."),
+    "service.unknown": lazy_gettext("Unknown service %(service)s."),
+    "window.unknown": lazy_gettext("Window %(window)s does not exist."),
+    "ticket.unknown": lazy_gettext("No ticket %(number)s today."),
+    "ticket.token_unknown": lazy_gettext("This ticket link is not valid."),
+    "staff.unknown": lazy_gettext("Unknown staff member %(username)s."),
+    "device.unknown": lazy_gettext("Unknown device %(device)s."),
+    "route.unknown": lazy_gettext("There is no such page or API endpoint."),
+    # the hall's state does not allow it
+    "hall.not_issuing": lazy_gettext("Tickets cannot be issued now (%(status)s)."),
+    "ticket.invalid_transition": lazy_gettext(
+        "Ticket %(number)s is %(state)s; it cannot be %(action)s now."
+    ),
+    "ticket.recalls_required": lazy_gettext(
+        "Recall %(number)s %(required)s times before marking it as a no-show."
+    ),
+    "window.closed": lazy_gettext("Window %(window)s is closed; open it first."),
+    "window.paused": lazy_gettext("Window %(window)s is paused; resume it first."),
+    "window.not_paused": lazy_gettext("Window %(window)s is not paused."),
+    "window.busy": lazy_gettext(
+        "Window %(window)s is still serving %(current)s; finish, transfer or mark it first."
+    ),
+    "window.no_ticket": lazy_gettext("Window %(window)s has no current ticket."),
+    "window.opened_by_other": lazy_gettext("Window %(window)s is open for %(staff)s."),
+    "idempotency.reused": lazy_gettext("This request key was already used for another action."),
+    "staff.exists": lazy_gettext("Staff member %(username)s already exists."),
+    "device.exists": lazy_gettext("Device %(device)s already exists."),
+    "staff.role": lazy_gettext("Role must be staff, leader or admin."),
+    "staff.password_short": lazy_gettext("The password needs at least %(minimum)s characters."),
+    "device.kind": lazy_gettext("Unknown device kind %(kind)s."),
+    # who may do what
+    "auth.required": lazy_gettext("Please log in first."),
+    "auth.invalid_token": lazy_gettext("The access token is not valid or has been revoked."),
+    "auth.bad_login": lazy_gettext("Wrong user name or password."),
+    "auth.forbidden": lazy_gettext("You are not allowed to do this."),
+    "auth.csrf": lazy_gettext("The page has expired; please reload it and try again."),
+    "window.not_yours": lazy_gettext("Window %(window)s was not opened by you."),
+    "rate.limited": lazy_gettext("Too many requests; please wait a moment."),
+}
+
+GENERIC = lazy_gettext("The request could not be completed.")
+
+# Words that arrive as codes inside error parameters (a ticket's state, an action).
+WORDS: dict[str, LazyString] = {
+    "waiting": lazy_gettext("waiting"),
+    "called": lazy_gettext("called"),
+    "serving": lazy_gettext("being served"),
+    "done": lazy_gettext("done"),
+    "no_show": lazy_gettext("a no-show"),
+    "cancelled": lazy_gettext("cancelled"),
+    "transferred": lazy_gettext("transferred"),
+    "expired": lazy_gettext("expired"),
+    "call": lazy_gettext("called"),
+    "recalled": lazy_gettext("recalled"),
+    "no_show_action": lazy_gettext("marked as a no-show"),
+    "started": lazy_gettext("started"),
+    "finished": lazy_gettext("finished"),
+    "requeued": lazy_gettext("queued again"),
+    "closed": lazy_gettext("the hall is closed today"),
+    "before_opening": lazy_gettext("the hall is not open yet"),
+    "after_cutoff": lazy_gettext("ticket issuing has ended for today"),
+    "after_closing": lazy_gettext("the hall has closed"),
+}
+_TRANSLATED_PARAMS = ("state", "action", "status")
+
+
+def message_for(code: str, params: dict[str, Any] | None = None) -> str:
+    """The sentence for `code` in the current request's language."""
+    template = str(MESSAGES.get(code, GENERIC))
+    values = dict(params or {})
+    for name in _TRANSLATED_PARAMS:
+        word = values.get(name)
+        if name == "action" and word == "no_show":
+            word = "no_show_action"
+        if isinstance(word, str) and word in WORDS:
+            values[name] = str(WORDS[word])
+    try:
+        return template % values
+    except (KeyError, TypeError, ValueError):
+        return template

@@ -1,0 +1,124 @@
+"""Socket.IO namespaces: authorise on connect, assign rooms, answer snapshots and seq checks.
+
+One namespace class per screen (kiosk, display, counter, console, public);
+each says who may connect. The server, not the client, picks the rooms.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import request, session
+from flask_socketio import Namespace, emit, join_room
+from sqlalchemy import select
+
+from core import protocol
+from core.adapters import orm
+from core.runtime import runtime
+from core.services import access, views
+from core.services.access import Principal, Role
+
+log = logging.getLogger(__name__)
+
+
+def socket_principal(auth: Any) -> Principal | None:
+    """The connecting client: ``auth: {"token": …}`` (devices, scripts) or the session cookie."""
+    token = auth.get("token") if isinstance(auth, dict) else None
+    with runtime().db.read_session() as db_session:
+        if isinstance(token, str) and token:
+            return access.principal_for_token(db_session, token)
+        token_id = session.get("token_id")
+        if isinstance(token_id, int):
+            return access.principal_for_token_id(db_session, token_id)
+        staff_id = session.get("staff_id")
+        if isinstance(staff_id, int):
+            staff = db_session.get(orm.Staff, staff_id)
+            if staff is not None and staff.active:
+                return access.staff_principal(db_session, staff)
+    return None
+
+
+class HallNamespace(Namespace):  # type: ignore[misc]
+    """A namespace whose clients follow one hall's events."""
+
+    namespace = "/"
+    role: Role | None = Role.STAFF
+    """Lowest staff role admitted; None admits no staff."""
+    devices: tuple[str, ...] = ()
+    """Device kinds admitted."""
+
+    def __init__(self) -> None:
+        super().__init__(self.namespace)
+        self.clients: dict[str, str] = {}
+        """Socket id → hall code of each client connected to this process."""
+
+    def admit(self, auth: Any) -> tuple[Principal | None, str]:
+        """Who connects and to which hall; raise ConnectionRefusedError to refuse."""
+        principal = socket_principal(auth)
+        if principal is None:
+            raise ConnectionRefusedError("auth.required")
+        if principal.kind == "staff":
+            if self.role is None or not principal.at_least(self.role):
+                raise ConnectionRefusedError("auth.forbidden")
+        elif not principal.is_device(*self.devices):
+            raise ConnectionRefusedError("auth.forbidden")
+        return principal, principal.hall or runtime().settings.hall
+
+    def on_connect(self, auth: Any = None) -> None:
+        _principal, hall = self.admit(auth)
+        self.clients[request.sid] = hall  # type: ignore[attr-defined]
+        join_room(protocol.hall_room(hall))
+        emit(protocol.STATE_SNAPSHOT, self.snapshot(hall))
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        self.clients.pop(request.sid, None)  # type: ignore[attr-defined]
+
+    def hall(self) -> str:
+        """The hall of the client sending the current event."""
+        return self.clients[request.sid]  # type: ignore[attr-defined]
+
+    def snapshot(self, hall: str) -> dict[str, Any]:
+        """The full state a client redraws from."""
+        rt = runtime()
+        with rt.db.read_session() as db_session:
+            return views.snapshot(db_session, hall, rt.clock.now())
+
+    def current_seq(self, hall: str) -> int:
+        """The hall's latest committed seq."""
+        with runtime().db.read_session() as db_session:
+            seq = db_session.scalar(select(orm.Hall.seq).where(orm.Hall.code == hall))
+        return int(seq or 0)
+
+    def on_state_request(self, data: Any = None) -> dict[str, Any]:
+        """A client saw a seq gap or reconnected: answer (ack) with a fresh snapshot."""
+        return self.snapshot(self.hall())
+
+    def on_state_check(self, data: Any = None) -> dict[str, int]:
+        """The periodic check: the client compares this seq with its own."""
+        return {"seq": self.current_seq(self.hall())}
+
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        # Socket.IO event names are ``noun:verb``; handler methods can't contain a colon.
+        return super().trigger_event(event.replace(":", "_"), *args)
+
+
+class PublicNamespace(HallNamespace):
+    """Status pages on taxpayers' phones: no login; ``auth: {"ticket": token}`` names the hall."""
+
+    namespace = protocol.PUBLIC
+
+    def admit(self, auth: Any) -> tuple[Principal | None, str]:
+        token = auth.get("ticket") if isinstance(auth, dict) else None
+        hall = runtime().settings.hall
+        if isinstance(token, str) and token:
+            with runtime().db.read_session() as db_session:
+                found = db_session.scalar(
+                    select(orm.Hall.code)
+                    .join(orm.Ticket, orm.Ticket.hall_id == orm.Hall.id)
+                    .where(orm.Ticket.token == token)
+                )
+            if found is None:
+                raise ConnectionRefusedError("ticket.token_unknown")
+            hall = found
+        return None, hall

@@ -1,0 +1,102 @@
+"""Pages shared by every screen: staff login and logout, device enrolment, the index, language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+
+from core.domain.errors import DomainError
+from core.extensions import limiter
+from core.messages import message_for
+from core.runtime import runtime
+from core.services import access
+
+bp = Blueprint("web", __name__)
+
+LANGUAGES = ("zh", "en")
+
+
+def _safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site paths: a login link must not bounce a user to another site."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("index.html", hall=runtime().settings.hall)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: runtime().settings.rate_limit_login, methods=["POST"])
+def login() -> Response | str:
+    target = _safe_next(request.values.get("next"))
+    error = None
+    if request.method == "POST":
+        rt = runtime()
+        with rt.db.write_session() as db_session:
+            try:
+                staff = access.check_login(
+                    db_session, request.form.get("username", ""), request.form.get("password", "")
+                )
+            except DomainError as failure:
+                error = message_for(failure.code)
+            else:
+                principal = access.staff_principal(db_session, staff)
+                access.audit(
+                    db_session,
+                    rt.clock.now(),
+                    principal,
+                    "login",
+                    address=request.remote_addr or "",
+                )
+                db_session.commit()
+                session.clear()
+                session.permanent = False
+                session["staff_id"] = staff.id
+                return redirect(target)
+    return render_template("login.html", next=target, error=error)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    session.clear()
+    return redirect(url_for("web.login"))
+
+
+@bp.get("/enrol")
+def enrol() -> Response | tuple[str, int]:
+    """A kiosk or display opens ``/enrol?token=…&next=/display/display-1`` once.
+
+    The token is exchanged for a long-lived session cookie, so it does not
+    stay in the address bar or the browser history; revoking the token ends
+    the session too.
+    """
+    token = request.args.get("token", "")
+    with runtime().db.read_session() as db_session:
+        principal = access.principal_for_token(db_session, token) if token else None
+    if principal is None or principal.kind != "device" or principal.token_id is None:
+        return render_template(
+            "message.html", message=gettext("This enrolment link is not valid.")
+        ), 403
+    session.clear()
+    session.permanent = True
+    session["token_id"] = principal.token_id
+    return redirect(_safe_next(request.args.get("next"), "/"))
+
+
+@bp.get("/lang/<code>")
+def switch_language(code: str) -> Response:
+    target = _safe_next(
+        request.args.get("next") or (request.referrer and urlsplit(request.referrer).path)
+    )
+    response = redirect(target)
+    if code in LANGUAGES:
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax")
+    return response
