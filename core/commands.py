@@ -1,0 +1,219 @@
+"""The `hallq` subcommands (click). Each acts on the database ``HALLQ_DATABASE_URL`` names."""
+
+from __future__ import annotations
+
+import getpass
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import migrate
+from core.adapters import orm
+from core.adapters.clock import SystemClock
+from core.adapters.db import Database
+from core.config import ConfigError, Settings, load_settings
+from core.domain.errors import DomainError
+from core.halls import DEMO_FILE, HallFileError, load_hall, read_hall_file
+from core.services import access
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _database() -> Database:
+    return Database(_settings().database_url)
+
+
+def _hall(db_session: Session, code: str | None) -> orm.Hall:
+    code = code or _settings().hall
+    hall = db_session.scalars(select(orm.Hall).where(orm.Hall.code == code)).one_or_none()
+    if hall is None:
+        raise click.ClickException(f"no hall {code!r}: load one with `hallq hall load FILE`")
+    return hall
+
+
+@click.group()
+def cli() -> None:
+    """HallQ: queue management that keeps a tax service hall running when things break."""
+
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration (safe to run at each start)."""
+    migrate.upgrade(_settings().database_url)
+    click.echo("database is up to date")
+
+
+@cli.group()
+def hall() -> None:
+    """Hall configuration files."""
+
+
+@hall.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def hall_load(path: Path) -> None:
+    """Create or update the hall described by the TOML file PATH."""
+    try:
+        spec = read_hall_file(path)
+    except HallFileError as error:
+        raise click.ClickException(str(error)) from error
+    database = _database()
+    migrate.upgrade(database.url)
+    with database.write_session() as db_session:
+        load_hall(db_session, spec)
+        db_session.commit()
+    click.echo(
+        f"hall {spec.hall.code} loaded: {len(spec.services)} services, "
+        f"{len(spec.windows)} windows, {len(spec.devices)} devices"
+    )
+
+
+@cli.command()
+@click.option("--base-url", default=None, help="How screens reach the hub (for the printed links).")
+def demo(base_url: str | None) -> None:
+    """Load the demo hall with demo staff, and print fresh device links (demo only)."""
+    from core.demo import load_demo
+
+    settings = _settings()
+    migrate.upgrade(settings.database_url)
+    base = base_url or f"http://{settings.host}:{settings.port}"
+    click.echo(load_demo(Database(settings.database_url), read_hall_file(DEMO_FILE), base))
+
+
+@cli.group()
+def device() -> None:
+    """Kiosks, displays, guide desks and print agents."""
+
+
+@device.command("add")
+@click.argument("kind", type=click.Choice(access.DEVICE_KINDS))
+@click.argument("device_id")
+@click.option("--hall", "hall_code", default=None, help="Hall code (default: HALLQ_HALL).")
+@click.option("--name", default="", help="A name staff recognise, e.g. 1号取号机.")
+def device_add(kind: str, device_id: str, hall_code: str | None, name: str) -> None:
+    """Register device DEVICE_ID of KIND."""
+    with _database().write_session() as db_session:
+        try:
+            access.add_device(db_session, _hall(db_session, hall_code), kind, device_id, name=name)
+        except DomainError as error:
+            raise click.ClickException(str(error)) from error
+        db_session.commit()
+    click.echo(f"device {device_id} ({kind}) added")
+
+
+@device.command("token")
+@click.argument("device_id")
+def device_token(device_id: str) -> None:
+    """Print a new enrolment token for DEVICE_ID."""
+    with _database().write_session() as db_session:
+        try:
+            token = access.device_token(db_session, device_id, SystemClock().now())
+        except DomainError as error:
+            raise click.ClickException(str(error)) from error
+        db_session.commit()
+    click.echo(token)
+
+
+@device.command("revoke")
+@click.argument("device_id")
+def device_revoke(device_id: str) -> None:
+    """Revoke every token of DEVICE_ID; its screens are logged out at once."""
+    with _database().write_session() as db_session:
+        try:
+            count = access.revoke_device(db_session, device_id, SystemClock().now())
+        except DomainError as error:
+            raise click.ClickException(str(error)) from error
+        db_session.commit()
+    click.echo(f"{count} token(s) of {device_id} revoked")
+
+
+@cli.group()
+def staff() -> None:
+    """Staff accounts."""
+
+
+@staff.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["staff", "leader", "admin"]), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--hall", "hall_code", default=None, help="Hall code (default: HALLQ_HALL).")
+def staff_add(username: str, role: str, password_stdin: bool, hall_code: str | None) -> None:
+    """Create a staff account; the password is asked for (or read from stdin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise click.ClickException("the passwords differ")
+    with _database().write_session() as db_session:
+        try:
+            access.add_staff(
+                db_session, username, role, password, hall=_hall(db_session, hall_code)
+            )
+        except DomainError as error:
+            raise click.ClickException(str(error)) from error
+        db_session.commit()
+    click.echo(f"staff {username} ({role}) added")
+
+
+@staff.command("token")
+@click.argument("username")
+def staff_token(username: str) -> None:
+    """Print a new API token for USERNAME."""
+    with _database().write_session() as db_session:
+        try:
+            token = access.staff_token(db_session, username, SystemClock().now())
+        except DomainError as error:
+            raise click.ClickException(str(error)) from error
+        db_session.commit()
+    click.echo(token)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup(path: Path) -> None:
+    """Copy the SQLite database to PATH while the hub keeps running."""
+    source = _settings().sqlite_path
+    if source is None:
+        raise click.ClickException("backup copies SQLite databases; use pg_dump for PostgreSQL")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source) as live, sqlite3.connect(path) as copy:
+        live.backup(copy)
+    click.echo(f"backed up {source} to {path}")
+
+
+@cli.command()
+@click.option("--host", default=None)
+@click.option("--port", type=int, default=None)
+def run(host: str | None, port: int | None) -> None:
+    """Migrate, then serve the hub (HTTP and Socket.IO) until stopped."""
+    from core.serve import serve
+
+    overrides = {key: value for key, value in (("host", host), ("port", port)) if value}
+    try:
+        settings = load_settings(**overrides)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+    serve(settings)
+
+
+def _register_screen_commands() -> None:
+    from display.voice.commands import voice_group
+
+    cli.add_command(voice_group)
+
+
+_register_screen_commands()

@@ -1,0 +1,224 @@
+"""Hall files: one TOML file describes a hall; loading it creates or updates the hall.
+
+The file is validated as a whole before anything is written, and written in one
+transaction: a typo leaves the running hall as it was.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.adapters import orm
+from core.adapters.calendar import ChineseCalendar
+from core.services.access import DEVICE_KINDS
+
+DEMO_FILE = Path(__file__).with_name("demo.toml")
+
+
+class HallFileError(Exception):
+    """The hall file is unreadable or breaks a rule; the message says where."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HoursSpec(_Strict):
+    opens: time = time(9, 0)
+    cutoff: time = time(17, 0)
+    closes: time = time(17, 30)
+    every_day: bool = False
+
+    @model_validator(mode="after")
+    def ordered(self) -> HoursSpec:
+        if not self.opens <= self.cutoff <= self.closes:
+            raise ValueError("hours must satisfy opens <= cutoff <= closes")
+        return self
+
+
+class RulesSpec(_Strict):
+    max_wait_minutes: int = Field(default=60, ge=1)
+    no_show_after_recalls: int = Field(default=2, ge=0)
+    requeue_after: int = Field(default=3, ge=0)
+
+
+class CalendarSpec(_Strict):
+    overrides: dict[date, bool] = Field(default_factory=dict)
+
+
+class HallSpec(_Strict):
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    timezone: str = "Asia/Shanghai"
+    hours: HoursSpec = Field(default_factory=HoursSpec)
+    rules: RulesSpec = Field(default_factory=RulesSpec)
+    calendar: CalendarSpec = Field(default_factory=CalendarSpec)
+
+    @field_validator("timezone")
+    @classmethod
+    def known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+
+class ServiceSpec(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")
+    prefix: str = Field(pattern=r"^[A-Z]$")
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    minutes: float = Field(default=10, gt=0)
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+class WindowSpec(_Strict):
+    number: int = Field(ge=1, le=999)
+    name: str = ""
+    services: list[str] = Field(min_length=1)
+    emergency: bool = False
+
+
+class DeviceSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
+    kind: str
+    name: str = ""
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("kind")
+    @classmethod
+    def known_kind(cls, value: str) -> str:
+        if value not in DEVICE_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(DEVICE_KINDS)}")
+        return value
+
+
+class HallFile(_Strict):
+    hall: HallSpec
+    services: list[ServiceSpec] = Field(min_length=1)
+    windows: list[WindowSpec] = Field(default_factory=list)
+    devices: list[DeviceSpec] = Field(default_factory=list)
+    demo: dict[str, Any] | None = None
+    hub: dict[str, Any] | None = None
+    """Hub settings live in the same file (see `core.config`); ignored here."""
+
+    @model_validator(mode="after")
+    def consistent(self) -> HallFile:
+        for label, values in (
+            ("service code", [service.code for service in self.services]),
+            ("service prefix", [service.prefix for service in self.services]),
+            ("window number", [window.number for window in self.windows]),
+            ("device id", [device.id for device in self.devices]),
+        ):
+            duplicates = sorted({str(value) for value in values if values.count(value) > 1})
+            if duplicates:
+                raise ValueError(f"duplicate {label}: {', '.join(duplicates)}")
+        codes = {service.code for service in self.services}
+        for window in self.windows:
+            unknown = [code for code in window.services if code not in codes]
+            if unknown:
+                raise ValueError(f"window {window.number} serves unknown {', '.join(unknown)}")
+        return self
+
+
+def read_hall_file(path: Path) -> HallFile:
+    """Parse and validate a hall file."""
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise HallFileError(f"{path}: {error}") from error
+    try:
+        return HallFile.model_validate(document)
+    except ValidationError as error:
+        raise HallFileError(f"{path}: {error}") from error
+
+
+def load_hall(session: Session, spec: HallFile) -> orm.Hall:
+    """Create or update the hall described by `spec` (the caller commits)."""
+    hall = session.scalars(select(orm.Hall).where(orm.Hall.code == spec.hall.code)).one_or_none()
+    if hall is None:
+        hall = orm.Hall(code=spec.hall.code, seq=0, mode="normal")
+        session.add(hall)
+    hall.name_zh, hall.name_en, hall.timezone = (
+        spec.hall.name,
+        spec.hall.name_en,
+        spec.hall.timezone,
+    )
+    hall.settings = {
+        **(hall.settings or {}),
+        "hours": {
+            "opens": spec.hall.hours.opens.isoformat(),
+            "cutoff": spec.hall.hours.cutoff.isoformat(),
+            "closes": spec.hall.hours.closes.isoformat(),
+            "every_day": spec.hall.hours.every_day,
+        },
+        "rules": spec.hall.rules.model_dump(),
+        "calendar_overrides": {
+            day.isoformat(): open_ for day, open_ in spec.hall.calendar.overrides.items()
+        },
+    }
+    session.flush()
+    _load_services(session, hall, spec.services)
+    _load_windows(session, hall, spec.windows)
+    _load_devices(session, hall, spec.devices)
+    session.flush()
+    return hall
+
+
+def _load_services(session: Session, hall: orm.Hall, specs: list[ServiceSpec]) -> None:
+    existing = {
+        service.code: service
+        for service in session.scalars(select(orm.Service).where(orm.Service.hall_id == hall.id))
+    }
+    wanted = {spec.code for spec in specs}
+    for service in existing.values():
+        if service.code not in wanted:
+            service.active = False  # kept: today's tickets still name it
+            service.prefix = service.prefix.lower()  # frees the capital letter for reuse
+    session.flush()
+    for position, spec in enumerate(specs):
+        service = existing.get(spec.code) or orm.Service(hall_id=hall.id, code=spec.code)
+        service.prefix, service.name_zh, service.name_en = spec.prefix, spec.name, spec.name_en
+        service.minutes, service.position, service.active = spec.minutes, position, True
+        service.settings = spec.settings
+        session.add(service)
+
+
+def _load_windows(session: Session, hall: orm.Hall, specs: list[WindowSpec]) -> None:
+    existing = {
+        window.number: window
+        for window in session.scalars(select(orm.Window).where(orm.Window.hall_id == hall.id))
+    }
+    for spec in specs:
+        window = existing.get(spec.number) or orm.Window(
+            hall_id=hall.id, number=spec.number, state="closed"
+        )
+        window.name = spec.name or f"{spec.number}号窗口"
+        window.services, window.emergency = list(spec.services), spec.emergency
+        session.add(window)
+
+
+def _load_devices(session: Session, hall: orm.Hall, specs: list[DeviceSpec]) -> None:
+    for spec in specs:
+        device = session.get(orm.Device, spec.id) or orm.Device(id=spec.id, hall_id=hall.id)
+        device.kind, device.name, device.settings = spec.kind, spec.name, spec.settings
+        session.add(device)
+
+
+def calendar_for(hall: orm.Hall) -> ChineseCalendar:
+    """The hall's working-day calendar: statutory data plus its own overrides."""
+    overrides = (hall.settings or {}).get("calendar_overrides", {})
+    return ChineseCalendar(
+        {date.fromisoformat(day): bool(open_) for day, open_ in overrides.items()}
+    )

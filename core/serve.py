@@ -1,0 +1,84 @@
+"""`hallq run`: migrate, start the hub's periodic tasks, serve until stopped."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+
+from flask import Flask
+from flask_socketio import SocketIO
+from sqlalchemy import select
+
+from core import migrate
+from core.adapters import orm, systemd
+from core.app import create_app
+from core.config import Settings
+from core.domain.commands import CheckDay
+from core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+DAY_CHECK_S = 30.0
+
+
+def serve(settings: Settings) -> None:
+    """Run the hub in the foreground."""
+    migrate.upgrade(settings.database_url)
+    app = create_app(settings)
+    rt: Runtime = app.extensions["hallq"]
+    socketio = rt.socketio
+    socketio.start_background_task(_day_check_loop, app, socketio)
+    socketio.start_background_task(_systemd_loop, socketio, settings)
+    log.info(
+        "hallq serving on http://%s:%s (%s)", settings.host, settings.port, settings.async_mode
+    )
+    socketio.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_output=False,
+        allow_unsafe_werkzeug=True,
+        use_reloader=False,
+    )
+
+
+def _day_check_loop(app: Flask, socketio: SocketIO) -> None:
+    """Roll each hall over to a new business day even when nobody presses anything."""
+    rt: Runtime = app.extensions["hallq"]
+    while True:
+        try:
+            with rt.db.read_session() as db_session:
+                halls = list(db_session.scalars(select(orm.Hall.code)))
+            for hall in halls:
+                rt.bus.handle(CheckDay(hall=hall, actor="system"))
+        except Exception:  # keep the loop alive; the next round retries
+            log.exception("day check failed")
+        socketio.sleep(DAY_CHECK_S)
+
+
+def _systemd_loop(socketio: SocketIO, settings: Settings) -> None:
+    """READY=1 once the port answers, then WATCHDOG=1 from the event loop itself.
+
+    If the loop is stuck (a blocking call under eventlet), the pings stop and
+    systemd restarts the hub.
+    """
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not _listening(settings):
+        socketio.sleep(0.1)
+    systemd.notify("READY=1")
+    interval = systemd.watchdog_interval()
+    if interval is None or not settings.watchdog:
+        return
+    while True:
+        systemd.notify("WATCHDOG=1")
+        socketio.sleep(interval)
+
+
+def _listening(settings: Settings) -> bool:
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "") else settings.host
+    try:
+        with socket.create_connection((host, settings.port), timeout=0.5):
+            return True
+    except OSError:
+        return False
