@@ -5,14 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
-
-class WorkdayCalendar(Protocol):
-    """Tells whether the hall works on a day (statutory holidays, adjusted days, overrides)."""
-
-    def is_workday(self, day: date) -> bool: ...
+from core.domain.workdays import WorkdayCalendar
 
 
 class DayStatus(StrEnum):
@@ -43,6 +38,8 @@ class HallDay:
     opens_at: datetime
     cutoff_at: datetime
     closes_at: datetime
+    calendar_known: bool = True
+    """False when the calendar has no data for this year: weekdays are assumed open."""
 
     @property
     def issuing(self) -> bool:
@@ -64,7 +61,11 @@ def hall_day(now: datetime, zone: ZoneInfo, hours: Hours, calendar: WorkdayCalen
         return datetime.combine(day, moment, tzinfo=zone)
 
     opens_at, cutoff_at, closes_at = at(hours.opens), at(hours.cutoff), at(hours.closes)
-    if not hours.every_day and not calendar.is_workday(day):
+    # A calendar package older than the year must not shut the hall: weekdays
+    # stay open, and the console says the year's arrangement is missing.
+    known = calendar.knows(day)
+    workday = calendar.is_workday(day) if known else day.weekday() < 5
+    if not hours.every_day and not workday:
         status = DayStatus.CLOSED
     elif local < opens_at:
         status = DayStatus.BEFORE_OPENING
@@ -74,4 +75,4 @@ def hall_day(now: datetime, zone: ZoneInfo, hours: Hours, calendar: WorkdayCalen
         status = DayStatus.AFTER_CUTOFF
     else:
         status = DayStatus.AFTER_CLOSING
-    return HallDay(day, status, opens_at, cutoff_at, closes_at)
+    return HallDay(day, status, opens_at, cutoff_at, closes_at, known)
