@@ -16,25 +16,26 @@ folded to ASCII, ASCII lower case folded to upper case):
   * chars 9–17, organisation code (GB 11714): its 9th character must be the
     GB 11714 check (weights 3 7 9 10 5 8 4 2, letters valued A=10 … Z=35,
     ``11 - sum mod 11``, 10 → ``X``, 11 → ``0``);
-  * char 18, check character: weights ``3**i mod 31``, value ``31 - sum mod 31``
+  * char 18, check character: weights ``3**i mod 31`` (i = 0 … 16 from the
+    left), value ``31 - sum mod 31``
     (31 → ``0``) taken from the alphabet above.
 
 - ``resident_id`` — 18-character resident identity number, GB 11643-1999:
   chars 1–6 a region code (6 digits, format only), 7–14 a birth date YYYYMMDD
   that exists, is not before 1900-01-01 and not after `today`, 15–17 a
-  sequence number, 18 the ISO 7064 MOD 11-2 check (weights ``2**(17-i) mod 11``,
-  ``X`` for 10).
+  sequence number, 18 the ISO 7064 MOD 11-2 check (weights ``2**(17-i) mod 11``
+  for i = 0 … 16 from the left, ``X`` for 10).
 
 - ``legacy15`` — 15 characters: 6 digits (the region code of the issuing tax
   office) followed by 9 of ``0-9A-Z`` (the GB 11714 organisation code, or the
-  rest of a first-generation 15-digit resident ID). Format only: no check, as
-  SPEC §9 asks — old registrations are still on file and not all of them
-  carry a valid organisation-code check.
+  rest of a first-generation 15-digit resident ID). Format only, as SPEC §9
+  asks: no check character is verified.
 
-- ``legacy20`` — 20 of ``0-9A-Z``. Format only. These are the old tax
-  registration numbers of individual businesses: the 18-character resident ID
-  plus a 2-digit sequence; some offices used other document numbers, so no
-  part is checked.
+- ``legacy20`` — 20 of ``0-9A-Z``. Format only, as SPEC §9 asks. These are
+  the old tax registration numbers of individual businesses, usually the
+  18-character resident ID plus a 2-digit sequence; the ID inside is not
+  checked, and letters are allowed anywhere: the hall has no authoritative
+  layout to hold these numbers to.
 
 An 18-character input that could be both a resident ID and a USCC (all digits
 but a possible final ``X``) is tried as a resident ID first: both checks pass
