@@ -79,8 +79,10 @@ def default_filing_deadline(calendar: WorkdayCalendar, year: int, month: int) ->
 
 
 class FilingCalendar:
-    """Each month's filing deadline: the tax administration's official date when one is
-    configured, else `default_filing_deadline`.
+    """Each month's filing deadline: the official date when one is configured, else the default.
+
+    The default is `default_filing_deadline`; official dates come from the
+    calendar the tax administration publishes each year.
 
     `official` maps ``(year, month)`` to the published deadline; it is copied.
     """
@@ -95,8 +97,10 @@ class FilingCalendar:
         self._official = dict(official or {})
 
     def deadline(self, year: int, month: int) -> date:
-        """The last day to file for `month` of `year` (raises `UnknownYear` if it needs a
-        calendar year that is not known)."""
+        """The last day to file for `month` of `year`.
+
+        Raises `UnknownYear` if there is no official date and the calendar does not know the year.
+        """
         official = self._official.get((year, month))
         if official is not None:
             return official
@@ -113,13 +117,16 @@ def extension(
     """The filing-deadline extension an outage earns, or None if it earns none.
 
     None when neither tax system was down, when the outage does not overlap a
-    filing deadline's local day (in `zone`, a zoneinfo.ZoneInfo), or when an open outage has not
-    started by `now`. An open outage is judged as it stands at `now`
-    (``provisional=True``). If it overlaps several deadlines (a month or more),
-    the latest one is extended. See the module docstring for how working days
-    are counted. Raises `UnknownYear` when a deadline or the new date falls in
-    a year the calendar does not know, and `InvalidInput` (code
-    ``outage.ends_before_start``, field ``ended_at``) for an outage that ends before it starts.
+    filing deadline's local day in `zone` (a zoneinfo.ZoneInfo, not pytz), or
+    when an open outage has not started by `now`. An open outage is judged as
+    it stands at `now` (``provisional=True``). If it overlaps several deadlines
+    (a month or more), the latest one is extended. See the module docstring
+    for how working days are counted.
+
+    Raises `UnknownYear` when a deadline or the new date falls in a year the
+    calendar does not know; `InvalidInput` (code ``outage.ends_before_start``,
+    field ``ended_at``) for an outage that ends before it starts; `ValueError`
+    for a naive datetime.
     """
     _require_aware(outage.started_at, "started_at")
     _require_aware(now, "now")
