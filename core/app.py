@@ -94,6 +94,7 @@ def create_app(
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="zh",
         BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS),
+        RATELIMIT_ENABLED=settings.rate_limits,
         RATELIMIT_STORAGE_URI=settings.message_queue or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
         MAX_CONTENT_LENGTH=256 * 1024,
@@ -140,7 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from display import bp as display
     from kiosk import bp as kiosk
 
-    api.before_request(protect_cookie_session)
+    app.before_request(protect_cookie_session)
     for blueprint in (web, api, kiosk, display, counter):
         app.register_blueprint(blueprint)
 

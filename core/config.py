@@ -50,6 +50,7 @@ class Settings:
     """How often clients compare their seq with the hub's."""
     offline_after_s: float = 5.0
     """How long a screen waits for the hub before it shows its offline view."""
+    rate_limits: bool = True
     rate_limit_public: str = "600 per minute"
     rate_limit_login: str = "10 per minute"
     secure_cookies: bool = False

@@ -29,7 +29,12 @@ MESSAGES: dict[str, LazyString] = {
     "phone.format": lazy_gettext(
         "Please enter an 11-digit mainland mobile number starting with 13–19."
     ),
-    "request.invalid": lazy_gettext("The request is not valid: %(detail)s"),
+    "request.invalid": lazy_gettext("The request is not valid: %(field)s — %(problem)s."),
+    "request.too_large": lazy_gettext("The request is too large."),
+    "route.method": lazy_gettext("This method is not allowed here."),
+    "server.error": lazy_gettext(
+        "Something went wrong on the hub; please try again or tell the IT staff."
+    ),
     "request.not_json": lazy_gettext("The request body must be JSON."),
     "ticket.number": lazy_gettext("%(number)s is not a ticket number."),
     "ticket.sequence": lazy_gettext("%(number)s is not a ticket number."),
@@ -95,12 +100,18 @@ WORDS: dict[str, LazyString] = {
     "started": lazy_gettext("started"),
     "finished": lazy_gettext("finished"),
     "requeued": lazy_gettext("queued again"),
+    "missing": lazy_gettext("this field is required"),
+    "extra_forbidden": lazy_gettext("this field is not allowed"),
+    "wrong_type": lazy_gettext("the value has the wrong type"),
+    "wrong_length": lazy_gettext("the value is too short or too long"),
+    "out_of_range": lazy_gettext("the value is out of range"),
+    "invalid": lazy_gettext("the value is not valid"),
     "closed": lazy_gettext("the hall is closed today"),
     "before_opening": lazy_gettext("the hall is not open yet"),
     "after_cutoff": lazy_gettext("ticket issuing has ended for today"),
     "after_closing": lazy_gettext("the hall has closed"),
 }
-_TRANSLATED_PARAMS = ("state", "action", "status")
+_TRANSLATED_PARAMS = ("state", "action", "status", "problem")
 
 
 def message_for(code: str, params: dict[str, Any] | None = None) -> str:

@@ -58,8 +58,21 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"
         raise InvalidInput(
-            "request.invalid", field=where, detail=f"{where}: {first['type']}"
+            "request.invalid", field=where, problem=_problem(first["type"])
         ) from None
+
+
+def _problem(kind: str) -> str:
+    """Pydantic's error type, folded into the few problems the catalog words."""
+    if kind in ("missing", "extra_forbidden"):
+        return kind
+    if kind.endswith(("_type", "_parsing")):
+        return "wrong_type"
+    if kind.endswith(("_too_short", "_too_long")):
+        return "wrong_length"
+    if kind.startswith(("greater_than", "less_than")):
+        return "out_of_range"
+    return "invalid"
 
 
 def operation(

@@ -61,7 +61,7 @@ def register_error_handlers(app: Flask) -> None:
         code = {404: "route.unknown", 405: "route.method", 413: "request.too_large"}.get(
             error.code or 400, "request.invalid"
         )
-        return error_response(code, error.code or 400, {"detail": error.name})
+        return error_response(code, error.code or 400, {"field": "body", "problem": "invalid"})
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:

@@ -1,0 +1,160 @@
+"""Issuing tickets over HTTP: numbers, idempotency, validation, language."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from core.adapters import orm
+from tests.integration.conftest import Api
+
+
+def ticket_count(app: Flask) -> int:
+    with app.extensions["hallq"].db.read_session() as session:
+        return session.scalar(select(func.count()).select_from(orm.Ticket)) or 0
+
+
+def test_kiosk_issues_a_ticket_with_number_position_estimate_and_opaque_token(api: Api) -> None:
+    # GIVEN two filing tickets already waiting
+    api.issue("filing")
+    api.issue("filing")
+    # WHEN kiosk 1 asks for a third
+    response = api.issue("filing")
+    # THEN it is C003 with two people ahead, an estimate and a token unrelated to the number
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["number"] == "C003"
+    assert body["ahead"] == 2
+    assert body["estimated_wait_min"] == 20  # 2 ahead × 10 min, no window open yet → 1 assumed
+    assert body["channel"] == "kiosk"
+    assert len(body["token"]) >= 20 and "C003" not in body["token"]
+    assert body["status_url"] == f"/t/{body['token']}"
+
+
+def test_the_same_idempotency_key_returns_the_same_ticket(api: Api, app: Flask) -> None:
+    # GIVEN a ticket issued with a key
+    first = api.post("/api/v1/tickets", as_="kiosk-1", json={"service": "invoice"}, key="tap-1")
+    # WHEN the kiosk repeats the request (a double tap, a retry after a timeout)
+    again = api.post("/api/v1/tickets", as_="kiosk-1", json={"service": "invoice"}, key="tap-1")
+    # THEN the answer is the same ticket, and only one exists
+    assert first.status_code == again.status_code == 201
+    assert again.get_json() == first.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert ticket_count(app) == 1
+
+
+def test_keys_are_per_client(api: Api, app: Flask) -> None:
+    # GIVEN kiosk 1 used a key
+    one = api.post("/api/v1/tickets", as_="kiosk-1", json={"service": "invoice"}, key="k")
+    # WHEN kiosk 2 happens to use the same key
+    two = api.post("/api/v1/tickets", as_="kiosk-2", json={"service": "invoice"}, key="k")
+    # THEN both get their own ticket
+    assert one.get_json()["number"] != two.get_json()["number"]
+    assert ticket_count(app) == 2
+
+
+def test_numbers_are_per_service_and_padded(api: Api) -> None:
+    # GIVEN / WHEN tickets of two services
+    numbers = [
+        api.issue(service).get_json()["number"]
+        for service in ("registration", "filing", "registration")
+    ]
+    # THEN each service counts on its own with its prefix
+    assert numbers == ["A001", "C001", "A002"]
+
+
+def test_phone_and_taxpayer_id_are_validated_and_stored(api: Api, app: Flask) -> None:
+    # GIVEN / WHEN a ticket with a valid phone and resident ID (check digit by MOD 11-2)
+    response = api.issue("filing", phone="138 1234 5678", taxpayer_id="11010519491231002x")
+    # THEN it is issued and the normalised values are kept for the window
+    assert response.status_code == 201
+    with app.extensions["hallq"].db.read_session() as session:
+        row = session.scalars(select(orm.Ticket)).one()
+    assert (row.phone, row.taxpayer_id) == ("13812345678", "11010519491231002X")
+
+
+def test_bad_taxpayer_id_is_refused_in_chinese_and_nothing_is_written(api: Api, app: Flask) -> None:
+    # GIVEN a resident ID whose check digit is wrong
+    # WHEN the kiosk sends it
+    response = api.issue("filing", taxpayer_id="110105194912310021")
+    # THEN a 400 with a Chinese message, and no ticket (no number consumed either)
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "taxpayer_id.check"
+    assert "校验" in response.get_json()["message"]
+    assert ticket_count(app) == 0
+    assert api.issue("filing").get_json()["number"] == "C001"
+
+
+def test_errors_follow_the_callers_language(api: Api) -> None:
+    # GIVEN / WHEN a bad phone number in English and in Chinese
+    english = api.post(
+        "/api/v1/tickets", as_="kiosk-1", json={"service": "filing", "phone": "123"}, language="en"
+    )
+    chinese = api.post(
+        "/api/v1/tickets",
+        as_="kiosk-1",
+        json={"service": "filing", "phone": "123"},
+        language="zh-CN,zh;q=0.9",
+    )
+    # THEN the same code with a message in each language
+    assert english.get_json()["error"] == chinese.get_json()["error"] == "phone.format"
+    assert "mobile" in english.get_json()["message"]
+    assert "手机" in chinese.get_json()["message"]
+
+
+def test_unknown_service_unknown_field_and_non_json_are_refused(api: Api, app: Flask) -> None:
+    # GIVEN / WHEN three malformed requests
+    unknown = api.issue("passport")
+    extra = api.post("/api/v1/tickets", as_="kiosk-1", json={"service": "filing", "vip": True})
+    not_json = api.client.post(
+        "/api/v1/tickets",
+        data="service=filing",
+        headers={"Authorization": f"Bearer {api.tokens.devices['kiosk-1']}"},
+    )
+    # THEN each gets its own 4xx JSON error, and nothing is written
+    assert (unknown.status_code, unknown.get_json()["error"]) == (404, "service.unknown")
+    assert (extra.status_code, extra.get_json()["error"]) == (400, "request.invalid")
+    assert (not_json.status_code, not_json.get_json()["error"]) == (400, "request.not_json")
+    assert ticket_count(app) == 0
+
+
+def test_a_display_cannot_issue_and_anonymous_callers_must_log_in(api: Api, app: Flask) -> None:
+    # GIVEN / WHEN a display token and no token at all try to issue
+    display = api.issue("filing", as_="display-1")
+    anonymous = api.post("/api/v1/tickets", json={"service": "filing"})
+    # THEN 403 and 401, and no ticket
+    assert (display.status_code, display.get_json()["error"]) == (403, "auth.forbidden")
+    assert (anonymous.status_code, anonymous.get_json()["error"]) == (401, "auth.required")
+    assert ticket_count(app) == 0
+
+
+def test_status_by_token_reveals_no_personal_data(api: Api) -> None:
+    # GIVEN a ticket with a phone number behind another one
+    api.issue("filing")
+    issued = api.issue("filing", phone="13812345678").get_json()
+    # WHEN the status page asks by token, without any credential
+    status = api.get(f"/api/v1/tickets/{issued['token']}")
+    # THEN it shows position and estimate, and no phone or token of anyone
+    assert status.status_code == 200
+    body = status.get_json()
+    assert (body["number"], body["ahead"], body["state"]) == ("C002", 1, "waiting")
+    assert "13812345678" not in status.get_data(as_text=True)
+    assert api.get("/api/v1/tickets/not-a-token").status_code == 404
+
+
+def test_issuing_stops_after_the_cutoff_and_says_why(api: Api, app: Flask) -> None:
+    # GIVEN a hall whose cut-off (09:30) has passed at 10:00
+    with app.extensions["hallq"].db.write_session() as session:
+        hall = session.scalars(select(orm.Hall)).one()
+        hall.settings = {
+            **hall.settings,
+            "hours": {"opens": "08:30", "cutoff": "09:30", "closes": "17:30"},
+        }
+        session.commit()
+    # WHEN the kiosk asks for a ticket
+    response = api.issue("filing")
+    # THEN it is refused with the reason
+    assert (response.status_code, response.get_json()["error"]) == (409, "hall.not_issuing"), (
+        response.get_json()
+    )
+    assert response.get_json()["message"] == "现在不能取号（今日取号已结束）。"
