@@ -27,7 +27,8 @@ def test_kiosk_issues_a_ticket_with_number_position_estimate_and_opaque_token(ap
     assert body["ahead"] == 2
     assert body["estimated_wait_min"] == 20  # 2 ahead × 10 min, no window open yet → 1 assumed
     assert body["channel"] == "kiosk"
-    assert len(body["token"]) >= 20 and "C003" not in body["token"]
+    assert len(body["token"]) >= 20
+    assert "C003" not in body["token"]
     assert body["status_url"] == f"/t/{body['token']}"
 
 
