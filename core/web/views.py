@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_babel import gettext
 
 from core.domain.errors import DomainError
@@ -31,6 +41,15 @@ def _safe_next(target: str | None, default: str = "/") -> str:
 @bp.get("/")
 def index() -> str:
     return render_template("index.html", hall=runtime().settings.hall)
+
+
+@bp.get("/sw.js")
+def service_worker() -> Response:
+    """The offline cache, served from the root so it may control every screen's pages."""
+    response = send_from_directory(current_app.static_folder or "static", "sw.js")
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])

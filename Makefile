@@ -1,0 +1,59 @@
+# HallQ — `make run` serves a demo hall; `make test` runs the whole suite.
+# Both set everything up first: system packages, the virtualenv, front-end
+# libraries and the translation catalogs.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+VAR    ?= var
+export HALLQ_DATABASE_URL ?= sqlite:///$(VAR)/hallq.db
+export HALLQ_VAR_DIR ?= $(VAR)
+
+VENDOR := core/static/vendor/socket.io.min.js
+CATALOG := core/translations/zh/LC_MESSAGES/messages.mo
+
+.PHONY: run test setup lint system-deps system-deps-test clean
+
+run: system-deps setup
+	$(BIN)/hallq db upgrade
+	$(BIN)/hallq voice build --out $(VAR)/voice
+	$(BIN)/hallq demo --base-url http://$(HOST):$(PORT)
+	$(BIN)/hallq run --host $(HOST) --port $(PORT)
+
+test: system-deps-test setup lint
+	$(BIN)/python scripts/catalog.py
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+setup: $(VENV)/.installed $(VENDOR) $(CATALOG)
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
+$(VENDOR): node_modules/.package-lock.json
+	mkdir -p $(dir $@)
+	cp node_modules/socket.io-client/dist/socket.io.min.js $@
+
+$(CATALOG): core/translations/zh/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d core/translations -D messages
+
+system-deps:
+	scripts/system-deps.sh run
+
+system-deps-test:
+	scripts/system-deps.sh test
+
+clean:
+	rm -rf $(VENV) node_modules core/static/vendor build *.egg-info

@@ -1,0 +1,203 @@
+// HallQ's real-time client, shared by every screen.
+//
+// It keeps a screen in step with the hub (SPEC §6):
+// - applies events in `seq` order; a gap means something was missed, so it
+//   asks for a full `state:snapshot` instead of guessing;
+// - resyncs on *every* (re)connect — the hub sends a snapshot on connect;
+// - every `checkEveryMs` compares its seq with the hub's (`state:check`),
+//   because an emit can be lost without any disconnect (a message-queue outage);
+// - after `offlineAfterMs` without the hub it calls `onOffline`, and on return
+//   `onOnline`; the last snapshot is cached in localStorage, so a page reloaded
+//   during an outage can draw the last state it knew.
+//
+// Usage:
+//   const client = new HallClient({namespace: "/display", cacheKey: "display:display-1",
+//     onState: (state) => draw(state), onEvent: (name, payload, state) => animate(name, payload),
+//     onOffline: () => showOffline(), onOnline: () => hideOffline()});
+//   client.start();
+
+/* global io */
+
+const HALL_EVENTS = [
+  "ticket:issued",
+  "ticket:called",
+  "ticket:changed",
+  "window:changed",
+  "queue:changed",
+  "hall:mode",
+  "notice:posted",
+  "notice:removed",
+  "device:status",
+];
+
+export function readConfig(id = "hallq-config") {
+  const element = document.getElementById(id);
+  return element ? JSON.parse(element.textContent) : {};
+}
+
+export class HallClient {
+  constructor({
+    namespace,
+    auth = {},
+    cacheKey = null,
+    offlineAfterMs = 5000,
+    checkEveryMs = 30000,
+    onState = () => {},
+    onEvent = () => {},
+    onOffline = () => {},
+    onOnline = () => {},
+  }) {
+    Object.assign(this, { namespace, auth, cacheKey, offlineAfterMs, checkEveryMs });
+    Object.assign(this, { onState, onEvent, onOffline, onOnline });
+    this.seq = -1;
+    this.state = null;
+    this.offline = false;
+    this.resyncs = 0; // how many snapshots were applied (tests read it)
+    this.offlineTimer = null;
+    this.checkTimer = null;
+    this.socket = null;
+  }
+
+  // The cached state from the last session, or null.
+  cached() {
+    if (!this.cacheKey) return null;
+    try {
+      return JSON.parse(localStorage.getItem(`hallq:${this.cacheKey}`));
+    } catch {
+      return null;
+    }
+  }
+
+  start() {
+    const cached = this.cached();
+    if (cached) this.applySnapshot(cached, { fromCache: true });
+    // Until the first connect succeeds the hub counts as unreachable.
+    this.armOfflineTimer();
+    this.socket = io(this.namespace, {
+      auth: this.auth,
+      transports: ["websocket", "polling"],
+      reconnection: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+      timeout: 4000,
+    });
+    this.socket.on("connect", () => this.connected());
+    this.socket.on("disconnect", () => this.armOfflineTimer());
+    this.socket.on("connect_error", () => this.armOfflineTimer());
+    this.socket.on("state:snapshot", (snapshot) => this.applySnapshot(snapshot));
+    for (const name of HALL_EVENTS) {
+      this.socket.on(name, (payload) => this.receive(name, payload));
+    }
+    this.checkTimer = setInterval(() => this.check(), this.checkEveryMs);
+    window.hallqClient = this;
+    return this;
+  }
+
+  connected() {
+    clearTimeout(this.offlineTimer);
+    this.offlineTimer = null;
+    if (this.offline) {
+      this.offline = false;
+      this.onOnline();
+    }
+  }
+
+  armOfflineTimer() {
+    if (this.offlineTimer || this.offline) return;
+    this.offlineTimer = setTimeout(() => {
+      this.offlineTimer = null;
+      if (this.socket && this.socket.connected) return;
+      this.offline = true;
+      this.onOffline(this.state);
+    }, this.offlineAfterMs);
+  }
+
+  applySnapshot(snapshot, { fromCache = false } = {}) {
+    this.state = snapshot;
+    this.seq = fromCache ? -1 : snapshot.seq;
+    if (!fromCache) {
+      this.resyncs += 1;
+      this.save();
+    }
+    this.onState(snapshot, { fromCache });
+  }
+
+  receive(name, payload) {
+    if (typeof payload.seq !== "number") {
+      this.onEvent(name, payload, this.state);
+      return;
+    }
+    if (payload.seq <= this.seq) return; // already reflected (a late emit, or in the snapshot)
+    if (this.seq < 0 || payload.seq !== this.seq + 1) {
+      this.resync();
+      return;
+    }
+    this.seq = payload.seq;
+    if (this.state) {
+      this.state.seq = payload.seq;
+      if (name === "queue:changed") {
+        Object.assign(this.state, { mode: payload.mode, services: payload.services, windows: payload.windows });
+      } else if (name === "ticket:called") {
+        const calls = this.state.recent_calls || [];
+        calls.unshift({ number: payload.number, window: payload.window, service: payload.service,
+          recall: payload.recall, seq: payload.seq, at: new Date().toISOString() });
+        this.state.recent_calls = calls.slice(0, 10);
+      } else if (name === "hall:mode") {
+        this.state.mode = payload.mode;
+      }
+      this.save();
+    }
+    this.onEvent(name, payload, this.state);
+  }
+
+  resync() {
+    if (!this.socket || !this.socket.connected) return;
+    this.socket.timeout(5000).emit("state:request", {}, (error, snapshot) => {
+      if (!error && snapshot) this.applySnapshot(snapshot);
+    });
+  }
+
+  check() {
+    if (!this.socket || !this.socket.connected) return;
+    this.socket.timeout(5000).emit("state:check", {}, (error, answer) => {
+      if (!error && answer && answer.seq !== this.seq) this.resync();
+    });
+  }
+
+  save() {
+    if (!this.cacheKey || !this.state) return;
+    try {
+      localStorage.setItem(`hallq:${this.cacheKey}`, JSON.stringify(this.state));
+    } catch {
+      // A full or disabled storage only costs the offline cache.
+    }
+  }
+}
+
+// JSON commands over HTTP with the session cookie, CSRF header and an idempotency key.
+export async function command(path, body = null, { key = null, method = "POST" } = {}) {
+  const token = document.querySelector('meta[name="csrf-token"]');
+  const headers = { "Content-Type": "application/json", "Accept-Language": document.documentElement.lang || "zh" };
+  if (token) headers["X-CSRFToken"] = token.content;
+  if (key) headers["Idempotency-Key"] = key;
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: "same-origin",
+    body: body === null ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  return { ok: response.ok, status: response.status, data };
+}
+
+export function newKey() {
+  return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+}
+
+// Register the service worker that keeps pages loadable while the hub is down.
+export function registerOfflineCache() {
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+  }
+}

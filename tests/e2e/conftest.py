@@ -1,0 +1,69 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright, against a real hub process."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import skip_or_fail
+from tests.support.databases import SqliteTemplate, Tokens
+from tests.support.hub import HubProcess
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        skip_or_fail("browser", f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """Where screenshots go: the CI keeps this folder as an artifact."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def e2e_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    return SqliteTemplate(tmp_path_factory.mktemp("e2e-template"))
+
+
+@pytest.fixture
+def hub(e2e_template: SqliteTemplate, tmp_path: Path) -> Iterator[HubProcess]:
+    """A hub process on a fresh copy of the demo hall, with voice clips if built."""
+    voice = Path(__file__).resolve().parents[2] / "var" / "voice"
+    environment = {}
+    if voice.exists():
+        shutil.copytree(voice, tmp_path / "var" / "voice")
+    process = HubProcess(e2e_template.copy(tmp_path / "hallq.db"), tmp_path, **environment)
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def tokens(e2e_template: SqliteTemplate) -> Tokens:
+    return e2e_template.tokens
