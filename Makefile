@@ -12,7 +12,8 @@ export HALLQ_DATABASE_URL ?= sqlite:///$(VAR)/hallq.db
 export HALLQ_VAR_DIR ?= $(VAR)
 
 VENDOR := core/static/vendor/socket.io.min.js
-CATALOG := core/translations/zh/LC_MESSAGES/messages.mo
+# One catalog per package (core, kiosk, display, counter), compiled at set-up.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard */translations/zh/LC_MESSAGES/messages.po))
 
 .PHONY: run test setup lint system-deps system-deps-test clean
 
@@ -31,7 +32,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-setup: $(VENV)/.installed $(VENDOR) $(CATALOG)
+setup: $(VENV)/.installed $(VENDOR) $(CATALOGS)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +47,8 @@ $(VENDOR): node_modules/.package-lock.json
 	mkdir -p $(dir $@)
 	cp node_modules/socket.io-client/dist/socket.io.min.js $@
 
-$(CATALOG): core/translations/zh/LC_MESSAGES/messages.po $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d core/translations -D messages
+%/LC_MESSAGES/messages.mo: %/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
 system-deps:
 	scripts/system-deps.sh run

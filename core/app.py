@@ -29,7 +29,10 @@ from core.web.errors import register_error_handlers
 
 log = logging.getLogger(__name__)
 
-TRANSLATIONS = Path(__file__).with_name("translations")
+PACKAGES = ("core", "kiosk", "display", "counter")
+ROOT = Path(__file__).resolve().parent.parent
+# Each screen package keeps its own catalog; Flask-Babel merges them.
+TRANSLATIONS = ";".join(str(ROOT / package / "translations") for package in PACKAGES)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -93,7 +96,7 @@ def create_app(
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="zh",
-        BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS),
+        BABEL_TRANSLATION_DIRECTORIES=TRANSLATIONS,
         RATELIMIT_ENABLED=settings.rate_limits,
         RATELIMIT_STORAGE_URI=settings.message_queue or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,

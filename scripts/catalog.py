@@ -1,6 +1,10 @@
-"""Maintain the translation catalogs: ``python scripts/catalog.py update`` re-extracts the
-English message ids from code and templates and merges them into each language's .po
-file; ``check`` fails when a message has no Chinese translation (the suite runs it)."""
+"""Maintain the translation catalogs, one per package (core, kiosk, display, counter).
+
+``python scripts/catalog.py update [PACKAGE…]`` re-extracts the English message ids of
+each package's code and templates and merges them into its ``translations/zh`` catalog;
+with no argument it only checks. It exits 1 when a message has no Chinese translation
+(`make test` runs the check).
+"""
 
 from __future__ import annotations
 
@@ -11,59 +15,52 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOGS = ROOT / "core" / "translations"
-POT = CATALOGS / "messages.pot"
+PACKAGES = ("core", "kiosk", "display", "counter")
 PYBABEL = [sys.executable, "-m", "babel.messages.frontend"]
 
 
-def update() -> None:
-    subprocess.run(
-        [
-            *PYBABEL,
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "lazy_gettext",
-            "-k",
-            "_l",
-            "-o",
-            str(POT),
-            "--no-location",
-            "--sort-output",
-            "--omit-header",
-            "--ignore-dirs=.venv node_modules var build",
-            ".",
-        ],
-        cwd=ROOT,
-        check=True,
+def catalog(package: str, language: str = "zh") -> Path:
+    return ROOT / package / "translations" / language / "LC_MESSAGES" / "messages.po"
+
+
+def update(package: str) -> None:
+    folder = ROOT / package / "translations"
+    pot = folder / "messages.pot"
+    config = folder / "babel.cfg"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        f"[python: {package}/**.py]\n[jinja2: {package}/**/templates/**.html]\n", encoding="utf-8"
     )
     subprocess.run(
-        [
-            *PYBABEL,
-            "update",
-            "-i",
-            str(POT),
-            "-d",
-            str(CATALOGS),
-            "--no-fuzzy-matching",
-            "--omit-header",
-        ],
-        cwd=ROOT,
-        check=True,
+        [*PYBABEL, "extract", "-F", str(config), "-k", "lazy_gettext", "-k", "_l", "-o", str(pot),
+         "--no-location", "--sort-output", "--omit-header", package],
+        cwd=ROOT, check=True,
+    )
+    command = "update" if catalog(package).exists() else "init"
+    extra = ["--no-fuzzy-matching", "--omit-header"] if command == "update" else []
+    subprocess.run(
+        [*PYBABEL, command, "-i", str(pot), "-d", str(folder), "-l", "zh", *extra],
+        cwd=ROOT, check=True,
     )
 
 
-def untranslated(language: str = "zh") -> list[str]:
-    with (CATALOGS / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        catalog = read_po(handle)
-    return [str(message.id) for message in catalog if message.id and not message.string]
+def untranslated(package: str) -> list[str]:
+    path = catalog(package)
+    if not path.exists():
+        return []
+    with path.open("rb") as handle:
+        messages = read_po(handle)
+    return [str(message.id) for message in messages if message.id and not message.string]
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["update"]:
-        update()
-    missing = untranslated()
-    if missing:
-        print("untranslated:", *missing, sep="\n  ")
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["update"]:
+        for package in arguments[1:] or PACKAGES:
+            update(package)
+    missing = {package: untranslated(package) for package in PACKAGES}
+    if any(missing.values()):
+        for package, ids in missing.items():
+            for message in ids:
+                print(f"{package}: untranslated: {message}")
         sys.exit(1)

@@ -51,14 +51,21 @@ def e2e_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
     return SqliteTemplate(tmp_path_factory.mktemp("e2e-template"))
 
 
+@pytest.fixture(scope="session")
+def voice_clips(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline voice clips, generated once per session with espeak-ng and sox."""
+    from display.voice.build import build_clips
+
+    folder = tmp_path_factory.mktemp("voice")
+    build_clips(folder)
+    return folder
+
+
 @pytest.fixture
-def hub(e2e_template: SqliteTemplate, tmp_path: Path) -> Iterator[HubProcess]:
-    """A hub process on a fresh copy of the demo hall, with voice clips if built."""
-    voice = Path(__file__).resolve().parents[2] / "var" / "voice"
-    environment = {}
-    if voice.exists():
-        shutil.copytree(voice, tmp_path / "var" / "voice")
-    process = HubProcess(e2e_template.copy(tmp_path / "hallq.db"), tmp_path, **environment)
+def hub(e2e_template: SqliteTemplate, voice_clips: Path, tmp_path: Path) -> Iterator[HubProcess]:
+    """A hub process on a fresh copy of the demo hall, with the voice clips in its var/."""
+    shutil.copytree(voice_clips, tmp_path / "var" / "voice")
+    process = HubProcess(e2e_template.copy(tmp_path / "hallq.db"), tmp_path)
     process.start()
     yield process
     process.stop()
