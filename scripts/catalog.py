@@ -28,19 +28,35 @@ def update(package: str) -> None:
     pot = folder / "messages.pot"
     config = folder / "babel.cfg"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(
-        f"[python: {package}/**.py]\n[jinja2: {package}/**/templates/**.html]\n", encoding="utf-8"
-    )
+    config.write_text("[python: **.py]\n[jinja2: **/templates/**.html]\n", encoding="utf-8")
     subprocess.run(
-        [*PYBABEL, "extract", "-F", str(config), "-k", "lazy_gettext", "-k", "_l", "-o", str(pot),
-         "--no-location", "--sort-output", "--omit-header", package],
-        cwd=ROOT, check=True,
+        [
+            *PYBABEL,
+            "extract",
+            "-F",
+            str(config),
+            "-k",
+            "lazy_gettext",
+            "-k",
+            "_l",
+            "-o",
+            str(pot),
+            "--no-location",
+            "--sort-output",
+            "--omit-header",
+            package,
+        ],
+        cwd=ROOT,
+        check=True,
     )
     command = "update" if catalog(package).exists() else "init"
-    extra = ["--no-fuzzy-matching", "--omit-header"] if command == "update" else []
+    extra = (
+        ["--no-fuzzy-matching", "--omit-header", "--ignore-obsolete"] if command == "update" else []
+    )
     subprocess.run(
         [*PYBABEL, command, "-i", str(pot), "-d", str(folder), "-l", "zh", *extra],
-        cwd=ROOT, check=True,
+        cwd=ROOT,
+        check=True,
     )
 
 
