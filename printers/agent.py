@@ -125,11 +125,15 @@ class PrintAgent:
 
     def submit(self, job_id: str, ticket: TicketPrint) -> None:
         """Queue a ticket for printing; a job id already queued is not queued twice."""
+        job = _Job(job_id, ticket, time.monotonic() + self.print_timeout_s)
         with self._lock:
             if job_id in self._waiting:
                 return  # a redelivery of a job still on its way: one ack will come
             self._waiting.add(job_id)
-        self._queue.put(_Job(job_id, ticket, time.monotonic() + self.print_timeout_s))
+        if self._stopping.is_set():
+            self._finish(job, False, "print agent stopped")  # no worker left to print it
+            return
+        self._queue.put(job)
 
     @property
     def pending(self) -> int:
@@ -147,7 +151,11 @@ class PrintAgent:
             except queue.Empty:
                 item = None
             if isinstance(item, _Job):
-                self._print(item)
+                try:
+                    self._print(item)
+                except Exception as error:  # a bug must cost one ticket's print, not the agent
+                    log.exception("job %s", item.job_id)
+                    self._finish(item, False, f"print agent error: {error}")
             if time.monotonic() >= next_poll and not self._stopping.is_set():
                 self._poll()
                 next_poll = time.monotonic() + self.poll_interval_s

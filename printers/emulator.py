@@ -259,9 +259,11 @@ class PrinterEmulator:
         stem = self.spool_dir / f"{ticket.seq:06d}-{name}"
         qr_line = f"\n[QR] {ticket.qr}" if ticket.qr else ""
         kind = "[raster image]\n" if ticket.raster else ""
-        stem.with_suffix(".txt").write_text(kind + ticket.text + qr_line + "\n", encoding="utf-8")
+        # A full disk or a missing font loses the file, not the printer: the
+        # ticket is still kept in memory and the connection goes on.
         try:
+            stem.with_suffix(".txt").write_text(kind + ticket.text + qr_line + "\n", "utf-8")
             image = stack(parsed.images) if parsed.images else draw_blocks(parsed.blocks, 576, 8)
             image.save(stem.with_suffix(".png"))
-        except PrinterError as error:  # no CJK font: keep the text, say why no PNG
-            log.warning("no PNG preview for ticket %s: %s", ticket.seq, error)
+        except (PrinterError, OSError, ValueError) as error:
+            log.warning("ticket %s not fully spooled: %s", ticket.seq, error)

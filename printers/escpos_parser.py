@@ -218,7 +218,8 @@ class EscPosParser:
             self._function(command)
         elif second == ord("v"):
             width, rows = command[4] + (command[5] << 8), command[6] + (command[7] << 8)
-            self.ticket.images.append(from_raster_band(width, rows, command[8:]))
+            if width and rows:  # an empty band prints nothing
+                self.ticket.images.append(from_raster_band(width, rows, command[8:]))
         elif second == ord("V"):
             yield from self._cut()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -68,8 +69,18 @@ def _qr_image(data: str, module_px: int) -> Image.Image:
     return image.convert("L")
 
 
+#: One drawing at a time: the cached FreeType fonts are shared between the
+#: agent's raster tickets and the virtual printer's previews, on other threads.
+_drawing = threading.Lock()
+
+
 def draw_blocks(blocks: Sequence[Block], width_px: int, qr_module_px: int) -> Image.Image:
     """Draw the blocks centred, top to bottom, black on white ("L" mode)."""
+    with _drawing:
+        return _draw_blocks(blocks, width_px, qr_module_px)
+
+
+def _draw_blocks(blocks: Sequence[Block], width_px: int, qr_module_px: int) -> Image.Image:
     pieces: list[Image.Image] = []
     for block in blocks:
         if isinstance(block, QrBlock):

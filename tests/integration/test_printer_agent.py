@@ -210,3 +210,13 @@ def test_unreachable_printer_is_not_responding_then_recovers() -> None:
             assert hub.wait_for_state(PrinterState.READY, timeout=2)
     finally:
         agent.stop()
+
+
+def test_job_submitted_after_stop_is_acked_failed(start_agent: AgentFactory) -> None:
+    # GIVEN a stopped agent
+    agent, hub = start_agent()
+    agent.stop()
+    # WHEN a job arrives anyway (a late print:job from the hub)
+    agent.submit("job-8", make_ticket(number="A108"))
+    # THEN it is acked failed at once rather than queued for no one
+    assert hub.acks_for("job-8") == [("job-8", False, "print agent stopped")]

@@ -73,3 +73,14 @@ def test_arbitrary_bytes_never_crash_the_parser(chunks: list[bytes]) -> None:
     parser = EscPosParser()
     _feed_all(parser, [*chunks, b"\x00" * 8])
     assert parser is not None
+
+
+def test_degenerate_images_and_symbols_do_not_break_the_ticket() -> None:
+    # GIVEN an empty raster band, a QR print with nothing stored, and some text
+    data = b"\x1dv0\x00\x00\x00\x05\x00" + b"\x1d(k\x03\x001Q0" + b"ok\n" + codes.CUT
+    # WHEN parsed
+    cuts = [e for e in EscPosParser().feed(data) if isinstance(e, TicketCut)]
+    # THEN one ticket, with its text and no empty image
+    assert len(cuts) == 1
+    assert cuts[0].ticket.images == []
+    assert cuts[0].ticket.lines == ["ok"]
