@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -168,30 +168,44 @@ class TicketRepository:
         """Just the tickets `policy.choose_next` can pick for a window.
 
         Per service: the oldest green ticket, the oldest regular one and the
-        appointments due now; plus the oldest ticket sent to this window.
-        Rows are locked ``FOR UPDATE SKIP LOCKED`` on PostgreSQL.
+        appointments due now; plus the oldest ticket sent to this window. One
+        statement finds them, a second loads (and on PostgreSQL locks, ``FOR
+        UPDATE SKIP LOCKED``) those still waiting.
         """
-        base = select(orm.Ticket).where(
+        waiting = (
             orm.Ticket.hall_id == hall.id,
             orm.Ticket.business_day == day,
             orm.Ticket.state == TicketState.WAITING.value,
         )
         oldest = (orm.Ticket.queued_at, orm.Ticket.id)
-        queries = [base.where(orm.Ticket.target_window == window).order_by(*oldest).limit(1)]
+
+        def head(*where: Any, order: tuple[Any, ...] = oldest, limit: int = 1) -> Any:
+            query = select(orm.Ticket.id).where(*waiting, *where).order_by(*order).limit(limit)
+            return select(query.subquery())
+
+        heads = [head(orm.Ticket.target_window == window)]
         for service in services:
-            mine = base.where(orm.Ticket.service == service, orm.Ticket.target_window.is_(None))
-            queries.append(mine.where(orm.Ticket.green).order_by(*oldest).limit(1))
-            queries.append(mine.where(~orm.Ticket.green).order_by(*oldest).limit(1))
-            queries.append(
-                mine.where(orm.Ticket.appointment_start <= now, orm.Ticket.appointment_end >= now)
-                .order_by(orm.Ticket.appointment_start, *oldest)
-                .limit(5)
+            mine = (orm.Ticket.service == service, orm.Ticket.target_window.is_(None))
+            heads.append(head(*mine, orm.Ticket.green))
+            heads.append(head(*mine, ~orm.Ticket.green))
+            heads.append(
+                head(
+                    *mine,
+                    orm.Ticket.appointment_start <= now,
+                    orm.Ticket.appointment_end >= now,
+                    order=(orm.Ticket.appointment_start, *oldest),
+                    limit=5,
+                )
             )
-        heads: dict[int, Ticket] = {}
-        for query in queries:
-            for row in self.session.scalars(query.with_for_update(skip_locked=True)):
-                heads[row.id] = self._remember(row)
-        return list(heads.values())
+        ids = list(self.session.scalars(union_all(*heads)))
+        if not ids:
+            return []
+        rows = self.session.scalars(
+            select(orm.Ticket)
+            .where(orm.Ticket.id.in_(ids), *waiting)
+            .with_for_update(skip_locked=True)
+        )
+        return [self._remember(row) for row in rows]
 
     def waiting(self, hall: orm.Hall, day: date, service: str) -> list[Ticket]:
         """Every waiting ticket of one service today (for positions and requeues)."""
@@ -215,21 +229,6 @@ class TicketRepository:
             )
         )
         return [self._remember(row) for row in rows]
-
-    def recent_service_times(self, hall: orm.Hall, service: str, limit: int) -> list[timedelta]:
-        """Durations of the latest finished services of `service`, oldest first."""
-        rows = self.session.execute(
-            select(orm.Ticket.started_at, orm.Ticket.finished_at)
-            .where(
-                orm.Ticket.hall_id == hall.id,
-                orm.Ticket.service == service,
-                orm.Ticket.state == TicketState.DONE.value,
-                orm.Ticket.finished_at.is_not(None),
-            )
-            .order_by(orm.Ticket.finished_at.desc())
-            .limit(limit)
-        ).all()
-        return [end - start for start, end in reversed(rows) if start and end]
 
     def waiting_counts(self, hall: orm.Hall, day: date) -> dict[str, tuple[int, datetime]]:
         """Per service: how many wait and since when the longest has waited."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -95,6 +96,8 @@ class CommandBus:
             self.prepare(context)
             outcome = handler(command, context)
             stamped = uow.stamp(hall, context.events)
+            if command.actor.startswith("staff:"):
+                uow.session.add(audit_entry(command, hall, context.now))
             if command.idempotency_key:
                 uow.session.add(
                     orm.IdempotencyKey(
@@ -108,6 +111,33 @@ class CommandBus:
                 )
             uow.commit()
         return Result(outcome.body, outcome.status, stamped)
+
+
+PERSONAL = frozenset({"phone", "taxpayer_id"})
+"""Command fields the audit log must not copy (SPEC §10: personal data stays in its place)."""
+
+
+def audit_entry(command: Command, hall: orm.Hall, now: datetime) -> orm.AuditEntry:
+    """The audit row of a staff member's command, committed with the command itself."""
+    fields = {
+        key: value
+        for key, value in asdict(command).items()
+        if key not in PERSONAL | {"hall", "actor", "idempotency_key", "staff"}
+    }
+    if "window" in fields:
+        target = f"window:{fields.pop('window')}"
+    elif "number" in fields:
+        target = f"ticket:{fields.pop('number')}"
+    else:
+        target = ""
+    return orm.AuditEntry(
+        at=now,
+        hall_id=hall.id,
+        actor=command.actor,
+        action=type(command).__name__,
+        target=target,
+        detail={key: str(value) if value is not None else None for key, value in fields.items()},
+    )
 
 
 def _stored_answer(uow: UnitOfWork, hall: orm.Hall, key: str, command: str) -> Result | None:

@@ -32,6 +32,7 @@ class UnitOfWork:
         self.db = db
 
     def __enter__(self) -> UnitOfWork:
+        self.db.write_lock.__enter__()
         self.session = self.db.write_session()
         self.halls = HallRepository(self.session)
         self.tickets = TicketRepository(self.session)
@@ -43,8 +44,11 @@ class UnitOfWork:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.session.rollback()
-        self.session.close()
+        try:
+            self.session.rollback()
+            self.session.close()
+        finally:
+            self.db.write_lock.__exit__(None, None, None)
 
     def stamp(self, hall: orm.Hall, events: list[Event]) -> list[Stamped]:
         """Give each event the next hall `seq` (the hall row is locked by now)."""

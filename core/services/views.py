@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,10 +29,16 @@ def open_windows_serving(windows: list[orm.Window], service: str) -> int:
     )
 
 
-def average_minutes(session: Session, hall: orm.Hall, service: orm.Service) -> float:
-    """Moving average of `service`'s recent service times."""
-    recent = TicketRepository(session).recent_service_times(hall, service.code, RECENT_SERVICES)
+def average_minutes(service: orm.Service) -> float:
+    """Moving average of `service`'s recent service times (kept on its row at each finish)."""
+    recent = [timedelta(seconds=seconds) for seconds in service.recent_durations or []]
     return average_service_minutes(recent, service.minutes)
+
+
+def record_service_time(service: orm.Service, duration: timedelta) -> None:
+    """Add a finished service's duration to the moving average's window."""
+    recent = [*(service.recent_durations or []), duration.total_seconds()]
+    service.recent_durations = recent[-RECENT_SERVICES:]
 
 
 def queue_summary(session: Session, hall: orm.Hall, now: datetime) -> QueueChanged:
@@ -52,7 +58,7 @@ def queue_summary(session: Session, hall: orm.Hall, now: datetime) -> QueueChang
         .order_by(orm.Service.position, orm.Service.code)
     ):
         waiting, oldest = counts.get(service.code, (0, now))
-        average = average_minutes(session, hall, service)
+        average = average_minutes(service)
         services.append(
             ServiceSummary(
                 code=service.code,
@@ -118,7 +124,9 @@ def ahead_of(session: Session, ticket: orm.Ticket) -> int:
 
 
 def estimate_for(session: Session, hall: orm.Hall, ticket: orm.Ticket) -> tuple[int, int]:
-    """(people ahead, estimated minutes) for one ticket."""
+    """(people ahead, estimated minutes) for one ticket; (0, 0) once it has left the queue."""
+    if ticket.state != TicketState.WAITING:
+        return 0, 0
     ahead = ahead_of(session, ticket)
     service = session.scalars(
         select(orm.Service).where(
@@ -129,7 +137,7 @@ def estimate_for(session: Session, hall: orm.Hall, ticket: orm.Ticket) -> tuple[
     return ahead, estimated_wait_minutes(
         ahead,
         open_windows_serving(windows, ticket.service),
-        average_minutes(session, hall, service),
+        average_minutes(service),
     )
 
 
@@ -152,7 +160,7 @@ def recent_calls(session: Session, hall: orm.Hall, day: date) -> list[dict[str, 
             "window": event.window,
             "service": service,
             "recall": event.kind == "recalled",
-            "at": event.at.isoformat(),
+            "at": event.at.astimezone(UTC).isoformat(),
             "seq": event.seq,
         }
         for event, number, service in rows
@@ -206,7 +214,7 @@ def public_ticket(session: Session, token: str, now: datetime) -> dict[str, Any]
         "window": row.window,
         "ahead": ahead,
         "estimated_wait_min": minutes,
-        "issued_at": row.issued_at.isoformat(),
+        "issued_at": row.issued_at.astimezone(UTC).isoformat(),
         "mode": hall.mode,
         "seq": hall.seq,
         "hall": hall.code,
@@ -265,7 +273,7 @@ def ticket_view(row: orm.Ticket, ahead: int, minutes: int) -> dict[str, Any]:
         "window": row.window,
         "ahead": ahead,
         "estimated_wait_min": minutes,
-        "issued_at": row.issued_at.isoformat(),
+        "issued_at": row.issued_at.astimezone(UTC).isoformat(),
         "token": row.token,
         "status_url": f"/t/{row.token}",
         "printed": row.print_state == "printed",

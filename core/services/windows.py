@@ -11,7 +11,7 @@ from core.domain.tickets import Ticket, TicketState, normalise_number
 from core.domain.windows import Window
 from core.services.context import Context, Outcome
 from core.services.tickets import ticket_body
-from core.services.views import queue_summary
+from core.services.views import queue_summary, record_service_time
 
 
 def _window(command: cmd.WindowCommand, context: Context) -> tuple[orm.Window, Window]:
@@ -147,6 +147,9 @@ def finish_service(command: cmd.FinishService, context: Context) -> Outcome:
     row, window = _window(command, context)
     ticket = _current(context, window)
     ticket.finish(context.now)
+    if ticket.started_at is not None:
+        service = context.uow.halls.service(context.hall, ticket.service)
+        record_service_time(service, context.now - ticket.started_at)
     window.current = None
     return _changed(context, command, row, window, ticket)
 

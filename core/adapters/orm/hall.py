@@ -60,6 +60,8 @@ class Service(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    recent_durations: Mapped[list[float]] = mapped_column(JSON, default=list)
+    """Seconds of the latest finished services (the moving average's window), newest last."""
 
     hall: Mapped[Hall] = relationship(back_populates="services")
 

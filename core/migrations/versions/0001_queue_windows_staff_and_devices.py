@@ -128,6 +128,7 @@ def upgrade() -> None:
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('settings', sa.JSON(), nullable=False),
+    sa.Column('recent_durations', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['hall_id'], ['halls.id'], name=op.f('fk_services_hall_id_halls')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_services')),
     sa.UniqueConstraint('hall_id', 'code', name=op.f('uq_services_hall_id_code')),

@@ -1,0 +1,242 @@
+"""Counter actions over HTTP: the rules of calling, serving and transferring."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import select
+
+from core.adapters import orm
+from core.adapters.clock import FixedClock
+from tests.integration.conftest import Api
+
+
+def history(app: Flask, number: str) -> list[tuple[str, str | None]]:
+    with app.extensions["hallq"].db.read_session() as session:
+        rows = session.execute(
+            select(orm.TicketEvent.kind, orm.TicketEvent.actor)
+            .join(orm.Ticket, orm.Ticket.id == orm.TicketEvent.ticket_id)
+            .where(orm.Ticket.number == number)
+            .order_by(orm.TicketEvent.id)
+        ).all()
+    return [(kind, actor) for kind, actor in rows]
+
+
+def test_a_full_visit_is_recorded_step_by_step(api: Api, app: Flask) -> None:
+    # GIVEN a waiting filing ticket and window 3 open
+    api.issue("filing")
+    assert api.window(3, "open").status_code == 200
+    # WHEN the window calls, recalls, starts and finishes
+    called = api.window(3, "call-next")
+    for action in ("recall", "start", "finish"):
+        assert api.window(3, action).status_code == 200, api.window(3, action).get_json()
+    # THEN each step is in the append-only history, with who did it
+    assert called.get_json()["ticket"]["number"] == "C001"
+    assert history(app, "C001") == [
+        ("issued", "device:kiosk-1"),
+        ("called", "staff:window3"),
+        ("recalled", "staff:window3"),
+        ("started", "staff:window3"),
+        ("finished", "staff:window3"),
+    ]
+
+
+def test_call_next_answers_204_when_nobody_waits(api: Api) -> None:
+    # GIVEN an open window and an empty queue
+    api.window(3, "open")
+    # WHEN it calls next
+    response = api.window(3, "call-next")
+    # THEN 204 with no body
+    assert response.status_code == 204
+    assert response.data == b""
+
+
+def test_green_channel_goes_first_then_the_windows_service_order(api: Api) -> None:
+    # GIVEN window 5 serves filing, invoice, registration in that order
+    for service in ("registration", "invoice", "filing"):
+        api.issue(service)
+    api.issue("registration", green=True)
+    api.window(5, "open")
+    # WHEN it calls four times
+    called = []
+    for _ in range(4):
+        called.append(api.window(5, "call-next").get_json()["ticket"]["number"])
+        api.window(5, "start")
+        api.window(5, "finish")
+    # THEN the green ticket first, then by the window's service order
+    assert called == ["A002", "C001", "B001", "A001"]
+
+
+def test_a_ticket_waiting_too_long_goes_first(api: Api, clock: FixedClock) -> None:
+    # GIVEN a registration ticket that has waited 61 minutes and a newer filing ticket
+    api.issue("registration")
+    clock.advance(timedelta(minutes=61))
+    api.issue("filing")
+    api.window(5, "open")  # serves filing before registration
+    # WHEN window 5 calls next
+    number = api.window(5, "call-next").get_json()["ticket"]["number"]
+    # THEN the starving registration ticket wins over the window's service order
+    assert number == "A001"
+
+
+def test_invalid_transitions_are_refused_and_change_nothing(api: Api, app: Flask) -> None:
+    # GIVEN window 3 open with C001 called
+    api.issue("filing")
+    api.issue("filing")
+    api.window(3, "open")
+    api.window(3, "call-next")
+    # WHEN the clerk tries to finish before starting, call again while busy, no-show without recalls
+    finish = api.window(3, "finish")
+    busy = api.window(3, "call-next")
+    no_show = api.window(3, "no-show")
+    # THEN each is a 409 with its reason, and C001 is still simply called
+    assert (finish.status_code, finish.get_json()["error"]) == (409, "ticket.invalid_transition")
+    assert (busy.status_code, busy.get_json()["error"]) == (409, "window.busy")
+    assert (no_show.status_code, no_show.get_json()["error"]) == (409, "ticket.recalls_required")
+    assert history(app, "C001")[-1][0] == "called"
+    assert "重呼" in no_show.get_json()["message"]
+
+
+def test_no_show_after_recalls_and_requeue_behind_three_people(api: Api, clock: FixedClock) -> None:
+    # GIVEN C001 called and recalled twice at window 3, then five more filing tickets
+    api.issue("filing")
+    api.window(3, "open")
+    api.window(3, "call-next")
+    api.window(3, "recall")
+    api.window(3, "recall")
+    assert api.window(3, "no-show").status_code == 200
+    for _ in range(5):
+        clock.advance(timedelta(minutes=1))
+        api.issue("filing")
+    # WHEN the taxpayer comes back and the guide requeues C001
+    requeued = api.post("/api/v1/tickets/C001/requeue", as_="guide")
+    # THEN C001 waits behind three people (C002–C004), ahead of C005
+    assert requeued.status_code == 200
+    assert requeued.get_json()["ahead"] == 3
+    order = []
+    for _ in range(4):
+        order.append(api.window(3, "call-next").get_json()["ticket"]["number"])
+        api.window(3, "start")
+        api.window(3, "finish")
+    assert order == ["C002", "C003", "C004", "C001"]
+
+
+def test_transfer_keeps_the_number_and_the_original_issue_time(api: Api, clock: FixedClock) -> None:
+    # GIVEN C001 being served at window 3 while later registration tickets wait
+    first = api.issue("filing").get_json()
+    clock.advance(timedelta(minutes=5))
+    api.issue("registration")
+    api.window(3, "open")
+    api.window(3, "call-next")
+    api.window(3, "start")
+    # WHEN window 3 transfers it to registration
+    moved = api.window(3, "transfer", to_service="registration")
+    # THEN it keeps C001 and its issue time, and is first in the registration queue
+    assert moved.status_code == 200
+    assert moved.get_json()["ticket"]["number"] == "C001"
+    assert moved.get_json()["ticket"]["issued_at"] == first["issued_at"]
+    assert moved.get_json()["ticket"]["state"] == "waiting"
+    api.window(1, "open")
+    assert api.window(1, "call-next").get_json()["ticket"]["number"] == "C001"
+
+
+def test_transfer_to_a_window_is_called_only_there(api: Api) -> None:
+    # GIVEN C001 being served at window 3
+    api.issue("filing")
+    api.window(3, "open")
+    api.window(3, "call-next")
+    api.window(3, "start")
+    # WHEN it is sent to window 6 (which does not even serve filing)
+    assert api.window(3, "transfer", to_window=6).status_code == 200
+    api.window(2, "open")  # serves filing
+    api.window(6, "open")
+    # THEN window 2 does not get it, window 6 does
+    assert api.window(2, "call-next").status_code == 204
+    assert api.window(6, "call-next").get_json()["ticket"]["number"] == "C001"
+
+
+def test_pause_stops_calls_until_resume(api: Api) -> None:
+    # GIVEN window 3 open and paused with a ticket waiting
+    api.issue("filing")
+    api.window(3, "open")
+    api.window(3, "pause")
+    # WHEN it tries to call
+    paused = api.window(3, "call-next")
+    # THEN refused until resumed
+    assert (paused.status_code, paused.get_json()["error"]) == (409, "window.paused")
+    api.window(3, "resume")
+    assert api.window(3, "call-next").status_code == 200
+
+
+def test_call_specific_number(api: Api) -> None:
+    # GIVEN three filing tickets
+    for _ in range(3):
+        api.issue("filing")
+    api.window(3, "open")
+    # WHEN window 3 calls C003 by number (typed in lower case)
+    response = api.window(3, "call", number="c3")
+    # THEN C003 is called, the others still wait
+    assert response.get_json()["ticket"]["number"] == "C003"
+    assert api.get("/api/v1/queue").get_json()["services"][2]["waiting"] == 2
+
+
+def test_only_the_staff_who_opened_a_window_may_act_on_it(api: Api) -> None:
+    # GIVEN window 3 opened by window3
+    api.issue("filing")
+    api.window(3, "open")
+    # WHEN window4's clerk, and a display device, try to call on it
+    other = api.window(3, "call-next", as_="window4")
+    display = api.window(3, "call-next", as_="display-1")
+    reopen = api.window(3, "open", as_="window4")
+    # THEN refused; the window is still window3's
+    assert (other.status_code, other.get_json()["error"]) == (403, "window.not_yours")
+    assert (display.status_code, display.get_json()["error"]) == (403, "auth.forbidden")
+    assert (reopen.status_code, reopen.get_json()["error"]) == (409, "window.opened_by_other")
+
+
+def test_unknown_window_and_bad_bodies(api: Api) -> None:
+    # GIVEN / WHEN a window that does not exist, and transfer bodies that make no sense
+    missing = api.window(99, "open", as_="window3")
+    api.issue("filing")
+    api.window(3, "open")
+    api.window(3, "call-next")
+    api.window(3, "start")
+    both = api.window(3, "transfer", to_service="invoice", to_window=4)
+    unknown = api.window(3, "transfer", to_service="passport")
+    # THEN clear errors, and the ticket is still being served at window 3
+    assert (missing.status_code, missing.get_json()["error"]) == (404, "window.unknown")
+    assert (both.status_code, both.get_json()["error"]) == (400, "transfer.target")
+    assert (unknown.status_code, unknown.get_json()["error"]) == (404, "service.unknown")
+    assert api.get("/api/v1/windows/3", as_="window3").get_json()["ticket"]["state"] == "serving"
+
+
+def test_the_same_key_does_not_call_twice(api: Api) -> None:
+    # GIVEN two waiting tickets
+    api.issue("filing")
+    api.issue("filing")
+    api.window(3, "open")
+    # WHEN the clerk's call-next is sent twice with one key (a double press)
+    first = api.post("/api/v1/windows/3/call-next", as_="window3", key="press-1")
+    second = api.post("/api/v1/windows/3/call-next", as_="window3", key="press-1")
+    # THEN one ticket is called, the other still waits
+    assert first.get_json() == second.get_json()
+    assert api.get("/api/v1/queue").get_json()["services"][2]["waiting"] == 1
+
+
+def test_every_staff_action_is_audited(api: Api, app: Flask) -> None:
+    # GIVEN / WHEN window 3 opens and calls
+    api.issue("filing")
+    api.window(3, "open")
+    api.window(3, "call-next")
+    # THEN the audit log holds both actions by window3
+    with app.extensions["hallq"].db.read_session() as session:
+        entries = session.execute(
+            select(orm.AuditEntry.actor, orm.AuditEntry.action, orm.AuditEntry.target).order_by(
+                orm.AuditEntry.id
+            )
+        ).all()
+    assert [tuple(entry) for entry in entries] == [
+        ("staff:window3", "OpenWindow", "window:3"),
+        ("staff:window3", "CallNext", "window:3"),
+    ]
