@@ -1,0 +1,242 @@
+// The hall TV: the latest call, the recent calls, waiting per service, the
+// notices and the clock; every call announced by voice, one at a time.
+//
+// What is announced: each `ticket:called` event (recalls too), in the order
+// the hub numbered them. A snapshot never replays old calls — on a reconnect
+// or a seq gap only the calls this screen had not yet seen, and only if they
+// are less than MISSED_CALL_MAX_AGE_MS old, are announced (a call made during
+// a two-second network blip still deserves its voice; one from ten minutes ago
+// does not).
+
+import { HallClient, readConfig } from "/static/hallq-client.js";
+import { VoiceAnnouncer } from "/static/display/voice.js";
+import {
+  HubClock, OfflineMemory, fill, fitWidth, flash, keepOffline, make, setBoth,
+} from "/static/display/screen.js";
+
+const HISTORY_SIZE = 8;
+const MISSED_CALL_MAX_AGE_MS = 30000;
+const TICKER_PX_PER_S = 110; // slow enough to read while walking past
+
+const config = readConfig();
+const text = config.text;
+const zh = config.language !== "en";
+const $ = (id) => document.getElementById(id);
+
+const clock = new HubClock(config).start($("clock-time"), $("clock-date"));
+const offline = new OfflineMemory(config.cache_key);
+const voice = new VoiceAnnouncer({
+  urlFor: (call) => `${config.voice_url}?number=${encodeURIComponent(call.number)}` +
+    `&window=${encodeURIComponent(call.window)}&english=${call.english ? 1 : 0}`,
+});
+
+let heardSeq = null; // the newest seq this screen has drawn: calls up to it were heard
+let tickerText = null;
+
+// The two languages of a sentence key, the screen's own first.
+const pair = (key, values = {}) => text[key].map((sentence) => fill(sentence, values));
+// A name in the screen's language with the other beneath: [name_zh, name_en] → first, second.
+const names = (chinese, english) => (zh ? [chinese, english || chinese] : [english || chinese, chinese]);
+
+function drawHall(hall) {
+  if (!hall) return;
+  setBoth($("hall-name"), names(hall.name, hall.name_en));
+}
+
+function drawMode(state) {
+  const mode = state.mode || "normal";
+  document.body.dataset.mode = mode;
+  document.body.classList.toggle("mode-active", mode !== "normal");
+  const banner = $("mode-banner");
+  banner.hidden = mode === "normal";
+  if (banner.hidden) return;
+  const label = pair(text[`mode_${mode}`] ? `mode_${mode}` : "mode_other");
+  // The incident's own notice says what is down and until when; the mode says how bad.
+  const notice = (state.notices || []).map(noticeText).find((lines) => lines[0]);
+  const [colon, secondColon] = zh ? ["：", ": "] : [": ", "："];
+  $("mode-first").textContent = notice ? `${label[0]}${colon}${notice[0]}` : label[0];
+  $("mode-second").textContent = notice && notice[1] ? `${label[1]}${secondColon}${notice[1]}` : label[1];
+}
+
+function callLine(call) {
+  return pair("go_to_window", { number: call.number, n: call.window });
+}
+
+function drawLatest(calls) {
+  const latest = calls[0];
+  const say = $("latest-say");
+  $("latest-arrow").hidden = !latest;
+  $("latest-recall").hidden = !(latest && latest.recall);
+  if (!latest) {
+    $("latest-number").textContent = "—";
+    $("latest-window").textContent = "";
+    setBoth(say, pair("no_calls"));
+    return;
+  }
+  $("latest-number").textContent = latest.number;
+  $("latest-window").textContent = pair("window", { n: latest.window })[0];
+  setBoth(say, callLine(latest));
+  fitWidth($("latest-call"));
+}
+
+function drawHistory(calls) {
+  // A recall repeats a number already on screen: list each number and window once.
+  const seen = new Set();
+  const rows = [];
+  for (const call of calls) {
+    const key = `${call.number}→${call.window}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rows.push(call);
+  }
+  const list = $("history");
+  list.replaceChildren(...rows.slice(1, 1 + HISTORY_SIZE).map((call) => {
+    const item = make("li", "history-item");
+    item.append(
+      make("span", "history-number", call.number),
+      make("span", "history-arrow", "→"),
+      make("span", "history-window", pair("window", { n: call.window })[0]),
+    );
+    return item;
+  }));
+}
+
+function drawServices(services) {
+  $("services").replaceChildren(...(services || []).map((service) => {
+    const item = make("li", "service");
+    const label = make("span", "service-name both");
+    const [first, second] = names(service.name, service.name_en);
+    label.append(make("span", "first", first), make("span", "second", second));
+    const count = make("span", "service-count");
+    const unit = pair(service.waiting === 1 ? "person" : "people")[0];
+    count.append(make("b", "", String(service.waiting)), make("small", "", unit));
+    const wait = make("span", "service-wait",
+      service.waiting > 0 ? pair("about_minutes", { minutes: service.estimated_wait_min })[0] : "");
+    item.append(make("span", "service-prefix", service.prefix), label, count, wait);
+    return item;
+  }));
+}
+
+function noticeText(notice) {
+  if (typeof notice === "string") return [notice, ""];
+  const chinese = notice.text ?? notice.text_zh ?? notice.title ?? notice.body ?? notice.message ?? "";
+  const english = notice.text_en ?? notice.title_en ?? notice.body_en ?? notice.message_en ?? "";
+  return zh ? [chinese, english] : [english || chinese, english ? chinese : ""];
+}
+
+function drawTicker(state) {
+  let lines;
+  if (document.body.classList.contains("offline")) {
+    lines = [pair("offline")];
+  } else {
+    lines = (state.notices || []).map(noticeText).filter((entry) => entry[0]);
+    if (lines.length === 0) lines = [pair("default_notice")];
+  }
+  const content = lines.map((entry) => entry.filter(Boolean).join("  ")).join("     ◆     ");
+  if (content === tickerText) return; // restarting the scroll on every event would jerk it
+  tickerText = content;
+  const track = $("ticker");
+  track.textContent = content;
+  const width = track.parentElement.clientWidth;
+  track.style.animationDuration = `${Math.max(12, track.scrollWidth / TICKER_PX_PER_S)}s`;
+  // The first pass starts with the text already a third of the way in, not
+  // behind the right edge: a notice must be readable the moment it is posted.
+  track.style.animationDelay = `${-width / 3 / TICKER_PX_PER_S}s`;
+  flash(track, "scrolling");
+}
+
+function draw(state) {
+  if (!state) return;
+  drawHall(state.hall);
+  drawMode(state);
+  const calls = state.recent_calls || [];
+  drawLatest(calls);
+  drawHistory(calls);
+  drawServices(state.services);
+  drawTicker(state);
+}
+
+function announce(call) {
+  voice.announce({
+    number: call.number, window: call.window, recall: Boolean(call.recall),
+    english: Boolean(config.english_voice),
+  });
+  flash($("latest"));
+}
+
+// Calls in a fresh snapshot that this screen never saw as events (a gap, a
+// short disconnect), oldest first; never the ones it has already drawn.
+function missedCalls(snapshot) {
+  if (heardSeq === null) return [];
+  const now = clock.now();
+  return (snapshot.recent_calls || [])
+    .filter((call) => typeof call.seq === "number" && call.seq > heardSeq)
+    .filter((call) => now - Date.parse(call.at) < MISSED_CALL_MAX_AGE_MS)
+    .sort((a, b) => a.seq - b.seq);
+}
+
+function showOffline(since) {
+  offline.mark(since);
+  document.body.classList.add("offline");
+  $("offline-banner").hidden = false;
+  $("stale-note").hidden = false;
+  if (client.state) draw(client.state);
+  else drawTicker({});
+}
+
+function showOnline() {
+  offline.clear();
+  document.body.classList.remove("offline");
+  $("offline-banner").hidden = true;
+  $("stale-note").hidden = true;
+}
+
+function onState(snapshot, { fromCache }) {
+  if (fromCache) {
+    heardSeq = heardSeq ?? (typeof snapshot.seq === "number" ? snapshot.seq : null);
+    draw(snapshot);
+    return;
+  }
+  showOnline();
+  const missed = missedCalls(snapshot);
+  heardSeq = snapshot.seq;
+  draw(snapshot);
+  missed.forEach(announce);
+}
+
+function onEvent(name, payload, state) {
+  if (typeof payload.seq === "number") heardSeq = payload.seq;
+  if (name === "notice:posted" || name === "notice:removed") {
+    applyNotice(name, payload, state);
+  }
+  draw(state);
+  if (name === "ticket:called") announce(payload);
+}
+
+// Notices arrive as {notice: {...}} or as the notice itself; removal names its id.
+function applyNotice(name, payload, state) {
+  if (!state) return;
+  const notice = payload.notice ?? payload;
+  const id = notice.id ?? payload.id;
+  const others = (state.notices || []).filter((entry) => entry.id === undefined || entry.id !== id);
+  state.notices = name === "notice:posted" ? [...others, notice] : others;
+  client.save();
+}
+
+const client = new HallClient({
+  namespace: config.namespace,
+  cacheKey: config.cache_key,
+  offlineAfterMs: config.offline_after_ms,
+  checkEveryMs: config.check_every_ms,
+  onState,
+  onEvent,
+  onOffline: () => showOffline(clock.now()),
+  onOnline: showOnline,
+});
+
+const display = { client, voice, clock, cached: false };
+window.hallqDisplay = display;
+if (offline.since !== null) showOffline(offline.since);
+client.start();
+client.socket.on("connect", () => clock.sync());
+keepOffline(config.precache).then((cached) => { display.cached = cached; });

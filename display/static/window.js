@@ -1,0 +1,128 @@
+// The small screen above a window: its current number and state, huge.
+//
+// States: calling (a number was called, the taxpayer is on the way), serving
+// (service started), free, paused, closed. The hub's snapshot says which
+// number a window holds but not whether service has started, so the display
+// remembers the `ticket:changed` → serving of its own window's number (until
+// the snapshot carries the current ticket's state).
+
+import { HallClient, readConfig } from "/static/hallq-client.js";
+import { HubClock, OfflineMemory, fitWidth, flash, keepOffline } from "/static/display/screen.js";
+
+const config = readConfig();
+const text = config.text;
+const $ = (id) => document.getElementById(id);
+const STATES = ["calling", "serving", "free", "paused", "closed"];
+
+const clock = new HubClock(config);
+const offline = new OfflineMemory(config.cache_key);
+const servingKey = `hallq:${config.cache_key}:serving`;
+
+function servingNumber() {
+  try {
+    return localStorage.getItem(servingKey);
+  } catch {
+    return null;
+  }
+}
+
+function rememberServing(number) {
+  try {
+    if (number) localStorage.setItem(servingKey, number);
+    else localStorage.removeItem(servingKey);
+  } catch {
+    // a reload then shows "calling" for a ticket already being served
+  }
+}
+
+// What this window shows: {state, number}.
+function view(state) {
+  const window_ = (state.windows || []).find((entry) => entry.n === config.window);
+  if (!window_) return { state: "closed", number: null };
+  if (window_.current) {
+    return { state: servingNumber() === window_.current ? "serving" : "calling", number: window_.current };
+  }
+  if (window_.state === "paused") return { state: "paused", number: null };
+  if (window_.state === "closed") return { state: "closed", number: null };
+  return { state: "free", number: null };
+}
+
+function draw(state) {
+  if (!state) return;
+  const { state: shown, number } = view(state);
+  for (const name of STATES) document.body.classList.toggle(`state-${name}`, name === shown);
+  const label = text[`state_${shown}`];
+  $("state-first").textContent = label[0];
+  $("state-second").textContent = label[1];
+  $("number").hidden = !number;
+  $("big").hidden = Boolean(number);
+  if (number) {
+    $("number").textContent = number;
+    fitWidth($("number"));
+  } else {
+    $("big-first").textContent = label[0];
+    $("big-second").textContent = label[1];
+  }
+}
+
+function showOffline(since) {
+  offline.mark(since);
+  document.body.classList.add("offline");
+  $("manual").hidden = false;
+  $("state").hidden = true;
+}
+
+function showOnline() {
+  offline.clear();
+  document.body.classList.remove("offline");
+  $("manual").hidden = true;
+  $("state").hidden = false;
+}
+
+function onState(snapshot, { fromCache }) {
+  if (!fromCache) showOnline();
+  draw(snapshot);
+}
+
+function onEvent(name, payload, state) {
+  if (name === "window:changed" && state) {
+    // The queue summary follows at once, but the window's own change is enough to redraw.
+    const entry = (state.windows || []).find((candidate) => candidate.n === payload.window);
+    if (entry) Object.assign(entry, { state: payload.state, current: payload.current });
+    client.save();
+  } else if (name === "ticket:called" && payload.window === config.window) {
+    rememberServing(null);
+    const entry = state && (state.windows || []).find((candidate) => candidate.n === config.window);
+    if (entry) entry.current = payload.number;
+    draw(state);
+    flash(document.body, "flash");
+    return;
+  }
+  draw(state);
+}
+
+const client = new HallClient({
+  namespace: config.namespace,
+  cacheKey: config.cache_key,
+  offlineAfterMs: config.offline_after_ms,
+  checkEveryMs: config.check_every_ms,
+  onState,
+  onEvent,
+  onOffline: () => showOffline(clock.now()),
+  onOnline: showOnline,
+});
+
+const display = { client, clock, cached: false };
+window.hallqDisplay = display;
+if (offline.since !== null) showOffline(offline.since);
+client.start();
+client.socket.on("connect", () => clock.sync());
+// Straight from the socket, not through the client's seq order: when an event
+// arrives after a gap the client drops it and redraws from a snapshot, and the
+// snapshot does not say whether service has started.
+client.socket.on("ticket:changed", (payload) => {
+  if (payload.window !== config.window) return;
+  rememberServing(payload.state === "serving" ? payload.number : null);
+  draw(client.state);
+});
+keepOffline(config.precache).then((cached) => { display.cached = cached; });
