@@ -1,0 +1,317 @@
+"""The hall display and the window displays in Chromium, against a real hub.
+
+Calls are made over the HTTP API as the counters would; the displays are
+opened as their enrolled devices. Announcements really play (Chromium runs
+with ``--autoplay-policy=no-user-gesture-required``, as in the display's
+systemd unit), in real time, so these tests make as few of them as they can.
+"""
+
+from __future__ import annotations
+
+import array
+import io
+import math
+import re
+import wave
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from tests.support.databases import Tokens
+from tests.support.hub import HubProcess, wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+HALL_TV = {"width": 1920, "height": 1080}
+WINDOW_LED = {"width": 640, "height": 240}
+ANNOUNCE = "/display/voice/announce.wav"
+
+
+def bearer(tokens: Tokens, who: str) -> dict[str, str]:
+    """The Authorization header of a demo staff member or device."""
+    token = tokens.staff.get(who) or tokens.devices[who]
+    return {"Authorization": f"Bearer {token}"}
+
+
+class Counters:
+    """The kiosk and counter side of a test, over the HTTP API."""
+
+    def __init__(self, hub: HubProcess, tokens: Tokens) -> None:
+        self.hub = hub
+        self.tokens = tokens
+
+    def issue(self, service: str) -> str:
+        """A kiosk ticket for `service`; its number."""
+        response = requests.post(
+            f"{self.hub.url}/api/v1/tickets",
+            json={"service": service},
+            headers=bearer(self.tokens, "kiosk-1"),
+            timeout=5,
+        )
+        response.raise_for_status()
+        return str(response.json()["number"])
+
+    def window(self, n: int, action: str) -> Any:
+        """A window action by that window's demo staff member; the ticket it answers with."""
+        response = requests.post(
+            f"{self.hub.url}/api/v1/windows/{n}/{action}",
+            headers=bearer(self.tokens, f"window{n}"),
+            timeout=5,
+        )
+        response.raise_for_status()
+        return response.json().get("ticket") if response.status_code == 200 else None
+
+
+@pytest.fixture
+def counters(hub: HubProcess, tokens: Tokens) -> Counters:
+    return Counters(hub, tokens)
+
+
+def open_screen(
+    browser: Any,
+    hub: HubProcess,
+    tokens: Tokens,
+    device: str,
+    path: str,
+    viewport: dict[str, int],
+    language: str = "zh",
+) -> Any:
+    """A fresh browser profile enrolled as `device`, showing `path` in `language`.
+
+    As a display PC is set up: the enrolment link once, the language switch,
+    then the screen — ready when its first snapshot is drawn.
+    """
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    switch = f"/lang/{language}?{urlencode({'next': path})}"
+    page.goto(f"{hub.url}/enrol?{urlencode({'token': tokens.devices[device], 'next': switch})}")
+    assert page.url == f"{hub.url}{path}", page.url
+    wait_for(lambda: screen(page, "client.resyncs"), timeout=10, message=f"{path} drawn")
+    return page
+
+
+def screen(page: Any, path: str) -> Any:
+    """A value under the page's ``window.hallqDisplay`` (a dotted path).
+
+    Read through Playwright's evaluate: the page's CSP forbids the string
+    evaluation that ``wait_for_function`` relies on.
+    """
+    return page.evaluate(
+        "(path) => path.split('.').reduce((v, key) => (v == null ? v : v[key]), window.hallqDisplay)",
+        path,
+    )
+
+
+def played(page: Any) -> list[dict[str, Any]]:
+    """The voice announcer's log: one entry per announcement started."""
+    return list(page.evaluate("() => window.hallqVoice.played"))
+
+
+def ended(page: Any, count: int) -> list[dict[str, Any]]:
+    """The log once `count` announcements have ended (they play in real time)."""
+
+    def finished() -> list[dict[str, Any]] | None:
+        log = played(page)
+        return log if len(log) >= count and all(entry["endedAt"] for entry in log) else None
+
+    return wait_for(finished, timeout=20.0 * count, interval=0.2, message=f"{count} announced")
+
+
+def wav_stats(data: bytes) -> tuple[float, float]:
+    """(seconds, RMS) of a 16-bit PCM WAV."""
+    with wave.open(io.BytesIO(data)) as wav:
+        assert wav.getsampwidth() == 2
+        seconds = wav.getnframes() / wav.getframerate()
+        samples = array.array("h", wav.readframes(wav.getnframes()))
+    return seconds, math.sqrt(sum(sample * sample for sample in samples) / max(len(samples), 1))
+
+
+OUTAGE_SNAPSHOT = """() => {
+  const client = window.hallqDisplay.client;
+  client.applySnapshot({...client.state, mode: "outage", notices: [{
+    id: 1,
+    text: "金税系统故障，暂停办理发票业务，预计 15:00 恢复",
+    text_en: "The Golden Tax system is down: no invoice business until about 15:00",
+  }]});
+}"""
+
+
+def test_each_call_is_shown_and_announced_once_in_order(
+    browser: Any, hub: HubProcess, tokens: Tokens, counters: Counters
+) -> None:
+    # GIVEN the hall display, two filing tickets, windows 3 and 5 open
+    page = open_screen(browser, hub, tokens, "display-1", "/display/display-1", HALL_TV)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    first, second = counters.issue("filing"), counters.issue("filing")
+    counters.window(3, "open")
+    counters.window(5, "open")
+
+    # WHEN window 3 calls
+    assert counters.window(3, "call-next")["number"] == first
+
+    # THEN the display shows the number and the window, and plays a real announcement
+    expect(page.locator("#latest-number")).to_have_text(first)
+    expect(page.locator("#latest-window")).to_have_text("3号窗口")
+    url = f"{hub.url}{ANNOUNCE}?number={first}&window=3&english=0"
+    wait_for(lambda: url in requested, message="the announcement requested")
+    audio = requests.get(url, headers=bearer(tokens, "display-1"), timeout=10)
+    assert audio.headers["Content-Type"] == "audio/wav"
+    seconds, rms = wav_stats(audio.content)
+    assert 3 < seconds < 20
+    assert rms > 500, "speech, not silence"
+    (call,) = ended(page, 1)
+    assert (call["number"], call["window"], call["outcome"]) == (first, 3, "ended")
+    assert call["duration"] == pytest.approx(seconds, abs=0.1)
+
+    # WHEN window 3 recalls and window 5 calls right after it
+    counters.window(3, "recall")
+    assert counters.window(5, "call-next")["number"] == second
+
+    # THEN both are announced, the second only once the first has ended
+    _, recall, after = ended(page, 3)
+    assert (recall["number"], recall["window"], recall["recall"]) == (first, 3, True)
+    assert (after["number"], after["window"], after["recall"]) == (second, 5, False)
+    assert recall["outcome"] == after["outcome"] == "ended"
+    assert after["startedAt"] >= recall["endedAt"]
+    expect(page.locator("#latest-number")).to_have_text(second)
+    expect(page.locator("#history")).to_contain_text(first)
+
+    # WHEN the display reconnects and gets a fresh snapshot with those calls in it
+    resyncs = screen(page, "client.resyncs")
+    page.evaluate("() => { window.hallqDisplay.client.socket.disconnect().connect(); }")
+    wait_for(lambda: screen(page, "client.resyncs") > resyncs, message="a new snapshot")
+
+    # THEN nothing is announced again
+    assert len(played(page)) == 3
+    page.context.close()
+
+
+def test_the_window_display_follows_its_window(
+    browser: Any, hub: HubProcess, tokens: Tokens, counters: Counters
+) -> None:
+    # GIVEN window 3's display, with window 3 closed
+    page = open_screen(browser, hub, tokens, "window-display-3", "/display/window/3", WINDOW_LED)
+    expect(page.locator("body")).to_have_class(re.compile(r"\bstate-closed\b"))
+    number = counters.issue("invoice")
+    counters.window(3, "open")
+    expect(page.locator("#big-first")).to_have_text("空闲")
+
+    # WHEN window 3 calls THEN its number is shown, calling, flashing
+    counters.window(3, "call-next")
+    expect(page.locator("#number")).to_have_text(number)
+    expect(page.locator("#state-first")).to_have_text("正在呼叫")
+    expect(page.locator("body")).to_have_class(re.compile(r"\bflash\b"))
+
+    # WHEN service starts THEN serving; WHEN it is finished THEN the window is free
+    counters.window(3, "start")
+    expect(page.locator("#state-first")).to_have_text("正在办理")
+    counters.window(3, "finish")
+    expect(page.locator("#number")).to_be_hidden()
+    expect(page.locator("#big-first")).to_have_text("空闲")
+    page.context.close()
+
+
+def test_both_displays_show_the_outage_keep_it_on_reload_and_recover(
+    browser: Any, hub: HubProcess, tokens: Tokens, counters: Counters, screenshots: Path
+) -> None:
+    # GIVEN both displays showing a call to window 3, their pages in the offline cache
+    number = counters.issue("filing")
+    counters.window(3, "open")
+    counters.window(3, "call-next")
+    hall = open_screen(browser, hub, tokens, "display-1", "/display/display-1", HALL_TV)
+    led = open_screen(browser, hub, tokens, "window-display-3", "/display/window/3", WINDOW_LED)
+    for page in (hall, led):
+        wait_for(lambda page=page: screen(page, "cached"), message="pages in the offline cache")
+        page.evaluate("() => { window.notReloaded = true; }")
+    expect(hall.locator("#latest-number")).to_have_text(number)
+    expect(led.locator("#number")).to_have_text(number)
+
+    # WHEN the hub goes away
+    hub.stop()
+
+    # THEN within seconds both show their offline view, the last call still there
+    offline_text = "叫号系统故障，请留意窗口人工叫号"
+    expect(hall.locator("#offline-banner")).to_be_visible(timeout=10_000)
+    expect(hall.locator("#offline-banner")).to_contain_text(offline_text)
+    expect(hall.locator("#latest-number")).to_have_text(number)
+    expect(hall.locator("#stale-note")).to_be_visible()
+    expect(led.locator("#manual")).to_be_visible(timeout=10_000)
+    expect(led.locator("#manual")).to_contain_text("人工叫号")
+    expect(led.locator("#number")).to_have_text(number)
+
+    # WHEN they are reloaded during the outage THEN they come back in the same view
+    for page in (hall, led):
+        page.reload()
+    expect(hall.locator("#offline-banner")).to_be_visible()
+    expect(hall.locator("#latest-number")).to_have_text(number)
+    expect(led.locator("#manual")).to_be_visible()
+    expect(led.locator("#number")).to_have_text(number)
+    hall.screenshot(path=screenshots / "display-hall-offline-zh.png")
+    led.screenshot(path=screenshots / "display-window-offline-zh.png")
+    for page in (hall, led):
+        page.evaluate("() => { window.notReloaded = true; }")
+
+    # WHEN the hub is back
+    hub.start()
+
+    # THEN both return to normal by themselves, without a reload, with the hub's state
+    expect(hall.locator("#offline-banner")).to_be_hidden(timeout=15_000)
+    expect(led.locator("#manual")).to_be_hidden(timeout=15_000)
+    expect(led.locator("#state-first")).to_have_text("正在呼叫")
+    counters.window(3, "start")
+    expect(led.locator("#state-first")).to_have_text("正在办理")
+    counters.window(3, "finish")
+    expect(led.locator("#big-first")).to_have_text("空闲")
+    expect(hall.locator("#latest-number")).to_have_text(number)
+    for page in (hall, led):
+        assert page.evaluate("() => window.notReloaded") is True
+        page.context.close()
+
+
+def test_screenshots_in_both_languages(
+    browser: Any, hub: HubProcess, tokens: Tokens, counters: Counters, screenshots: Path
+) -> None:
+    # GIVEN a busy morning: calls at several windows, people waiting for most services
+    for service in ("filing", "invoice", "registration", "filing", "social", "consult") * 2:
+        counters.issue(service)
+    for n in (1, 2, 5, 6, 7, 3):
+        counters.window(n, "open")
+        counters.window(n, "call-next")
+    counters.window(7, "start")
+    counters.window(7, "finish")
+    counters.window(7, "call-next")
+    counters.window(3, "recall")
+
+    for language, window_label, outage in (
+        ("zh", "3号窗口", "税务系统故障"),
+        ("en", "Window 3", "Tax system outage"),
+    ):
+        # WHEN the hall display and window 3's display are opened in `language`
+        hall = open_screen(
+            browser, hub, tokens, "display-1", "/display/display-1", HALL_TV, language
+        )
+        led = open_screen(
+            browser, hub, tokens, "window-display-3", "/display/window/3", WINDOW_LED, language
+        )
+
+        # THEN both show window 3's call, and are kept as artifacts to look at
+        current = hall.locator("#latest-number").inner_text()
+        expect(led.locator("#number")).to_have_text(current)
+        expect(hall.locator("#latest-window")).to_have_text(window_label)
+        hall.screenshot(path=screenshots / f"display-hall-{language}.png")
+        led.screenshot(path=screenshots / f"display-window-{language}.png")
+
+        # WHEN the hall is in outage mode with the incident's notice (drawn from a
+        # snapshot until the continuity issue's events bring them) THEN a coloured banner
+        hall.evaluate(OUTAGE_SNAPSHOT)
+        expect(hall.locator("#mode-banner")).to_be_visible()
+        expect(hall.locator("#mode-first")).to_contain_text(outage)
+        expect(hall.locator("#ticker")).to_contain_text("金税系统")
+        hall.screenshot(path=screenshots / f"display-hall-outage-{language}.png")
+        hall.context.close()
+        led.context.close()
