@@ -124,7 +124,8 @@ def create_app(
         HANDLERS,
         prepare=roll_over_day,
     )
-    app.extensions["hallq"] = Runtime(settings, db, clock, bus, socketio)
+    runtime = Runtime(settings, db, clock, bus, socketio)
+    app.extensions["hallq"] = runtime
 
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
@@ -132,7 +133,7 @@ def create_app(
     register_error_handlers(app)
     app.after_request(_security_headers)
     _register_blueprints(app)
-    _register_namespaces(socketio)
+    _register_namespaces(runtime)
     return app
 
 
@@ -149,7 +150,8 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
-def _register_namespaces(socketio: SocketIO) -> None:
+def _register_namespaces(runtime: Runtime) -> None:
+    from core.printing import PrinterNamespace, PrintService
     from core.realtime import PublicNamespace
     from counter.sockets import ConsoleNamespace, CounterNamespace
     from display.sockets import DisplayNamespace
@@ -162,4 +164,6 @@ def _register_namespaces(socketio: SocketIO) -> None:
         ConsoleNamespace(),
         PublicNamespace(),
     ):
-        socketio.on_namespace(namespace)
+        runtime.socketio.on_namespace(namespace)
+    runtime.printing = PrintService(runtime)
+    runtime.socketio.on_namespace(PrinterNamespace(runtime, runtime.printing))

@@ -210,10 +210,12 @@ def run(host: str | None, port: int | None) -> None:
     serve(settings)
 
 
-def _register_screen_commands() -> None:
+def _register_package_commands() -> None:
     from display.voice.commands import voice_group
+    from printers.commands import print_agent_command, printer_emulator_command
 
-    cli.add_command(voice_group)
+    for command in (voice_group, print_agent_command, printer_emulator_command):
+        cli.add_command(command)
 
 
-_register_screen_commands()
+_register_package_commands()

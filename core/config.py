@@ -44,6 +44,10 @@ class Settings:
     """Start the hub's clock at this instant (demos and end-to-end tests only)."""
     log_level: str = "INFO"
     log_json: bool = True
+    public_url: str | None = None
+    """How taxpayers' phones reach the hub (the QR code on tickets); default http://host:port."""
+    print_agents: bool = True
+    """Run the print agents of network printers in this process (exactly one process should)."""
     device_timeout_s: float = 30.0
     print_timeout_s: float = 15.0
     state_check_s: float = 30.0

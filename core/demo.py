@@ -34,6 +34,8 @@ def load_demo(db: Database, spec: HallFile, base_url: str) -> str:
                 access.add_staff(session, account["username"], account["role"], password, hall=hall)
         lines.append("Screens — open each link once on its device; it enrols and redirects:")
         for device in spec.devices:
+            if device.kind not in SCREEN_PATHS:
+                continue  # printers are driven by the hub (or by `hallq print-agent`)
             path = SCREEN_PATHS[device.kind].format(id=device.id, **device.settings)
             token = access.device_token(session, device.id, now)
             label = f"{device.name or device.id} ({device.kind})"

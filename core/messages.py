@@ -49,6 +49,7 @@ MESSAGES: dict[str, LazyString] = {
     "ticket.token_unknown": lazy_gettext("This ticket link is not valid."),
     "staff.unknown": lazy_gettext("Unknown staff member %(username)s."),
     "device.unknown": lazy_gettext("Unknown device %(device)s."),
+    "print_job.unknown": lazy_gettext("Unknown print job %(job)s."),
     "route.unknown": lazy_gettext("There is no such page or API endpoint."),
     # the hall's state does not allow it
     "hall.not_issuing": lazy_gettext("Tickets cannot be issued now (%(status)s)."),

@@ -17,6 +17,9 @@ Server → client
     ``ticket:changed``  {seq, number, service, state, window}
     ``window:changed``  {seq, window, state, current}
     ``queue:changed``   {seq, mode, services, windows}
+    ``print:status``    {seq, number, state, device}: a ticket printed or not (kiosks show
+                        the number on screen when `state` is ``failed``)
+    ``device:status``   {seq, device, kind, status, detail}: a device's health changed
     ``print:job``       {job_id, ticket}                       (/printer only)
 
 Client → server (with an acknowledgement)
@@ -58,6 +61,7 @@ DEVICE_HEARTBEAT = "device:heartbeat"
 DEVICE_STATUS = "device:status"
 PRINT_JOB = "print:job"
 PRINT_ACK = "print:ack"
+PRINT_STATUS = "print:status"
 
 _NAMES: dict[type[events.Event], str] = {
     events.TicketIssued: TICKET_ISSUED,
@@ -65,12 +69,19 @@ _NAMES: dict[type[events.Event], str] = {
     events.TicketChanged: TICKET_CHANGED,
     events.WindowChanged: WINDOW_CHANGED,
     events.QueueChanged: QUEUE_CHANGED,
+    events.PrintStatusChanged: PRINT_STATUS,
+    events.DeviceStatusChanged: DEVICE_STATUS,
 }
 
 
 def hall_room(hall: str) -> str:
     """The Socket.IO room of one hall's screens."""
     return f"hall:{hall}"
+
+
+def device_room(device: str) -> str:
+    """The Socket.IO room of one device (a print agent's jobs)."""
+    return f"device:{device}"
 
 
 def queue_payload(summary: events.QueueChanged) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from flask import current_app
 from flask_socketio import SocketIO
@@ -12,6 +12,9 @@ from core.adapters.clock import Clock
 from core.adapters.db import Database
 from core.config import Settings
 from core.services.bus import CommandBus
+
+if TYPE_CHECKING:
+    from core.printing import PrintService
 
 
 @dataclass
@@ -23,6 +26,7 @@ class Runtime:
     clock: Clock
     bus: CommandBus
     socketio: SocketIO
+    printing: PrintService | None = None
 
 
 def runtime() -> Runtime:

@@ -30,6 +30,8 @@ def serve(settings: Settings) -> None:
     socketio = rt.socketio
     socketio.start_background_task(_day_check_loop, app, socketio)
     socketio.start_background_task(_systemd_loop, socketio, settings)
+    if settings.print_agents and rt.printing is not None:
+        rt.printing.start()
     log.info(
         "hallq serving on http://%s:%s (%s)", settings.host, settings.port, settings.async_mode
     )

@@ -16,6 +16,7 @@ class IssueTicketBody(Strict):
     phone: str | None = Field(default=None, max_length=20, description="Mainland mobile number.")
     taxpayer_id: str | None = Field(default=None, max_length=40)
     green: bool = Field(default=False, description="Green channel (elderly, disabled, pregnant).")
+    print: bool = Field(default=True, description="Print on the issuing desk's printer.")
 
 
 class TransferBody(Strict):

@@ -44,7 +44,7 @@ def _public_limit() -> str:
 def issue_ticket(data: IssueTicketBody) -> Response:
     principal = require_principal()
     channel = Channel.KIOSK if principal.is_device("kiosk") else Channel.GUIDE
-    return run(
+    response = run(
         IssueTicket(
             hall=hall_code(principal),
             actor=principal.actor,
@@ -54,8 +54,14 @@ def issue_ticket(data: IssueTicketBody) -> Response:
             green=data.green,
             phone=data.phone,
             taxpayer_id=data.taxpayer_id,
+            device=principal.name if principal.kind == "device" else None,
+            print_ticket=data.print,
         )
     )
+    printing = runtime().printing
+    if printing is not None and response.status_code == 201:
+        printing.wake.set()  # print now rather than at the pump's next round
+    return response
 
 
 @operation(

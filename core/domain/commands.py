@@ -23,13 +23,17 @@ class Command:
 
 @dataclass(frozen=True, kw_only=True)
 class IssueTicket(Command):
-    """Payload: service code, channel, green channel, optional phone and taxpayer ID."""
+    """Payload: service code, channel, green channel, optional phone and taxpayer ID;
+    the issuing device (a kiosk or the guide desk) and whether to print the ticket
+    on its printer (the guide desk in paper mode hands out no printed ticket)."""
 
     service: str
     channel: Channel = Channel.KIOSK
     green: bool = False
     phone: str | None = None
     taxpayer_id: str | None = None
+    device: str | None = None
+    print_ticket: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,3 +121,28 @@ class CancelTicket(Command):
 @dataclass(frozen=True, kw_only=True)
 class CheckDay(Command):
     """Bring the hall onto today's business day (the bus rolls days over before any command)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AcknowledgePrint(Command):
+    """A print agent reports a job: `job_id`, printed (`ok`) or not, and why (`error`)."""
+
+    job_id: str
+    ok: bool
+    error: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportDeviceStatus(Command):
+    """A device (print agent, screen) reports its `status` and a short `detail`; also a heartbeat."""
+
+    device: str
+    status: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FailStalePrintJobs(Command):
+    """Jobs not acknowledged within `timeout_s` are failed: the ticket shows as not printed."""
+
+    timeout_s: float

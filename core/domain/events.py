@@ -56,6 +56,25 @@ class WindowChanged(Event):
 
 
 @dataclass(frozen=True)
+class PrintStatusChanged(Event):
+    """Payload: number, print state (pending, printed, failed), the device that issued it."""
+
+    number: str
+    state: str
+    device: str | None
+
+
+@dataclass(frozen=True)
+class DeviceStatusChanged(Event):
+    """Payload: device id, kind, status (e.g. ready, paper_out, offline), detail."""
+
+    device: str
+    kind: str
+    status: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class ServiceSummary:
     """One service in a queue summary."""
 

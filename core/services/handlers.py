@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.domain import commands as cmd
-from core.services import tickets, windows
+from core.services import printing, tickets, windows
 from core.services.bus import Handler
 
 HANDLERS: dict[type[cmd.Command], Handler] = {
@@ -22,4 +22,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.StartService: windows.start_service,
     cmd.FinishService: windows.finish_service,
     cmd.TransferTicket: windows.transfer,
+    cmd.AcknowledgePrint: printing.acknowledge_print,
+    cmd.ReportDeviceStatus: printing.report_device_status,
+    cmd.FailStalePrintJobs: printing.fail_stale_print_jobs,
 }

@@ -12,6 +12,7 @@ from core.domain.events import TicketChanged, TicketIssued
 from core.domain.identity import validate_phone, validate_taxpayer_id
 from core.domain.tickets import Ticket, format_number, normalise_number, requeue_position
 from core.services.context import Context, Outcome
+from core.services.printing import queue_print_job
 from core.services.views import estimate_for, queue_summary, ticket_view
 
 
@@ -58,6 +59,8 @@ def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
     )
     uow.tickets.save(ticket, context.seq, command.actor)
     body = ticket_body(context, row)
+    if command.print_ticket:
+        queue_print_job(context, row, service, body, command.device)
     context.record(
         TicketIssued(
             number=ticket.number,

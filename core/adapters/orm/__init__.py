@@ -3,6 +3,7 @@
 from core.adapters.orm.access import ApiToken, AuditEntry, Device, Staff
 from core.adapters.orm.base import Base, UTCDateTime
 from core.adapters.orm.hall import Hall, Service, Window
+from core.adapters.orm.printing import PrintJob
 from core.adapters.orm.tickets import (
     Appointment,
     IdempotencyKey,
@@ -20,6 +21,7 @@ __all__ = [
     "Hall",
     "IdempotencyKey",
     "NumberCounter",
+    "PrintJob",
     "Service",
     "Staff",
     "Ticket",

@@ -1,0 +1,133 @@
+"""Use cases of printing: queue a ticket's print job, take an agent's acknowledgement,
+record device health, fail jobs nobody acknowledged in time.
+
+A job is stored in the same transaction as its ticket: if the hub dies right
+after answering, the job is still there to print (or to fail visibly).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from core.adapters import orm
+from core.domain.commands import AcknowledgePrint, FailStalePrintJobs, ReportDeviceStatus
+from core.domain.errors import NotFound
+from core.domain.events import DeviceStatusChanged, PrintStatusChanged
+from core.services.context import Context, Outcome
+
+PENDING, SENT, PRINTED, FAILED = "pending", "sent", "printed", "failed"
+OPEN_JOB_STATES = (PENDING, SENT)
+DEFAULT_FOOTER = "请留意叫号 · 过号请到导税台 / Please listen for your number"
+
+
+def printer_of(context: Context, device: str | None) -> orm.Device | None:
+    """The printer a ticket issued by `device` prints on.
+
+    A kiosk or guide device names its printer in its settings; staff issuing
+    at the guide desk without an enrolled device use the hall's guide-desk printer.
+    """
+    session, hall = context.uow.session, context.hall
+    issuer = session.get(orm.Device, device) if device else None
+    if issuer is None:
+        issuer = session.scalars(
+            select(orm.Device)
+            .where(orm.Device.hall_id == hall.id, orm.Device.kind == "guide")
+            .order_by(orm.Device.id)
+        ).first()
+    name = (issuer.settings or {}).get("printer") if issuer else None
+    printer = session.get(orm.Device, name) if name else None
+    return printer if printer is not None and printer.kind == "printer" else None
+
+
+def queue_print_job(
+    context: Context,
+    ticket: orm.Ticket,
+    service: orm.Service,
+    body: dict[str, Any],
+    device: str | None,
+) -> None:
+    """Store the job for `ticket` on its issuer's printer; mark the ticket pending."""
+    printer = printer_of(context, device)
+    if printer is None:
+        return
+    local = ticket.issued_at.astimezone(context.zone)
+    context.uow.session.add(
+        orm.PrintJob(
+            id=uuid.uuid4().hex,
+            hall_id=context.hall.id,
+            printer=printer.id,
+            ticket_id=ticket.id,
+            state=PENDING,
+            created_at=context.now,
+            payload={
+                "hall_name": context.hall.name_zh,
+                "service_name": service.name_zh,
+                "number": ticket.number,
+                "ahead": body["ahead"],
+                "estimated_wait_min": body["estimated_wait_min"],
+                "issued_at": local.strftime("%Y-%m-%d %H:%M"),
+                "status_path": body["status_url"],
+                "notice": None,
+                "footer": (context.hall.settings or {}).get("ticket_footer", DEFAULT_FOOTER),
+                "language": "zh",
+            },
+        )
+    )
+    ticket.print_state = PENDING
+    body.update(printed=False, print_state=PENDING)
+
+
+def _finish_job(context: Context, job: orm.PrintJob, ok: bool, error: str | None) -> None:
+    job.state = PRINTED if ok else FAILED
+    job.error = (error or "")[:200]
+    job.finished_at = context.now
+    ticket = context.uow.session.get_one(orm.Ticket, job.ticket_id)
+    # A later success wins over an earlier timeout: the ticket did come out.
+    if ticket.print_state != PRINTED:
+        ticket.print_state = job.state
+    issuer = (ticket.issued_by or "").removeprefix("device:") or None
+    context.record(PrintStatusChanged(ticket.number, ticket.print_state, issuer))
+
+
+def acknowledge_print(command: AcknowledgePrint, context: Context) -> Outcome:
+    """An agent printed a job, or gave up on it."""
+    job = context.uow.session.get(orm.PrintJob, command.job_id)
+    if job is None or job.hall_id != context.hall.id:
+        raise NotFound("print_job.unknown", job=command.job_id)
+    if job.state in OPEN_JOB_STATES or (command.ok and job.state == FAILED):
+        _finish_job(context, job, command.ok, command.error)
+    return Outcome({"job": job.id, "state": job.state})
+
+
+def fail_stale_print_jobs(command: FailStalePrintJobs, context: Context) -> Outcome:
+    """Jobs nobody acknowledged within the timeout fail, so the kiosk shows the number."""
+    cutoff = context.now - timedelta(seconds=command.timeout_s)
+    stale = context.uow.session.scalars(
+        select(orm.PrintJob).where(
+            orm.PrintJob.hall_id == context.hall.id,
+            orm.PrintJob.state.in_(OPEN_JOB_STATES),
+            orm.PrintJob.created_at < cutoff,
+        )
+    ).all()
+    for job in stale:
+        _finish_job(context, job, False, "no acknowledgement in time")
+    return Outcome({"failed": len(stale)})
+
+
+def report_device_status(command: ReportDeviceStatus, context: Context) -> Outcome:
+    """Record a device's health and when it was last heard of; announce changes only."""
+    device = context.uow.session.get(orm.Device, command.device)
+    if device is None or device.hall_id != context.hall.id:
+        raise NotFound("device.unknown", device=command.device)
+    device.last_seen_at = context.now
+    changed = (device.status, device.status_detail) != (command.status, command.detail[:200])
+    if changed:
+        device.status, device.status_detail = command.status, command.detail[:200]
+        context.record(
+            DeviceStatusChanged(device.id, device.kind, device.status, device.status_detail)
+        )
+    return Outcome({"device": device.id, "status": device.status, "changed": changed})
