@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,8 @@ def test_a_kiosk_ticket_prints_in_chinese_with_its_qr_and_the_kiosk_hears_so(
         # THEN the printer prints C001 with the hall, the service and the status QR
         printed = emulator.wait_for_tickets(1, timeout=10)[0]
         assert printed.number == "C001"
-        assert "纳税申报" in printed.text and "办税服务厅" in printed.text
+        assert "纳税申报" in printed.text
+        assert "办税服务厅" in printed.text
         assert printed.qr == f"http://hall.example:8000{body['status_url']}"
         # AND the kiosk is told it printed, and the ticket says so
         status = wait_for(lambda: kiosk.received(protocol.PRINT_STATUS), message="print:status")[0]
@@ -122,27 +124,25 @@ def test_each_printer_fault_reaches_the_hub_within_two_seconds_and_recovery_too(
             emulator.set_fault(fault)
             # THEN device:status with that state arrives within 2 s (3 s for silence: 1 s status timeout)
             wait_for(
-                lambda state=state: [
-                    e
-                    for e in kiosk.received(protocol.DEVICE_STATUS)[seen:]
-                    if e["device"] == "printer-kiosk-1" and e["status"] == state
-                ],
+                partial(reported, kiosk, seen, state),
                 timeout=3.0 if fault is Fault.SILENT else 2.0,
                 message=f"{state} reported",
             )
             # AND when it is cleared, back to ready within 2 s
             emulator.set_fault(Fault.NONE)
             wait_for(
-                lambda: [
-                    e
-                    for e in kiosk.received(protocol.DEVICE_STATUS)[seen:]
-                    if e["status"] == "ready"
-                ],
-                timeout=2.5,
-                message=f"ready after {state}",
+                partial(reported, kiosk, seen, "ready"), timeout=2.5, message=f"ready after {state}"
             )
     finally:
         kiosk.close()
+
+
+def reported(kiosk: Listener, seen: int, status: str) -> bool:
+    """Whether kiosk-1's printer was reported `status` since the first `seen` reports."""
+    return any(
+        event["device"] == "printer-kiosk-1" and event["status"] == status
+        for event in kiosk.received(protocol.DEVICE_STATUS)[seen:]
+    )
 
 
 def _device_status(hub: HubProcess) -> str:
