@@ -2,6 +2,16 @@
 
 from core.adapters.orm.access import ApiToken, AuditEntry, Device, Staff
 from core.adapters.orm.base import Base, UTCDateTime
+from core.adapters.orm.continuity import (
+    FollowUp,
+    Incident,
+    IncidentStep,
+    Notice,
+    PaperRange,
+    RegisterRecord,
+    SmsMessage,
+    SystemStatus,
+)
 from core.adapters.orm.hall import Hall, Service, Window
 from core.adapters.orm.printing import PrintJob
 from core.adapters.orm.tickets import (
@@ -18,12 +28,20 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Device",
+    "FollowUp",
     "Hall",
     "IdempotencyKey",
+    "Incident",
+    "IncidentStep",
+    "Notice",
     "NumberCounter",
+    "PaperRange",
     "PrintJob",
+    "RegisterRecord",
     "Service",
+    "SmsMessage",
     "Staff",
+    "SystemStatus",
     "Ticket",
     "TicketEvent",
     "UTCDateTime",

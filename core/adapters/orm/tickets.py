@@ -53,6 +53,8 @@ class Ticket(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     taxpayer_id: Mapped[str | None] = mapped_column(String(20))
     issued_by: Mapped[str | None] = mapped_column(String(80))
+    requested_service: Mapped[str | None] = mapped_column(String(40))
+    """The service asked for, when an outage routed the taxpayer to the emergency window."""
     print_state: Mapped[str] = mapped_column(String(16), default="none")
 
 

@@ -1,0 +1,51 @@
+"""Queueing SMS: messages go to the outbox in the caller's transaction; the dispatcher
+(`core.sms_dispatch`) sends them later with retries, quiet hours and a daily cap."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from core.adapters import orm
+
+
+class SmsKind(StrEnum):
+    OUTAGE = "outage"  # an incident's notice — the only kind sent during quiet hours
+    RECOVERY = "recovery"  # 系统已恢复 — part of the outage notice, also sent in quiet hours
+    TICKET = "ticket"  # the number, when the kiosk could not print it
+    BACKFILL = "backfill"  # the business registered during an outage is complete
+    FOLLOW_UP = "follow_up"  # the answer to a question recorded earlier
+
+
+URGENT = frozenset({SmsKind.OUTAGE, SmsKind.RECOVERY})
+"""Kinds sent whatever the hall's quiet hours (SPEC §8: outage notices only)."""
+
+
+def queue_sms(
+    session: Session,
+    hall: orm.Hall,
+    phone: str,
+    body: str,
+    kind: SmsKind,
+    now: datetime,
+    *,
+    incident_id: int | None = None,
+    ticket_id: int | None = None,
+) -> orm.SmsMessage:
+    """Add a message to the outbox, due now; it is on disk when the caller commits."""
+    message = orm.SmsMessage(
+        hall_id=hall.id,
+        phone=phone,
+        body=body,
+        kind=kind.value,
+        state="queued",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        incident_id=incident_id,
+        ticket_id=ticket_id,
+    )
+    session.add(message)
+    return message
