@@ -1,0 +1,150 @@
+"""What the taxpayer screens' pages are drawn from: their JSON configs, QR codes, notices.
+
+Kept out of the views so each view stays a few lines.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import qrcode
+import qrcode.constants
+from flask import request, url_for
+from flask_babel import LazyString, force_locale, get_locale, lazy_gettext
+from qrcode.image.svg import SvgPathImage
+
+from core import protocol
+from core.domain.errors import NotFound
+from core.domain.identity import USCC_ALPHABET
+from core.runtime import runtime
+from core.services import views
+from kiosk.texts import TICKET_STATES, kiosk_texts, status_texts
+
+IDLE_SECONDS = {"start": 60, "details": 60, "ticket": 30}
+"""How long each kiosk screen waits for a touch before it starts over."""
+IDLE_OVERRIDE_RANGE = (1.0, 600.0)
+REFETCH_JITTER_MS = 1500
+"""Status pages re-read their ticket within this random delay after an event, so
+that a hall's phones do not all ask the hub at the same instant."""
+
+NOT_ENROLLED = {
+    "title": lazy_gettext("This screen is not enrolled as a ticket kiosk"),
+    "help": lazy_gettext(
+        "Please ask the hall's administrator to enrol it with the kiosk's enrolment link."
+    ),
+}
+UNKNOWN_TICKET = {
+    "title": lazy_gettext("This ticket link is not valid"),
+    "help": lazy_gettext("Please scan the QR code on your ticket again, or ask at the guide desk."),
+}
+OFFLINE = {
+    "title": lazy_gettext("Please get a paper ticket at the guide desk"),
+    "help": lazy_gettext("The ticket system cannot be reached right now."),
+}
+LANGUAGES = ("zh", "en")
+KEYPAD_LETTERS = "".join(char for char in USCC_ALPHABET if char.isalpha())
+"""The letters a unified social credit code may contain (a resident ID's X among them)."""
+
+
+def in_both_languages(texts: dict[str, LazyString]) -> list[dict[str, str]]:
+    """The same sentences in Chinese, then English: for pages nobody chose a language on."""
+    rendered = []
+    for language in LANGUAGES:
+        with force_locale(language):
+            rendered.append(
+                {"lang": "zh-CN" if language == "zh" else "en"}
+                | {key: str(text) for key, text in texts.items()}
+            )
+    return rendered
+
+
+def _client_timing() -> dict[str, int]:
+    settings = runtime().settings
+    return {
+        "offlineAfterMs": int(settings.offline_after_s * 1000),
+        "checkEveryMs": int(settings.state_check_s * 1000),
+    }
+
+
+def _idle_seconds() -> dict[str, float]:
+    # ``?idle=N`` shortens every timeout, so a test or a demo need not wait a minute.
+    override = request.args.get("idle", type=float)
+    if override is None:
+        return dict(IDLE_SECONDS)
+    low, high = IDLE_OVERRIDE_RANGE
+    return dict.fromkeys(IDLE_SECONDS, min(max(override, low), high))
+
+
+def kiosk_page(kiosk_id: str) -> dict[str, Any]:
+    """Everything the kiosk template draws from."""
+    return {
+        "config": kiosk_config(kiosk_id),
+        "offline": in_both_languages(OFFLINE),
+        "letters": KEYPAD_LETTERS,
+        "kiosk_id": kiosk_id,
+    }
+
+
+def kiosk_config(kiosk_id: str) -> dict[str, Any]:
+    """The kiosk script's configuration (rendered into the page as JSON)."""
+    return {
+        "kiosk": kiosk_id,
+        "namespace": protocol.KIOSK,
+        "cacheKey": f"kiosk:{kiosk_id}",
+        "lang": str(get_locale()),
+        "homeUrl": url_for("web.switch_language", code="zh", next=request.full_path),
+        "ticketsUrl": url_for("api.issue_ticket"),
+        "qrUrl": url_for("kiosk.ticket_qr", token="TOKEN"),
+        "idleSeconds": _idle_seconds(),
+        "texts": kiosk_texts(),
+        **_client_timing(),
+    }
+
+
+def public_ticket(token: str) -> dict[str, Any] | None:
+    """The ticket's public status (`GET /api/v1/tickets/<token>`), or None if unknown."""
+    rt = runtime()
+    with rt.db.read_session() as session:
+        try:
+            return views.public_ticket(session, token, rt.clock.now())
+        except NotFound:
+            return None
+
+
+def state_words(state: str) -> str:
+    """A ticket state as the taxpayer reads it."""
+    return str(TICKET_STATES.get(state, state))
+
+
+def status_config(token: str, ticket: dict[str, Any]) -> dict[str, Any]:
+    """The status page script's configuration."""
+    return {
+        "token": token,
+        "namespace": protocol.PUBLIC,
+        "lang": str(get_locale()),
+        "ticketUrl": url_for("api.ticket_status", token=token),
+        "ticket": ticket,
+        "jitterMs": REFETCH_JITTER_MS,
+        "texts": status_texts(),
+        **_client_timing(),
+    }
+
+
+def status_url(token: str) -> str:
+    """The address a phone opens from the ticket's QR code.
+
+    The kiosk reaches the hub at the address the hall's phones use too; a hall
+    whose phones come in another way needs a public base URL setting in core.
+    """
+    return url_for("kiosk.status", token=token, _external=True)
+
+
+def qr_svg(data: str) -> str:
+    """`data` as a QR code in SVG, scalable to any size by the page."""
+    image = qrcode.make(
+        data,
+        image_factory=SvgPathImage,
+        border=2,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+    )
+    return str(image.to_string(encoding="unicode"))

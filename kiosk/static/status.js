@@ -1,0 +1,160 @@
+// The ticket status page on a taxpayer's phone (SPEC §5): number, state,
+// people ahead, estimated wait, the window when called, the hall's notices.
+//
+// It listens to /public and re-reads its own ticket (GET /api/v1/tickets/<token>)
+// when an event may have moved it; other taxpayers' events are only a cue to
+// re-read, never shown. Re-reads after other people's events wait a random
+// 0–1.5 s, so a hall's phones do not all ask the hub in the same instant.
+
+import { HallClient, readConfig, registerOfflineCache } from "/static/hallq-client.js";
+import { OfflineMemory, aheadText, clockText, fill, noticeTexts } from "./common.js";
+
+const config = readConfig();
+const texts = config.texts;
+const english = config.lang === "en";
+const $ = (id) => document.getElementById(id);
+
+const MOVES_QUEUE = new Set(["ticket:issued", "ticket:called", "ticket:changed", "queue:changed", "window:changed"]);
+const FINAL = new Set(["done", "cancelled", "expired"]);
+const cacheKey = `hallq:ticket:${config.token}`;
+const offlineMemory = new OfflineMemory(`ticket:${config.token}`);
+
+let ticket = newest(config.ticket, cached());
+let refreshTimer = null;
+let notices = ticket.notices || [];
+
+function cached() {
+  try {
+    return JSON.parse(localStorage.getItem(cacheKey));
+  } catch {
+    return null;
+  }
+}
+
+// The page may come from the offline cache, older than what this phone last saw.
+function newest(...candidates) {
+  return candidates.filter(Boolean).reduce((best, next) => ((next.seq ?? -1) > (best.seq ?? -1) ? next : best));
+}
+
+const noticeText = noticeTexts(english);
+
+function draw(previous = null) {
+  const classes = document.body.classList;
+  for (const name of [...classes]) if (name.startsWith("state-")) classes.remove(name);
+  classes.add(`state-${ticket.state}`);
+  $("service").textContent = (english && ticket.service_name_en) || ticket.service_name;
+  $("number").textContent = ticket.number;
+  $("state").textContent = texts.states[ticket.state] || ticket.state;
+  const atWindow = (ticket.state === "called" || ticket.state === "serving") && ticket.window;
+  $("call").hidden = !atWindow;
+  $("window").textContent = atWindow ? fill(texts.window, { window: ticket.window }) : "";
+  $("queue").hidden = ticket.state !== "waiting";
+  $("ahead").textContent = aheadText(texts, ticket.ahead);
+  $("estimate").textContent = ticket.estimated_wait_min > 0
+    ? fill(texts.estimate, { minutes: ticket.estimated_wait_min })
+    : texts.estimate_none;
+  const mode = ticket.mode || "normal";
+  $("mode").hidden = mode === "normal";
+  $("mode").textContent = fill(texts.mode, { mode: texts.modes[mode] || mode });
+  drawNotices();
+  if (ticket.state === "called" && (!previous || previous.state !== "called")) alertCalled();
+}
+
+function drawNotices() {
+  const box = $("notices");
+  box.replaceChildren(...notices.map(noticeText).filter(Boolean).map((text) => {
+    const paragraph = document.createElement("p");
+    paragraph.className = "st-notice";
+    paragraph.textContent = text;
+    return paragraph;
+  }));
+  box.hidden = box.childElementCount === 0;
+}
+
+// Called: flash the page and, where the phone allows it, vibrate.
+function alertCalled() {
+  document.body.classList.remove("is-flashing");
+  void document.body.offsetWidth; // restart the animation on a recall
+  document.body.classList.add("is-flashing");
+  if (navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 400]);
+}
+
+function apply(fresh) {
+  const previous = ticket;
+  ticket = fresh;
+  notices = fresh.notices || notices;
+  try {
+    localStorage.setItem(cacheKey, JSON.stringify(fresh));
+  } catch {
+    // Storage full or disabled: only a reload during an outage loses the latest state.
+  }
+  $("updated").textContent = fill(texts.updated, { time: clockText() });
+  draw(previous);
+}
+
+async function refresh() {
+  refreshTimer = null;
+  try {
+    const response = await fetch(config.ticketUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    if (response.ok) apply(await response.json());
+  } catch {
+    // The hub is unreachable: the socket's offline handling says so.
+  }
+}
+
+function refreshSoon({ now = false } = {}) {
+  if (now) {
+    clearTimeout(refreshTimer);
+    refresh();
+    return;
+  }
+  if (refreshTimer) return; // one re-read covers a burst of events
+  refreshTimer = setTimeout(refresh, Math.random() * config.jitterMs);
+}
+
+function onEvent(name, payload, state) {
+  if (name === "ticket:called" && payload.number === ticket.number) {
+    // Ours: show the window at once, then confirm from the hub.
+    apply({ ...ticket, state: "called", window: payload.window, ahead: 0, seq: payload.seq });
+    if (payload.recall) alertCalled();
+    refreshSoon({ now: true });
+  } else if (payload.number === ticket.number) {
+    refreshSoon({ now: true });
+  } else if (MOVES_QUEUE.has(name) && !FINAL.has(ticket.state)) {
+    refreshSoon();
+  }
+  if (state && Array.isArray(state.notices)) {
+    notices = state.notices;
+    drawNotices();
+  }
+}
+
+function setOffline(offline) {
+  offlineMemory.set(offline);
+  document.body.classList.toggle("is-offline", offline);
+  $("offline").hidden = !offline;
+  const since = offlineMemory.since() || new Date();
+  $("offline").textContent = fill(texts.offline_since, { time: clockText(since) });
+}
+
+const client = new HallClient({
+  namespace: config.namespace,
+  auth: { ticket: config.token },
+  offlineAfterMs: config.offlineAfterMs,
+  checkEveryMs: config.checkEveryMs,
+  onState: (state, { fromCache }) => {
+    if (fromCache) return;
+    setOffline(false);
+    if (Array.isArray(state.notices)) notices = state.notices;
+    refreshSoon(); // a (re)connect: anything may have changed meanwhile
+  },
+  onEvent,
+  onOffline: () => setOffline(true),
+  onOnline: () => setOffline(false),
+});
+
+if (offlineMemory.remembered) setOffline(true);
+draw();
+$("updated").textContent = fill(texts.updated, { time: clockText() });
+client.start();
+registerOfflineCache();
