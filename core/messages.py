@@ -73,6 +73,58 @@ MESSAGES: dict[str, LazyString] = {
     "staff.role": lazy_gettext("Role must be staff, leader or admin."),
     "staff.password_short": lazy_gettext("The password needs at least %(minimum)s characters."),
     "device.kind": lazy_gettext("Unknown device kind %(kind)s."),
+    # continuity (SPEC §7)
+    "hall.paper_mode": lazy_gettext(
+        "The kiosks cannot print tickets now: please get a paper ticket at the guide desk."
+    ),
+    "route.self_service": lazy_gettext(
+        "%(service)s is affected by a system outage: please use the self-service area."
+    ),
+    "route.no_emergency_window": lazy_gettext("No emergency window is configured for this hall."),
+    "paper.range": lazy_gettext("The last number must not be smaller than the first."),
+    "paper.too_many": lazy_gettext("At most %(maximum)s paper tickets can be registered at once."),
+    "paper.already_issued": lazy_gettext(
+        "Number %(first)s of this range was already issued today; the range is refused."
+    ),
+    "paper.overlaps": lazy_gettext(
+        "This range overlaps paper tickets %(first)s–%(last)s registered earlier."
+    ),
+    "register.kind": lazy_gettext("Unknown register %(kind)s."),
+    "register.unknown_field": lazy_gettext("The register has no field %(label)s."),
+    "register.required": lazy_gettext("Please fill in %(label)s."),
+    "register.yes_no": lazy_gettext("%(label)s: please answer yes or no."),
+    "register.choice": lazy_gettext("%(label)s: please choose from the list."),
+    "register.count": lazy_gettext("%(label)s must be a whole number above zero."),
+    "register.money": lazy_gettext(
+        "%(label)s must be an amount in yuan with at most two decimals."
+    ),
+    "register.month": lazy_gettext("%(label)s must be a past or current month as YYYY-MM."),
+    "register.too_long": lazy_gettext("%(label)s is too long."),
+    "register.no_outage": lazy_gettext("Registers are kept only while a tax system is down."),
+    "register.unknown": lazy_gettext("Unknown register record %(record)s."),
+    "register.already_backfilled": lazy_gettext("Record %(record)s is already backfilled."),
+    "register.system_still_down": lazy_gettext(
+        "Incident %(incident)s is still open: backfill after the system is back."
+    ),
+    "follow_up.required": lazy_gettext("Please fill in the question."),
+    "follow_up.reason": lazy_gettext("Unknown reason %(reason)s."),
+    "follow_up.unknown": lazy_gettext("Unknown follow-up %(follow_up)s."),
+    "follow_up.answered": lazy_gettext("Follow-up %(follow_up)s is already answered."),
+    "incident.unknown": lazy_gettext("Unknown incident %(incident)s."),
+    "incident.ended": lazy_gettext("Incident %(incident)s has already ended."),
+    "incident.field": lazy_gettext("Not a valid value: %(detail)s."),
+    "incident.text_too_long": lazy_gettext(
+        "The text is too long (at most %(maximum)s characters)."
+    ),
+    "incident.step_empty": lazy_gettext("Please describe the step."),
+    "incident.result_required": lazy_gettext(
+        "Please record the result before ending the incident."
+    ),
+    "notice.unknown": lazy_gettext("Unknown notice %(notice)s."),
+    "notice.empty": lazy_gettext("A notice needs Chinese text."),
+    "calendar.unknown_year": lazy_gettext(
+        "The working-day calendar has no data for %(year)s; enter the official arrangement."
+    ),
     # who may do what
     "auth.required": lazy_gettext("Please log in first."),
     "auth.invalid_token": lazy_gettext("The access token is not valid or has been revoked."),

@@ -20,6 +20,11 @@ Server → client
     ``print:status``    {seq, number, state, device}: a ticket printed or not (kiosks show
                         the number on screen when `state` is ``failed``)
     ``device:status``   {seq, device, kind, status, detail}: a device's health changed
+    ``hall:mode``       {seq, mode}: normal, degraded, paper or outage
+    ``incident:changed`` {seq, id, number, kind, mode, open}: the console fetches details
+    ``notice:posted``   {seq, id, text_zh, text_en, incident}: new or edited notice
+    ``notice:removed``  {seq, id}
+    ``worklist:changed`` {seq, to_backfill, follow_ups_open}
     ``print:job``       {job_id, ticket}                       (/printer only)
 
 Client → server (with an acknowledgement)
@@ -62,6 +67,11 @@ DEVICE_STATUS = "device:status"
 PRINT_JOB = "print:job"
 PRINT_ACK = "print:ack"
 PRINT_STATUS = "print:status"
+HALL_MODE = "hall:mode"
+INCIDENT_CHANGED = "incident:changed"
+NOTICE_POSTED = "notice:posted"
+NOTICE_REMOVED = "notice:removed"
+WORKLIST_CHANGED = "worklist:changed"
 
 _NAMES: dict[type[events.Event], str] = {
     events.TicketIssued: TICKET_ISSUED,
@@ -71,6 +81,11 @@ _NAMES: dict[type[events.Event], str] = {
     events.QueueChanged: QUEUE_CHANGED,
     events.PrintStatusChanged: PRINT_STATUS,
     events.DeviceStatusChanged: DEVICE_STATUS,
+    events.HallModeChanged: HALL_MODE,
+    events.IncidentChanged: INCIDENT_CHANGED,
+    events.NoticePosted: NOTICE_POSTED,
+    events.NoticeRemoved: NOTICE_REMOVED,
+    events.WorklistChanged: WORKLIST_CHANGED,
 }
 
 
@@ -108,3 +123,7 @@ def message(stamped: Stamped) -> tuple[str, dict[str, Any]]:
     name = _NAMES[type(event)]
     payload = queue_payload(event) if isinstance(event, events.QueueChanged) else asdict(event)
     return name, {"seq": stamped.seq, **payload}
+
+
+HALL_EVENT_NAMES = tuple(_NAMES.values())
+"""Every event that carries the hall's seq; clients must listen to all of them."""

@@ -7,6 +7,7 @@ each says who may connect. The server, not the client, picks the rooms.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from flask import request, session
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from core import protocol
 from core.adapters import orm
+from core.domain.commands import ReportDeviceStatus
 from core.runtime import runtime
 from core.services import access, views
 from core.services.access import Principal, Role
@@ -52,6 +54,10 @@ class HallNamespace(Namespace):  # type: ignore[misc]
         super().__init__(self.namespace)
         self.clients: dict[str, str] = {}
         """Socket id → hall code of each client connected to this process."""
+        self.devices: dict[str, str] = {}
+        """Socket id → device id, for clients that are enrolled devices."""
+        self.reported: dict[str, float] = {}
+        """Device id → when its heartbeat was last written (monotonic seconds)."""
 
     def admit(self, auth: Any) -> tuple[Principal | None, str]:
         """Who connects and to which hall; raise ConnectionRefusedError to refuse."""
@@ -66,13 +72,45 @@ class HallNamespace(Namespace):  # type: ignore[misc]
         return principal, principal.hall or runtime().settings.hall
 
     def on_connect(self, auth: Any = None) -> None:
-        _principal, hall = self.admit(auth)
-        self.clients[request.sid] = hall  # type: ignore[attr-defined]
+        principal, hall = self.admit(auth)
+        sid = request.sid  # type: ignore[attr-defined]
+        self.clients[sid] = hall
+        if principal is not None and principal.kind == "device":
+            self.devices[sid] = principal.name
+            self.reported.pop(principal.name, None)  # a (re)connect is news: write it now
+            self.heartbeat(sid)
         join_room(protocol.hall_room(hall))
         emit(protocol.STATE_SNAPSHOT, self.snapshot(hall))
 
     def on_disconnect(self, reason: Any = None) -> None:
         self.clients.pop(request.sid, None)  # type: ignore[attr-defined]
+        self.devices.pop(request.sid, None)  # type: ignore[attr-defined]
+
+    def heartbeat(self, sid: str) -> None:
+        """Record that a device is alive, at most every third of the device timeout."""
+        device = self.devices.get(sid)
+        if device is None:
+            return
+        rt = runtime()
+        now = time.monotonic()
+        if now - self.reported.get(device, -1e9) < rt.settings.device_timeout_s / 3:
+            return
+        self.reported[device] = now
+        rt.bus.handle(
+            ReportDeviceStatus(
+                hall=self.clients[sid],
+                actor=f"device:{device}",
+                device=device,
+                status="ok",
+                detail="",
+            )
+        )
+
+    def on_device_heartbeat(self, data: Any = None) -> dict[str, int]:
+        """Screens say they are alive every ~10 s; the answer carries the hall's seq."""
+        sid = request.sid  # type: ignore[attr-defined]
+        self.heartbeat(sid)
+        return {"seq": self.current_seq(self.hall())}
 
     def hall(self) -> str:
         """The hall of the client sending the current event."""

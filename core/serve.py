@@ -15,6 +15,7 @@ from core.adapters import orm, systemd
 from core.app import create_app
 from core.config import Settings
 from core.domain.commands import CheckDay
+from core.health import HealthWatch, probes_of
 from core.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ def serve(settings: Settings) -> None:
     socketio.start_background_task(_systemd_loop, socketio, settings)
     if settings.print_agents and rt.printing is not None:
         rt.printing.start()
+    watch = HealthWatch(rt, probes_of(rt))
+    socketio.start_background_task(watch.run)
     log.info(
         "hallq serving on http://%s:%s (%s)", settings.host, settings.port, settings.async_mode
     )

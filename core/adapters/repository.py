@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
+from core.domain.continuity import PaperRange, next_electronic
 from core.domain.errors import NotFound
 from core.domain.tickets import Channel, Ticket, TicketState
 from core.domain.windows import Window, WindowState
@@ -101,8 +102,20 @@ class TicketRepository:
         self.session = session
         self._rows: dict[int, orm.Ticket] = {}
 
+    def paper_ranges(self, hall: orm.Hall, service: str, day: date) -> list[PaperRange]:
+        """The paper ticket ranges of `service` registered on `day`."""
+        rows = self.session.execute(
+            select(orm.PaperRange.first, orm.PaperRange.last).where(
+                orm.PaperRange.hall_id == hall.id,
+                orm.PaperRange.service == service,
+                orm.PaperRange.business_day == day,
+            )
+        ).all()
+        return [PaperRange(first, last) for first, last in rows]
+
     def next_sequence(self, hall: orm.Hall, service: str, day: date) -> int:
-        """The next daily sequence of `service`: a counter row, never a COUNT."""
+        """The next daily sequence of `service`: a counter row, never a COUNT; numbers
+        reserved by paper ranges are skipped."""
         dialect = self.session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         self.session.execute(
@@ -110,16 +123,22 @@ class TicketRepository:
             .values(hall_id=hall.id, service=service, business_day=day, last=0)
             .on_conflict_do_nothing()
         )
-        return self.session.execute(
+        counter = (
+            orm.NumberCounter.hall_id == hall.id,
+            orm.NumberCounter.service == service,
+            orm.NumberCounter.business_day == day,
+        )
+        sequence: int = self.session.execute(
             update(orm.NumberCounter)
-            .where(
-                orm.NumberCounter.hall_id == hall.id,
-                orm.NumberCounter.service == service,
-                orm.NumberCounter.business_day == day,
-            )
+            .where(*counter)
             .values(last=orm.NumberCounter.last + 1)
             .returning(orm.NumberCounter.last)
         ).scalar_one()
+        reserved = self.paper_ranges(hall, service, day)
+        skipped = next_electronic(sequence - 1, reserved)
+        if skipped != sequence:
+            self.session.execute(update(orm.NumberCounter).where(*counter).values(last=skipped))
+        return skipped
 
     def add(self, hall: orm.Hall, ticket: Ticket, **extra: Any) -> orm.Ticket:
         """Store a newly issued ticket; `extra` are columns outside the domain (token, phone…)."""

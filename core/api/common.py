@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, jsonify, request
+from sqlalchemy.orm import Session
 
 from core.domain.commands import Command
 from core.runtime import runtime
 from core.services.access import Principal
-from core.web.auth import current_principal
+from core.web.auth import current_principal, require_principal
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -45,3 +47,22 @@ def json_response(body: dict[str, Any], status: int = 200) -> Response:
     response = jsonify(body)
     response.status_code = status
     return response
+
+
+def command(command_type: type[Command], /, **fields: object) -> Response:
+    """Run a command for the calling principal in its hall, with the request's idempotency key."""
+    principal = require_principal()
+    return run(
+        command_type(
+            hall=hall_code(principal),
+            actor=principal.actor,
+            idempotency_key=idempotency_key(principal),
+            **fields,
+        )
+    )
+
+
+def read_items(build: Callable[[Session], list[dict[str, Any]]]) -> Response:
+    """``{"items": …}`` from a read-only query."""
+    with runtime().db.read_session() as session:
+        return json_response({"items": build(session)})

@@ -80,7 +80,9 @@ def mode_for_systems(systems: Iterable[System]) -> Mode:
     return Mode.OUTAGE if down & {System.BACKOFFICE, System.ETAX} else Mode.NORMAL
 
 
-PRINTER_FAILURES = frozenset({"paper_out", "cover_open", "offline", "not_responding", "not_acknowledging"})
+PRINTER_FAILURES = frozenset(
+    {"paper_out", "cover_open", "offline", "not_responding", "not_acknowledging"}
+)
 SCREEN_FAILURES = frozenset({"offline"})
 
 
@@ -150,12 +152,12 @@ def check_paper_range(
     """Refuse a range that overlaps a number already issued today or another range."""
     if len(candidate) > MAX_PAPER_RANGE:
         raise InvalidInput("paper.too_many", field="last", maximum=MAX_PAPER_RANGE)
-    clash = sorted(sequence for sequence in issued if sequence in candidate)
-    if clash:
-        raise Conflict("paper.already_issued", first=clash[0])
     for other in registered:
         if candidate.overlaps(other):
             raise Conflict("paper.overlaps", first=other.first, last=other.last)
+    clash = sorted(sequence for sequence in issued if sequence in candidate)
+    if clash:
+        raise Conflict("paper.already_issued", first=clash[0])
 
 
 def next_electronic(last: int, reserved: Iterable[PaperRange]) -> int:

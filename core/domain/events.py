@@ -75,6 +75,51 @@ class DeviceStatusChanged(Event):
 
 
 @dataclass(frozen=True)
+class HallModeChanged(Event):
+    """Payload: the hall's new mode (normal, degraded, paper, outage)."""
+
+    mode: str
+
+
+@dataclass(frozen=True)
+class IncidentChanged(Event):
+    """Payload: incident id, ledger number, kind, mode, whether it is still open.
+    Details (descriptions, people) stay behind the console's API."""
+
+    id: int
+    number: str
+    kind: str
+    mode: str
+    open: bool
+
+
+@dataclass(frozen=True)
+class NoticePosted(Event):
+    """Payload: notice id, Chinese and English text, the incident it belongs to (or None).
+    Also sent when a notice's text changes."""
+
+    id: int
+    text_zh: str
+    text_en: str
+    incident: int | None
+
+
+@dataclass(frozen=True)
+class NoticeRemoved(Event):
+    """Payload: notice id."""
+
+    id: int
+
+
+@dataclass(frozen=True)
+class WorklistChanged(Event):
+    """Payload: register records still to backfill, follow-ups still unanswered (counts only)."""
+
+    to_backfill: int
+    follow_ups_open: int
+
+
+@dataclass(frozen=True)
 class ServiceSummary:
     """One service in a queue summary."""
 
@@ -85,6 +130,11 @@ class ServiceSummary:
     waiting: int
     longest_wait_min: int
     estimated_wait_min: int
+    route: str = "normal"
+    """normal, self_service or emergency: where an outage sends this service's taxpayers."""
+    relief: bool = False
+    """Waiting count or longest wait past the service's thresholds (suggest a dedicated window)."""
+    self_service: bool = False
 
 
 @dataclass(frozen=True)

@@ -51,14 +51,22 @@ class Field:
     """Erased by the retention job after backfill (names, addresses, phones, IDs)."""
 
 
-INVOICE_KINDS = ("增值税专用发票", "增值税普通发票", "电子发票（纸质）", "机动车销售统一发票", "其他")
+INVOICE_KINDS = (
+    "增值税专用发票",
+    "增值税普通发票",
+    "电子发票（纸质）",
+    "机动车销售统一发票",
+    "其他",
+)
 TAX_KINDS = ("增值税", "消费税", "企业所得税", "个人所得税", "印花税", "城市维护建设税", "房产税",
              "城镇土地使用税", "附加税费", "其他")  # fmt: skip
 
 _NAME = Field("name", "纳税人名称", "Taxpayer name", FieldType.TEXT, personal=True)
 _ADDRESS = Field("address", "地址", "Address", FieldType.TEXT, max_length=200, personal=True)
 _PHONE = Field("phone", "联系电话", "Phone", FieldType.PHONE, personal=True)
-_TAXPAYER_ID = Field("taxpayer_id", "纳税人识别号", "Taxpayer ID", FieldType.TAXPAYER_ID, personal=True)
+_TAXPAYER_ID = Field(
+    "taxpayer_id", "纳税人识别号", "Taxpayer ID", FieldType.TAXPAYER_ID, personal=True
+)
 _INVOICE = (
     _TAXPAYER_ID,
     _NAME,
@@ -122,7 +130,12 @@ def _check(field: Field, raw: Any, today: date) -> Any:
             amount = Decimal(text)
         except InvalidOperation:
             raise refuse("money") from None
-        if not amount.is_finite() or amount < 0 or amount >= MAX_MONEY or amount != round(amount, 2):
+        if (
+            not amount.is_finite()
+            or amount < 0
+            or amount >= MAX_MONEY
+            or amount != round(amount, 2)
+        ):
             raise refuse("money")
         return f"{amount:.2f}"
     if field.type is FieldType.MONTH:

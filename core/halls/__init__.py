@@ -51,6 +51,35 @@ class RulesSpec(_Strict):
 
 class CalendarSpec(_Strict):
     overrides: dict[date, bool] = Field(default_factory=dict)
+    filing_deadlines: dict[str, date] = Field(default_factory=dict)
+    """The official filing calendar, month by month: {"2026-12" = 2026-12-15}."""
+
+    @field_validator("filing_deadlines")
+    @classmethod
+    def months(cls, value: dict[str, date]) -> dict[str, date]:
+        for month, day in value.items():
+            if month != f"{day.year:04d}-{day.month:02d}":
+                raise ValueError(f"filing deadline {day} is not in {month}")
+        return value
+
+
+class ProbeSpec(_Strict):
+    system: str = Field(pattern=r"^(backoffice|etax|self_service)$")
+    url: str = Field(pattern=r"^https?://")
+    interval_s: float = Field(default=10, ge=1)
+    timeout_s: float = Field(default=5, gt=0)
+    failures: int = Field(default=3, ge=1)
+
+
+class QuietHoursSpec(_Strict):
+    start: time = time(21, 0)
+    end: time = time(8, 0)
+
+
+class RetentionSpec(_Strict):
+    phone_days: int = Field(default=7, ge=1)
+    register_days: int = Field(default=180, ge=1)
+    follow_up_days: int = Field(default=180, ge=1)
 
 
 class HallSpec(_Strict):
@@ -61,6 +90,11 @@ class HallSpec(_Strict):
     hours: HoursSpec = Field(default_factory=HoursSpec)
     rules: RulesSpec = Field(default_factory=RulesSpec)
     calendar: CalendarSpec = Field(default_factory=CalendarSpec)
+    probes: list[ProbeSpec] = Field(default_factory=list)
+    quiet_hours: QuietHoursSpec = Field(default_factory=QuietHoursSpec)
+    sms_daily_cap: int = Field(default=5, ge=1)
+    retention: RetentionSpec = Field(default_factory=RetentionSpec)
+    ticket_footer: str | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -74,13 +108,34 @@ class HallSpec(_Strict):
         return value
 
 
+class ServiceSettingsSpec(_Strict):
+    affected_by: list[str] = Field(default_factory=list)
+    """Outside systems the service needs (backoffice, etax); down → routed during an outage."""
+    self_service: bool = False
+    """Can be done at the self-service terminals."""
+    emergency: bool = False
+    """The service the emergency windows (应急专窗) take during an outage."""
+    relief_waiting: int = Field(default=30, ge=1)
+    relief_wait_minutes: int = Field(default=45, ge=1)
+
+    @field_validator("affected_by")
+    @classmethod
+    def systems(cls, value: list[str]) -> list[str]:
+        unknown = [
+            system for system in value if system not in ("backoffice", "etax", "self_service")
+        ]
+        if unknown:
+            raise ValueError(f"unknown system(s): {', '.join(unknown)}")
+        return value
+
+
 class ServiceSpec(_Strict):
     code: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")
     prefix: str = Field(pattern=r"^[A-Z]$")
     name: str = Field(min_length=1)
     name_en: str = ""
     minutes: float = Field(default=10, gt=0)
-    settings: dict[str, Any] = Field(default_factory=dict)
+    settings: ServiceSettingsSpec = Field(default_factory=ServiceSettingsSpec)
 
 
 class WindowSpec(_Strict):
@@ -167,7 +222,19 @@ def load_hall(session: Session, spec: HallFile) -> orm.Hall:
         "calendar_overrides": {
             day.isoformat(): open_ for day, open_ in spec.hall.calendar.overrides.items()
         },
+        "filing_deadlines": {
+            month: day.isoformat() for month, day in spec.hall.calendar.filing_deadlines.items()
+        },
+        "probes": [probe.model_dump() for probe in spec.hall.probes],
+        "quiet_hours": {
+            "start": spec.hall.quiet_hours.start.isoformat(),
+            "end": spec.hall.quiet_hours.end.isoformat(),
+        },
+        "sms_daily_cap": spec.hall.sms_daily_cap,
+        "retention": spec.hall.retention.model_dump(),
     }
+    if spec.hall.ticket_footer:
+        hall.settings["ticket_footer"] = spec.hall.ticket_footer
     session.flush()
     _load_services(session, hall, spec.services)
     _load_windows(session, hall, spec.windows)
@@ -191,7 +258,7 @@ def _load_services(session: Session, hall: orm.Hall, specs: list[ServiceSpec]) -
         service = existing.get(spec.code) or orm.Service(hall_id=hall.id, code=spec.code)
         service.prefix, service.name_zh, service.name_en = spec.prefix, spec.name, spec.name_en
         service.minutes, service.position, service.active = spec.minutes, position, True
-        service.settings = spec.settings
+        service.settings = spec.settings.model_dump()
         session.add(service)
 
 

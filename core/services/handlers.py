@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from core.domain import commands as cmd
-from core.services import printing, tickets, windows
+from core.domain import continuity_commands as cc
+from core.services import detection, incidents, paper, printing, registers, tickets, windows
 from core.services.bus import Handler
 
 HANDLERS: dict[type[cmd.Command], Handler] = {
@@ -25,4 +26,19 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.AcknowledgePrint: printing.acknowledge_print,
     cmd.ReportDeviceStatus: printing.report_device_status,
     cmd.FailStalePrintJobs: printing.fail_stale_print_jobs,
+    cc.DeclareIncident: incidents.declare_incident,
+    cc.UpdateIncident: incidents.update_incident,
+    cc.AddIncidentStep: incidents.add_incident_step,
+    cc.EndIncident: incidents.end_incident,
+    cc.EditNotice: incidents.edit_notice,
+    cc.PostNotice: incidents.post_notice,
+    cc.RemoveNotice: incidents.remove_notice,
+    cc.RefreshOutages: incidents.refresh_outages,
+    cc.CheckHeartbeats: detection.check_heartbeats,
+    cc.ReportSystem: detection.report_system,
+    cc.RegisterPaperTickets: paper.register_paper_tickets,
+    cc.SubmitRegister: registers.submit_register,
+    cc.MarkBackfilled: registers.mark_backfilled,
+    cc.AddFollowUp: registers.add_follow_up,
+    cc.AnswerFollowUp: registers.answer_follow_up,
 }

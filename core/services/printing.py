@@ -15,11 +15,17 @@ from sqlalchemy import select
 
 from core.adapters import orm
 from core.domain.commands import AcknowledgePrint, FailStalePrintJobs, ReportDeviceStatus
+from core.domain.continuity import device_failed
 from core.domain.errors import NotFound
-from core.domain.events import DeviceStatusChanged, PrintStatusChanged
+from core.domain.events import PrintStatusChanged
+from core.services import notices as wording
 from core.services.context import Context, Outcome
+from core.services.detection import set_device_status
+from core.services.sms import SmsKind, queue_sms
 
 PENDING, SENT, PRINTED, FAILED = "pending", "sent", "printed", "failed"
+NOT_ACKNOWLEDGING = "not_acknowledging"
+NO_ACK = "no acknowledgement in time"
 OPEN_JOB_STATES = (PENDING, SENT)
 DEFAULT_FOOTER = "请留意叫号 · 过号请到导税台 / Please listen for your number"
 
@@ -50,9 +56,27 @@ def queue_print_job(
     body: dict[str, Any],
     device: str | None,
 ) -> None:
-    """Store the job for `ticket` on its issuer's printer; mark the ticket pending."""
+    """Store the job for `ticket` on its issuer's printer; mark the ticket pending.
+
+    A printer known to be failed gets no job: the kiosk shows the number on
+    screen at once, and texts it when the taxpayer left a phone number.
+    """
     printer = printer_of(context, device)
     if printer is None:
+        return
+    if device_failed(printer.kind, printer.status):
+        ticket.print_state = FAILED
+        body.update(printed=False, print_state=FAILED)
+        if ticket.phone:
+            queue_sms(
+                context.uow.session,
+                context.hall,
+                ticket.phone,
+                wording.ticket_sms(context.hall.name_zh, ticket.number, body["ahead"]),
+                SmsKind.TICKET,
+                context.now,
+                ticket_id=ticket.id,
+            )
         return
     local = ticket.issued_at.astimezone(context.zone)
     context.uow.session.add(
@@ -71,7 +95,7 @@ def queue_print_job(
                 "estimated_wait_min": body["estimated_wait_min"],
                 "issued_at": local.strftime("%Y-%m-%d %H:%M"),
                 "status_path": body["status_url"],
-                "notice": None,
+                "notice": body.get("notice"),
                 "footer": (context.hall.settings or {}).get("ticket_footer", DEFAULT_FOOTER),
                 "language": "zh",
             },
@@ -91,6 +115,11 @@ def _finish_job(context: Context, job: orm.PrintJob, ok: bool, error: str | None
         ticket.print_state = job.state
     issuer = (ticket.issued_by or "").removeprefix("device:") or None
     context.record(PrintStatusChanged(ticket.number, ticket.print_state, issuer))
+    printer = context.uow.session.get_one(orm.Device, job.printer)
+    if ok and printer.status == NOT_ACKNOWLEDGING:
+        set_device_status(context, printer, "ready", "")
+    elif not ok and error == NO_ACK and not device_failed(printer.kind, printer.status):
+        set_device_status(context, printer, NOT_ACKNOWLEDGING, f"job {job.id[:8]} unacknowledged")
 
 
 def acknowledge_print(command: AcknowledgePrint, context: Context) -> Outcome:
@@ -114,20 +143,21 @@ def fail_stale_print_jobs(command: FailStalePrintJobs, context: Context) -> Outc
         )
     ).all()
     for job in stale:
-        _finish_job(context, job, False, "no acknowledgement in time")
+        _finish_job(context, job, False, NO_ACK)
     return Outcome({"failed": len(stale)})
 
 
 def report_device_status(command: ReportDeviceStatus, context: Context) -> Outcome:
-    """Record a device's health and when it was last heard of; announce changes only."""
+    """Record a device's health and when it was last heard of; announce changes only.
+
+    A printer the hub marked as not acknowledging jobs stays failed, whatever
+    it says of itself, until it prints one again.
+    """
     device = context.uow.session.get(orm.Device, command.device)
     if device is None or device.hall_id != context.hall.id:
         raise NotFound("device.unknown", device=command.device)
-    device.last_seen_at = context.now
-    changed = (device.status, device.status_detail) != (command.status, command.detail[:200])
-    if changed:
-        device.status, device.status_detail = command.status, command.detail[:200]
-        context.record(
-            DeviceStatusChanged(device.id, device.kind, device.status, device.status_detail)
-        )
+    if device.status == NOT_ACKNOWLEDGING and command.status == "ready":
+        device.last_seen_at = context.now
+        return Outcome({"device": device.id, "status": device.status, "changed": False})
+    changed = set_device_status(context, device, command.status, command.detail)
     return Outcome({"device": device.id, "status": device.status, "changed": changed})

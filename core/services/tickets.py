@@ -7,13 +7,15 @@ from typing import Any
 
 from core.adapters import orm
 from core.domain.commands import CancelTicket, CheckDay, IssueTicket, RequeueTicket
+from core.domain.continuity import Mode, Route, route_for
 from core.domain.errors import Conflict
 from core.domain.events import TicketChanged, TicketIssued
 from core.domain.identity import validate_phone, validate_taxpayer_id
-from core.domain.tickets import Ticket, format_number, normalise_number, requeue_position
+from core.domain.tickets import Channel, Ticket, format_number, normalise_number, requeue_position
 from core.services.context import Context, Outcome
+from core.services.incidents import systems_down
 from core.services.printing import queue_print_job
-from core.services.views import estimate_for, queue_summary, ticket_view
+from core.services.views import estimate_for, queue_summary, routing_of, ticket_view
 
 
 def new_token() -> str:
@@ -33,6 +35,14 @@ def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
     service = uow.halls.service(hall, command.service)
     if not context.day.issuing:
         raise Conflict("hall.not_issuing", status=context.day.status.value)
+    if hall.mode == Mode.PAPER and command.channel is Channel.KIOSK:
+        raise Conflict("hall.paper_mode")
+    route = route_for(routing_of(service), systems_down(uow.session, hall))
+    requested = None
+    if route is Route.SELF_SERVICE:
+        raise Conflict("route.self_service", service=service.name_zh)
+    if route is Route.EMERGENCY:
+        requested, service = service.code, emergency_service(context)
     phone = validate_phone(command.phone) if command.phone else None
     taxpayer_id = (
         validate_taxpayer_id(command.taxpayer_id, context.day.business_day).value
@@ -56,10 +66,13 @@ def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
         phone=phone,
         taxpayer_id=taxpayer_id,
         issued_by=command.actor,
+        requested_service=requested,
     )
     uow.tickets.save(ticket, context.seq, command.actor)
     body = ticket_body(context, row)
-    if command.print_ticket:
+    body["route"], body["requested_service"] = route.value, requested
+    body["notice"] = emergency_notice(context) if route is Route.EMERGENCY else None
+    if command.print_ticket and hall.mode != Mode.PAPER:
         queue_print_job(context, row, service, body, command.device)
     context.record(
         TicketIssued(
@@ -73,6 +86,23 @@ def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
         queue_summary(uow.session, hall, context.now),
     )
     return Outcome(body, 201)
+
+
+def emergency_service(context: Context) -> orm.Service:
+    """The service the emergency windows (应急专窗) take during an outage."""
+    for service in context.uow.halls.services(context.hall):
+        if (service.settings or {}).get("emergency"):
+            return service
+    raise Conflict("route.no_emergency_window")
+
+
+def emergency_notice(context: Context) -> str:
+    """Where to go, printed on the ticket and shown on the kiosk."""
+    windows = [row.number for row in context.uow.halls.window_rows(context.hall) if row.emergency]
+    numbers = "、".join(str(number) for number in windows) or "应急"
+    return (
+        f"请到 {numbers} 号应急窗口 / Please go to emergency window {', '.join(map(str, windows))}"
+    )
 
 
 def requeue_ticket(command: RequeueTicket, context: Context) -> Outcome:

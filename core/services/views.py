@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.adapters.repository import TicketRepository
+from core.domain.continuity import ServiceRouting, System, route_for
 from core.domain.errors import NotFound
 from core.domain.estimates import RECENT_SERVICES, average_service_minutes, estimated_wait_minutes
 from core.domain.events import QueueChanged, ServiceSummary, WindowSummary
@@ -18,8 +19,11 @@ from core.domain.hallday import business_day
 from core.domain.tickets import TicketState
 from core.domain.windows import WindowState
 from core.protocol import queue_payload
+from core.services.incidents import open_incidents, systems_down
 
 RECENT_CALLS = 10
+RELIEF_WAITING = 30
+RELIEF_WAIT_MINUTES = 45
 
 
 def open_windows_serving(windows: list[orm.Window], service: str) -> int:
@@ -41,11 +45,30 @@ def record_service_time(service: orm.Service, duration: timedelta) -> None:
     service.recent_durations = recent[-RECENT_SERVICES:]
 
 
+def routing_of(service: orm.Service) -> ServiceRouting:
+    """A service's routing settings: which systems it needs, whether terminals can do it."""
+    settings = service.settings or {}
+    return ServiceRouting(
+        service.code,
+        frozenset(System(system) for system in settings.get("affected_by", [])),
+        bool(settings.get("self_service", False)),
+    )
+
+
+def relief_needed(service: orm.Service, waiting: int, longest_min: int) -> bool:
+    """Load relief (SPEC §7): past either threshold, suggest a dedicated window."""
+    settings = service.settings or {}
+    return waiting >= int(settings.get("relief_waiting", RELIEF_WAITING)) or longest_min >= int(
+        settings.get("relief_wait_minutes", RELIEF_WAIT_MINUTES)
+    )
+
+
 def queue_summary(session: Session, hall: orm.Hall, now: datetime) -> QueueChanged:
-    """Every service's waiting count and estimate, and every window's state."""
+    """Every service's waiting count, estimate, route and relief flag, and every window."""
     day = business_day(now, ZoneInfo(hall.timezone))
     tickets = TicketRepository(session)
     counts = tickets.waiting_counts(hall, day)
+    down = systems_down(session, hall)
     windows = list(
         session.scalars(
             select(orm.Window).where(orm.Window.hall_id == hall.id).order_by(orm.Window.number)
@@ -58,7 +81,8 @@ def queue_summary(session: Session, hall: orm.Hall, now: datetime) -> QueueChang
         .order_by(orm.Service.position, orm.Service.code)
     ):
         waiting, oldest = counts.get(service.code, (0, now))
-        average = average_minutes(service)
+        longest = max(0, int((now - oldest).total_seconds() // 60))
+        routing = routing_of(service)
         services.append(
             ServiceSummary(
                 code=service.code,
@@ -66,10 +90,13 @@ def queue_summary(session: Session, hall: orm.Hall, now: datetime) -> QueueChang
                 name=service.name_zh,
                 name_en=service.name_en,
                 waiting=waiting,
-                longest_wait_min=max(0, int((now - oldest).total_seconds() // 60)),
+                longest_wait_min=longest,
                 estimated_wait_min=estimated_wait_minutes(
-                    waiting, open_windows_serving(windows, service.code), average
+                    waiting, open_windows_serving(windows, service.code), average_minutes(service)
                 ),
+                route=route_for(routing, down).value,
+                relief=relief_needed(service, waiting, longest),
+                self_service=routing.self_service,
             )
         )
     return QueueChanged(
@@ -185,7 +212,9 @@ def snapshot(session: Session, hall_code: str, now: datetime) -> dict[str, Any]:
         **queue_payload(summary),
         "hall": {"code": hall.code, "name": hall.name_zh, "name_en": hall.name_en},
         "recent_calls": recent_calls(session, hall, day),
-        "notices": [],
+        "notices": active_notices(session, hall),
+        "devices": device_states(session, hall),
+        "incidents": open_incident_summaries(session, hall),
     }
 
 
@@ -218,7 +247,7 @@ def public_ticket(session: Session, token: str, now: datetime) -> dict[str, Any]
         "mode": hall.mode,
         "seq": hall.seq,
         "hall": hall.code,
-        "notices": [],
+        "notices": active_notices(session, hall),
     }
 
 
@@ -279,3 +308,50 @@ def ticket_view(row: orm.Ticket, ahead: int, minutes: int) -> dict[str, Any]:
         "printed": row.print_state == "printed",
         "print_state": row.print_state,
     }
+
+
+def active_notices(session: Session, hall: orm.Hall) -> list[dict[str, Any]]:
+    """Notices on screen now, oldest first."""
+    rows = session.scalars(
+        select(orm.Notice)
+        .where(orm.Notice.hall_id == hall.id, orm.Notice.removed_at.is_(None))
+        .order_by(orm.Notice.posted_at, orm.Notice.id)
+    )
+    return [
+        {"id": row.id, "text_zh": row.text_zh, "text_en": row.text_en, "incident": row.incident_id}
+        for row in rows
+    ]
+
+
+def device_states(session: Session, hall: orm.Hall) -> list[dict[str, Any]]:
+    """Every device's health as screens may show it (no details, no addresses)."""
+    rows = session.scalars(
+        select(orm.Device).where(orm.Device.hall_id == hall.id).order_by(orm.Device.id)
+    )
+    return [
+        {
+            "id": row.id,
+            "kind": row.kind,
+            "name": row.name,
+            "status": row.status,
+            "printer": (row.settings or {}).get("printer"),
+        }
+        for row in rows
+    ]
+
+
+def open_incident_summaries(session: Session, hall: orm.Hall) -> list[dict[str, Any]]:
+    """Open incidents as public screens may see them: what, since when, until when."""
+    return [
+        {
+            "id": incident.id,
+            "number": incident.number,
+            "kind": incident.kind,
+            "mode": incident.mode,
+            "systems": list(incident.systems),
+            "started_at": incident.started_at.astimezone(UTC).isoformat(),
+            "expected_recovery": incident.expected_recovery,
+            "extension": incident.extension,
+        }
+        for incident in open_incidents(session, hall)
+    ]

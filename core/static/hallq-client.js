@@ -18,17 +18,23 @@
 
 /* global io */
 
-const HALL_EVENTS = [
+// Every event that carries the hall's seq (core/protocol.py); a test keeps the two lists equal.
+export const HALL_EVENTS = [
   "ticket:issued",
   "ticket:called",
   "ticket:changed",
   "window:changed",
   "queue:changed",
+  "print:status",
+  "device:status",
   "hall:mode",
+  "incident:changed",
   "notice:posted",
   "notice:removed",
-  "device:status",
+  "worklist:changed",
 ];
+
+const HEARTBEAT_MS = 10000;
 
 export function readConfig(id = "hallq-config") {
   const element = document.getElementById(id);
@@ -89,6 +95,10 @@ export class HallClient {
       this.socket.on(name, (payload) => this.receive(name, payload));
     }
     this.checkTimer = setInterval(() => this.check(), this.checkEveryMs);
+    // Devices tell the hub they are alive; a silent one is flagged failed (SPEC §7).
+    this.heartbeatTimer = setInterval(() => {
+      if (this.socket.connected) this.socket.emit("device:heartbeat", {});
+    }, HEARTBEAT_MS);
     window.hallqClient = this;
     return this;
   }
@@ -144,6 +154,16 @@ export class HallClient {
         this.state.recent_calls = calls.slice(0, 10);
       } else if (name === "hall:mode") {
         this.state.mode = payload.mode;
+      } else if (name === "notice:posted") {
+        const notices = (this.state.notices || []).filter((notice) => notice.id !== payload.id);
+        notices.push({ id: payload.id, text_zh: payload.text_zh, text_en: payload.text_en, incident: payload.incident });
+        this.state.notices = notices;
+      } else if (name === "notice:removed") {
+        this.state.notices = (this.state.notices || []).filter((notice) => notice.id !== payload.id);
+      } else if (name === "device:status") {
+        const devices = (this.state.devices || []).filter((device) => device.id !== payload.device);
+        devices.push({ id: payload.device, kind: payload.kind, status: payload.status });
+        this.state.devices = devices;
       }
       this.save();
     }

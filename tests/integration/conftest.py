@@ -135,6 +135,11 @@ class Api:
     ) -> TestResponse:
         return self.client.post(path, json=json, headers=self._headers(as_, key, language))
 
+    def put(
+        self, path: str, *, as_: str | None = None, json: Any = None, language: str = "zh"
+    ) -> TestResponse:
+        return self.client.put(path, json=json, headers=self._headers(as_, None, language))
+
     def window(self, n: int, action: str, *, as_: str | None = None, **body: Any) -> TestResponse:
         """A window action by that window's demo staff member (window<n>) unless `as_` says."""
         return self.post(

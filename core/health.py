@@ -1,0 +1,159 @@
+"""The hub's own watch over the hall (SPEC §7, detection): silent devices, the tax
+systems' health probes, and the outage extensions that change as outages last.
+
+Probes are configured per hall (hall file, ``[[probes]]``): an HTTP URL per
+outside system, how often to check, how many failures in a row open the
+outage; one success closes it. A probe is an interface with a fake, so the
+logic is tested without a network.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import requests
+from sqlalchemy import select
+
+from core.adapters import orm
+from core.domain import continuity_commands as cc
+from core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_CHECK_S = 2.0
+OUTAGE_REFRESH_S = 60.0
+
+
+class Probe(Protocol):
+    """Checks one outside system; returns (up, detail)."""
+
+    def check(self) -> tuple[bool, str]: ...
+
+
+@dataclass(frozen=True)
+class HttpProbe:
+    """Up when `url` answers a 2xx within `timeout_s`."""
+
+    url: str
+    timeout_s: float = 5.0
+
+    def check(self) -> tuple[bool, str]:
+        """One GET; any exception or non-2xx is a failure with its reason."""
+        try:
+            response = requests.get(self.url, timeout=self.timeout_s)
+        except requests.RequestException as error:
+            return False, type(error).__name__
+        return 200 <= response.status_code < 300, f"HTTP {response.status_code}"
+
+
+@dataclass
+class ProbeState:
+    """One configured probe and its run of failures."""
+
+    hall: str
+    system: str
+    probe: Probe
+    interval_s: float
+    failures_to_open: int
+    failures: int = 0
+    reported_up: bool | None = None
+    next_at: float = 0.0
+
+    def observe(self, up: bool) -> bool | None:
+        """The verdict to report after one check, or None when nothing changes.
+
+        Down only after `failures_to_open` failures in a row (one lost packet is
+        not an outage); up at the first success after being down.
+        """
+        self.failures = 0 if up else self.failures + 1
+        if up and self.reported_up is not True:
+            self.reported_up = True
+            return True
+        if not up and self.failures >= self.failures_to_open and self.reported_up is not False:
+            self.reported_up = False
+            return False
+        return None
+
+
+def probes_of(
+    runtime: Runtime, make: Callable[[dict[str, Any]], Probe] | None = None
+) -> list[ProbeState]:
+    """The probes configured in every hall's settings."""
+    make = make or (lambda spec: HttpProbe(spec["url"], float(spec.get("timeout_s", 5))))
+    with runtime.db.read_session() as session:
+        halls = list(session.scalars(select(orm.Hall)))
+    return [
+        ProbeState(
+            hall.code,
+            spec["system"],
+            make(spec),
+            float(spec.get("interval_s", 10)),
+            int(spec.get("failures", 3)),
+        )
+        for hall in halls
+        for spec in (hall.settings or {}).get("probes", [])
+    ]
+
+
+class HealthWatch:
+    """Runs in the hub's event loop: heartbeats, probes, outage refresh."""
+
+    def __init__(self, runtime: Runtime, probes: list[ProbeState]) -> None:
+        self.runtime = runtime
+        self.probes = probes
+        self.started = time.monotonic()
+
+    def run(self) -> None:
+        """Forever: every couple of seconds, do what is due."""
+        next_refresh = 0.0
+        while True:
+            now = time.monotonic()
+            try:
+                self.check_heartbeats(now)
+                for probe in self.probes:
+                    if now >= probe.next_at:
+                        probe.next_at = now + probe.interval_s
+                        self.run_probe(probe)
+                if now >= next_refresh:
+                    next_refresh = now + OUTAGE_REFRESH_S
+                    self.for_each_hall(lambda hall: cc.RefreshOutages(hall=hall, actor="system"))
+            except Exception:  # keep watching; the next round retries
+                log.exception("health watch round failed")
+            self.runtime.socketio.sleep(HEARTBEAT_CHECK_S)
+
+    def check_heartbeats(self, now: float) -> None:
+        """After a grace period (devices reconnect after a hub restart), flag the silent."""
+        timeout = self.runtime.settings.device_timeout_s
+        if now - self.started < timeout:
+            return
+        self.for_each_hall(
+            lambda hall: cc.CheckHeartbeats(hall=hall, actor="system", timeout_s=timeout)
+        )
+
+    def run_probe(self, probe: ProbeState) -> None:
+        """Check one system; report a change of verdict."""
+        up, detail = probe.probe.check()
+        verdict = probe.observe(up)
+        if verdict is not None:
+            log.warning(
+                "system %s of %s is %s (%s)",
+                probe.system,
+                probe.hall,
+                "up" if verdict else "down",
+                detail,
+            )
+            self.runtime.bus.handle(
+                cc.ReportSystem(
+                    hall=probe.hall, actor="system", system=probe.system, up=verdict, detail=detail
+                )
+            )
+
+    def for_each_hall(self, build: Callable[[str], Any]) -> None:
+        with self.runtime.db.read_session() as session:
+            halls = list(session.scalars(select(orm.Hall.code)))
+        for hall in halls:
+            self.runtime.bus.handle(build(hall))

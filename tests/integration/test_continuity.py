@@ -1,0 +1,486 @@
+"""Continuity through the real bus and API on SQLite: detection, modes, paper tickets,
+routing, registers and backfill, follow-ups, deadline extension, SMS queued."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from core.adapters import orm
+from core.adapters.clock import FixedClock
+from core.domain import commands as cmd
+from core.domain import continuity_commands as cc
+from core.hub import RecordingBroadcaster
+from core.services.bus import Result
+from tests.integration.conftest import SHANGHAI, Api
+
+
+def handle(app: Flask, command: cmd.Command) -> Result:
+    return app.extensions["hallq"].bus.handle(command)
+
+
+def printer(app: Flask, device: str, status: str) -> Result:
+    return handle(
+        app,
+        cmd.ReportDeviceStatus(hall="demo", actor=f"device:{device}", device=device, status=status),
+    )
+
+
+def system(app: Flask, name: str, up: bool) -> Result:
+    return handle(
+        app, cc.ReportSystem(hall="demo", actor="system", system=name, up=up, detail="HTTP 503")
+    )
+
+
+def hall(app: Flask) -> orm.Hall:
+    with app.extensions["hallq"].db.read_session() as session:
+        return session.scalars(select(orm.Hall)).one()
+
+
+def rows(app: Flask, model: type[Any]) -> list[Any]:
+    with app.extensions["hallq"].db.read_session() as session:
+        return list(session.scalars(select(model).order_by(model.id)))
+
+
+def events(broadcaster: RecordingBroadcaster, kind: str) -> list[Any]:
+    return [
+        stamped.event
+        for _hall, stamped in broadcaster.published
+        if type(stamped.event).__name__ == kind
+    ]
+
+
+def test_a_printer_out_of_paper_opens_an_incident_and_its_recovery_closes_it(
+    app: Flask, api: Api, broadcaster: RecordingBroadcaster
+) -> None:
+    # GIVEN kiosk 1's printer working
+    printer(app, "printer-kiosk-1", "ready")
+    # WHEN it runs out of paper
+    printer(app, "printer-kiosk-1", "paper_out")
+    # THEN an automatic equipment incident is open, the hall is degraded, every screen has a notice
+    [incident] = rows(app, orm.Incident)
+    assert (incident.kind, incident.mode, incident.source, incident.ended_at) == (
+        "equipment",
+        "degraded",
+        "auto",
+        None,
+    )
+    assert hall(app).mode == "degraded"
+    [notice] = api.get("/api/v1/notices").get_json()["items"]
+    assert "1号取号机打印机" in notice["text_zh"]
+    assert [event.mode for event in events(broadcaster, "HallModeChanged")] == ["degraded"]
+    # AND a ticket from kiosk 1 is not sent to the dead printer: on screen at once
+    ticket = api.issue("filing").get_json()
+    assert ticket["print_state"] == "failed"
+    # WHEN the paper is refilled
+    printer(app, "printer-kiosk-1", "ready")
+    # THEN the incident is closed with its times and result, the notice is down, the mode normal
+    [incident] = rows(app, orm.Incident)
+    assert incident.ended_at is not None
+    assert incident.result.startswith("自动恢复")
+    assert api.get("/api/v1/notices").get_json()["items"] == []
+    assert hall(app).mode == "normal"
+
+
+def test_every_printer_down_is_paper_mode_and_the_guide_registers_paper_tickets(
+    app: Flask, api: Api, clock: FixedClock
+) -> None:
+    # GIVEN three filing tickets issued electronically (C001–C003)
+    for _ in range(3):
+        api.issue("filing")
+    # WHEN every ticket printer fails
+    for device in ("printer-kiosk-1", "printer-kiosk-2", "printer-guide"):
+        printer(app, device, "offline")
+    # THEN the hall is in paper mode and the kiosks refuse, pointing to the guide desk
+    assert hall(app).mode == "paper"
+    refused = api.issue("filing")
+    assert (refused.status_code, refused.get_json()["error"]) == (409, "hall.paper_mode")
+    assert "导税台" in refused.get_json()["message"]
+    # WHEN the guide registers C004–C006 as handed out
+    registered = api.post(
+        "/api/v1/paper-tickets", as_="guide", json={"service": "filing", "first": 4, "last": 6}
+    )
+    # THEN they wait in order, and the guide's own electronic ticket skips the reserved numbers
+    assert registered.status_code == 201, registered.get_json()
+    assert registered.get_json()["numbers"] == ["C004", "C005", "C006"]
+    clock.advance(timedelta(minutes=1))
+    guide_ticket = api.post(
+        "/api/v1/tickets", as_="guide", json={"service": "filing", "print": False}
+    ).get_json()
+    assert guide_ticket["number"] == "C007"
+    # AND windows call everyone in issue order, paper tickets among the rest
+    api.window(3, "open")
+    called = []
+    for _ in range(7):
+        called.append(api.window(3, "call-next").get_json()["ticket"]["number"])
+        api.window(3, "start")
+        api.window(3, "finish")
+    assert called == ["C001", "C002", "C003", "C004", "C005", "C006", "C007"]
+    # AND the reconciliation shows the range fully called
+    [paper] = api.get("/api/v1/paper-tickets", as_="guide").get_json()["items"]
+    assert (paper["first"], paper["last"], paper["registered"], paper["called"]) == (
+        "C004",
+        "C006",
+        3,
+        3,
+    )
+
+
+def test_a_paper_range_overlapping_issued_numbers_or_another_range_is_refused(
+    app: Flask, api: Api
+) -> None:
+    # GIVEN C001–C002 issued and C051–C060 registered
+    api.issue("filing")
+    api.issue("filing")
+    assert (
+        api.post(
+            "/api/v1/paper-tickets",
+            as_="guide",
+            json={"service": "filing", "first": 51, "last": 60},
+        ).status_code
+        == 201
+    )
+    # WHEN ranges overlapping an issued number, the earlier range, or reversed, are registered
+    issued = api.post(
+        "/api/v1/paper-tickets", as_="guide", json={"service": "filing", "first": 2, "last": 5}
+    )
+    overlap = api.post(
+        "/api/v1/paper-tickets", as_="guide", json={"service": "filing", "first": 55, "last": 70}
+    )
+    reversed_ = api.post(
+        "/api/v1/paper-tickets", as_="guide", json={"service": "filing", "first": 9, "last": 8}
+    )
+    # THEN each is refused with its reason and no ticket is created
+    assert (issued.status_code, issued.get_json()["error"]) == (409, "paper.already_issued")
+    assert (overlap.status_code, overlap.get_json()["error"]) == (409, "paper.overlaps")
+    assert (reversed_.status_code, reversed_.get_json()["error"]) == (400, "paper.range")
+    assert len(rows(app, orm.Ticket)) == 12
+
+
+def test_a_back_office_outage_routes_registers_and_backfills(
+    app: Flask, api: Api, clock: FixedClock
+) -> None:
+    # GIVEN two taxpayers who left phone numbers this morning
+    api.issue("consult", phone="13800000001")
+    api.issue("consult", phone="13800000002")
+    # WHEN the back-office probe reports the system down
+    system(app, "backoffice", up=False)
+    # THEN the hall is in outage, the notice says what is down and where to go, texts are queued
+    assert hall(app).mode == "outage"
+    [notice] = api.get("/api/v1/notices").get_json()["items"]
+    assert "核心征管系统" in notice["text_zh"]
+    assert "8号应急专窗" in notice["text_zh"]
+    assert "back-office" in notice["text_en"]
+    assert sorted(
+        message.phone for message in rows(app, orm.SmsMessage) if message.kind == "outage"
+    ) == ["13800000001", "13800000002"]
+    # AND a filing ticket goes to the emergency window, an invoice to the self-service area
+    routed = api.issue("filing", phone="13800000003")
+    assert routed.status_code == 201
+    assert (routed.get_json()["number"], routed.get_json()["requested_service"]) == (
+        "Y001",
+        "filing",
+    )
+    assert "8" in routed.get_json()["notice"]
+    self_service = api.issue("invoice")
+    assert (self_service.status_code, self_service.get_json()["error"]) == (
+        409,
+        "route.self_service",
+    )
+    services = {s["code"]: s["route"] for s in api.get("/api/v1/queue").get_json()["services"]}
+    assert services["filing"] == "emergency"
+    assert services["invoice"] == "self_service"
+    assert services["consult"] == "normal"
+    # WHEN the emergency window records a filing register for Y001
+    record = api.post(
+        "/api/v1/registers",
+        as_="window8",
+        json={
+            "number": "Y001",
+            "kind": "filing",
+            "data": {
+                "taxpayer_id": "91110000100000000Y".replace("Y", "1"),
+                "name": "示例商贸有限公司",
+                "tax_kinds": ["增值税"],
+                "period": "2026-10",
+                "amount": "1234.50",
+            },
+        },
+    )
+    # THEN a bad taxpayer ID is refused on its field; a good record waits to be backfilled
+    assert record.status_code == 400
+    assert record.get_json()["error"].startswith("taxpayer_id.")
+    record = api.post(
+        "/api/v1/registers",
+        as_="window8",
+        json={
+            "number": "Y001",
+            "kind": "filing",
+            "data": {
+                "taxpayer_id": "11010519491231002X",
+                "name": "张三",
+                "tax_kinds": ["个人所得税"],
+                "period": "2026-10",
+                "amount": "1234.5",
+            },
+        },
+    )
+    assert record.status_code == 201, record.get_json()
+    [worklist] = api.get("/api/v1/registers?state=to_backfill", as_="window8").get_json()["items"]
+    assert (worklist["ticket"], worklist["data"]["amount"]) == ("Y001", "1234.50")
+    blocked = api.post(f"/api/v1/registers/{worklist['id']}/backfill", as_="window8")
+    assert (blocked.status_code, blocked.get_json()["error"]) == (409, "register.system_still_down")
+    # WHEN the probe sees the back-office again
+    clock.advance(timedelta(hours=2))
+    system(app, "backoffice", up=True)
+    # THEN the outage ends, the notice is down, the recovery text is queued for today's phones
+    assert hall(app).mode == "normal"
+    assert api.get("/api/v1/notices").get_json()["items"] == []
+    recovery = sorted(
+        message.phone for message in rows(app, orm.SmsMessage) if message.kind == "recovery"
+    )
+    assert recovery == ["13800000001", "13800000002", "13800000003"]
+    # AND backfilling the record completes Y001's business: its holder is texted
+    done = api.post(f"/api/v1/registers/{worklist['id']}/backfill", as_="window8")
+    assert done.get_json() == {"notified": True, "record": worklist["id"], "state": "backfilled"}
+    assert [m.phone for m in rows(app, orm.SmsMessage) if m.kind == "backfill"] == ["13800000003"]
+    assert api.get("/api/v1/registers?state=to_backfill", as_="window8").get_json()["items"] == []
+
+
+def test_an_outage_on_the_last_filing_day_extends_the_deadline_in_the_notice(
+    app: Flask, api: Api, clock: FixedClock
+) -> None:
+    # GIVEN 10:00 on 15 December 2026, a Tuesday and the end of the filing period
+    clock.set(datetime(2026, 12, 15, 10, 0, tzinfo=SHANGHAI))
+    # WHEN the back-office and the e-tax system go down
+    system(app, "backoffice", up=False)
+    system(app, "etax", up=False)
+    # THEN each outage records the extension as it stands, and the notice shows it
+    incidents = rows(app, orm.Incident)
+    assert [incident.extension["extended"] for incident in incidents] == [
+        "2026-12-16",
+        "2026-12-16",
+    ]
+    assert incidents[0].extension["provisional"] is True
+    notices = api.get("/api/v1/notices").get_json()["items"]
+    assert "12月15日延长至12月16日" in notices[0]["text_zh"]
+    # WHEN the back-office comes back three days later
+    clock.set(datetime(2026, 12, 18, 11, 0, tzinfo=SHANGHAI))
+    system(app, "backoffice", up=True)
+    # THEN its extension is final: 3 working days after the fault was cleared (18th → 23rd)
+    ended = rows(app, orm.Incident)[0]
+    assert ended.extension == {
+        "original": "2026-12-15",
+        "extended": "2026-12-23",
+        "rule": "both_3_days_or_more_plus_3",
+        "provisional": False,
+    }
+
+
+def test_a_leader_declares_steps_and_ends_an_incident_and_staff_may_not(api: Api) -> None:
+    # GIVEN a verbal conflict at window 5, declared by the duty leader, without a public notice
+    body = {
+        "kind": "conflict",
+        "level": "general",
+        "place": "5号窗口",
+        "description": "纳税人情绪激动",
+        "duty_leader": "王科长",
+    }
+    refused = api.post("/api/v1/incidents", as_="window5", json=body)
+    declared = api.post("/api/v1/incidents", as_="leader", json=body)
+    # THEN staff are refused; the leader's incident is open, with no notice and no mode change
+    assert refused.status_code == 403
+    assert declared.status_code == 201
+    incident_id = declared.get_json()["incident"]
+    assert api.get("/api/v1/notices").get_json()["items"] == []
+    assert api.get("/api/v1/queue").get_json()["mode"] == "normal"
+    # WHEN steps are added and it is ended with a result
+    assert (
+        api.post(
+            f"/api/v1/incidents/{incident_id}/steps",
+            as_="leader",
+            json={"text": "值班领导到场安抚"},
+        ).status_code
+        == 201
+    )
+    empty = api.post(f"/api/v1/incidents/{incident_id}/end", as_="leader", json={"result": ""})
+    ended = api.post(
+        f"/api/v1/incidents/{incident_id}/end", as_="leader", json={"result": "已妥善处理"}
+    )
+    # THEN the ledger entry holds steps with times and people, and the result
+    assert empty.status_code == 400
+    assert ended.status_code == 200
+    incident = api.get(f"/api/v1/incidents/{incident_id}", as_="leader").get_json()
+    assert [step["text"] for step in incident["steps"]] == [
+        "登记：纳税人情绪激动",
+        "值班领导到场安抚",
+        "处置结束：已妥善处理",
+    ]
+    assert {step["actor"] for step in incident["steps"]} == {"staff:leader"}
+    assert (incident["open"], incident["result"], incident["duty_leader"]) == (
+        False,
+        "已妥善处理",
+        "王科长",
+    )
+
+
+def test_a_declared_paper_mode_with_an_edited_notice(api: Api) -> None:
+    # GIVEN / WHEN the leader declares paper mode and rewrites its notice
+    declared = api.post(
+        "/api/v1/incidents", as_="leader", json={"kind": "equipment", "mode": "paper"}
+    )
+    [notice] = api.get("/api/v1/notices").get_json()["items"]
+    edited = api.put(
+        f"/api/v1/notices/{notice['id']}",
+        as_="leader",
+        json={"text_zh": "请到导税台领取纸质号票", "text_en": "Paper tickets at the guide desk"},
+    )
+    # THEN the hall is in paper mode, the notice reads as written
+    assert declared.status_code == 201
+    assert edited.status_code == 200
+    assert api.get("/api/v1/queue").get_json()["mode"] == "paper"
+    assert api.get("/api/v1/notices").get_json()["items"][0]["text_zh"] == "请到导税台领取纸质号票"
+
+
+def test_a_silent_device_is_failed_and_comes_back(app: Flask, clock: FixedClock) -> None:
+    # GIVEN display 1 seen once
+    printer(app, "display-1", "ok")
+    # WHEN it stays silent past the timeout
+    clock.advance(timedelta(seconds=31))
+    handle(app, cc.CheckHeartbeats(hall="demo", actor="system", timeout_s=30))
+    # THEN it is offline with an incident; its next heartbeat ends the incident
+    [incident] = rows(app, orm.Incident)
+    assert (incident.devices, incident.ended_at) == (["display-1"], None)
+    printer(app, "display-1", "ok")
+    assert rows(app, orm.Incident)[0].ended_at is not None
+
+
+def test_a_printer_that_does_not_acknowledge_is_failed_until_it_prints(
+    app: Flask, api: Api, clock: FixedClock
+) -> None:
+    # GIVEN a job sent to kiosk 1's printer that nobody acknowledges
+    printer(app, "printer-kiosk-1", "ready")
+    issued = api.issue("filing").get_json()
+    clock.advance(timedelta(seconds=20))
+    # WHEN the timeout passes
+    handle(app, cmd.FailStalePrintJobs(hall="demo", actor="system", timeout_s=15))
+    # THEN the ticket is not printed, the printer failed, and saying "ready" does not clear it
+    [job] = rows(app, orm.PrintJob)
+    assert (job.state, rows(app, orm.Ticket)[0].print_state) == ("failed", "failed")
+    printer(app, "printer-kiosk-1", "ready")
+    assert (
+        rows(app, orm.Device)[[d.id for d in rows(app, orm.Device)].index("printer-kiosk-1")].status
+        == "not_acknowledging"
+    )
+    assert rows(app, orm.Incident)[0].ended_at is None
+    # WHEN the next job prints
+    api.issue("filing")
+    second = rows(app, orm.PrintJob)[-1]
+    handle(
+        app,
+        cmd.AcknowledgePrint(
+            hall="demo", actor="device:printer-kiosk-1", job_id=second.id, ok=True
+        ),
+    )
+    # THEN the printer is ready again and the incident closed
+    assert rows(app, orm.Incident)[0].ended_at is not None
+    assert issued["number"] == "C001"
+
+
+def test_follow_ups_are_answered_by_sms_and_totalled_per_day(api: Api, app: Flask) -> None:
+    # GIVEN a question recorded at the guide desk
+    created = api.post(
+        "/api/v1/follow-ups",
+        as_="guide",
+        json={
+            "question": "跨区迁移的清税流程？",
+            "reason": "policy_unclear",
+            "contact_name": "李女士",
+            "phone": "13900000009",
+        },
+    )
+    bad = api.post("/api/v1/follow-ups", as_="guide", json={"question": "?", "reason": "whatever"})
+    # WHEN a clerk answers it
+    answer = api.post(
+        f"/api/v1/follow-ups/{created.get_json()['follow_up']}/answer",
+        as_="window1",
+        json={"answer": "请携带清税证明到迁入地办理。"},
+    )
+    # THEN the answer is texted, and the day's totals count it
+    assert bad.status_code == 400
+    assert answer.get_json()["texted"] is True
+    [sms] = [message for message in rows(app, orm.SmsMessage) if message.kind == "follow_up"]
+    assert (sms.phone, "清税证明" in sms.body) == ("13900000009", True)
+    assert api.get("/api/v1/follow-ups/daily", as_="window1").get_json()["items"] == [
+        {"day": "2026-11-23", "recorded": 1, "answered": 1}
+    ]
+    assert api.get("/api/v1/follow-ups?state=open", as_="window1").get_json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "error"),
+    [
+        (
+            "invoice_sale",
+            {
+                "taxpayer_id": "11010519491231002X",
+                "name": "甲",
+                "address": "乙",
+                "phone": "13800000000",
+                "invoice_kind": "增值税普通发票",
+                "quantity": "0",
+                "amount": "10",
+                "first_purchase": True,
+                "fee": "0",
+            },
+            "register.count",
+        ),
+        (
+            "tax_registration",
+            {"name": "甲", "address": "乙", "phone": "13800000000"},
+            "register.required",
+        ),
+        (
+            "filing",
+            {
+                "taxpayer_id": "11010519491231002X",
+                "name": "甲",
+                "tax_kinds": ["增值税"],
+                "period": "2027-01",
+                "amount": "1",
+            },
+            "register.month",
+        ),
+        (
+            "invoice_cancellation",
+            {
+                "taxpayer_id": "11010519491231002X",
+                "name": "甲",
+                "address": "乙",
+                "phone": "13800000000",
+                "invoice_kind": "假发票",
+                "quantity": "1",
+                "amount": "1",
+            },
+            "register.choice",
+        ),
+    ],
+)
+def test_register_forms_refuse_bad_fields_and_write_nothing(
+    app: Flask, api: Api, kind: str, data: dict[str, Any], error: str
+) -> None:
+    # GIVEN an outage and a ticket at the emergency window
+    system(app, "backoffice", up=False)
+    api.issue("consult")
+    # WHEN a register with a bad field is submitted
+    response = api.post(
+        "/api/v1/registers", as_="window8", json={"number": "E001", "kind": kind, "data": data}
+    )
+    # THEN it is refused with a message naming the field, and nothing is stored
+    assert (response.status_code, response.get_json()["error"]) == (400, error)
+    assert "“" in response.get_json()["message"]
+    assert rows(app, orm.RegisterRecord) == []
