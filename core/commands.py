@@ -5,13 +5,14 @@ from __future__ import annotations
 import getpass
 import sqlite3
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import migrate
+from core import ledger, migrate
 from core.adapters import orm
 from core.adapters.clock import SystemClock
 from core.adapters.db import Database
@@ -193,6 +194,45 @@ def backup(path: Path) -> None:
     with sqlite3.connect(source) as live, sqlite3.connect(path) as copy:
         live.backup(copy)
     click.echo(f"backed up {source} to {path}")
+
+
+@cli.group("ledger")
+def ledger_group() -> None:
+    """The incident ledger (突发事件应急处置登记台帐)."""
+
+
+@ledger_group.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="First day, hall-local, included (default: the first incident).",
+)
+@click.option(
+    "--to",
+    "end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Last day, hall-local, included (default: the latest incident).",
+)
+@click.option("--hall", "hall_code", default=None, help="Hall code (default: HALLQ_HALL).")
+def ledger_export(
+    path: Path, start: datetime | None, end: datetime | None, hall_code: str | None
+) -> None:
+    """Write the incident ledger of a period to PATH as an .xlsx workbook."""
+    try:
+        period = ledger.LedgerPeriod(start.date() if start else None, end.date() if end else None)
+    except DomainError as error:
+        raise click.ClickException("--from is after --to") from error
+    with _database().read_session() as db_session:
+        found = _hall(db_session, hall_code)
+        rows = ledger.ledger_rows(db_session, found, start=period.start, end=period.end)
+        name = found.name_zh
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(ledger.ledger_xlsx(rows, name, period))
+    click.echo(f"{len(rows)} incident(s) written to {path}")
 
 
 @cli.command()
