@@ -60,6 +60,18 @@ class Settings:
     secure_cookies: bool = False
     """Set when the hall serves HallQ over HTTPS."""
     watchdog: bool = True
+    sms_dispatch: bool = True
+    """Send the SMS outbox from this process (exactly one process should)."""
+    sms_sender: str = "log"
+    """``log`` (``var_dir/sms.log``) or ``http`` (the gateway below)."""
+    sms_http_url: str | None = None
+    sms_http_headers: str | None = None
+    """JSON object, e.g. ``{"Authorization": "Bearer …"}`` — a secret: environment only."""
+    sms_http_template: str | None = None
+    """JSON body with ``{phone}`` and ``{text}``, e.g. ``{"mobile": "{phone}", "content": "{text}"}``."""
+    sms_http_timeout_s: float = 10.0
+    sms_daily_cap: int = 5
+    sms_interval_s: float = 1.0
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -118,6 +130,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
     coerced = {name: _coerce(name, hints[name], raw) for name, raw in values.items()}
     settings = replace(Settings(), **coerced)
+    if settings.sms_sender not in ("log", "http"):
+        raise ConfigError(f"sms_sender must be log or http, not {settings.sms_sender!r}")
     if settings.async_mode not in ASYNC_MODES:
         raise ConfigError(f"async_mode must be one of {ASYNC_MODES}, not {settings.async_mode!r}")
     return settings

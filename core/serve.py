@@ -12,11 +12,14 @@ from sqlalchemy import select
 
 from core import migrate
 from core.adapters import orm, systemd
+from core.adapters.sms import SmsSender, make_sender
 from core.app import create_app
-from core.config import Settings
+from core.config import ConfigError, Settings
 from core.domain.commands import CheckDay
 from core.health import HealthWatch, probes_of
 from core.runtime import Runtime
+from core.services.retention import erase_personal_data
+from core.sms_dispatch import SmsDispatcher
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,11 @@ def serve(settings: Settings) -> None:
         rt.printing.start()
     watch = HealthWatch(rt, probes_of(rt))
     socketio.start_background_task(watch.run)
+    if settings.sms_dispatch:
+        sms = SmsDispatcher(
+            rt.db, rt.clock, sms_sender(settings, rt), daily_cap=settings.sms_daily_cap
+        )
+        socketio.start_background_task(sms.run_forever, socketio.sleep, settings.sms_interval_s)
     log.info(
         "hallq serving on http://%s:%s (%s)", settings.host, settings.port, settings.async_mode
     )
@@ -48,15 +56,38 @@ def serve(settings: Settings) -> None:
     )
 
 
+def sms_sender(settings: Settings, rt: Runtime) -> SmsSender:
+    """The configured SMS sender; a malformed gateway template stops the hub at start."""
+    try:
+        return make_sender(
+            settings.sms_sender,
+            log_path=settings.var_dir / "sms.log",
+            http_url=settings.sms_http_url,
+            http_headers=settings.sms_http_headers,
+            http_template=settings.sms_http_template,
+            http_timeout_s=settings.sms_http_timeout_s,
+            clock=rt.clock,
+        )
+    except ValueError as error:
+        raise ConfigError(str(error)) from error
+
+
 def _day_check_loop(app: Flask, socketio: SocketIO) -> None:
-    """Roll each hall over to a new business day even when nobody presses anything."""
+    """Roll each hall over to a new business day even when nobody presses anything;
+    once a day (and at start), erase personal data past its retention."""
     rt: Runtime = app.extensions["hallq"]
+    erased_on = None
     while True:
         try:
             with rt.db.read_session() as db_session:
                 halls = list(db_session.scalars(select(orm.Hall.code)))
             for hall in halls:
                 rt.bus.handle(CheckDay(hall=hall, actor="system"))
+            today = rt.clock.now().date()
+            if erased_on != today:
+                erased = erase_personal_data(rt.db, rt.clock.now())
+                log.info("retention: erased %s", erased)
+                erased_on = today
         except Exception:  # keep the loop alive; the next round retries
             log.exception("day check failed")
         socketio.sleep(DAY_CHECK_S)

@@ -92,7 +92,6 @@ class HallSpec(_Strict):
     calendar: CalendarSpec = Field(default_factory=CalendarSpec)
     probes: list[ProbeSpec] = Field(default_factory=list)
     quiet_hours: QuietHoursSpec = Field(default_factory=QuietHoursSpec)
-    sms_daily_cap: int = Field(default=5, ge=1)
     retention: RetentionSpec = Field(default_factory=RetentionSpec)
     ticket_footer: str | None = None
 
@@ -230,7 +229,6 @@ def load_hall(session: Session, spec: HallFile) -> orm.Hall:
             "start": spec.hall.quiet_hours.start.isoformat(),
             "end": spec.hall.quiet_hours.end.isoformat(),
         },
-        "sms_daily_cap": spec.hall.sms_daily_cap,
         "retention": spec.hall.retention.model_dump(),
     }
     if spec.hall.ticket_footer:

@@ -1,0 +1,90 @@
+"""Personal data is kept only as long as the hall's retention settings say (SPEC §10, 个人信息保护法).
+
+Defaults: phone numbers and taxpayer IDs on tickets, and phone numbers in the
+SMS outbox (once sent or given up), 7 days after the visit;
+register records 180 days after they are backfilled; follow-up contacts 180
+days after the answer. Tickets, registers and the incident ledger stay; only
+the personal fields are erased. Runs daily from the hub.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+
+from core.adapters import orm
+from core.adapters.db import Database
+from core.domain.registers import personal_fields
+
+ERASED = "（已删除）"
+
+
+@dataclass(frozen=True)
+class Erased:
+    """How many records lost their personal data in one run."""
+
+    tickets: int = 0
+    registers: int = 0
+    follow_ups: int = 0
+    messages: int = 0
+
+
+def erase_personal_data(db: Database, now: datetime) -> Erased:
+    """Erase what every hall's retention settings say is too old; returns the counts."""
+    tickets = registers = follow_ups = messages = 0
+    with db.write_lock, db.write_session() as session, session.begin():
+        for hall in session.scalars(select(orm.Hall)):
+            retention = (hall.settings or {}).get("retention", {})
+            today = now.astimezone(ZoneInfo(hall.timezone)).date()
+            phone_before = today - timedelta(days=int(retention.get("phone_days", 7)))
+            tickets += session.execute(
+                update(orm.Ticket)
+                .where(
+                    orm.Ticket.hall_id == hall.id,
+                    orm.Ticket.business_day < phone_before,
+                    (orm.Ticket.phone.is_not(None)) | (orm.Ticket.taxpayer_id.is_not(None)),
+                )
+                .values(phone=None, taxpayer_id=None)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            register_before = now - timedelta(days=int(retention.get("register_days", 180)))
+            for record in session.scalars(
+                select(orm.RegisterRecord).where(
+                    orm.RegisterRecord.hall_id == hall.id,
+                    orm.RegisterRecord.backfilled_at < register_before,
+                    orm.RegisterRecord.erased_at.is_(None),
+                )
+            ):
+                record.data = {
+                    name: (ERASED if name in personal_fields(record.kind) else value)
+                    for name, value in record.data.items()
+                }
+                record.erased_at = now
+                registers += 1
+            follow_up_before = now - timedelta(days=int(retention.get("follow_up_days", 180)))
+            follow_ups += session.execute(
+                update(orm.FollowUp)
+                .where(
+                    orm.FollowUp.hall_id == hall.id,
+                    orm.FollowUp.answered_at < follow_up_before,
+                    orm.FollowUp.erased_at.is_(None),
+                )
+                .values(contact_name=ERASED, phone=None, erased_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            messages += session.execute(
+                update(orm.SmsMessage)
+                .where(
+                    orm.SmsMessage.hall_id == hall.id,
+                    orm.SmsMessage.created_at
+                    < now - timedelta(days=int(retention.get("phone_days", 7))),
+                    orm.SmsMessage.phone.is_not(None),
+                    orm.SmsMessage.state != "queued",
+                )
+                .values(phone=None)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+    return Erased(tickets, registers, follow_ups, messages)
