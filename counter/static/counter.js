@@ -1,0 +1,357 @@
+// The window terminal (窗口叫号): /counter/<window>.
+//
+// Staff press the same keys hundreds of times a day, so every action has a
+// function key (shown on its button), a key that is not valid now says why
+// instead of doing nothing, and a double press never does a thing twice:
+// one command at a time, a second press of the same key within PRESS_GUARD_MS
+// is ignored, and every command carries an Idempotency-Key (kept for a retry
+// when the answer was lost, so the retry cannot act twice either).
+//
+// The window detail (GET /api/v1/windows/<n>) is the truth about the window and
+// its ticket; it is read again after every command and whenever an event says
+// this window changed. The hall's queue comes from the /counter namespace.
+// rules.js says what is valid, draw.js draws, transfer.js is the F6 dialog.
+
+import { HallClient, command, newKey, readConfig, registerOfflineCache } from "/static/hallq-client.js";
+import {
+  $, MessageLine, OfflineMemory, fill, keepReconnecting, localName, normaliseNumber, showLink,
+  warmOfflineCache,
+} from "/static/counter/staff.js";
+import { CallLog } from "/static/counter/calllog.js";
+import { CounterScreen } from "/static/counter/draw.js";
+import { commandOf, nextStep } from "/static/counter/rules.js";
+import { TransferDialog } from "/static/counter/transfer.js";
+
+const config = readConfig();
+const T = config.text;
+const API = `/api/v1/windows/${config.window}`;
+const DETAIL_CACHE = `hallq:counter-detail:${config.hall}:${config.window}`;
+const PRESS_GUARD_MS = 500;
+const PERSONAL = ["phone", "taxpayer_id"];
+
+// F1–F9 are the counter's: their browser meanings (F1 help, F3 find, F5 reload,
+// F6 address bar, F7 caret browsing) are suppressed on this page only.
+const KEYS = {
+  F1: "call-next", F2: "recall", F3: "no-show", F4: "start", F5: "finish",
+  F6: "transfer", F7: "pause", F8: "call", F9: "open",
+};
+
+const view = {
+  hall: null, // the hall's state (snapshot + events), from HallClient
+  detail: null, // the window detail: state, staff, ticket with the taxpayer's details
+  cachedDetail: readCachedDetail(), // the last detail seen, without personal data (offline view)
+  busy: null, // the command in flight
+  offline: false,
+  retry: null, // {action, text, key} of a command whose answer never came
+  pressedAt: {}, // key action → time of its last press
+};
+
+const messages = new MessageLine($("message"));
+const calls = new CallLog(config.hall, config.window);
+const offlineMemory = new OfflineMemory(config.cacheKey);
+const screen = new CounterScreen(config, calls);
+const transfer = new TransferDialog({ T, onTransfer: (body) => act("transfer", body), onClose: () => focusNext() });
+const closeDialog = $("close-dialog");
+
+function render() {
+  screen.draw(view);
+  if (focusLost()) focusNext();
+}
+
+// ---- the window's state --------------------------------------------------------------
+
+function readCachedDetail() {
+  try {
+    return JSON.parse(localStorage.getItem(DETAIL_CACHE));
+  } catch {
+    return null;
+  }
+}
+
+function cacheDetail(detail) {
+  // Personal data stays on the hub: the cached copy only serves the offline view.
+  const copy = { ...detail, ticket: detail.ticket ? { ...detail.ticket } : null };
+  if (copy.ticket) for (const field of PERSONAL) delete copy.ticket[field];
+  view.cachedDetail = copy;
+  try {
+    localStorage.setItem(DETAIL_CACHE, JSON.stringify(copy));
+  } catch {
+    // Only the offline view's "last known ticket" is lost.
+  }
+}
+
+let detailGeneration = 0;
+async function loadDetail() {
+  const generation = ++detailGeneration;
+  try {
+    const answer = await command(API, null, { method: "GET" });
+    if (generation !== detailGeneration) return; // a newer read is under way
+    if (answer.ok) {
+      view.detail = answer.data;
+      cacheDetail(answer.data);
+      document.body.dataset.ready = "true"; // keys work from now on (tests wait for it)
+    } else {
+      messages.error(answer.data?.message || fill(T.refused, { status: answer.status }));
+    }
+  } catch {
+    // The hub is not answering; the link indicator and the offline view say so.
+  }
+  render();
+}
+
+let detailTimer = null;
+function reloadDetailSoon() {
+  // Several events arrive for one command (window, ticket, queue): read once.
+  clearTimeout(detailTimer);
+  detailTimer = setTimeout(loadDetail, 40);
+}
+
+// ---- commands ------------------------------------------------------------------------------
+
+function dialogOpen() {
+  return transfer.open || closeDialog.open;
+}
+
+// A press of a key or a button. Ignored while a command is in flight or when the
+// same key was pressed a moment ago (a double press); otherwise it acts, or says
+// why it can't.
+function press(action) {
+  const now = Date.now();
+  if (view.busy || now - (view.pressedAt[action] || 0) < PRESS_GUARD_MS) return;
+  view.pressedAt[action] = now;
+  markPressed(action);
+  const reason = screen.blocker(action, view);
+  if (reason) {
+    messages.warn(reason);
+    return;
+  }
+  const name = commandOf(action, view.detail.state);
+  if (action === "transfer") transfer.show(view.detail.ticket, view.hall, config.window);
+  else if (action === "call") focusCallField();
+  else if (name === "close") showDialog(closeDialog);
+  else act(name);
+}
+
+function markPressed(action) {
+  // The button lights up for the guard time: the press registered, and a
+  // second press now would be ignored (tests wait for the light to go out).
+  for (const button of document.querySelectorAll(`[data-action="${action}"]`)) {
+    button.classList.add("pressed");
+    setTimeout(() => button.classList.remove("pressed"), PRESS_GUARD_MS);
+  }
+}
+
+async function act(name, body = null) {
+  const text = JSON.stringify(body);
+  const retry = view.retry;
+  const key = retry && retry.name === name && retry.text === text ? retry.key : newKey();
+  view.busy = name;
+  render();
+  let answer = null;
+  try {
+    answer = await command(`${API}/${name}`, body, { key });
+    view.retry = null;
+  } catch {
+    // No answer: the hub may or may not have done it. The same key on the next
+    // press makes the hub answer again instead of acting twice.
+    view.retry = { name, text, key };
+    messages.error(T.noAnswer);
+  }
+  view.busy = null;
+  if (answer) report(name, answer, body);
+  await loadDetail();
+  return answer;
+}
+
+function report(name, answer, body) {
+  if (!answer.ok) {
+    messages.error(answer.data?.message || fill(T.refused, { status: answer.status }));
+    return;
+  }
+  if (answer.status === 204) {
+    messages.info(T.nobodyWaiting);
+    return;
+  }
+  const number = answer.data?.ticket?.number || view.detail?.ticket?.number || "";
+  if (name === "call-next" || name === "call") calls.add(number, "call");
+  if (name === "recall") calls.add(number, "recall");
+  messages.info(fill(T.done[name], { number, target: transferTarget(body) }));
+}
+
+function transferTarget(body) {
+  if (!body) return "";
+  if (body.to_window) return fill(T.window, { window: body.to_window });
+  const service = (view.hall?.services || []).find((item) => item.code === body.to_service);
+  return service ? localName(service) : body.to_service || "";
+}
+
+// ---- call a specific number (F8) and close (F9) --------------------------------------------
+
+function focusCallField() {
+  const field = $("call-number");
+  field.focus();
+  field.select();
+}
+
+$("call-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const field = $("call-number");
+  if (view.busy || !field.value.trim()) return; // an Enter too many after a call
+  const reason = screen.blocker("call", view);
+  if (reason) {
+    messages.warn(reason);
+    return;
+  }
+  const number = normaliseNumber(field.value);
+  if (!number) {
+    messages.warn(fill(T.notANumber, { text: field.value.trim() }));
+    return;
+  }
+  const answer = await act("call", { number });
+  if (answer && answer.ok) {
+    field.value = "";
+    field.blur();
+    render();
+  }
+});
+
+$("call-number").addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    event.preventDefault();
+    event.target.value = "";
+    event.target.blur();
+    focusNext();
+  }
+});
+
+function showDialog(dialog) {
+  dialog.showModal();
+  dialog.querySelector("[autofocus]")?.focus();
+}
+
+$("close-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  closeDialog.close();
+  act("close");
+});
+$("close-cancel").addEventListener("click", () => closeDialog.close());
+// Escape closes a modal dialog natively; put the focus back where work goes on.
+closeDialog.addEventListener("close", () => focusNext());
+
+// ---- keys, buttons, focus --------------------------------------------------------------------
+
+document.addEventListener("keydown", (event) => {
+  const action = KEYS[event.key];
+  if (!action) return;
+  event.preventDefault();
+  if (event.repeat || dialogOpen()) return; // a held key is one press
+  if (view.offline) {
+    if (action === "call") $("manual-number").focus();
+    return;
+  }
+  press(action);
+});
+
+for (const button of document.querySelectorAll("button[data-action]")) {
+  button.addEventListener("click", () => press(button.dataset.action));
+}
+
+// Focus what staff usually do next, so Enter or Space does it.
+function focusNext() {
+  if (dialogOpen() || view.offline) return;
+  const step = nextStep(view.detail, config.user);
+  if (!step) return;
+  const target = step === "open" ? $("open-big") : document.querySelector(`.actions [data-action="${step}"]`);
+  if (target && !target.disabled && !target.hidden) target.focus();
+}
+
+function focusLost() {
+  const active = document.activeElement;
+  return !active || active === document.body || active.disabled || active.hidden || active.offsetParent === null;
+}
+
+// ---- offline --------------------------------------------------------------------------------
+
+function goOffline() {
+  if (view.offline) return;
+  view.offline = true;
+  offlineMemory.remember();
+  document.body.classList.add("is-offline");
+  $("offline").hidden = false;
+  showLink("offline");
+  screen.offline(offlineMemory.since(), view.cachedDetail?.ticket);
+  for (const dialog of document.querySelectorAll("dialog[open]")) dialog.close();
+  render();
+  $("manual-number").focus();
+}
+
+function goOnline() {
+  if (!view.offline) return;
+  view.offline = false;
+  offlineMemory.forget();
+  document.body.classList.remove("is-offline");
+  $("offline").hidden = true;
+  messages.info(T.reconnected);
+}
+
+$("manual-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const field = $("manual-number");
+  const number = normaliseNumber(field.value);
+  if (!number) {
+    $("manual-message").textContent = fill(T.notANumber, { text: field.value.trim() || "…" });
+    return;
+  }
+  calls.add(number, "manual");
+  field.value = "";
+  $("manual-message").textContent = fill(T.noted, { number });
+  screen.callList(view);
+});
+
+// Another tab of this window noted a call: show it here too.
+window.addEventListener("storage", (event) => {
+  if (event.key === calls.key) screen.callList(view);
+});
+
+// ---- start ------------------------------------------------------------------------------------
+
+const client = new HallClient({
+  namespace: config.namespace,
+  cacheKey: config.cacheKey,
+  offlineAfterMs: config.offlineAfterMs,
+  checkEveryMs: config.checkEveryMs,
+  onState: (state, { fromCache }) => {
+    view.hall = state;
+    if (!fromCache) {
+      // A live snapshot: the hub is there (also after a reload during an outage,
+      // when HallClient never saw it go).
+      showLink("online");
+      goOnline();
+      loadDetail();
+    }
+    render();
+  },
+  onEvent: (name, payload) => {
+    const ours = payload && payload.window === config.window;
+    if (ours && ["window:changed", "ticket:called", "ticket:changed"].includes(name)) reloadDetailSoon();
+    screen.waiting(view);
+    screen.bar(view);
+  },
+  onOffline: () => goOffline(),
+  onOnline: () => showLink("online"),
+});
+
+// A reload during an outage: straight back to the offline view.
+if (offlineMemory.since()) goOffline();
+client.start();
+keepReconnecting(client);
+client.socket.on("disconnect", () => {
+  if (!view.offline) showLink("connecting");
+});
+setInterval(() => {
+  if (view.detail?.ticket) screen.ticket(view);
+  screen.waiting(view);
+}, 20000);
+registerOfflineCache();
+warmOfflineCache();
+render();
