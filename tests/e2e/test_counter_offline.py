@@ -1,0 +1,103 @@
+"""The staff screens while the hub is down (SPEC §7, "hub down"), in Chromium.
+
+The counter keeps a local list of what it called, which survives a reload
+during the outage; the guide desk says to hand out paper tickets. When the hub
+comes back both return to normal by themselves, without a reload.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.test_counter_flow import (
+    Hall,
+    log_in,
+    open_also,
+    press,
+    shoot,
+    staff_context,
+)
+from tests.support.databases import Tokens
+from tests.support.hub import HubProcess
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+OFFLINE_WITHIN_MS = 15_000
+"""The hub's ``offline_after_s`` (5 s) plus a reconnect attempt or two."""
+BACK_WITHIN_MS = 20_000
+
+
+@pytest.fixture
+def hall(hub: HubProcess, tokens: Tokens) -> Hall:
+    return Hall(hub, tokens)
+
+
+def test_the_counter_keeps_its_calls_while_the_hub_is_down(
+    browser: Browser, hub: HubProcess, hall: Hall, screenshots: Path
+) -> None:
+    # GIVEN window 3's counter (in Chinese and in English) and the guide desk, all online,
+    # with C001 called and recalled from this computer
+    hall.issue("filing")
+    hall.issue("filing")
+    context = staff_context(browser)
+    page = log_in(context, hub, "window3", "/counter/3")
+    english = open_also(context, hub, "/counter/3?lang=en")
+    guide = open_also(context, hub, "/counter/guide")
+    counters = {"zh": page, "en": english}
+    try:
+        page.keyboard.press("F9")
+        expect(page.locator("#window-state")).to_have_attribute("data-state", "open")
+        page.keyboard.press("F1")
+        expect(page.locator("#ticket-number")).to_have_text("C001")
+        press(page, "F2", "recall")
+        expect(page.locator("#ticket-recalls")).to_contain_text("1/2")
+        for screen in (page, english, guide):
+            # The pages and their files are in the offline cache before the outage.
+            expect(screen.locator("html")).to_have_attribute("data-offline-ready", "true")
+
+        # WHEN the hub stops
+        hub.stop()
+
+        # THEN each counter shows the manual-calling view with its local list of calls
+        for screen in counters.values():
+            expect(screen.locator("#offline")).to_be_visible(timeout=OFFLINE_WITHIN_MS)
+            expect(screen.locator("#offline-calls")).to_contain_text("C001")
+            expect(screen.locator(".actions")).to_be_hidden()
+        expect(page.locator("#offline-title")).to_have_text("叫号系统连接中断，请人工叫号")
+        expect(page.locator("#offline-last")).to_contain_text("C001")
+        # … and the guide desk says to hand out paper tickets
+        expect(guide.locator("#offline")).to_be_visible(timeout=OFFLINE_WITHIN_MS)
+        expect(guide.locator("#offline-title")).to_contain_text("请发放纸质号票")
+        expect(guide.locator('#offline-windows [data-window="3"]')).to_contain_text("C001")
+
+        # WHEN the clerk notes a number called by hand, and the page is reloaded
+        page.locator("#manual-number").fill("c2")
+        page.keyboard.press("Enter")
+        expect(page.locator("#offline-calls")).to_contain_text("C002")
+        page.reload()
+        # THEN the offline view and the list are back at once, from this computer alone
+        expect(page.locator("#offline")).to_be_visible(timeout=2_000)
+        expect(page.locator("#offline-calls .calls__number")).to_have_text(["C002", "C001", "C001"])
+        expect(english.locator("#offline-calls")).to_contain_text("C002")
+        shoot(counters, screenshots, "counter-offline")
+        guide.screenshot(path=str(screenshots / "guide-offline-zh.png"))
+
+        # WHEN the hub comes back
+        hub.start()
+
+        # THEN every screen returns to normal by itself, with the hub's state
+        for screen in (page, english, guide):
+            expect(screen.locator("#offline")).to_be_hidden(timeout=BACK_WITHIN_MS)
+            expect(screen.locator("#link")).to_have_attribute("data-state", "online")
+        expect(page.locator("#ticket-number")).to_have_text("C001")
+        expect(page.locator("#ticket-recalls")).to_contain_text("1/2")
+        expect(page.locator(".actions")).to_be_visible()
+        # … and the clerk carries on
+        press(page, "F4", "start")
+        expect(page.locator("#ticket")).to_have_attribute("data-state", "serving")
+        expect(english.locator("#ticket")).to_have_attribute("data-state", "serving")
+    finally:
+        context.close()
