@@ -119,8 +119,8 @@ function drawServices(services) {
 
 function noticeText(notice) {
   if (typeof notice === "string") return [notice, ""];
-  const chinese = notice.text ?? notice.text_zh ?? notice.title ?? notice.body ?? notice.message ?? "";
-  const english = notice.text_en ?? notice.title_en ?? notice.body_en ?? notice.message_en ?? "";
+  const chinese = notice.text_zh ?? notice.text ?? "";
+  const english = notice.text_en ?? "";
   return zh ? [chinese, english] : [english || chinese, english ? chinese : ""];
 }
 
@@ -204,23 +204,11 @@ function onState(snapshot, { fromCache }) {
   missed.forEach(announce);
 }
 
+// The client has already applied the event to `state` (calls, queue, mode, notices).
 function onEvent(name, payload, state) {
   if (typeof payload.seq === "number") heardSeq = payload.seq;
-  if (name === "notice:posted" || name === "notice:removed") {
-    applyNotice(name, payload, state);
-  }
   draw(state);
   if (name === "ticket:called") announce(payload);
-}
-
-// Notices arrive as {notice: {...}} or as the notice itself; removal names its id.
-function applyNotice(name, payload, state) {
-  if (!state) return;
-  const notice = payload.notice ?? payload;
-  const id = notice.id ?? payload.id;
-  const others = (state.notices || []).filter((entry) => entry.id === undefined || entry.id !== id);
-  state.notices = name === "notice:posted" ? [...others, notice] : others;
-  client.save();
 }
 
 const client = new HallClient({

@@ -134,9 +134,16 @@ OUTAGE_SNAPSHOT = """() => {
   const client = window.hallqDisplay.client;
   client.applySnapshot({...client.state, mode: "outage", notices: [{
     id: 1,
-    text: "金税系统故障，暂停办理发票业务，预计 15:00 恢复",
+    text_zh: "金税系统故障，暂停办理发票业务，预计 15:00 恢复",
     text_en: "The Golden Tax system is down: no invoice business until about 15:00",
+    incident: 1,
   }]});
+}"""
+
+# The continuity issue's events, delivered as the client would receive them (next seq).
+NOTICE_EVENT = """([name, notice]) => {
+  const client = window.hallqDisplay.client;
+  client.receive(name, {seq: client.seq + 1, text_en: "", incident: 1, ...notice});
 }"""
 
 
@@ -313,5 +320,11 @@ def test_screenshots_in_both_languages(
         expect(hall.locator("#mode-first")).to_contain_text(outage)
         expect(hall.locator("#ticker")).to_contain_text("金税系统")
         hall.screenshot(path=screenshots / f"display-hall-outage-{language}.png")
+
+        # WHEN the notice is edited, then taken down THEN the line follows without a snapshot
+        hall.evaluate(NOTICE_EVENT, ["notice:posted", {"id": 1, "text_zh": "发票业务已恢复"}])
+        expect(hall.locator("#ticker")).to_contain_text("发票业务已恢复")
+        hall.evaluate(NOTICE_EVENT, ["notice:removed", {"id": 1}])
+        expect(hall.locator("#ticker")).not_to_contain_text("发票业务已恢复")
         hall.context.close()
         led.context.close()
