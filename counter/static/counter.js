@@ -90,7 +90,7 @@ async function loadDetail() {
       view.detail = answer.data;
       cacheDetail(answer.data);
       document.body.dataset.ready = "true"; // keys work from now on (tests wait for it)
-    } else {
+    } else if (!loggedOut(answer)) {
       messages.error(answer.data?.message || fill(T.refused, { status: answer.status }));
     }
   } catch {
@@ -163,7 +163,15 @@ async function act(name, body = null) {
   return answer;
 }
 
+// The session is gone (logged out elsewhere, token revoked): log in again, then back here.
+function loggedOut(answer) {
+  if (answer.status !== 401) return false;
+  location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+  return true;
+}
+
 function report(name, answer, body) {
+  if (loggedOut(answer)) return;
   if (!answer.ok) {
     messages.error(answer.data?.message || fill(T.refused, { status: answer.status }));
     return;

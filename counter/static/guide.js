@@ -28,6 +28,11 @@ async function send(path, body) {
   try {
     const answer = await command(path, body, { key });
     view.retry = null;
+    if (answer.status === 401) {
+      // The session is gone (logged out elsewhere, token revoked): log in again, then back here.
+      location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+      return null;
+    }
     if (!answer.ok) messages.error(answer.data?.message || fill(T.refused, { status: answer.status }));
     return answer;
   } catch {

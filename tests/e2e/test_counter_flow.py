@@ -231,6 +231,39 @@ def test_a_clerk_serves_a_day_with_the_keyboard_only(
         # THEN this computer's list has every call and recall, newest first
         calls = page.locator("#calls .calls__number").all_inner_texts()
         assert calls[:4] == ["C004", "C003", "C003", "C003"]
+
+        # WHEN C004 is started and F6 → "5" → Enter sends it to window 5
+        press(page, "F4", "start")
+        expect(page.locator("#ticket")).to_have_attribute("data-state", "serving")
+        press(page, "F6", "transfer")
+        page.keyboard.press("5")
+        expect(dialog.locator('input[value="window:5"]')).to_be_checked()
+        page.keyboard.press("Enter")
+        expect(page.locator("#message")).to_contain_text("C004 已转至5号窗口")
+        expect(page.locator("#ticket")).to_be_hidden()
+
+        # WHEN F7: paused — no calls, and F1 says why; F7 again resumes
+        press(page, "F7", "pause")
+        expect(page.locator("#window-state")).to_have_attribute("data-state", "paused")
+        expect_enabled(page, "pause", "open")
+        press(page, "F1", "call-next")
+        expect(page.locator("#message")).to_contain_text("窗口已暂停")
+        press(page, "F7", "pause")
+        expect(page.locator("#window-state")).to_have_attribute("data-state", "open")
+
+        # WHEN F9 asks to close: Escape keeps the window open, Enter closes it
+        press(page, "F9", "open")
+        close = page.locator("#close-dialog")
+        expect(close).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(close).to_be_hidden()
+        assert hall.detail(3)["state"] == "open"
+        press(page, "F9", "open")
+        expect(close).to_be_visible()
+        page.keyboard.press("Enter")
+        expect(page.locator("#window-state")).to_have_attribute("data-state", "closed")
+        expect_enabled(page, "open")
+        assert hall.detail(3)["state"] == "closed"
     finally:
         context.close()
 
