@@ -69,9 +69,17 @@ function idleTick() {
     $("ticket-countdown").textContent = fill(texts.back_in, { seconds: Math.max(0, Math.ceil(left / 1000)) });
   }
   if (left > 0 || visit.busy) return;
-  // The next taxpayer probably reads Chinese; the language switch is one page load.
-  if (!english || client.offline) startOver();
-  else location.assign(config.homeUrl);
+  if (english && !client.offline) {
+    // The next taxpayer probably reads Chinese; the language switch is one page load.
+    location.assign(config.homeUrl);
+  } else if (screen === "start" && !visit.green && !visit.details) {
+    // Nothing to undo: redrawing would only swallow a tap (the tap shield).
+    hideNotice();
+    drawNotIssuing();
+    armIdle();
+  } else {
+    startOver();
+  }
 }
 
 function startOver() {
