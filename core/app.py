@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, Response, request
+from flask_babel import get_locale
 from flask_socketio import SocketIO
 
 from core.adapters.clock import Clock, ShiftedClock, SystemClock
@@ -128,6 +129,7 @@ def create_app(
     app.extensions["hallq"] = runtime
 
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
     csrf.init_app(app)
     limiter.init_app(app)
     register_error_handlers(app)

@@ -110,6 +110,7 @@ def queue_payload(summary: events.QueueChanged) -> dict[str, Any]:
                 "name": window.name,
                 "state": window.state,
                 "current": window.current,
+                "current_state": window.current_state,
                 "services": list(window.services),
             }
             for window in summary.windows

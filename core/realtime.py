@@ -54,7 +54,7 @@ class HallNamespace(Namespace):  # type: ignore[misc]
         super().__init__(self.namespace)
         self.clients: dict[str, str] = {}
         """Socket id → hall code of each client connected to this process."""
-        self.devices: dict[str, str] = {}
+        self.device_of: dict[str, str] = {}
         """Socket id → device id, for clients that are enrolled devices."""
         self.reported: dict[str, float] = {}
         """Device id → when its heartbeat was last written (monotonic seconds)."""
@@ -76,7 +76,7 @@ class HallNamespace(Namespace):  # type: ignore[misc]
         sid = request.sid  # type: ignore[attr-defined]
         self.clients[sid] = hall
         if principal is not None and principal.kind == "device":
-            self.devices[sid] = principal.name
+            self.device_of[sid] = principal.name
             self.reported.pop(principal.name, None)  # a (re)connect is news: write it now
             self.heartbeat(sid)
         join_room(protocol.hall_room(hall))
@@ -84,11 +84,11 @@ class HallNamespace(Namespace):  # type: ignore[misc]
 
     def on_disconnect(self, reason: Any = None) -> None:
         self.clients.pop(request.sid, None)  # type: ignore[attr-defined]
-        self.devices.pop(request.sid, None)  # type: ignore[attr-defined]
+        self.device_of.pop(request.sid, None)  # type: ignore[attr-defined]
 
     def heartbeat(self, sid: str) -> None:
         """Record that a device is alive, at most every third of the device timeout."""
-        device = self.devices.get(sid)
+        device = self.device_of.get(sid)
         if device is None:
             return
         rt = runtime()

@@ -115,11 +115,16 @@ class EscPosParser:
         self._buffer += data
         while self._buffer:
             length = self._command_length()
-            if length is None:
+            if length is None or length > len(self._buffer):
                 return  # wait for the rest of the command
             command = bytes(self._buffer[:length])
             del self._buffer[:length]
-            yield from self._execute(command)
+            try:
+                yield from self._execute(command)
+            except IndexError:
+                # An oversized command is skipped as its 2-byte prefix; what is left
+                # of it is garbage a real printer would ignore too.
+                continue
 
     def _command_length(self) -> int | None:
         buf = self._buffer

@@ -146,6 +146,8 @@ class WindowSummary:
     state: str
     current: str | None
     services: tuple[str, ...]
+    current_state: str | None = None
+    """The current ticket's state: called (being announced) or serving."""
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,15 @@ def queue_summary(session: Session, hall: orm.Hall, now: datetime) -> QueueChang
                 self_service=routing.self_service,
             )
         )
+    in_hand = dict(
+        session.execute(
+            select(orm.Ticket.number, orm.Ticket.state).where(
+                orm.Ticket.hall_id == hall.id,
+                orm.Ticket.business_day == day,
+                orm.Ticket.state.in_((TicketState.CALLED.value, TicketState.SERVING.value)),
+            )
+        ).all()
+    )
     return QueueChanged(
         mode=hall.mode,
         services=tuple(services),
@@ -109,6 +118,7 @@ def queue_summary(session: Session, hall: orm.Hall, now: datetime) -> QueueChang
                 state=window.state,
                 current=window.current,
                 services=tuple(window.services),
+                current_state=in_hand.get(window.current) if window.current else None,
             )
             for window in windows
         ),
@@ -210,6 +220,7 @@ def snapshot(session: Session, hall_code: str, now: datetime) -> dict[str, Any]:
     return {
         "seq": hall.seq,
         **queue_payload(summary),
+        "now": now.astimezone(UTC).isoformat(),
         "hall": {"code": hall.code, "name": hall.name_zh, "name_en": hall.name_en},
         "recent_calls": recent_calls(session, hall, day),
         "notices": active_notices(session, hall),

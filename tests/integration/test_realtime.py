@@ -48,8 +48,12 @@ class Listener:
 def hub(
     request: pytest.FixtureRequest, sqlite_template: SqliteTemplate, tmp_path: Path
 ) -> Iterator[HubProcess]:
+    # No print agents: their acknowledgements are hall events too, and would race the call.
     process = HubProcess(
-        sqlite_template.copy(tmp_path / "hallq.db"), tmp_path, async_mode=request.param
+        sqlite_template.copy(tmp_path / "hallq.db"),
+        tmp_path,
+        async_mode=request.param,
+        HALLQ_PRINT_AGENTS="0",
     )
     process.start()
     yield process
