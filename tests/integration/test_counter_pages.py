@@ -114,3 +114,28 @@ def test_a_named_window_keeps_its_name_and_default_names_are_worded_per_language
     assert named["windowName"] == "应急专窗"
     assert page_config(plain)["windowName"] == ""
     assert '<h1 class="staff-bar__name">Window 3</h1>' in plain
+
+
+def test_the_guide_device_follows_the_hall_on_the_counter_namespace(app: Flask, api: Api) -> None:
+    # GIVEN the guide desk's PC, enrolled as guide-1, with its page open
+    client = enrolled(app, api.tokens.devices["guide-1"])
+    assert client.get("/counter/guide").status_code == 200
+    # WHEN its script connects to /counter with the session cookie
+    socketio = app.extensions["hallq"].socketio
+    socket = socketio.test_client(app, namespace="/counter", flask_test_client=client)
+    # THEN it is admitted and gets the hall's snapshot to draw from
+    assert socket.is_connected("/counter")
+    names = [event["name"] for event in socket.get_received("/counter")]
+    assert "state:snapshot" in names
+    socket.disconnect(namespace="/counter")
+
+
+def test_a_display_cannot_follow_the_counter_namespace(app: Flask, api: Api) -> None:
+    # GIVEN the hall display's browser, enrolled as display-1
+    client = enrolled(app, api.tokens.devices["display-1"])
+    # WHEN it tries to connect to /counter
+    socket = app.extensions["hallq"].socketio.test_client(
+        app, namespace="/counter", flask_test_client=client
+    )
+    # THEN it is refused
+    assert not socket.is_connected("/counter")
