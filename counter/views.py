@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 
 from core.domain.errors import NotFound
 from counter import bp, pages
@@ -47,12 +47,3 @@ def unknown_window(error: NotFound) -> ResponseReturnValue:
     window = error.params.get("window", "")
     message = gettext("Window %(window)s does not exist in this hall.", window=window)
     return render_template("message.html", message=message), 404
-
-
-@bp.app_context_processor
-def _template_globals() -> dict[str, object]:
-    # core's base.html asks for get_locale(), which Flask-Babel does not put in
-    # Jinja; without it the staff login page itself fails. Registered app-wide
-    # (not for this blueprint only) so that /login works too, until core adds
-    # it in create_app — then this goes.
-    return {"get_locale": get_locale}
