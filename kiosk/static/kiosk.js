@@ -163,7 +163,10 @@ function drawOptions() {
   $("green-toggle").setAttribute("aria-pressed", String(visit.green));
   $("details-toggle").setAttribute("aria-pressed", String(visit.details));
   document.body.classList.toggle("is-green", visit.green);
-  $("start-hint").textContent = visit.details ? texts.hint_details : visit.green ? texts.hint_green : texts.hint_plain;
+  let hint = texts.hint_plain;
+  if (visit.details) hint = visit.green ? `${texts.green} · ${texts.hint_details}` : texts.hint_details;
+  else if (visit.green) hint = texts.hint_green;
+  $("start-hint").textContent = hint;
 }
 
 function showNotice(text, { title = "", kind = "bad" } = {}) {

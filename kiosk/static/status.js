@@ -3,8 +3,13 @@
 //
 // It listens to /public and re-reads its own ticket (GET /api/v1/tickets/<token>)
 // when an event may have moved it; other taxpayers' events are only a cue to
-// re-read, never shown. Re-reads after other people's events wait a random
-// 0–1.5 s, so a hall's phones do not all ask the hub in the same instant.
+// re-read, never shown. Only events that can change the people ahead or the
+// estimate count: a ticket of the same service called or changed, a green
+// ticket of that service issued, a window opened, paused or closed. A new
+// ticket behind us, or another service's queue, changes nothing here — in a
+// busy hall that spares the hub most of the re-reads. Re-reads after other
+// people's events wait a random 0–1.5 s, so a hall's phones do not all ask at
+// the same instant.
 
 import { HallClient, readConfig, registerOfflineCache } from "/static/hallq-client.js";
 import { OfflineMemory, aheadText, clockText, fill, noticeTexts } from "./common.js";
@@ -14,8 +19,6 @@ const texts = config.texts;
 const english = config.lang === "en";
 const $ = (id) => document.getElementById(id);
 
-const MOVES_QUEUE = new Set(["ticket:issued", "ticket:called", "ticket:changed", "queue:changed", "window:changed"]);
-const FINAL = new Set(["done", "cancelled", "expired"]);
 const cacheKey = `hallq:ticket:${config.token}`;
 const offlineMemory = new OfflineMemory(`ticket:${config.token}`);
 
@@ -120,13 +123,22 @@ function onEvent(name, payload, state) {
     refreshSoon({ now: true });
   } else if (payload.number === ticket.number) {
     refreshSoon({ now: true });
-  } else if (MOVES_QUEUE.has(name) && !FINAL.has(ticket.state)) {
+  } else if (name === "hall:mode") {
+    apply({ ...ticket, mode: payload.mode });
+  } else if (ticket.state === "waiting" && mayMoveUs(name, payload)) {
     refreshSoon();
   }
   if (state && Array.isArray(state.notices)) {
     notices = state.notices;
     drawNotices();
   }
+}
+
+function mayMoveUs(name, payload) {
+  if (name === "window:changed") return true;
+  if (payload.service !== ticket.service) return false;
+  if (name === "ticket:issued") return payload.green === true; // green tickets go ahead
+  return name === "ticket:called" || name === "ticket:changed";
 }
 
 function setOffline(offline) {
