@@ -154,6 +154,7 @@ def counter_texts() -> dict[str, object]:
         ),
         "noted": gettext("%(number)s noted.", **_placeholders("number")),
         "offlineAction": gettext("The hub is unreachable: call by hand and note the numbers."),
+        "stillBusy": gettext("The last action is still under way; press again in a moment."),
     }
 
 

@@ -27,6 +27,7 @@ const T = config.text;
 const API = `/api/v1/windows/${config.window}`;
 const DETAIL_CACHE = `hallq:counter-detail:${config.hall}:${config.window}`;
 const PRESS_GUARD_MS = 500;
+const READ_PATIENCE_MS = 5000;
 const PERSONAL = ["phone", "taxpayer_id"];
 
 // F1–F9 are the counter's: their browser meanings (F1 help, F3 find, F5 reload,
@@ -81,8 +82,24 @@ function cacheDetail(detail) {
 }
 
 let detailGeneration = 0;
-async function loadDetail() {
-  const generation = ++detailGeneration;
+let reading = Promise.resolve();
+
+// Read the window detail again; the newest read wins.
+function loadDetail() {
+  reading = readDetail(++detailGeneration);
+  return reading;
+}
+
+// Resolves once the newest read (including any started meanwhile) has been drawn.
+async function detailSettled() {
+  let current;
+  do {
+    current = reading;
+    await current;
+  } while (current !== reading);
+}
+
+async function readDetail(generation) {
   try {
     const answer = await command(API, null, { method: "GET" });
     if (generation !== detailGeneration) return; // a newer read is under way
@@ -112,12 +129,17 @@ function dialogOpen() {
   return transfer.open || closeDialog.open;
 }
 
-// A press of a key or a button. Ignored while a command is in flight or when the
-// same key was pressed a moment ago (a double press); otherwise it acts, or says
-// why it can't.
+// A press of a key or a button. Ignored when the same key was pressed a moment
+// ago (a double press); refused with a word while a command is in flight;
+// otherwise it acts, or says why it can't.
 function press(action) {
   const now = Date.now();
-  if (view.busy || now - (view.pressedAt[action] || 0) < PRESS_GUARD_MS) return;
+  if (now - (view.pressedAt[action] || 0) < PRESS_GUARD_MS) return;
+  if (view.busy) {
+    // Another key while the hub has not answered yet: not done, and said so.
+    messages.warn(T.stillBusy);
+    return;
+  }
   view.pressedAt[action] = now;
   markPressed(action);
   const reason = screen.blocker(action, view);
@@ -146,6 +168,7 @@ async function act(name, body = null) {
   const retry = view.retry;
   const key = retry && retry.name === name && retry.text === text ? retry.key : newKey();
   view.busy = name;
+  document.body.dataset.busy = name; // tests wait for it to go
   render();
   let answer = null;
   try {
@@ -157,9 +180,17 @@ async function act(name, body = null) {
     view.retry = { name, text, key };
     messages.error(T.noAnswer);
   }
+  // The command is done when the screen shows what the hub now holds: until
+  // then a key would be judged on the old state (F1 right after F5 would be
+  // refused as "finish C001 first"), so keys wait — and so does the message.
+  loadDetail();
+  // A hub that stops answering mid-read must not leave the keys dead: the
+  // offline view takes over after offline_after_s anyway.
+  await Promise.race([detailSettled(), new Promise((resolve) => setTimeout(resolve, READ_PATIENCE_MS))]);
   view.busy = null;
+  delete document.body.dataset.busy;
   if (answer) report(name, answer, body);
-  await loadDetail();
+  render();
   return answer;
 }
 

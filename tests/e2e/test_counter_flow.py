@@ -122,9 +122,13 @@ def expect_enabled(page: Page, *enabled: str) -> None:
             expect(action(page, name)).to_be_disabled()
 
 
-def press(page: Page, key: str, name: str) -> None:
-    """Press a function key once the previous press of it has been taken (its light is out)."""
-    expect(action(page, name)).not_to_have_class(re.compile(r"\bpressed\b"))
+def press(page: Page, key: str, name: str | None = None) -> None:
+    """Press a function key as a clerk would: once the counter has finished the last
+    command, and once the previous press of the same key has been taken (its light is
+    out) — quicker presses are double presses, which the counter ignores on purpose."""
+    expect(page.locator("body[data-busy]")).to_have_count(0)
+    if name is not None:
+        expect(action(page, name)).not_to_have_class(re.compile(r"\bpressed\b"))
     page.keyboard.press(key)
 
 
@@ -156,14 +160,14 @@ def test_a_clerk_serves_a_day_with_the_keyboard_only(
         )
 
         # WHEN F9: the window opens; calling, pausing and closing become possible
-        page.keyboard.press("F9")
+        press(page, "F9")
         expect(page.locator("#window-state")).to_have_attribute("data-state", "open")
         expect_enabled(page, "call-next", "pause", "open")
         expect(english.locator("#window-state")).to_have_attribute("data-state", "open")
         shoot(both, screenshots, "counter-idle")
 
         # WHEN F1: C001 is called; only recall and start make sense now
-        page.keyboard.press("F1")
+        press(page, "F1")
         expect(page.locator("#ticket-number")).to_have_text("C001")
         expect(page.locator("#ticket")).to_have_attribute("data-state", "called")
         expect_enabled(page, "recall", "start", "pause")
@@ -179,40 +183,40 @@ def test_a_clerk_serves_a_day_with_the_keyboard_only(
         assert hall.detail(3)["ticket"]["recalls"] == 2
 
         # WHEN F4: service starts; finish and transfer become possible
-        page.keyboard.press("F4")
+        press(page, "F4")
         expect(page.locator("#ticket")).to_have_attribute("data-state", "serving")
         expect_enabled(page, "finish", "transfer", "pause")
         expect(english.locator("#ticket")).to_have_attribute("data-state", "serving")
         shoot(both, screenshots, "counter-serving")
 
         # WHEN F5: done — and the browser was told not to reload
-        page.keyboard.press("F5")
+        press(page, "F5")
         expect(page.locator("#ticket")).to_be_hidden()
         expect_enabled(page, "call-next", "pause", "open")
         assert page.evaluate("window.f5Cancelled") is True
         assert hall.detail(3)["ticket"] is None
 
         # WHEN C002 is called, started, and F6 → "A" → Enter transfers it to registration
-        page.keyboard.press("F1")
+        press(page, "F1")
         expect(page.locator("#ticket-number")).to_have_text("C002")
         press(page, "F4", "start")
         expect(page.locator("#ticket")).to_have_attribute("data-state", "serving")
-        page.keyboard.press("F6")
+        press(page, "F6")
         dialog = page.locator("#transfer-dialog")
         expect(dialog).to_be_visible()
         page.keyboard.press("a")
         expect(dialog.locator('input[value="service:registration"]')).to_be_checked()
         page.keyboard.press("Enter")
         expect(dialog).to_be_hidden()
-        expect(page.locator("#message")).to_contain_text("C002")
+        expect(page.locator("#message")).to_contain_text("C002 已转至税务登记")
         # THEN C002 waits again, for registration, keeping its number
         assert hall.waiting("registration") == 1
         assert hall.detail(3)["ticket"] is None
 
         # WHEN C003 is called and F3 pressed before any recall: refused, and it says why
-        page.keyboard.press("F1")
+        press(page, "F1")
         expect(page.locator("#ticket-number")).to_have_text("C003")
-        page.keyboard.press("F3")
+        press(page, "F3")
         expect(page.locator("#message")).to_have_attribute("data-kind", "warn")
         expect(page.locator("#message")).to_contain_text("重呼 C003 2 次")
         assert hall.detail(3)["ticket"]["state"] == "called"
@@ -226,7 +230,7 @@ def test_a_clerk_serves_a_day_with_the_keyboard_only(
         expect(page.locator("#message")).to_contain_text("C003 已过号")
 
         # WHEN F8, "c4", Enter: the specific number C004 is called
-        page.keyboard.press("F8")
+        press(page, "F8")
         expect(page.locator("#call-number")).to_be_focused()
         page.keyboard.type("c4")
         page.keyboard.press("Enter")
@@ -281,7 +285,7 @@ def test_a_double_press_calls_one_ticket_and_refusals_are_explained(
     context = staff_context(browser, locale="en-US")
     page = log_in(context, hub, "window3", "/counter/3")
     try:
-        page.keyboard.press("F9")
+        press(page, "F9")
         expect(page.locator("#window-state")).to_have_attribute("data-state", "open")
         commands: list[Request] = []
         page.on(
@@ -307,13 +311,13 @@ def test_a_double_press_calls_one_ticket_and_refusals_are_explained(
         # WHEN C001 is served, and F1 pressed with nobody left
         press(page, "F4", "start")
         expect(page.locator("#ticket")).to_have_attribute("data-state", "serving")
-        page.keyboard.press("F5")
+        press(page, "F5")
         expect(page.locator("#ticket")).to_be_hidden()
         press(page, "F1", "call-next")
         # THEN the counter says so
         expect(page.locator("#message")).to_contain_text("Nobody is waiting")
         # WHEN F8 calls a number nobody has
-        page.keyboard.press("F8")
+        press(page, "F8")
         page.keyboard.type("C999")
         page.keyboard.press("Enter")
         # THEN the hub's reason is shown, in the page's language
@@ -342,7 +346,7 @@ def test_another_clerk_cannot_act_on_a_window_they_did_not_open(
         expect(page.locator("#notice")).to_contain_text("window3")
         expect_enabled(page)
         # WHEN they press F1 anyway: the reason is shown, nothing is called
-        page.keyboard.press("F1")
+        press(page, "F1")
         expect(page.locator("#message")).to_contain_text("3号窗口已由 window3 开启")
         assert hall.waiting("filing") == 1
 

@@ -48,9 +48,9 @@ def test_the_counter_keeps_its_calls_while_the_hub_is_down(
     guide = open_also(context, hub, "/counter/guide")
     counters = {"zh": page, "en": english}
     try:
-        page.keyboard.press("F9")
+        press(page, "F9")
         expect(page.locator("#window-state")).to_have_attribute("data-state", "open")
-        page.keyboard.press("F1")
+        press(page, "F1")
         expect(page.locator("#ticket-number")).to_have_text("C001")
         press(page, "F2", "recall")
         expect(page.locator("#ticket-recalls")).to_contain_text("1/2")

@@ -72,9 +72,9 @@ def test_the_guide_desk_issues_a_green_ticket_that_is_called_first(
     window = staff_context(browser)
     try:
         counter = log_in(window, hub, "window3", "/counter/3")
-        counter.keyboard.press("F9")
+        press(counter, "F9")
         expect(counter.locator("#window-state")).to_have_attribute("data-state", "open")
-        counter.keyboard.press("F1")
+        press(counter, "F1")
         # THEN it is the green-channel ticket, with the phone number in full for staff
         expect(counter.locator("#ticket-number")).to_have_text("C002")
         expect(counter.locator("#ticket-green")).to_be_visible()
@@ -86,7 +86,7 @@ def test_the_guide_desk_issues_a_green_ticket_that_is_called_first(
         # WHEN C002 is done, C001 is called and marked as a no-show after two recalls
         press(counter, "F4", "start")
         expect(counter.locator("#ticket")).to_have_attribute("data-state", "serving")
-        counter.keyboard.press("F5")
+        press(counter, "F5")
         expect(counter.locator("#ticket")).to_be_hidden()
         press(counter, "F1", "call-next")
         expect(counter.locator("#ticket-number")).to_have_text("C001")
