@@ -23,13 +23,20 @@ class SocketIOBroadcaster:
         self.socketio = socketio
 
     def publish(self, hall: str, stamped: list[Stamped]) -> None:
-        """Emit each event, in seq order, to the hall's room in every hall namespace."""
+        """Emit each event, in seq order, to the hall's room in every hall namespace.
+
+        The command is committed already: if the message queue is down the
+        emit is lost, not the command. Clients notice the seq gap (or their
+        periodic check) and resync, so a failed emit is logged, not raised.
+        """
         room = protocol.hall_room(hall)
         for item in stamped:
             name, payload = protocol.message(item)
-            for namespace in protocol.HALL_NAMESPACES:
-                self.socketio.emit(name, payload, to=room, namespace=namespace)
-            log.debug("emitted %s seq=%s hall=%s", name, item.seq, hall)
+            try:
+                for namespace in protocol.HALL_NAMESPACES:
+                    self.socketio.emit(name, payload, to=room, namespace=namespace)
+            except Exception:
+                log.exception("emit of %s seq=%s failed; clients will resync", name, item.seq)
 
 
 class RecordingBroadcaster:

@@ -160,3 +160,9 @@ class PublicNamespace(HallNamespace):
                 raise ConnectionRefusedError("ticket.token_unknown")
             hall = found
         return None, hall
+
+    def snapshot(self, hall: str) -> dict[str, Any]:
+        """Phones get the seq, the mode and the notices: nothing of other taxpayers."""
+        rt = runtime()
+        with rt.db.read_session() as db_session:
+            return views.public_snapshot(db_session, hall, rt.clock.now())

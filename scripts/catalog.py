@@ -60,6 +60,36 @@ def update(package: str) -> None:
     )
 
 
+def translations(package: str) -> dict[str, str]:
+    """msgid → Chinese of one package (context-qualified ids are kept apart)."""
+    path = catalog(package)
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        messages = read_po(handle)
+    return {
+        f"{message.context}\x04{message.id}" if message.context else str(message.id): str(
+            message.string
+        )
+        for message in messages
+        if message.id and message.string
+    }
+
+
+def clashes() -> list[str]:
+    """Flask-Babel merges the packages' catalogs and the last one wins: the same msgid
+    translated differently in two packages would silently change one screen's text."""
+    seen: dict[str, tuple[str, str]] = {}
+    found = []
+    for package in PACKAGES:
+        for message, text in translations(package).items():
+            if message in seen and seen[message][1] != text:
+                other, earlier = seen[message]
+                found.append(f"{message!r}: {other} says {earlier!r}, {package} says {text!r}")
+            seen.setdefault(message, (package, text))
+    return found
+
+
 def untranslated(package: str) -> list[str]:
     path = catalog(package)
     if not path.exists():
@@ -75,8 +105,11 @@ if __name__ == "__main__":
         for package in arguments[1:] or PACKAGES:
             update(package)
     missing = {package: untranslated(package) for package in PACKAGES}
-    if any(missing.values()):
-        for package, ids in missing.items():
-            for message in ids:
-                print(f"{package}: untranslated: {message}")
+    for package, ids in missing.items():
+        for message in ids:
+            print(f"{package}: untranslated: {message}")
+    conflicts = clashes()
+    for conflict in conflicts:
+        print(f"translated differently: {conflict}")
+    if any(missing.values()) or conflicts:
         sys.exit(1)

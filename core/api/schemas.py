@@ -71,6 +71,10 @@ class ServiceView(BaseModel):
     waiting: int
     longest_wait_min: int
     estimated_wait_min: int
+    route: str
+    relief: bool
+    self_service: bool
+    emergency: bool
 
 
 class WindowView(BaseModel):
@@ -78,6 +82,7 @@ class WindowView(BaseModel):
     name: str
     state: str
     current: str | None
+    current_state: str | None
     services: list[str]
 
 
@@ -98,6 +103,9 @@ class CounterTicketView(TicketView):
     phone: str | None
     taxpayer_id: str | None
     recalls: int
+    called_at: str | None
+    started_at: str | None
+    requested_service: str | None
 
 
 class WindowDetailView(BaseModel):
@@ -107,6 +115,7 @@ class WindowDetailView(BaseModel):
     staff: str | None
     services: list[str]
     ticket: CounterTicketView | None
+    no_show_after_recalls: int
 
 
 class HealthView(BaseModel):

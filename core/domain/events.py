@@ -135,6 +135,8 @@ class ServiceSummary:
     relief: bool = False
     """Waiting count or longest wait past the service's thresholds (suggest a dedicated window)."""
     self_service: bool = False
+    emergency: bool = False
+    """Taken by the emergency windows during an outage; not a button on the kiosk."""
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,12 @@ from core.domain.continuity import ServiceRouting, System, route_for
 from core.domain.errors import NotFound
 from core.domain.estimates import RECENT_SERVICES, average_service_minutes, estimated_wait_minutes
 from core.domain.events import QueueChanged, ServiceSummary, WindowSummary
-from core.domain.hallday import business_day
+from core.domain.hallday import business_day, hall_day
 from core.domain.tickets import TicketState
 from core.domain.windows import WindowState
+from core.halls import calendar_for
 from core.protocol import queue_payload
+from core.services.context import hours_of
 from core.services.incidents import open_incidents, systems_down
 
 RECENT_CALLS = 10
@@ -97,6 +99,7 @@ def queue_summary(session: Session, hall: orm.Hall, now: datetime) -> QueueChang
                 route=route_for(routing, down).value,
                 relief=relief_needed(service, waiting, longest),
                 self_service=routing.self_service,
+                emergency=bool((service.settings or {}).get("emergency")),
             )
         )
     in_hand = dict(
@@ -222,11 +225,32 @@ def snapshot(session: Session, hall_code: str, now: datetime) -> dict[str, Any]:
         **queue_payload(summary),
         "now": now.astimezone(UTC).isoformat(),
         "hall": {"code": hall.code, "name": hall.name_zh, "name_en": hall.name_en},
+        "day": day_view(hall, now),
         "recent_calls": recent_calls(session, hall, day),
         "notices": active_notices(session, hall),
         "devices": device_states(session, hall),
         "incidents": open_incident_summaries(session, hall),
     }
+
+
+def day_view(hall: orm.Hall, now: datetime) -> dict[str, Any]:
+    """The hall's day: whether tickets are issued now, and the hours (SPEC §4.4)."""
+    day = hall_day(now, ZoneInfo(hall.timezone), hours_of(hall.settings or {}), calendar_for(hall))
+    return {
+        "business_day": day.business_day.isoformat(),
+        "status": day.status.value,
+        "issuing": day.issuing,
+        "opens_at": day.opens_at.astimezone(UTC).isoformat(),
+        "cutoff_at": day.cutoff_at.astimezone(UTC).isoformat(),
+        "closes_at": day.closes_at.astimezone(UTC).isoformat(),
+        "calendar_known": day.calendar_known,
+    }
+
+
+def public_snapshot(session: Session, hall_code: str, now: datetime) -> dict[str, Any]:
+    """What a taxpayer's phone gets on connect: the seq, the mode and the notices, no more."""
+    hall = hall_by_code(session, hall_code)
+    return {"seq": hall.seq, "mode": hall.mode, "notices": active_notices(session, hall)}
 
 
 def queue_view(session: Session, hall_code: str, now: datetime) -> dict[str, Any]:
@@ -288,6 +312,9 @@ def window_detail(session: Session, hall_code: str, number: int, now: datetime) 
         "staff": window.staff,
         "services": list(window.services),
         "ticket": ticket,
+        "no_show_after_recalls": int(
+            (hall.settings or {}).get("rules", {}).get("no_show_after_recalls", 2)
+        ),
     }
 
 
@@ -299,6 +326,9 @@ def counter_ticket(session: Session, hall: orm.Hall, row: orm.Ticket) -> dict[st
         "phone": row.phone,
         "taxpayer_id": row.taxpayer_id,
         "recalls": row.recalls,
+        "called_at": row.called_at.astimezone(UTC).isoformat() if row.called_at else None,
+        "started_at": row.started_at.astimezone(UTC).isoformat() if row.started_at else None,
+        "requested_service": row.requested_service,
     }
 
 

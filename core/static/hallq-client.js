@@ -48,12 +48,13 @@ export class HallClient {
     cacheKey = null,
     offlineAfterMs = 5000,
     checkEveryMs = 30000,
+    heartbeat = true,
     onState = () => {},
     onEvent = () => {},
     onOffline = () => {},
     onOnline = () => {},
   }) {
-    Object.assign(this, { namespace, auth, cacheKey, offlineAfterMs, checkEveryMs });
+    Object.assign(this, { namespace, auth, cacheKey, offlineAfterMs, checkEveryMs, heartbeat });
     Object.assign(this, { onState, onEvent, onOffline, onOnline });
     this.seq = -1;
     this.state = null;
@@ -89,16 +90,25 @@ export class HallClient {
     });
     this.socket.on("connect", () => this.connected());
     this.socket.on("disconnect", () => this.armOfflineTimer());
-    this.socket.on("connect_error", () => this.armOfflineTimer());
+    this.socket.on("connect_error", () => {
+      this.armOfflineTimer();
+      // Socket.IO retries a lost connection by itself, but not one the hub refused
+      // (still starting, database busy): a screen must never stay offline while
+      // the hub is up, so ask again a little later — the hub decides again.
+      if (!this.socket.active) setTimeout(() => this.socket.connect(), 2000);
+    });
     this.socket.on("state:snapshot", (snapshot) => this.applySnapshot(snapshot));
     for (const name of HALL_EVENTS) {
       this.socket.on(name, (payload) => this.receive(name, payload));
     }
     this.checkTimer = setInterval(() => this.check(), this.checkEveryMs);
     // Devices tell the hub they are alive; a silent one is flagged failed (SPEC §7).
-    this.heartbeatTimer = setInterval(() => {
-      if (this.socket.connected) this.socket.emit("device:heartbeat", {});
-    }, HEARTBEAT_MS);
+    // Phones (the status page) don't: they are not devices of the hall.
+    if (this.heartbeat) {
+      this.heartbeatTimer = setInterval(() => {
+        if (this.socket.connected) this.socket.emit("device:heartbeat", {});
+      }, HEARTBEAT_MS);
+    }
     window.hallqClient = this;
     return this;
   }
@@ -194,30 +204,114 @@ export class HallClient {
   }
 }
 
+const COMMAND_TIMEOUT_MS = 10000;
+
 // JSON commands over HTTP with the session cookie, CSRF header and an idempotency key.
+// A hub that does not answer within 10 s is reported like a network failure
+// (status 0), so a screen never stays busy on a hung request.
 export async function command(path, body = null, { key = null, method = "POST" } = {}) {
   const token = document.querySelector('meta[name="csrf-token"]');
   const headers = { "Content-Type": "application/json", "Accept-Language": document.documentElement.lang || "zh" };
   if (token) headers["X-CSRFToken"] = token.content;
   if (key) headers["Idempotency-Key"] = key;
-  const response = await fetch(path, {
-    method,
-    headers,
-    credentials: "same-origin",
-    body: body === null ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
-  return { ok: response.ok, status: response.status, data };
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), COMMAND_TIMEOUT_MS);
+  try {
+    const response = await fetch(path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      body: body === null ? undefined : JSON.stringify(body),
+      signal: abort.signal,
+    });
+    const text = await response.text();
+    const data = text ? JSON.parse(text) : null;
+    return { ok: response.ok, status: response.status, data };
+  } catch {
+    return { ok: false, status: 0, data: null };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function newKey() {
   return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
 }
 
-// Register the service worker that keeps pages loadable while the hub is down.
-export function registerOfflineCache() {
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+// Remembers across a reload that the hub was unreachable, and since when, so a
+// page reloaded during an outage shows its offline view at once.
+export class OfflineMemory {
+  constructor(cacheKey) {
+    this.key = `hallq:${cacheKey}:offline-since`;
+  }
+
+  since() {
+    try {
+      const value = localStorage.getItem(this.key);
+      return value ? new Date(value) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  remember(at = new Date()) {
+    if (this.since()) return; // keep the first moment: it is "offline since"
+    try {
+      localStorage.setItem(this.key, at.toISOString());
+    } catch {
+      // Without storage a reload during an outage shows the offline view a few seconds later.
+    }
+  }
+
+  forget() {
+    try {
+      localStorage.removeItem(this.key);
+    } catch {
+      // nothing to forget
+    }
+  }
+}
+
+// Register the service worker that keeps pages loadable while the hub is down,
+// and fetch this page, its scripts and styles (and `extra` URLs) through it: on
+// a first visit they were loaded before the worker existed, and the worker only
+// keeps what passes through it. Resolves true once every copy is stored;
+// `<html data-offline-ready>` says so too (tests read it).
+export async function registerOfflineCache(extra = []) {
+  if (!("serviceWorker" in navigator)) return false;
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+  await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) =>
+      navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
+  }
+  const urls = [...new Set([
+    location.pathname + location.search,
+    ...Array.from(document.querySelectorAll("script[src]"), (script) => script.src),
+    ...Array.from(document.querySelectorAll('link[rel="stylesheet"]'), (link) => link.href),
+    ...performance.getEntriesByType("resource")
+      .map((entry) => entry.name)
+      .filter((url) => url.startsWith(location.origin) && /\.(js|css)(\?|$)/.test(url)),
+    ...extra,
+  ])];
+  await Promise.all(urls.map((url) => fetch(url, { credentials: "same-origin" }).catch(() => null)));
+  // The worker stores a copy after it has answered; wait until every copy is there.
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const stored = await Promise.all(urls.map((url) => caches.match(url)));
+    if (stored.every(Boolean)) {
+      document.documentElement.dataset.offlineReady = "true";
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+// Drop one URL from the offline cache (a ticket's QR code must not pile up on a kiosk).
+export async function forgetCached(url) {
+  if (!("caches" in window)) return;
+  const absolute = new URL(url, location.href).href;
+  for (const name of await caches.keys()) {
+    await (await caches.open(name)).delete(absolute);
   }
 }

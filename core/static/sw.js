@@ -26,7 +26,8 @@ self.addEventListener("fetch", (event) => {
     const cache = await caches.open(CACHE);
     try {
       const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
-      if (response.ok && !response.redirected) cache.put(request, response.clone());
+      const noStore = (response.headers.get("Cache-Control") || "").includes("no-store");
+      if (response.ok && !response.redirected && !noStore) cache.put(request, response.clone());
       return response;
     } catch (error) {
       const cached = await cache.match(request);

@@ -52,6 +52,14 @@ def service_worker() -> Response:
     return response
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for it on every screen; an answer keeps the logs clean."""
+    response = send_from_directory(current_app.static_folder or "static", "favicon.svg")
+    response.headers["Cache-Control"] = "max-age=86400"
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: runtime().settings.rate_limit_login, methods=["POST"])
 def login() -> Response | str:

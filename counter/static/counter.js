@@ -12,11 +12,10 @@
 // this window changed. The hall's queue comes from the /counter namespace.
 // rules.js says what is valid, draw.js draws, transfer.js is the F6 dialog.
 
-import { HallClient, command, newKey, readConfig, registerOfflineCache } from "/static/hallq-client.js";
 import {
-  $, MessageLine, OfflineMemory, fill, keepReconnecting, localName, normaliseNumber, showLink,
-  warmOfflineCache,
-} from "/static/counter/staff.js";
+  HallClient, OfflineMemory, command, newKey, readConfig, registerOfflineCache,
+} from "/static/hallq-client.js";
+import { $, MessageLine, fill, localName, normaliseNumber, showLink } from "/static/counter/staff.js";
 import { CallLog } from "/static/counter/calllog.js";
 import { CounterScreen } from "/static/counter/draw.js";
 import { commandOf, nextStep } from "/static/counter/rules.js";
@@ -383,7 +382,6 @@ const client = new HallClient({
 // A reload during an outage: straight back to the offline view.
 if (offlineMemory.since()) goOffline();
 client.start();
-keepReconnecting(client);
 client.socket.on("disconnect", () => {
   if (!view.offline) showLink("connecting");
 });
@@ -391,6 +389,5 @@ setInterval(() => {
   if (view.detail?.ticket) screen.ticket(view);
   screen.waiting(view);
 }, 20000);
-registerOfflineCache();
-warmOfflineCache();
+registerOfflineCache().catch(() => {});
 render();

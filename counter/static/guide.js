@@ -6,10 +6,11 @@
 // button within PRESS_GUARD_MS is ignored, and a request whose answer was lost
 // is retried with the same Idempotency-Key.
 
-import { HallClient, command, newKey, readConfig, registerOfflineCache } from "/static/hallq-client.js";
 import {
-  $, MessageLine, OfflineMemory, clock, element, fill, normaliseNumber, localName, showLink,
-  showMode, keepReconnecting, warmOfflineCache, windowLabel,
+  HallClient, OfflineMemory, command, newKey, readConfig, registerOfflineCache,
+} from "/static/hallq-client.js";
+import {
+  $, MessageLine, clock, element, fill, normaliseNumber, localName, showLink, showMode, windowLabel,
 } from "/static/counter/staff.js";
 
 const config = readConfig();
@@ -246,11 +247,9 @@ const client = new HallClient({
 // A reload during an outage: straight back to the offline view.
 if (offlineMemory.since()) goOffline();
 client.start();
-keepReconnecting(client);
 // HallClient does not pass print:status on (yet); listen to it directly.
 client.socket.on("print:status", printStatus);
 client.socket.on("disconnect", () => {
   if (!view.offline) showLink("connecting");
 });
-registerOfflineCache();
-warmOfflineCache();
+registerOfflineCache().catch(() => {});

@@ -8,10 +8,10 @@
 // a two-second network blip still deserves its voice; one from ten minutes ago
 // does not).
 
-import { HallClient, readConfig } from "/static/hallq-client.js";
+import { HallClient, OfflineMemory, readConfig, registerOfflineCache } from "/static/hallq-client.js";
 import { VoiceAnnouncer } from "/static/display/voice.js";
 import {
-  HubClock, OfflineMemory, fill, fitWidth, flash, keepOffline, make, setBoth,
+  HubClock, fill, fitWidth, flash, make, setBoth,
 } from "/static/display/screen.js";
 
 const HISTORY_SIZE = 8;
@@ -176,7 +176,7 @@ function missedCalls(snapshot) {
 }
 
 function showOffline(since) {
-  offline.mark(since);
+  offline.remember(new Date(since));
   document.body.classList.add("offline");
   $("offline-banner").hidden = false;
   $("stale-note").hidden = false;
@@ -185,7 +185,7 @@ function showOffline(since) {
 }
 
 function showOnline() {
-  offline.clear();
+  offline.forget();
   document.body.classList.remove("offline");
   $("offline-banner").hidden = true;
   $("stale-note").hidden = true;
@@ -224,7 +224,7 @@ const client = new HallClient({
 
 const display = { client, voice, clock, cached: false };
 window.hallqDisplay = display;
-if (offline.since !== null) showOffline(offline.since);
+if (offline.since()) showOffline(offline.since().getTime());
 client.start();
 client.socket.on("connect", () => clock.sync());
-keepOffline(config.precache).then((cached) => { display.cached = cached; });
+registerOfflineCache(config.precache).then((cached) => { display.cached = cached; });

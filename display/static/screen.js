@@ -1,7 +1,6 @@
 // What the hall display and the window displays share: the hub's clock, the
 // memory of an outage across reloads, the offline cache, and small DOM helpers.
 
-import { registerOfflineCache } from "/static/hallq-client.js";
 
 const CLOCK_KEY = "hallq:display:clock-offset";
 // A page the service worker served from its cache carries the hub's time of
@@ -125,58 +124,3 @@ export class HubClock {
   }
 }
 
-// Whether this screen was showing its offline view, kept across a reload: a
-// page reloaded during an outage must show the outage at once, not a normal
-// looking screen for the seconds before the client gives up on the hub.
-export class OfflineMemory {
-  constructor(cacheKey) {
-    this.key = `hallq:${cacheKey}:offline-since`;
-  }
-
-  get since() {
-    try {
-      const value = JSON.parse(localStorage.getItem(this.key));
-      return typeof value === "number" ? value : null;
-    } catch {
-      return null;
-    }
-  }
-
-  mark(ms) {
-    try {
-      if (this.since === null) localStorage.setItem(this.key, JSON.stringify(ms));
-    } catch {
-      // nothing to remember with
-    }
-  }
-
-  clear() {
-    try {
-      localStorage.removeItem(this.key);
-    } catch {
-      // nothing to forget
-    }
-  }
-}
-
-// Register the service worker and fetch the page and its files through it, so
-// that they are in the offline cache before the hub ever goes away: on a first
-// visit the page and its scripts were loaded before the worker existed, and the
-// worker only keeps what passes through it. Resolves once they are all fetched.
-export async function keepOffline(urls) {
-  registerOfflineCache();
-  if (!("serviceWorker" in navigator)) return false;
-  await navigator.serviceWorker.ready;
-  if (!navigator.serviceWorker.controller) {
-    await new Promise((resolve) =>
-      navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
-  }
-  await Promise.all(urls.map((url) => fetch(url, { credentials: "same-origin" }).catch(() => null)));
-  // The worker stores a copy after it has answered; wait until every copy is there.
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const stored = await Promise.all(urls.map((url) => caches.match(url)));
-    if (stored.every(Boolean)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}

@@ -6,8 +6,8 @@
 // remembers the `ticket:changed` → serving of its own window's number (until
 // the snapshot carries the current ticket's state).
 
-import { HallClient, readConfig } from "/static/hallq-client.js";
-import { HubClock, OfflineMemory, fitWidth, flash, keepOffline } from "/static/display/screen.js";
+import { HallClient, OfflineMemory, readConfig, registerOfflineCache } from "/static/hallq-client.js";
+import { HubClock, fitWidth, flash } from "/static/display/screen.js";
 
 const config = readConfig();
 const text = config.text;
@@ -66,14 +66,14 @@ function draw(state) {
 }
 
 function showOffline(since) {
-  offline.mark(since);
+  offline.remember(new Date(since));
   document.body.classList.add("offline");
   $("manual").hidden = false;
   $("state").hidden = true;
 }
 
 function showOnline() {
-  offline.clear();
+  offline.forget();
   document.body.classList.remove("offline");
   $("manual").hidden = true;
   $("state").hidden = false;
@@ -114,7 +114,7 @@ const client = new HallClient({
 
 const display = { client, clock, cached: false };
 window.hallqDisplay = display;
-if (offline.since !== null) showOffline(offline.since);
+if (offline.since()) showOffline(offline.since().getTime());
 client.start();
 client.socket.on("connect", () => clock.sync());
 // Straight from the socket, not through the client's seq order: when an event
@@ -125,4 +125,4 @@ client.socket.on("ticket:changed", (payload) => {
   rememberServing(payload.state === "serving" ? payload.number : null);
   draw(client.state);
 });
-keepOffline(config.precache).then((cached) => { display.cached = cached; });
+registerOfflineCache(config.precache).then((cached) => { display.cached = cached; });

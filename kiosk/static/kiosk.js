@@ -8,8 +8,10 @@
 // ticket — sends one Idempotency-Key, whatever the taps and retries, so a
 // double or triple tap makes one ticket.
 
-import { HallClient, command, newKey, readConfig, registerOfflineCache } from "/static/hallq-client.js";
-import { OfflineMemory, aheadText, clockText, fill, forgetCached, noticeTexts, warmOfflineCache } from "./common.js";
+import {
+  HallClient, OfflineMemory, command, forgetCached, newKey, readConfig, registerOfflineCache,
+} from "/static/hallq-client.js";
+import { aheadText, clockText, fill, noticeTexts } from "./common.js";
 import { Keypad } from "./keypad.js";
 
 const config = readConfig();
@@ -89,7 +91,7 @@ function startOver() {
   drawOptions();
   show("start");
   drawNotIssuing();
-  if (offlineMemory.remembered) setOffline(true);
+  if (offlineMemory.since()) setOffline(true);
 }
 
 // --- drawing the hall ------------------------------------------------------------
@@ -295,7 +297,8 @@ export function showPrintState(state) {
 // --- offline ---------------------------------------------------------------------
 
 function setOffline(offline) {
-  offlineMemory.set(offline);
+  if (offline) offlineMemory.remember();
+  else offlineMemory.forget();
   // A taxpayer reading their new number keeps it on screen; the offline view
   // follows when the ticket screen times out.
   if (offline && screen === "ticket") return;
@@ -336,7 +339,7 @@ $("details-back").addEventListener("click", () => { keypad.hideError(); show("st
 $("ticket-done").addEventListener("click", () => startOver());
 document.addEventListener("pointerdown", () => armIdle(), { capture: true });
 
-if (offlineMemory.remembered) setOffline(true);
+if (offlineMemory.since()) setOffline(true);
 drawOptions();
 show("start");
 client.start();
@@ -344,6 +347,5 @@ setInterval(idleTick, 250);
 const tickClock = () => { $("clock").textContent = clockText(); };
 tickClock();
 setInterval(tickClock, 10000);
-registerOfflineCache();
-warmOfflineCache().catch(() => {});
+registerOfflineCache().catch(() => {});
 window.hallqKiosk = { showPrintState, visit };

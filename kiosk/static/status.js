@@ -11,8 +11,8 @@
 // people's events wait a random 0–1.5 s, so a hall's phones do not all ask at
 // the same instant.
 
-import { HallClient, readConfig, registerOfflineCache } from "/static/hallq-client.js";
-import { OfflineMemory, aheadText, clockText, fill, noticeTexts } from "./common.js";
+import { HallClient, OfflineMemory, readConfig, registerOfflineCache } from "/static/hallq-client.js";
+import { aheadText, clockText, fill, noticeTexts } from "./common.js";
 
 const config = readConfig();
 const texts = config.texts;
@@ -142,7 +142,8 @@ function mayMoveUs(name, payload) {
 }
 
 function setOffline(offline) {
-  offlineMemory.set(offline);
+  if (offline) offlineMemory.remember();
+  else offlineMemory.forget();
   document.body.classList.toggle("is-offline", offline);
   $("offline").hidden = !offline;
   const since = offlineMemory.since() || new Date();
@@ -150,6 +151,7 @@ function setOffline(offline) {
 }
 
 const client = new HallClient({
+  heartbeat: false, // a phone is not a device of the hall
   namespace: config.namespace,
   auth: { ticket: config.token },
   offlineAfterMs: config.offlineAfterMs,
@@ -165,7 +167,7 @@ const client = new HallClient({
   onOnline: () => setOffline(false),
 });
 
-if (offlineMemory.remembered) setOffline(true);
+if (offlineMemory.since()) setOffline(true);
 draw();
 $("updated").textContent = fill(texts.updated, { time: clockText() });
 client.start();

@@ -23,8 +23,8 @@ CALLERS = 40
 TICKETS = 1000
 
 
-def busy_hall(database: Database) -> None:
-    """A hall with 40 filing windows, no recalls needed before a no-show, 1,000 tickets waiting."""
+def busy_hall(database: Database, tickets: int = TICKETS) -> None:
+    """A hall with 40 filing windows, no recalls needed before a no-show, `tickets` waiting."""
     spec = HallFile.model_validate(
         {
             "hall": {
@@ -61,17 +61,17 @@ def busy_hall(database: Database) -> None:
                     "state": "waiting",
                     "green": False,
                     "token": new_token(),
-                    "issued_at": now - timedelta(seconds=TICKETS - n),
-                    "queued_at": now - timedelta(seconds=TICKETS - n),
+                    "issued_at": now - timedelta(seconds=tickets - n),
+                    "queued_at": now - timedelta(seconds=tickets - n),
                     "recalls": 0,
                     "print_state": "none",
                 }
-                for n in range(1, TICKETS + 1)
+                for n in range(1, tickets + 1)
             ],
         )
         session.execute(
             insert(orm.NumberCounter).values(
-                hall_id=hall.id, service="filing", business_day=day, last=TICKETS
+                hall_id=hall.id, service="filing", business_day=day, last=tickets
             )
         )
         session.commit()

@@ -1,0 +1,81 @@
+"""A Python client that follows the hall like the screens' JS client does (hallq-client.js):
+events in seq order, a snapshot on a gap or a reconnect, and a periodic seq check."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import socketio
+
+from core import protocol
+
+
+class FollowingClient:
+    """Keeps `state` (the last snapshot plus the calls seen since) and `seq` up to date."""
+
+    def __init__(
+        self, url: str, namespace: str, auth: dict[str, str] | None, *, check_every_s: float
+    ) -> None:
+        self.namespace = namespace
+        self.lock = threading.Lock()
+        self.seq = -1
+        self.state: dict[str, Any] = {}
+        self.resyncs = 0
+        self.client = socketio.Client(reconnection=True, reconnection_delay=0.2)
+        self.client.on(protocol.STATE_SNAPSHOT, self._snapshot, namespace=namespace)
+        for name in protocol.HALL_EVENT_NAMES:
+            self.client.on(name, self._handler(name), namespace=namespace)
+        self.stopping = threading.Event()
+        self.client.connect(
+            url, namespaces=[namespace], auth=auth, transports=["websocket"], wait_timeout=10
+        )
+        self.checker = threading.Thread(target=self._check_loop, args=(check_every_s,), daemon=True)
+        self.checker.start()
+
+    def _snapshot(self, snapshot: dict[str, Any]) -> None:
+        with self.lock:
+            self.state, self.seq = snapshot, snapshot["seq"]
+            self.resyncs += 1
+
+    def _handler(self, name: str) -> Any:
+        def handle(payload: dict[str, Any]) -> None:
+            with self.lock:
+                if payload["seq"] <= self.seq:
+                    return
+                if payload["seq"] != self.seq + 1:
+                    gap = True
+                else:
+                    gap = False
+                    self.seq = payload["seq"]
+                    if name == protocol.TICKET_CALLED:
+                        self.state.setdefault("recent_calls", []).insert(0, payload)
+                    elif name == protocol.QUEUE_CHANGED:
+                        self.state.update(
+                            mode=payload["mode"],
+                            services=payload["services"],
+                            windows=payload["windows"],
+                        )
+            if gap:
+                self.resync()
+
+        return handle
+
+    def resync(self) -> None:
+        snapshot = self.client.call(protocol.STATE_REQUEST, {}, namespace=self.namespace, timeout=5)
+        self._snapshot(snapshot)
+
+    def _check_loop(self, every_s: float) -> None:
+        while not self.stopping.wait(every_s):
+            try:
+                answer = self.client.call(
+                    protocol.STATE_CHECK, {}, namespace=self.namespace, timeout=5
+                )
+                if answer["seq"] != self.seq:
+                    self.resync()
+            except Exception:
+                continue
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.client.disconnect()
