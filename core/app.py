@@ -30,10 +30,10 @@ from core.web.errors import register_error_handlers
 
 log = logging.getLogger(__name__)
 
-PACKAGES = ("core", "kiosk", "display", "counter")
+CATALOGS = ("core", "kiosk", "display", "counter", "counter/console")
 ROOT = Path(__file__).resolve().parent.parent
 # Each screen package keeps its own catalog; Flask-Babel merges them.
-TRANSLATIONS = ";".join(str(ROOT / package / "translations") for package in PACKAGES)
+TRANSLATIONS = ";".join(str(ROOT / package / "translations") for package in CATALOGS)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -144,11 +144,12 @@ def _register_blueprints(app: Flask) -> None:
     from core.web.auth import protect_cookie_session
     from core.web.views import bp as web
     from counter import bp as counter
+    from counter.console import bp as console
     from display import bp as display
     from kiosk import bp as kiosk
 
     app.before_request(protect_cookie_session)
-    for blueprint in (web, api, kiosk, display, counter):
+    for blueprint in (web, api, kiosk, display, counter, console):
         app.register_blueprint(blueprint)
 
 

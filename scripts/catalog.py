@@ -15,7 +15,8 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("core", "kiosk", "display", "counter")
+PACKAGES = ("core", "kiosk", "display", "counter", "counter/console")
+"""Folders with their own catalog; a nested one (the console) is left out of its parent's."""
 PYBABEL = [sys.executable, "-m", "babel.messages.frontend"]
 
 

@@ -62,10 +62,18 @@ def voice_clips(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def hub(e2e_template: SqliteTemplate, voice_clips: Path, tmp_path: Path) -> Iterator[HubProcess]:
+def hub_env() -> dict[str, str]:
+    """Extra HALLQ_* settings for the `hub` fixture; override it in a test module."""
+    return {}
+
+
+@pytest.fixture
+def hub(
+    e2e_template: SqliteTemplate, voice_clips: Path, tmp_path: Path, hub_env: dict[str, str]
+) -> Iterator[HubProcess]:
     """A hub process on a fresh copy of the demo hall, with the voice clips in its var/."""
     shutil.copytree(voice_clips, tmp_path / "var" / "voice")
-    process = HubProcess(e2e_template.copy(tmp_path / "hallq.db"), tmp_path)
+    process = HubProcess(e2e_template.copy(tmp_path / "hallq.db"), tmp_path, **hub_env)
     process.start()
     yield process
     process.stop()
