@@ -15,7 +15,7 @@ from core import protocol
 from core.runtime import runtime
 from core.services import views
 from core.services.access import Principal
-from core.services.context import rules_of
+from core.halls import rules_of
 from core.web.auth import Unauthenticated, current_principal
 from counter.texts import counter_texts, guide_texts
 

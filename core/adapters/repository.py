@@ -48,6 +48,12 @@ class HallRepository:
             raise NotFound("service.unknown", service=code)
         return service
 
+    def service_row(self, hall: orm.Hall, code: str) -> orm.Service:
+        """A service of `hall`, active or not (a ticket may name a retired one)."""
+        return self.session.scalars(
+            select(orm.Service).where(orm.Service.hall_id == hall.id, orm.Service.code == code)
+        ).one()
+
     def services(self, hall: orm.Hall) -> list[orm.Service]:
         """Active services in display order."""
         return list(
@@ -118,22 +124,20 @@ class TicketRepository:
         reserved by paper ranges are skipped."""
         dialect = self.session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        self.session.execute(
-            insert(orm.NumberCounter)
-            .values(hall_id=hall.id, service=service, business_day=day, last=0)
-            .on_conflict_do_nothing()
+        upsert = insert(orm.NumberCounter).values(
+            hall_id=hall.id, service=service, business_day=day, last=1
         )
+        sequence: int = self.session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=["hall_id", "service", "business_day"],
+                set_={"last": orm.NumberCounter.last + 1},
+            ).returning(orm.NumberCounter.last)
+        ).scalar_one()
         counter = (
             orm.NumberCounter.hall_id == hall.id,
             orm.NumberCounter.service == service,
             orm.NumberCounter.business_day == day,
         )
-        sequence: int = self.session.execute(
-            update(orm.NumberCounter)
-            .where(*counter)
-            .values(last=orm.NumberCounter.last + 1)
-            .returning(orm.NumberCounter.last)
-        ).scalar_one()
         reserved = self.paper_ranges(hall, service, day)
         skipped = next_electronic(sequence - 1, reserved)
         if skipped != sequence:
@@ -265,16 +269,21 @@ class TicketRepository:
     def save(self, ticket: Ticket, seq: int, actor: str | None) -> None:
         """Write the ticket's state back and append its recorded changes to the history."""
         row = self.row(ticket)
-        row.state = ticket.state.value
-        row.service = ticket.service
-        row.channel = ticket.channel.value
-        row.window = ticket.window
-        row.target_window = ticket.target_window
-        row.queued_at = ticket.queued_at
-        row.recalls = ticket.recalls
-        row.called_at = ticket.called_at
-        row.started_at = ticket.started_at
-        row.finished_at = ticket.finished_at
+        values = {
+            "state": ticket.state.value,
+            "service": ticket.service,
+            "channel": ticket.channel.value,
+            "window": ticket.window,
+            "target_window": ticket.target_window,
+            "queued_at": ticket.queued_at,
+            "recalls": ticket.recalls,
+            "called_at": ticket.called_at,
+            "started_at": ticket.started_at,
+            "finished_at": ticket.finished_at,
+        }
+        for name, value in values.items():
+            if getattr(row, name) != value:  # an UPDATE only for what changed
+                setattr(row, name, value)
         for change in ticket.changes:
             self.session.add(
                 orm.TicketEvent(

@@ -7,7 +7,7 @@ transaction: a typo leaves the running hall as it was.
 from __future__ import annotations
 
 import tomllib
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.adapters.calendar import ChineseCalendar
+from core.domain.hallday import Hours
+from core.domain.policy import Rules
 from core.services.access import DEVICE_KINDS
 
 DEMO_FILE = Path(__file__).with_name("demo.toml")
@@ -286,4 +288,29 @@ def calendar_for(hall: orm.Hall) -> ChineseCalendar:
     overrides = (hall.settings or {}).get("calendar_overrides", {})
     return ChineseCalendar(
         {date.fromisoformat(day): bool(open_) for day, open_ in overrides.items()}
+    )
+
+
+def rules_of(settings: dict[str, Any]) -> Rules:
+    """Calling rules from a hall's stored settings."""
+    rules = settings.get("rules", {})
+    defaults = Rules()
+    return Rules(
+        max_wait=timedelta(
+            minutes=rules.get("max_wait_minutes", defaults.max_wait.total_seconds() / 60)
+        ),
+        no_show_after_recalls=rules.get("no_show_after_recalls", defaults.no_show_after_recalls),
+        requeue_after=rules.get("requeue_after", defaults.requeue_after),
+    )
+
+
+def hours_of(settings: dict[str, Any]) -> Hours:
+    """Opening hours from a hall's stored settings (``"08:30"`` strings)."""
+    hours = settings.get("hours", {})
+    defaults = Hours()
+    return Hours(
+        opens=time.fromisoformat(hours["opens"]) if "opens" in hours else defaults.opens,
+        cutoff=time.fromisoformat(hours["cutoff"]) if "cutoff" in hours else defaults.cutoff,
+        closes=time.fromisoformat(hours["closes"]) if "closes" in hours else defaults.closes,
+        every_day=bool(hours.get("every_day", defaults.every_day)),
     )

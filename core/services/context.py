@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.adapters import orm
-from core.domain.events import Event
-from core.domain.hallday import HallDay, Hours, hall_day
+from core.domain.errors import NotFound
+from core.domain.events import Event, QueueChanged
+from core.domain.hallday import HallDay, hall_day
 from core.domain.policy import Rules
 from core.domain.workdays import WorkdayCalendar
+from core.halls import hours_of, rules_of
 from core.services.uow import UnitOfWork
+from core.services.views import estimate_for, queue_summary
 
 
 @dataclass(frozen=True)
@@ -54,31 +57,35 @@ class Context:
         return rules_of(self.hall.settings)
 
     @cached_property
+    def services(self) -> list[orm.Service]:
+        """The hall's active services, loaded once per command."""
+        return self.uow.halls.services(self.hall)
+
+    @cached_property
+    def windows(self) -> list[orm.Window]:
+        """The hall's windows, loaded once per command (changes apply to these same rows)."""
+        return self.uow.halls.window_rows(self.hall)
+
+    def service(self, code: str) -> orm.Service:
+        """An active service of the hall, from the list this command loaded."""
+        for service in self.services:
+            if service.code == code:
+                return service
+        raise NotFound("service.unknown", service=code)
+
+    def summary(self) -> QueueChanged:
+        """The queue as it stands in this command's transaction."""
+        return queue_summary(
+            self.uow.session, self.hall, self.now, services=self.services, windows=self.windows
+        )
+
+    def estimate(self, row: orm.Ticket) -> tuple[int, int]:
+        """(people ahead, estimated minutes) for a ticket of this hall."""
+        return estimate_for(
+            self.uow.session, self.hall, row, services=self.services, windows=self.windows
+        )
+
+    @cached_property
     def day(self) -> HallDay:
         """Where `now` falls in the hall's day."""
         return hall_day(self.now, self.zone, hours_of(self.hall.settings), self.calendar)
-
-
-def rules_of(settings: dict[str, Any]) -> Rules:
-    """Calling rules from a hall's stored settings."""
-    rules = settings.get("rules", {})
-    defaults = Rules()
-    return Rules(
-        max_wait=timedelta(
-            minutes=rules.get("max_wait_minutes", defaults.max_wait.total_seconds() / 60)
-        ),
-        no_show_after_recalls=rules.get("no_show_after_recalls", defaults.no_show_after_recalls),
-        requeue_after=rules.get("requeue_after", defaults.requeue_after),
-    )
-
-
-def hours_of(settings: dict[str, Any]) -> Hours:
-    """Opening hours from a hall's stored settings (``"08:30"`` strings)."""
-    hours = settings.get("hours", {})
-    defaults = Hours()
-    return Hours(
-        opens=time.fromisoformat(hours["opens"]) if "opens" in hours else defaults.opens,
-        cutoff=time.fromisoformat(hours["cutoff"]) if "cutoff" in hours else defaults.cutoff,
-        closes=time.fromisoformat(hours["closes"]) if "closes" in hours else defaults.closes,
-        every_day=bool(hours.get("every_day", defaults.every_day)),
-    )

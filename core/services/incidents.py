@@ -20,26 +20,9 @@ from core.halls import calendar_for
 from core.services import notices as wording
 from core.services.context import Context, Outcome
 from core.services.sms import SmsKind, queue_sms
+from core.services.views import open_incidents
 
 MAX_TEXT = 2000
-
-
-def open_incidents(session: Session, hall: orm.Hall) -> list[orm.Incident]:
-    """The hall's open incidents, oldest first."""
-    return list(
-        session.scalars(
-            select(orm.Incident)
-            .where(orm.Incident.hall_id == hall.id, orm.Incident.ended_at.is_(None))
-            .order_by(orm.Incident.started_at, orm.Incident.id)
-        )
-    )
-
-
-def systems_down(session: Session, hall: orm.Hall) -> set[System]:
-    """Outside systems an open incident says are down."""
-    return {
-        System(system) for incident in open_incidents(session, hall) for system in incident.systems
-    }
 
 
 def refresh_mode(context: Context) -> None:

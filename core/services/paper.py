@@ -14,7 +14,6 @@ from core.domain.events import TicketIssued
 from core.domain.tickets import Channel, Ticket, format_number, parse_number
 from core.services.context import Context, Outcome
 from core.services.tickets import new_token
-from core.services.views import queue_summary
 
 
 def register_paper_tickets(command: RegisterPaperTickets, context: Context) -> Outcome:
@@ -62,5 +61,5 @@ def register_paper_tickets(command: RegisterPaperTickets, context: Context) -> O
         uow.tickets.save(ticket, context.seq, command.actor)
         context.record(TicketIssued(ticket.number, service.code, Channel.PAPER.value, False, 0, 0))
         numbers.append(ticket.number)
-    context.record(queue_summary(uow.session, hall, context.now))
+    context.record(context.summary())
     return Outcome({"service": service.code, "numbers": numbers}, 201)

@@ -19,8 +19,8 @@ from core.domain.registers import validate_record
 from core.domain.tickets import normalise_number
 from core.services import notices as wording
 from core.services.context import Context, Outcome
-from core.services.incidents import open_incidents
 from core.services.sms import SmsKind, queue_sms
+from core.services.views import open_incidents
 
 TO_BACKFILL, BACKFILLED = "to_backfill", "backfilled"
 FOLLOW_UP_REASONS = ("policy_unclear", "system_down", "other")

@@ -13,9 +13,8 @@ from core.domain.events import TicketChanged, TicketIssued
 from core.domain.identity import validate_phone, validate_taxpayer_id
 from core.domain.tickets import Channel, Ticket, format_number, normalise_number, requeue_position
 from core.services.context import Context, Outcome
-from core.services.incidents import systems_down
 from core.services.printing import queue_print_job
-from core.services.views import estimate_for, queue_summary, routing_of, ticket_view
+from core.services.views import routing_of, systems_down, ticket_view
 
 
 def new_token() -> str:
@@ -25,14 +24,14 @@ def new_token() -> str:
 
 def ticket_body(context: Context, row: orm.Ticket) -> dict[str, Any]:
     """The API's view of a ticket, computed inside the command's transaction."""
-    ahead, minutes = estimate_for(context.uow.session, context.hall, row)
+    ahead, minutes = context.estimate(row)
     return ticket_view(row, ahead, minutes)
 
 
 def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
     """Issue the next number of a service; refuse outside issuing hours."""
     uow, hall = context.uow, context.hall
-    service = uow.halls.service(hall, command.service)
+    service = context.service(command.service)
     if not context.day.issuing:
         raise Conflict("hall.not_issuing", status=context.day.status.value)
     if hall.mode == Mode.PAPER and command.channel is Channel.KIOSK:
@@ -83,7 +82,7 @@ def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
             ahead=body["ahead"],
             estimated_wait_min=body["estimated_wait_min"],
         ),
-        queue_summary(uow.session, hall, context.now),
+        context.summary(),
     )
     return Outcome(body, 201)
 
@@ -117,7 +116,7 @@ def requeue_ticket(command: RequeueTicket, context: Context) -> Outcome:
     uow.tickets.save(ticket, context.seq, command.actor)
     context.record(
         TicketChanged(ticket.number, ticket.service, ticket.state.value, None),
-        queue_summary(uow.session, hall, context.now),
+        context.summary(),
     )
     return Outcome(ticket_body(context, uow.tickets.row(ticket)))
 
@@ -130,7 +129,7 @@ def cancel_ticket(command: CancelTicket, context: Context) -> Outcome:
     uow.tickets.save(ticket, context.seq, command.actor)
     context.record(
         TicketChanged(ticket.number, ticket.service, ticket.state.value, None),
-        queue_summary(uow.session, hall, context.now),
+        context.summary(),
     )
     return Outcome(ticket_body(context, uow.tickets.row(ticket)))
 
@@ -151,7 +150,7 @@ def roll_over_day(context: Context) -> None:
     for row in uow.halls.window_rows(hall):
         row.state, row.staff, row.current = "closed", None, None
     hall.business_day = today
-    context.record(queue_summary(uow.session, hall, context.now))
+    context.record(context.summary())
 
 
 def check_day(command: CheckDay, context: Context) -> Outcome:

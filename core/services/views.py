@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
-from core.adapters.repository import TicketRepository
+from core.adapters.repository import HallRepository, TicketRepository
 from core.domain.continuity import ServiceRouting, System, route_for
 from core.domain.errors import NotFound
 from core.domain.estimates import RECENT_SERVICES, average_service_minutes, estimated_wait_minutes
@@ -18,14 +18,30 @@ from core.domain.events import QueueChanged, ServiceSummary, WindowSummary
 from core.domain.hallday import business_day, hall_day
 from core.domain.tickets import TicketState
 from core.domain.windows import WindowState
-from core.halls import calendar_for
+from core.halls import calendar_for, hours_of
 from core.protocol import queue_payload
-from core.services.context import hours_of
-from core.services.incidents import open_incidents, systems_down
 
 RECENT_CALLS = 10
 RELIEF_WAITING = 30
 RELIEF_WAIT_MINUTES = 45
+
+
+def open_incidents(session: Session, hall: orm.Hall) -> list[orm.Incident]:
+    """The hall's open incidents, oldest first."""
+    return list(
+        session.scalars(
+            select(orm.Incident)
+            .where(orm.Incident.hall_id == hall.id, orm.Incident.ended_at.is_(None))
+            .order_by(orm.Incident.started_at, orm.Incident.id)
+        )
+    )
+
+
+def systems_down(session: Session, hall: orm.Hall) -> set[System]:
+    """Outside systems an open incident says are down."""
+    return {
+        System(system) for incident in open_incidents(session, hall) for system in incident.systems
+    }
 
 
 def open_windows_serving(windows: list[orm.Window], service: str) -> int:
@@ -65,27 +81,29 @@ def relief_needed(service: orm.Service, waiting: int, longest_min: int) -> bool:
     )
 
 
-def queue_summary(session: Session, hall: orm.Hall, now: datetime) -> QueueChanged:
-    """Every service's waiting count, estimate, route and relief flag, and every window."""
+def queue_summary(
+    session: Session,
+    hall: orm.Hall,
+    now: datetime,
+    *,
+    services: list[orm.Service] | None = None,
+    windows: list[orm.Window] | None = None,
+) -> QueueChanged:
+    """Every service's waiting count, estimate, route and relief flag, and every window.
+
+    `services` and `windows` may be passed already loaded (a command loads them once).
+    """
     day = business_day(now, ZoneInfo(hall.timezone))
-    tickets = TicketRepository(session)
-    counts = tickets.waiting_counts(hall, day)
+    repository = HallRepository(session)
+    counts = TicketRepository(session).waiting_counts(hall, day)
     down = systems_down(session, hall)
-    windows = list(
-        session.scalars(
-            select(orm.Window).where(orm.Window.hall_id == hall.id).order_by(orm.Window.number)
-        )
-    )
-    services = []
-    for service in session.scalars(
-        select(orm.Service)
-        .where(orm.Service.hall_id == hall.id, orm.Service.active)
-        .order_by(orm.Service.position, orm.Service.code)
-    ):
+    windows = windows if windows is not None else repository.window_rows(hall)
+    summaries = []
+    for service in services if services is not None else repository.services(hall):
         waiting, oldest = counts.get(service.code, (0, now))
         longest = max(0, int((now - oldest).total_seconds() // 60))
         routing = routing_of(service)
-        services.append(
+        summaries.append(
             ServiceSummary(
                 code=service.code,
                 prefix=service.prefix,
@@ -113,7 +131,7 @@ def queue_summary(session: Session, hall: orm.Hall, now: datetime) -> QueueChang
     )
     return QueueChanged(
         mode=hall.mode,
-        services=tuple(services),
+        services=tuple(summaries),
         windows=tuple(
             WindowSummary(
                 number=window.number,
@@ -163,17 +181,23 @@ def ahead_of(session: Session, ticket: orm.Ticket) -> int:
     )
 
 
-def estimate_for(session: Session, hall: orm.Hall, ticket: orm.Ticket) -> tuple[int, int]:
+def estimate_for(
+    session: Session,
+    hall: orm.Hall,
+    ticket: orm.Ticket,
+    *,
+    services: list[orm.Service] | None = None,
+    windows: list[orm.Window] | None = None,
+) -> tuple[int, int]:
     """(people ahead, estimated minutes) for one ticket; (0, 0) once it has left the queue."""
     if ticket.state != TicketState.WAITING:
         return 0, 0
     ahead = ahead_of(session, ticket)
-    service = session.scalars(
-        select(orm.Service).where(
-            orm.Service.hall_id == hall.id, orm.Service.code == ticket.service
-        )
-    ).one()
-    windows = list(session.scalars(select(orm.Window).where(orm.Window.hall_id == hall.id)))
+    repository = HallRepository(session)
+    service = next(
+        (row for row in services or [] if row.code == ticket.service), None
+    ) or repository.service_row(hall, ticket.service)
+    windows = windows if windows is not None else repository.window_rows(hall)
     return ahead, estimated_wait_minutes(
         ahead,
         open_windows_serving(windows, ticket.service),

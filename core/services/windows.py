@@ -11,7 +11,7 @@ from core.domain.tickets import Ticket, TicketState, normalise_number
 from core.domain.windows import Window
 from core.services.context import Context, Outcome
 from core.services.tickets import ticket_body
-from core.services.views import queue_summary, record_service_time
+from core.services.views import record_service_time
 
 
 def _window(command: cmd.WindowCommand, context: Context) -> tuple[orm.Window, Window]:
@@ -40,7 +40,7 @@ def _finish(
         uow.tickets.save(ticket, context.seq, command.actor)
     context.record(
         WindowChanged(window.number, window.state.value, window.current),
-        queue_summary(uow.session, context.hall, context.now),
+        context.summary(),
     )
     body: dict[str, object] = {"window": window.number, "state": window.state.value}
     body["ticket"] = ticket_body(context, uow.tickets.row(ticket)) if ticket else None

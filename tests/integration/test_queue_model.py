@@ -27,7 +27,7 @@ from core.domain.tickets import OPEN_STATES, TicketState
 from core.halls import calendar_for
 from core.hub import RecordingBroadcaster
 from core.services.bus import CommandBus
-from core.services.context import rules_of
+from core.halls import rules_of
 from core.services.handlers import HANDLERS
 from core.services.tickets import roll_over_day
 from tests.integration.conftest import MONDAY_10AM
