@@ -1,0 +1,100 @@
+"""Estimated waits (SPEC §4.3): a moving average of recent service times, shared among open windows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.adapters import orm
+from core.domain.estimates import (
+    RECENT_SERVICES,
+    average_service_minutes,
+    estimated_wait_minutes,
+)
+from core.services.views import average_minutes, record_service_time
+
+
+def minutes(*values: float) -> list[timedelta]:
+    return [timedelta(minutes=value) for value in values]
+
+
+def test_the_moving_average_looks_at_the_last_twenty_services() -> None:
+    # GIVEN 25 finished services: five slow ones (40 min) long ago, then twenty of 6 min
+    assert RECENT_SERVICES == 20
+    recent = minutes(*[40] * 5, *[6] * 20)
+    # WHEN the average is taken THEN only the last twenty count
+    assert average_service_minutes(recent, default_minutes=10) == pytest.approx(6)
+
+
+def test_the_twenty_first_service_back_drops_out() -> None:
+    # GIVEN twenty services of 5 min, then one of 25 min
+    recent = minutes(*[5] * 20, 25)
+    # WHEN the average is taken THEN the oldest 5-min service has left the window: (19×5+25)/20
+    assert average_service_minutes(recent, default_minutes=10) == pytest.approx(6)
+
+
+def test_fewer_than_twenty_services_are_averaged_as_they_are() -> None:
+    # GIVEN three services of 90 s, 150 s and 4 min
+    recent = [timedelta(seconds=90), timedelta(seconds=150), timedelta(minutes=4)]
+    # WHEN the average is taken THEN their plain mean, in minutes
+    assert average_service_minutes(recent, default_minutes=10) == pytest.approx(8 / 3)
+
+
+def test_the_configured_minutes_stand_in_until_a_service_was_timed() -> None:
+    # GIVEN no finished service today, or only zero-length ones (finished the instant they started)
+    # WHEN the average is taken THEN the service's configured minutes
+    assert average_service_minutes([], default_minutes=12) == 12
+    assert average_service_minutes(minutes(0, 0), default_minutes=12) == 12
+    # AND a zero-length one does not drag a real average down
+    assert average_service_minutes(minutes(0, 8), default_minutes=12) == pytest.approx(8)
+
+
+def test_nobody_ahead_means_no_wait_even_with_no_window_open() -> None:
+    # GIVEN nobody ahead WHEN estimated THEN zero, whatever the windows and the average
+    assert estimated_wait_minutes(0, open_windows=0, average_minutes=15) == 0
+    assert estimated_wait_minutes(0, open_windows=3, average_minutes=15) == 0
+
+
+def test_people_ahead_are_shared_among_the_open_windows_rounding_up() -> None:
+    # GIVEN 3 people ahead, 10 minutes each on average
+    # WHEN one, two or three windows serve them THEN 30, 15 and 10 minutes
+    assert [estimated_wait_minutes(3, windows, 10) for windows in (1, 2, 3)] == [30, 15, 10]
+    # AND a part of a minute counts as a minute: 1 × 2.5 / 2 = 1.25 → 2
+    assert estimated_wait_minutes(1, 2, 2.5) == 2
+
+
+def test_with_no_window_open_one_is_assumed() -> None:
+    # GIVEN 4 people ahead, 5 min each, and no window open for the service yet
+    # WHEN estimated THEN as if one window served them, not "unknown" and not zero
+    assert estimated_wait_minutes(4, open_windows=0, average_minutes=5) == 20
+
+
+@given(
+    ahead=st.integers(0, 500),
+    windows=st.integers(0, 40),
+    average=st.floats(0.1, 90, allow_nan=False),
+)
+def test_more_people_never_shortens_and_more_windows_never_lengthens_the_wait(
+    ahead: int, windows: int, average: float
+) -> None:
+    # GIVEN any queue length, number of open windows and average
+    wait = estimated_wait_minutes(ahead, windows, average)
+    # WHEN one more person queues, or one more window opens
+    # THEN the wait does not shrink, resp. does not grow, and is never negative
+    assert wait >= 0
+    assert estimated_wait_minutes(ahead + 1, windows, average) >= wait
+    assert estimated_wait_minutes(ahead, windows + 1, average) <= wait
+
+
+def test_the_stored_window_keeps_only_the_last_twenty_services() -> None:
+    # GIVEN a service configured at 10 min whose first 5 services took 30 min, the next 20 took 4 min
+    service = orm.Service(code="filing", minutes=10.0, recent_durations=[])
+    for duration in minutes(*[30] * 5, *[4] * 20):
+        record_service_time(service, duration)
+    # WHEN the hub computes its average THEN twenty durations are kept (newest last), averaging 4 min
+    assert len(service.recent_durations) == RECENT_SERVICES
+    assert service.recent_durations[-1] == 240
+    assert average_minutes(service) == pytest.approx(4)
