@@ -38,8 +38,8 @@ EVENTLET_STALLS = pytest.mark.xfail(
     strict=True,
     reason="BUG: under eventlet every HTTP command runs its ~18 SQL statements and the fsync of "
     "its commit on the one loop thread without yielding, so each Socket.IO hop waits a full round "
-    "of the 16 busy request greenlets: state:check p50 ≈ 0.6–0.9 s, p99 ≈ 1–2 s "
-    "(threading: p99 ≈ 70 ms)",
+    "of the 16 busy request greenlets: state:check p50 ≈ 0.6–1.9 s on 2 cores "
+    "(threading: p50 ≈ 15–55 ms)",
 )
 
 
