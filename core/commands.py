@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from core import ledger, migrate
@@ -30,7 +30,22 @@ def _settings() -> Settings:
 
 
 def _database() -> Database:
-    return Database(_settings().database_url)
+    """The configured database, which must exist and be migrated: a typo in the URL
+    must not create an empty file and fail later with a traceback."""
+    settings = _settings()
+    path = settings.sqlite_path
+    if path is not None and not path.exists():
+        raise click.ClickException(
+            f"no database at {path} (HALLQ_DATABASE_URL={settings.database_url}); "
+            "create it with `hallq db upgrade` or `hallq demo`"
+        )
+    database = Database(settings.database_url)
+    if "alembic_version" not in inspect(database.engine).get_table_names():
+        database.dispose()
+        raise click.ClickException(
+            f"{settings.database_url} has no HallQ tables; run `hallq db upgrade` first"
+        )
+    return database
 
 
 def _hall(db_session: Session, code: str | None) -> orm.Hall:

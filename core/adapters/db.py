@@ -25,7 +25,8 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 def make_engine(url: str, **options: Any) -> Engine:
     """An engine for `url` with HallQ's durability settings applied."""
     if url.startswith("sqlite"):
-        if "poolclass" not in options:
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        if "poolclass" not in options and not in_memory:
             options.setdefault("pool_size", 10)
             options.setdefault("max_overflow", 50)
         engine = create_engine(url, **options)

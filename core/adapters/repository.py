@@ -190,8 +190,9 @@ class TicketRepository:
     ) -> list[Ticket]:
         """Just the tickets `policy.choose_next` can pick for a window.
 
-        Per service: the oldest green ticket, the oldest regular one and the
-        appointments due now; plus the oldest ticket sent to this window. One
+        Per queue (each service of the window, and the tickets transferred to
+        this window): the oldest green ticket, the oldest regular one and the
+        appointments due now. One
         statement finds them, a second loads (and on PostgreSQL locks, ``FOR
         UPDATE SKIP LOCKED``) those still waiting.
         """
@@ -206,14 +207,19 @@ class TicketRepository:
             query = select(orm.Ticket.id).where(*waiting, *where).order_by(*order).limit(limit)
             return select(query.subquery())
 
-        heads = [head(orm.Ticket.target_window == window)]
-        for service in services:
-            mine = (orm.Ticket.service == service, orm.Ticket.target_window.is_(None))
-            heads.append(head(*mine, orm.Ticket.green))
-            heads.append(head(*mine, ~orm.Ticket.green))
+        # Each queue the window takes from: its services, and the tickets sent to it
+        # by a transfer (which keep their green channel and appointment slot).
+        queues = [(orm.Ticket.target_window == window,)] + [
+            (orm.Ticket.service == service, orm.Ticket.target_window.is_(None))
+            for service in services
+        ]
+        heads = []
+        for queue in queues:
+            heads.append(head(*queue, orm.Ticket.green))
+            heads.append(head(*queue, ~orm.Ticket.green))
             heads.append(
                 head(
-                    *mine,
+                    *queue,
                     orm.Ticket.appointment_start <= now,
                     orm.Ticket.appointment_end >= now,
                     order=(orm.Ticket.appointment_start, *oldest),

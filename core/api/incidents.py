@@ -67,7 +67,7 @@ def declare_incident(data: DeclareIncidentBody) -> Response:
 @operation(
     bp,
     "GET",
-    "/incidents/<int:incident_id>",
+    "/incidents/<int(max=2147483647):incident_id>",
     summary="One incident.",
     tag="incidents",
     responses={200: ("The incident", Created), 404: ("Unknown", Error)},
@@ -83,7 +83,7 @@ def get_incident(incident_id: int) -> Response:
 @operation(
     bp,
     "PATCH",
-    "/incidents/<int:incident_id>",
+    "/incidents/<int(max=2147483647):incident_id>",
     summary="Change an incident's details.",
     tag="incidents",
     body=UpdateIncidentBody,
@@ -99,7 +99,7 @@ def update_incident(incident_id: int, data: UpdateIncidentBody) -> Response:
 @operation(
     bp,
     "POST",
-    "/incidents/<int:incident_id>/steps",
+    "/incidents/<int(max=2147483647):incident_id>/steps",
     summary="Add a handling step (处置过程).",
     tag="incidents",
     body=StepBody,
@@ -114,7 +114,7 @@ def add_step(incident_id: int, data: StepBody) -> Response:
 @operation(
     bp,
     "POST",
-    "/incidents/<int:incident_id>/end",
+    "/incidents/<int(max=2147483647):incident_id>/end",
     summary="End an incident with its result.",
     tag="incidents",
     body=EndIncidentBody,
@@ -161,7 +161,7 @@ def post_notice(data: NoticeBody) -> Response:
 @operation(
     bp,
     "PUT",
-    "/notices/<int:notice_id>",
+    "/notices/<int(max=2147483647):notice_id>",
     summary="Rewrite a notice (an incident's too).",
     tag="notices",
     body=NoticeBody,
@@ -176,7 +176,7 @@ def edit_notice(notice_id: int, data: NoticeBody) -> Response:
 @operation(
     bp,
     "POST",
-    "/notices/<int:notice_id>/remove",
+    "/notices/<int(max=2147483647):notice_id>/remove",
     summary="Take a notice down.",
     tag="notices",
     responses={200: ("Removed", Created), 404: ("Unknown", Error)},

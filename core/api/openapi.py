@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib.metadata import version
 from typing import Any
 
@@ -14,8 +15,6 @@ from core.api.registry import OPERATIONS, Operation
 
 REF = "#/components/schemas/{model}"
 
-_CONVERTER_SCHEMA = {"int": {"type": "integer", "minimum": 0}, "string": {"type": "string"}}
-
 
 def _collect(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, str]:
     schema = model.model_json_schema(ref_template=REF)
@@ -25,10 +24,16 @@ def _collect(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, str]:
     return {"$ref": REF.format(model=model.__name__)}
 
 
+def operation_id(item: Operation) -> str:
+    """``post_windows_n_call_next`` from ``POST /windows/{n}/call-next``."""
+    words = re.sub(r"[^a-z0-9]+", "_", item.path.lower()).strip("_")
+    return f"{item.method.lower()}_{words}"
+
+
 def _operation(item: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
     parameters: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": _CONVERTER_SCHEMA[converter]}
-        for name, converter in item.parameters
+        {"name": name, "in": "path", "required": True, "schema": schema}
+        for name, schema in item.parameters
     ]
     parameters += [
         {
@@ -63,7 +68,7 @@ def _operation(item: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "summary": item.summary,
         "tags": [item.tag],
-        "operationId": f"{item.method.lower()}_{item.rule.strip('/').replace('/', '_').replace('<int:', '').replace('<', '').replace('>', '').replace('-', '_')}",
+        "operationId": operation_id(item),
         "parameters": parameters,
         "responses": responses,
         "x-allowed-callers": list(item.security),

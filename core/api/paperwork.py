@@ -110,7 +110,7 @@ def list_registers() -> Response:
 @operation(
     bp,
     "POST",
-    "/registers/<int:record_id>/backfill",
+    "/registers/<int(max=2147483647):record_id>/backfill",
     summary="Mark a record entered (补录).",
     tag="registers",
     responses={200: ("Backfilled", Created), **ERRORS},
@@ -169,7 +169,7 @@ def follow_up_totals() -> Response:
 @operation(
     bp,
     "POST",
-    "/follow-ups/<int:follow_up_id>/answer",
+    "/follow-ups/<int(max=2147483647):follow_up_id>/answer",
     summary="Answer; the contact is texted.",
     tag="follow-ups",
     body=AnswerBody,

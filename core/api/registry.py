@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from core.domain.errors import InvalidInput
 
-_RULE_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+_RULE_PARAM = re.compile(r"<(?:(\w+)(?:\(max=(\d+)\))?:)?(\w+)>")
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,22 @@ class Operation:
 
     @property
     def path(self) -> str:
-        """The OpenAPI path: ``/windows/<int:n>/recall`` → ``/windows/{n}/recall``."""
-        return _RULE_PARAM.sub(lambda match: "{" + match.group(2) + "}", self.rule)
+        """The OpenAPI path: ``/windows/<int(max=999):n>/recall`` → ``/windows/{n}/recall``."""
+        return _RULE_PARAM.sub(lambda match: "{" + match.group(3) + "}", self.rule)
 
     @property
-    def parameters(self) -> list[tuple[str, str]]:
-        """(name, converter) of each path parameter."""
-        return [(name, converter or "string") for converter, name in _RULE_PARAM.findall(self.rule)]
+    def parameters(self) -> list[tuple[str, dict[str, object]]]:
+        """(name, JSON schema) of each path parameter; integers are bounded, so an id
+        beyond the database's integers is a 404, not a server error."""
+        found = []
+        for converter, maximum, name in _RULE_PARAM.findall(self.rule):
+            if converter == "int":
+                found.append(
+                    (name, {"type": "integer", "minimum": 0, "maximum": int(maximum or 2**31 - 1)})
+                )
+            else:
+                found.append((name, {"type": "string"}))
+        return found
 
 
 OPERATIONS: list[Operation] = []

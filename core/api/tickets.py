@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response
 
 from core.api import bp
-from core.api.common import hall_code, idempotency_key, json_response, run
+from core.api.common import command, hall_code, idempotency_key, json_response, run
 from core.api.registry import operation
 from core.api.schemas import Error, IssueTicketBody, PublicTicketView, TicketView
 from core.domain.commands import CancelTicket, IssueTicket, RequeueTicket
@@ -80,18 +80,6 @@ def ticket_status(token: str) -> Response:
         return json_response(views.public_ticket(session, token, rt.clock.now()))
 
 
-def _staff_ticket_command(kind: type[RequeueTicket] | type[CancelTicket], number: str) -> Response:
-    principal = require_principal()
-    return run(
-        kind(
-            hall=hall_code(principal),
-            actor=principal.actor,
-            idempotency_key=idempotency_key(principal),
-            number=number,
-        )
-    )
-
-
 @operation(
     bp,
     "POST",
@@ -100,13 +88,14 @@ def _staff_ticket_command(kind: type[RequeueTicket] | type[CancelTicket], number
     tag="tickets",
     responses={
         200: ("The ticket, waiting again", TicketView),
+        400: ("Not a ticket number", Error),
         404: ("Unknown", Error),
         409: ("Not a no-show", Error),
     },
 )
 @requires(Role.STAFF, devices=("guide",))
 def requeue_ticket(number: str) -> Response:
-    return _staff_ticket_command(RequeueTicket, number)
+    return command(RequeueTicket, number=number)
 
 
 @operation(
@@ -117,10 +106,11 @@ def requeue_ticket(number: str) -> Response:
     tag="tickets",
     responses={
         200: ("The cancelled ticket", TicketView),
+        400: ("Not a ticket number", Error),
         404: ("Unknown", Error),
         409: ("Not waiting", Error),
     },
 )
 @requires(Role.STAFF, devices=("guide",))
 def cancel_ticket(number: str) -> Response:
-    return _staff_ticket_command(CancelTicket, number)
+    return command(CancelTicket, number=number)

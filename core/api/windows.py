@@ -81,7 +81,7 @@ def _register(action: Action) -> None:
     operation(
         bp,
         "POST",
-        f"/windows/<int:n>/{action.name}",
+        f"/windows/<int(max=999):n>/{action.name}",
         summary=action.summary,
         tag="windows",
         body=action.body,
@@ -97,7 +97,7 @@ for _action in ACTIONS:
 @operation(
     bp,
     "GET",
-    "/windows/<int:n>",
+    "/windows/<int(max=999):n>",
     summary="The window, its staff and its current ticket with the taxpayer's details.",
     tag="windows",
     responses={200: ("The window", WindowDetailView), 404: ("Unknown window", Error)},

@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext
 
 from core.domain.errors import DomainError
-from core.extensions import limiter
+from core.extensions import csrf, limiter
 from core.messages import message_for
 from core.runtime import runtime
 from core.services import access
@@ -66,6 +66,7 @@ def login() -> Response | str:
     target = _safe_next(request.values.get("next"))
     error = None
     if request.method == "POST":
+        csrf.protect()  # no session yet, but a foreign page must not log a desk in
         rt = runtime()
         with rt.db.write_session() as db_session:
             try:

@@ -155,12 +155,6 @@ def test_revoking_a_device_stops_its_bearer_token_and_its_enrolled_browser_at_on
     assert browser.get("/enrol", query_string={"token": token}).status_code == 403
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: POST /login is not CSRF-checked (core/web/views.py login; WTF_CSRF_CHECK_DEFAULT "
-    "is off and protect_cookie_session only checks requests that already carry a session), so "
-    "a foreign page can log a counter browser into another account (login CSRF)",
-)
 def test_a_login_post_without_the_forms_token_is_refused(app: Flask) -> None:
     # GIVEN a browser that never loaded the login form (a foreign page posting to the hub)
     client = app.test_client()

@@ -241,12 +241,6 @@ def test_backup_copies_the_live_database_with_its_tickets(
     assert stored == numbers == ["C001", "C002", "C003"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: device/staff commands (core/commands.py) open whatever HALLQ_DATABASE_URL names "
-    "without checking it is a migrated HallQ database: a mistyped path creates an empty file "
-    "and the command dies with a SQLAlchemy traceback ('no such table: devices')",
-)
 def test_a_mistyped_database_path_is_refused_clearly_and_creates_nothing(tmp_path: Path) -> None:
     # GIVEN a database URL naming a file that does not exist (a typo in the environment file)
     missing = tmp_path / "hallq-typo.db"

@@ -495,12 +495,6 @@ def test_the_repositorys_heads_give_the_policys_answer(
     assert repository_choice(desk, tickets) == called(desk, tickets)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: TicketRepository.waiting_heads reads only the oldest ticket sent to the window, "
-    "so a green or due-appointment transfer waits behind an older plain one "
-    "(core/adapters/repository.py, waiting_heads)",
-)
 @pytest.mark.parametrize("kind", ["green", "appointment"])
 def test_a_green_or_booked_transfer_goes_first_among_transfers_to_the_window(kind: str) -> None:
     # GIVEN two tickets transferred to window 3: a plain one (10:10) and a newer green or booked one
