@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -148,31 +148,41 @@ def revoke_device(session: Session, device_id: str, now: datetime) -> int:
 
 def principal_for_token(session: Session, token: str) -> Principal | None:
     """The principal behind a bearer token, or None if unknown or revoked."""
-    row = session.scalars(
-        select(orm.ApiToken).where(orm.ApiToken.token_hash == token_hash(token))
-    ).first()
-    return principal_for_token_id(session, row.id) if row else None
+    return _principal(session, orm.ApiToken.token_hash == token_hash(token))
 
 
 def principal_for_token_id(session: Session, token_id: int) -> Principal | None:
     """The principal behind a stored token (sessions remember the token's id)."""
-    row = session.get(orm.ApiToken, token_id)
-    if row is None or row.revoked_at is not None:
+    return _principal(session, orm.ApiToken.id == token_id)
+
+
+def _principal(session: Session, which: Any) -> Principal | None:
+    # One statement per request: the token, its owner (staff or device) and the hall.
+    row = session.execute(
+        select(
+            orm.ApiToken.id,
+            orm.Staff.username,
+            orm.Staff.role,
+            orm.Staff.active,
+            orm.Device.id,
+            orm.Device.kind,
+            orm.Hall.code,
+        )
+        .outerjoin(orm.Staff, orm.Staff.id == orm.ApiToken.staff_id)
+        .outerjoin(orm.Device, orm.Device.id == orm.ApiToken.device_id)
+        .outerjoin(orm.Hall, orm.Hall.id == func.coalesce(orm.Staff.hall_id, orm.Device.hall_id))
+        .where(which, orm.ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None:
         return None
-    if row.staff_id is not None:
-        staff = session.get(orm.Staff, row.staff_id)
-        return staff_principal(session, staff, token_id) if staff and staff.active else None
-    device = session.get(orm.Device, row.device_id)
-    if device is None:
+    token_id, username, role, active, device_id, device_kind, hall = row
+    if username is not None:
+        if not active:
+            return None
+        return Principal("staff", username, hall, role=Role(role), token_id=token_id)
+    if device_id is None:
         return None
-    hall = session.get(orm.Hall, device.hall_id)
-    return Principal(
-        kind="device",
-        name=device.id,
-        hall=hall.code if hall else None,
-        device_kind=device.kind,
-        token_id=token_id,
-    )
+    return Principal("device", device_id, hall, device_kind=device_kind, token_id=token_id)
 
 
 def staff_principal(session: Session, staff: orm.Staff, token_id: int | None = None) -> Principal:
