@@ -1,0 +1,97 @@
+"""Who may open the console, and the JSON configuration its script starts from.
+
+Kept out of the views so each view stays a few lines. Everything the page does
+after it is drawn goes through the HTTP API and the ``/console`` namespace.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import request, url_for
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from core import protocol
+from core.adapters import orm
+from core.domain.hallday import business_day
+from core.runtime import runtime
+from core.services import views
+from core.services.access import Principal, Role
+from core.web.auth import Unauthenticated, current_principal
+from counter.console.texts import console_texts
+
+
+class ConsoleRefused(Exception):
+    """Base of the reasons the console is not shown."""
+
+
+class LoginNeeded(ConsoleRefused):
+    """Nobody is logged in: the browser goes to the login form and comes back."""
+
+
+class NotAllowed(ConsoleRefused):
+    """Logged in, but not as a duty leader or administrator (HTTP 403)."""
+
+    def __init__(self, principal: Principal) -> None:
+        super().__init__(principal.name)
+        self.principal = principal
+
+
+def leader() -> Principal:
+    """The duty leader or administrator asking; LoginNeeded or NotAllowed otherwise."""
+    try:
+        principal = current_principal()
+    except Unauthenticated:
+        # A broken bearer header on a page is the same as no credentials at all.
+        principal = None
+    if principal is None:
+        raise LoginNeeded(request.full_path.rstrip("?"))
+    if principal.kind != "staff" or not principal.at_least(Role.LEADER):
+        raise NotAllowed(principal)
+    return principal
+
+
+def hall_of(principal: Principal) -> str:
+    """The hall the console shows: the leader's own, else the hub's default."""
+    return principal.hall or runtime().settings.hall
+
+
+def _staff_name(principal: Principal) -> str:
+    with runtime().db.read_session() as session:
+        staff = session.scalars(
+            select(orm.Staff).where(orm.Staff.username == principal.name)
+        ).one_or_none()
+        return (staff.display_name if staff else "") or principal.name
+
+
+def console_config(principal: Principal) -> dict[str, Any]:
+    """The console's configuration: who, which hall, its clock, and the page's sentences."""
+    rt = runtime()
+    hall_code = hall_of(principal)
+    with rt.db.read_session() as session:
+        hall = views.hall_by_code(session, hall_code)
+        zone = hall.timezone
+        today: date = business_day(rt.clock.now(), ZoneInfo(zone))
+        hall_names = {"zh": hall.name_zh, "en": hall.name_en or hall.name_zh}
+    return {
+        "hall": hall_code,
+        "hallName": hall_names,
+        "timezone": zone,
+        "today": today.isoformat(),
+        "user": principal.name,
+        "dutyLeader": _staff_name(principal),
+        "role": str(principal.role),
+        "lang": str(get_locale()),
+        "namespace": protocol.CONSOLE,
+        "cacheKey": f"console:{hall_code}",
+        "offlineAfterMs": int(rt.settings.offline_after_s * 1000),
+        "checkEveryMs": int(rt.settings.state_check_s * 1000),
+        "ledger": {
+            "xlsx": url_for("console.ledger_download"),
+            "print": url_for("console.ledger_print"),
+        },
+        "text": console_texts(),
+    }

@@ -1,0 +1,87 @@
+"""The console's routes: the page and the incident ledger (XLSX and printable).
+
+Thin: check who asks, gather what to show, render. The page itself acts
+through the HTTP API and follows the hall on ``/console``.
+"""
+
+from __future__ import annotations
+
+import io
+
+from flask import Response, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+
+from core import ledger
+from core.domain.errors import InvalidInput
+from core.messages import message_for
+from core.runtime import runtime
+from core.services import views as read
+from counter.console import bp, pages
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("")
+def console_page() -> ResponseReturnValue:
+    """The duty leader's console: leaders and administrators."""
+    principal = pages.leader()
+    return render_template("console/console.html", config=pages.console_config(principal))
+
+
+def _ledger() -> tuple[list[ledger.LedgerRow], str, str, ledger.LedgerPeriod]:
+    """The ledger rows of ``?from=&to=`` with the hall's code and name."""
+    principal = pages.leader()
+    period = ledger.LedgerPeriod.parse(request.args.get("from"), request.args.get("to"))
+    with runtime().db.read_session() as session:
+        hall = read.hall_by_code(session, pages.hall_of(principal))
+        rows = ledger.ledger_rows(session, hall, start=period.start, end=period.end)
+        return rows, hall.code, hall.name_zh, period
+
+
+@bp.get("/ledger.xlsx")
+def ledger_download() -> ResponseReturnValue:
+    """The incident ledger (突发事件应急处置登记台帐) of a period, as the bureau's XLSX form."""
+    rows, code, name, period = _ledger()
+    response = send_file(
+        io.BytesIO(ledger.ledger_xlsx(rows, name, period)),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=ledger.ledger_filename(code, period),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/ledger/print")
+def ledger_print() -> ResponseReturnValue:
+    """The same ledger as a page to print (A4 landscape)."""
+    rows, _, name, period = _ledger()
+    page = ledger.render_ledger_page(
+        rows, name, period, stylesheet=url_for("static", filename="ledger-print.css")
+    )
+    return Response(page, mimetype="text/html", headers={"Cache-Control": "no-store"})
+
+
+@bp.errorhandler(pages.LoginNeeded)
+def login_needed(error: pages.LoginNeeded) -> ResponseReturnValue:
+    """Not logged in: log in, then come back to the same page."""
+    return redirect(url_for("web.login", next=str(error)))
+
+
+@bp.errorhandler(pages.NotAllowed)
+def not_allowed(error: pages.NotAllowed) -> ResponseReturnValue:
+    """Counter staff, guides and devices have no business on the console."""
+    message = gettext(
+        "The duty leader's console is for duty leaders and administrators. "
+        "You are logged in as %(user)s.",
+        user=error.principal.name,
+    )
+    return render_template("console/refused.html", message=message, login=True), 403
+
+
+@bp.errorhandler(InvalidInput)
+def bad_period(error: InvalidInput) -> ResponseReturnValue:
+    """A ledger period that is not one (a typed date, from after to)."""
+    message = message_for(error.code, error.params)
+    return render_template("console/refused.html", message=message, login=False), 400
