@@ -247,6 +247,10 @@ def console_texts() -> dict[str, object]:
             "dedicated window",
             **_slots("service", "count", "minutes"),
         ),
+        "emergencyClosed": gettext(
+            "Affected services are sent to the emergency window, but %(windows)s is not open",
+            **_slots("windows"),
+        ),
         "seeQueues": gettext("See the queues"),
         "seeDevices": gettext("See the devices"),
         "seeWorklist": gettext("See the list"),

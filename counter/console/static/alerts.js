@@ -40,7 +40,19 @@ export function draw(ctx) {
     || String(b.started_at).localeCompare(String(a.started_at)));
   for (const incident of ordered) items.push(incidentAlert(ctx, incident));
 
-  for (const service of (store.snapshot && store.snapshot.services) || []) {
+  // An outage sends people to the emergency window: it had better be open.
+  const services = (store.snapshot && store.snapshot.services) || [];
+  const windows = (store.snapshot && store.snapshot.windows) || [];
+  const emergencyCodes = new Set(services.filter((service) => service.emergency).map((service) => service.code));
+  const emergencyWindows = windows.filter((window) => (window.services || []).some((code) => emergencyCodes.has(code)));
+  if (services.some((service) => service.route === "emergency") && emergencyWindows.length
+      && !emergencyWindows.some((window) => window.state === "open")) {
+    items.push(alert("bad", fill(text.emergencyClosed, {
+      windows: emergencyWindows.map((window) => fill(text.window, { window: window.n })).join("、"),
+    }), { href: "#hall", action: text.seeQueues, attrs: { "data-emergency-closed": "true" } }));
+  }
+
+  for (const service of services) {
     if (!service.relief) continue;
     items.push(alert("relief", fill(text.reliefAlert, {
       service: localName(service),

@@ -139,6 +139,19 @@ async function fetchInto(pairs) {
 }
 
 const refresh = {
+  // The hub sends no queue:changed when an incident changes the services' routes
+  // (an outage sends filing to the emergency window): read the queue again then.
+  async queue() {
+    try {
+      const queue = await read("/api/v1/queue");
+      if (queue && store.snapshot && queue.seq >= (store.snapshot.seq ?? -1)) {
+        Object.assign(store.snapshot, { mode: queue.mode, services: queue.services, windows: queue.windows });
+        draw.hall();
+      }
+    } catch (error) {
+      if (error instanceof SessionGone) sessionGone();
+    }
+  },
   async incidents() {
     await fetchInto([["incidents", "/api/v1/incidents"]]);
     draw.incidents();
@@ -175,6 +188,7 @@ const refresh = {
 };
 
 const later = {
+  queue: debounce(() => refresh.queue()),
   incidents: debounce(() => refresh.incidents()),
   devices: debounce(() => refresh.devices()),
   paperwork: debounce(() => refresh.paperwork()),
@@ -299,6 +313,7 @@ function start() {
       store.snapshot = snapshot;
       if (!fromCache) {
         time.syncWith(snapshot.now);
+        tick();
         showOnline();
         // A snapshot follows every (re)connect and every gap: the lists may be stale too.
         refresh.everything().then(() => { document.body.dataset.ready = "true"; });
@@ -311,9 +326,10 @@ function start() {
         draw.hall();
         later.devices();
       }
-      if (name === "incident:changed") {
+      if (name === "incident:changed" || name === "hall:mode") {
         later.incidents();
         later.devices();
+        later.queue();
       }
       if (name === "notice:posted" || name === "notice:removed") {
         draw.notices();

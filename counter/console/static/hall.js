@@ -108,10 +108,13 @@ function drawServices(ctx) {
   $("services").replaceChildren(...rows);
 }
 
-function windowLabel(ctx, window) {
-  const plain = fill(ctx.text.window, { window: window.n });
+// "Window 8" in the page's words, and the window's own name (应急专窗) when it has one:
+// the hall loader names the others "<n>号窗口".
+function windowName(ctx, window) {
   const special = window.name && window.name !== `${window.n}号窗口` ? window.name : "";
-  return special ? `${plain} · ${special}` : plain;
+  return element("span", { className: "window__name" },
+    fill(ctx.text.window, { window: window.n }),
+    special ? element("span", { className: "window__special", text: special }) : null);
 }
 
 function drawWindows(ctx) {
@@ -121,7 +124,7 @@ function drawWindows(ctx) {
   $("windows").replaceChildren(...windows.map((window) => element(
     "li",
     { className: "window", attrs: { "data-state": window.state, "data-window": window.n } },
-    element("span", { className: "window__name", text: windowLabel(ctx, window) }),
+    windowName(ctx, window),
     element("span", { className: "window__state", text: ctx.text.windowStates[window.state] || window.state }),
     element("span", { className: "window__current", attrs: { "data-state": window.current_state || "" } },
       window.current || "—"),
