@@ -12,12 +12,12 @@ export HALLQ_DATABASE_URL ?= sqlite:///$(VAR)/hallq.db
 export HALLQ_VAR_DIR ?= $(VAR)
 
 VENDOR := core/static/vendor/socket.io.min.js
-# One catalog per package (core, kiosk, display, counter), compiled at set-up.
-CATALOGS := $(patsubst %.po,%.mo,$(wildcard */translations/zh/LC_MESSAGES/messages.po))
+# One catalog per screen package (and the console), compiled at set-up.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard */translations/zh/LC_MESSAGES/messages.po */*/translations/zh/LC_MESSAGES/messages.po))
 
-.PHONY: run test setup lint system-deps system-deps-test clean
+.PHONY: run test runtime setup lint system-deps system-deps-test clean
 
-run: system-deps setup
+run: system-deps runtime
 	$(BIN)/hallq db upgrade
 	$(BIN)/hallq voice build --out $(VAR)/voice
 	$(BIN)/hallq demo --base-url http://$(HOST):$(PORT)
@@ -32,11 +32,17 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-setup: $(VENV)/.installed $(VENDOR) $(CATALOGS)
+# `make run` needs only what the hub runs on; `make test` adds the dev tools.
+runtime: $(VENV)/.runtime $(VENDOR) $(CATALOGS)
+setup: $(VENV)/.dev $(VENDOR) $(CATALOGS)
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(VENV)/.runtime: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -47,7 +53,7 @@ $(VENDOR): node_modules/.package-lock.json
 	mkdir -p $(dir $@)
 	cp node_modules/socket.io-client/dist/socket.io.min.js $@
 
-%/LC_MESSAGES/messages.mo: %/LC_MESSAGES/messages.po $(VENV)/.installed
+%/LC_MESSAGES/messages.mo: %/LC_MESSAGES/messages.po $(VENV)/.runtime
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
 system-deps:

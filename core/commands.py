@@ -259,7 +259,7 @@ def run(host: str | None, port: int | None) -> None:
 
     overrides = {key: value for key, value in (("host", host), ("port", port)) if value}
     try:
-        settings = load_settings(**overrides)
+        settings = load_settings(overrides=overrides)
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
     serve(settings)

@@ -103,8 +103,11 @@ def _coerce(name: str, kind: Any, raw: Any) -> Any:
     return raw
 
 
-def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+def load_settings(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Settings:
     """Settings from defaults, the ``[hub]`` table of ``HALLQ_CONFIG``, the environment, overrides."""
+    overrides = dict(overrides or {})
     environ = os.environ if environ is None else environ
     hints = typing.get_type_hints(Settings)
     values: dict[str, Any] = {}

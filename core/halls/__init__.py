@@ -171,13 +171,14 @@ class HallFile(_Strict):
 
     @model_validator(mode="after")
     def consistent(self) -> HallFile:
-        for label, values in (
+        named: tuple[tuple[str, list[str]], ...] = (
             ("service code", [service.code for service in self.services]),
             ("service prefix", [service.prefix for service in self.services]),
-            ("window number", [window.number for window in self.windows]),
+            ("window number", [str(window.number) for window in self.windows]),
             ("device id", [device.id for device in self.devices]),
-        ):
-            duplicates = sorted({str(value) for value in values if values.count(value) > 1})
+        )
+        for label, values in named:
+            duplicates = sorted({value for value in values if values.count(value) > 1})
             if duplicates:
                 raise ValueError(f"duplicate {label}: {', '.join(duplicates)}")
         codes = {service.code for service in self.services}

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Update
 
 from core.adapters import orm
 from core.adapters.db import Database
@@ -32,6 +34,12 @@ class Erased:
     messages: int = 0
 
 
+def _count(session: Session, statement: Update) -> int:
+    result = session.execute(statement.execution_options(synchronize_session=False))
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
 def erase_personal_data(db: Database, now: datetime) -> Erased:
     """Erase what every hall's retention settings say is too old; returns the counts."""
     tickets = registers = follow_ups = messages = 0
@@ -40,16 +48,16 @@ def erase_personal_data(db: Database, now: datetime) -> Erased:
             retention = (hall.settings or {}).get("retention", {})
             today = now.astimezone(ZoneInfo(hall.timezone)).date()
             phone_before = today - timedelta(days=int(retention.get("phone_days", 7)))
-            tickets += session.execute(
+            tickets += _count(
+                session,
                 update(orm.Ticket)
                 .where(
                     orm.Ticket.hall_id == hall.id,
                     orm.Ticket.business_day < phone_before,
                     (orm.Ticket.phone.is_not(None)) | (orm.Ticket.taxpayer_id.is_not(None)),
                 )
-                .values(phone=None, taxpayer_id=None)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+                .values(phone=None, taxpayer_id=None),
+            )
             register_before = now - timedelta(days=int(retention.get("register_days", 180)))
             for record in session.scalars(
                 select(orm.RegisterRecord).where(
@@ -65,17 +73,18 @@ def erase_personal_data(db: Database, now: datetime) -> Erased:
                 record.erased_at = now
                 registers += 1
             follow_up_before = now - timedelta(days=int(retention.get("follow_up_days", 180)))
-            follow_ups += session.execute(
+            follow_ups += _count(
+                session,
                 update(orm.FollowUp)
                 .where(
                     orm.FollowUp.hall_id == hall.id,
                     orm.FollowUp.answered_at < follow_up_before,
                     orm.FollowUp.erased_at.is_(None),
                 )
-                .values(contact_name=ERASED, phone=None, erased_at=now)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            messages += session.execute(
+                .values(contact_name=ERASED, phone=None, erased_at=now),
+            )
+            messages += _count(
+                session,
                 update(orm.SmsMessage)
                 .where(
                     orm.SmsMessage.hall_id == hall.id,
@@ -84,7 +93,6 @@ def erase_personal_data(db: Database, now: datetime) -> Erased:
                     orm.SmsMessage.phone.is_not(None),
                     orm.SmsMessage.state != "queued",
                 )
-                .values(phone=None)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+                .values(phone=None),
+            )
     return Erased(tickets, registers, follow_ups, messages)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 
 from flask import g, request, session
 
+from core.adapters import orm
 from core.domain.errors import Forbidden
 from core.extensions import csrf
 from core.runtime import runtime
@@ -55,7 +56,7 @@ def _resolve() -> Principal | None:
             return principal
         staff_id = session.get("staff_id")
         if isinstance(staff_id, int):
-            staff = db_session.get(access.orm.Staff, staff_id)
+            staff = db_session.get(orm.Staff, staff_id)
             if staff is None or not staff.active:
                 session.clear()
                 return None

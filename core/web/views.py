@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 from core.domain.errors import DomainError
@@ -62,7 +63,7 @@ def favicon() -> Response:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: runtime().settings.rate_limit_login, methods=["POST"])
-def login() -> Response | str:
+def login() -> ResponseReturnValue:
     target = _safe_next(request.values.get("next"))
     error = None
     if request.method == "POST":
@@ -93,13 +94,13 @@ def login() -> Response | str:
 
 
 @bp.post("/logout")
-def logout() -> Response:
+def logout() -> ResponseReturnValue:
     session.clear()
     return redirect(url_for("web.login"))
 
 
 @bp.get("/enrol")
-def enrol() -> Response | tuple[str, int]:
+def enrol() -> ResponseReturnValue:
     """A kiosk or display opens ``/enrol?token=…&next=/display/display-1`` once.
 
     The token is exchanged for a long-lived session cookie, so it does not
@@ -120,7 +121,7 @@ def enrol() -> Response | tuple[str, int]:
 
 
 @bp.get("/lang/<code>")
-def switch_language(code: str) -> Response:
+def switch_language(code: str) -> ResponseReturnValue:
     target = _safe_next(
         request.args.get("next") or (request.referrer and urlsplit(request.referrer).path)
     )
