@@ -21,9 +21,13 @@ def enrolled(app: Flask, token: str) -> FlaskClient:
 
 
 def logged_in(app: Flask, username: str) -> FlaskClient:
-    """A browser in which a staff member logged in through the login form."""
+    """A browser in which a staff member logged in through the login form (CSRF token included)."""
     client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
+    form = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token, "the login form carries its CSRF token"
+    data = {"username": username, "password": DEMO_PASSWORD, "csrf_token": token.group(1)}
+    response = client.post("/login", data=data)
     assert response.status_code == 302
     return client
 
@@ -78,19 +82,20 @@ def test_the_guide_device_opens_the_guide_desk_but_no_counter(app: Flask, api: A
     assert counter.status_code == 403
 
 
-def test_a_clerk_gets_the_counter_with_its_rules_and_an_unknown_window_is_404(
+def test_a_clerk_gets_the_counter_with_its_configuration_and_an_unknown_window_is_404(
     app: Flask,
 ) -> None:
     # GIVEN window 3's clerk, logged in
     client = logged_in(app, "window3")
     # WHEN they open counter 3
     response = client.get("/counter/3")
-    # THEN the page carries what its script needs: who they are, the window, the hall's rules
+    # THEN the page carries what its script needs: who they are, the window, and the
+    # register usually kept for a service (the hall's rules come with the window detail)
     assert response.status_code == 200
     config = page_config(response.get_data(as_text=True))
     assert config["user"] == "window3"
     assert config["window"] == 3
-    assert config["recallsRequired"] == 2
+    assert config["registerHints"]["filing"] == "filing"
     assert config["namespace"] == "/counter"
     # … and no inline script: the strict CSP would block it
     scripts = re.findall(r"<script([^>]*)>", response.get_data(as_text=True))
