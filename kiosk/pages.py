@@ -14,13 +14,14 @@ from flask_babel import LazyString, force_locale, get_locale, lazy_gettext
 from qrcode.image.svg import SvgPathImage
 
 from core import protocol
+from core.adapters import orm
 from core.domain.errors import NotFound
 from core.domain.identity import USCC_ALPHABET
 from core.runtime import runtime
 from core.services import views
-from kiosk.texts import TICKET_STATES, kiosk_texts, status_texts
+from kiosk.texts import PAPER, TICKET_STATES, kiosk_texts, status_texts
 
-IDLE_SECONDS = {"start": 60, "details": 60, "ticket": 30}
+IDLE_SECONDS = {"start": 60, "details": 60, "ticket": 30, "guide": 30}
 """How long each kiosk screen waits for a touch before it starts over."""
 IDLE_OVERRIDE_RANGE = (1.0, 600.0)
 REFETCH_JITTER_MS = 1500
@@ -80,15 +81,39 @@ def kiosk_page(kiosk_id: str) -> dict[str, Any]:
     return {
         "config": kiosk_config(kiosk_id),
         "offline": in_both_languages(OFFLINE),
+        "paper": in_both_languages(PAPER),
         "letters": KEYPAD_LETTERS,
         "kiosk_id": kiosk_id,
     }
+
+
+def kiosk_setup(kiosk_id: str) -> dict[str, Any]:
+    """The kiosk's printer and its hall's timezone, as the database says at page load.
+
+    Snapshots name the printer too; knowing it from the start means a kiosk
+    whose printer is already out says so with its first drawing.
+    """
+    rt = runtime()
+    with rt.db.read_session() as session:
+        device = session.get(orm.Device, kiosk_id)
+        if device is None:  # an admin previewing a kiosk that is not configured
+            return {"printer": None, "timezone": hall_timezone(rt.settings.hall)}
+        hall = session.get_one(orm.Hall, device.hall_id)
+        return {"printer": (device.settings or {}).get("printer"), "timezone": hall.timezone}
+
+
+def hall_timezone(hall_code: str) -> str:
+    """The hall's timezone: screens show its clock, wherever the browser thinks it is."""
+    rt = runtime()
+    with rt.db.read_session() as session:
+        return views.hall_by_code(session, hall_code).timezone
 
 
 def kiosk_config(kiosk_id: str) -> dict[str, Any]:
     """The kiosk script's configuration (rendered into the page as JSON)."""
     return {
         "kiosk": kiosk_id,
+        **kiosk_setup(kiosk_id),
         "namespace": protocol.KIOSK,
         "cacheKey": f"kiosk:{kiosk_id}",
         "lang": str(get_locale()),
@@ -124,6 +149,7 @@ def status_config(token: str, ticket: dict[str, Any]) -> dict[str, Any]:
         "lang": str(get_locale()),
         "ticketUrl": url_for("api.ticket_status", token=token),
         "ticket": ticket,
+        "timezone": hall_timezone(ticket["hall"]),
         "jitterMs": REFETCH_JITTER_MS,
         "texts": status_texts(),
         **_client_timing(),

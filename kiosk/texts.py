@@ -2,7 +2,7 @@
 
 The scripts get them through the page's JSON config. A sentence with a number
 keeps a ``{name}`` placeholder that the script fills (``fill()`` in
-``static/text.js``): the catalog holds ``%(name)s``, and gettext is handed
+``static/common.js``): the catalog holds ``%(name)s``, and gettext is handed
 ``name="{name}"`` so the placeholder survives translation.
 """
 
@@ -22,12 +22,13 @@ TICKET_STATES = {
 }
 """A ticket's state in words (SPEC §4.1)."""
 
-MODES = {
-    "degraded": lazy_gettext("some equipment is out of order"),
-    "paper": lazy_gettext("paper tickets in use"),
-    "outage": lazy_gettext("tax system outage"),
+PAPER = {
+    "title": lazy_gettext("Please get a paper ticket at the guide desk"),
+    "help": lazy_gettext(
+        "The kiosks are not issuing tickets now. Wait for the number on your paper ticket to be called."
+    ),
 }
-"""Hall modes other than normal (SPEC §7). The continuity work will word them fully."""
+"""The kiosk's start screen in paper mode (SPEC §7), shown in both languages at once."""
 
 
 def _placeholders(*names: str) -> dict[str, str]:
@@ -37,13 +38,52 @@ def _placeholders(*names: str) -> dict[str, str]:
 def common_texts() -> dict[str, object]:
     """Sentences both taxpayer screens use."""
     return {
-        "mode": gettext("Hall status: %(mode)s", **_placeholders("mode")),
-        "modes": {code: str(text) for code, text in MODES.items()},
         "ahead": gettext("%(count)s people ahead of you", **_placeholders("count")),
         "ahead_one": gettext("1 person ahead of you"),
         "ahead_none": gettext("Nobody is ahead of you"),
         "estimate": gettext("Estimated wait: about %(minutes)s min", **_placeholders("minutes")),
         "estimate_none": gettext("You will be called soon"),
+        "extension": gettext(
+            "The filing deadline of this period is extended to %(date)s", **_placeholders("date")
+        ),
+        "extension_provisional": gettext("(final once the systems are restored)"),
+    }
+
+
+def day_texts() -> dict[str, object]:
+    """Why the kiosk issues no ticket now, and when it will (SPEC §4.4)."""
+    hours = gettext(
+        "Opening hours %(opens)s–%(closes)s; tickets until %(cutoff)s",
+        **_placeholders("opens", "closes", "cutoff"),
+    )
+    return {
+        "before_opening": {
+            "title": gettext("Tickets are not issued yet"),
+            "lines": [gettext("Tickets are issued from %(opens)s today", **_placeholders("opens"))],
+        },
+        "after_cutoff": {
+            "title": gettext("No more tickets today"),
+            "lines": [
+                gettext("Tickets were issued until %(cutoff)s", **_placeholders("cutoff")),
+                gettext(
+                    "If you already have a ticket, please keep waiting: the windows serve everyone who has one."
+                ),
+            ],
+        },
+        "after_closing": {"title": gettext("The hall is closed for today"), "lines": [hours]},
+        "closed": {
+            "title": gettext("The hall is closed today"),
+            "lines": [
+                gettext(
+                    "Working days: %(opens)s–%(closes)s; tickets until %(cutoff)s",
+                    **_placeholders("opens", "closes", "cutoff"),
+                )
+            ],
+        },
+        "still_waiting": gettext(
+            "%(count)s people are still waiting to be served", **_placeholders("count")
+        ),
+        "still_waiting_one": gettext("1 person is still waiting to be served"),
     }
 
 
@@ -51,6 +91,7 @@ def kiosk_texts() -> dict[str, object]:
     """Sentences of the kiosk script."""
     return {
         **common_texts(),
+        "day": day_texts(),
         "waiting": gettext("%(count)s waiting", **_placeholders("count")),
         "wait_minutes": gettext("about %(minutes)s min", **_placeholders("minutes")),
         "wait_none": gettext("no wait"),
@@ -58,22 +99,38 @@ def kiosk_texts() -> dict[str, object]:
         "hint_plain": gettext("Tap once to get your ticket"),
         "hint_green": gettext("Green channel: tap your business to get a priority ticket"),
         "hint_details": gettext("Tap your business, then enter your phone or taxpayer ID"),
+        "hint_sms": gettext("Tap your business, then enter your mobile number"),
+        "details_title": gettext("Add phone or taxpayer ID"),
+        "details_help": gettext("Optional: an SMS before your turn, a faster start at the window"),
+        "sms_title": gettext("Get your number by SMS"),
+        "sms_help": gettext(
+            "This kiosk cannot print: enter your mobile number to get your number by SMS"
+        ),
         "issuing": gettext("Getting your ticket…"),
         "not_issuing": gettext("No tickets are being issued now"),
-        "not_issuing_help": gettext(
-            "If you already have a ticket, you will still be served. For help, please go to the guide desk."
-        ),
         "network_error": gettext(
             "The ticket system did not answer. Please tap again, or go to the guide desk."
         ),
         "print": {
             "printed": gettext("Please take your ticket"),
-            "failed": gettext(
-                "Printing failed. Please write down your number, or go to the guide desk."
-            ),
+            "failed": gettext("Not printed: please write down your number"),
             "pending": gettext("Please write down your number"),
         },
+        "sms_sent": gettext(
+            "Your number will also be sent by SMS to %(phone)s", **_placeholders("phone")
+        ),
         "back_in": gettext("Back to the start in %(seconds)s s", **_placeholders("seconds")),
+        # Under a service's name on its button: short, a button is half the screen wide.
+        "route": {
+            "self_service": pgettext("service button", "Go to self-service"),
+            "emergency": pgettext("service button", "Emergency window"),
+            "relief": gettext("Long queue: you can also use the self-service area"),
+        },
+        "served_at_emergency": gettext("Served at the emergency window"),
+        "emergency_help": gettext(
+            "During the system outage the emergency window checks your documents and records your "
+            "business; it is completed once the systems are back."
+        ),
     }
 
 
@@ -82,6 +139,17 @@ def status_texts() -> dict[str, object]:
     return {
         **common_texts(),
         "states": {state: str(text) for state, text in TICKET_STATES.items()},
+        "modes": {
+            "degraded": gettext(
+                "Some equipment in the hall is out of order. Your place in the queue is not affected."
+            ),
+            "paper": gettext(
+                "The hall is issuing paper tickets. Your number stays valid: keep waiting for it."
+            ),
+            "outage": gettext(
+                "Tax system outage: some business goes to the emergency window. Please read the notice below."
+            ),
+        },
         # A context of its own: other screens word "Window %(window)s" their way.
         "window": pgettext("status page", "Window %(window)s", **_placeholders("window")),
         "updated": gettext("Updated %(time)s", **_placeholders("time")),

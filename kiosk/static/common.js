@@ -17,7 +17,15 @@ export function noticeTexts(english) {
   return (notice) => (english && notice.text_en) || notice.text_zh || "";
 }
 
-// HH:MM in the hall's clock as the browser knows it.
-export function clockText(date = new Date()) {
-  return date.toLocaleTimeString("zh-CN", { hour: "2-digit", minute: "2-digit", hour12: false });
+// HH:MM on the hall's clock (`timeZone` from the page's config): a kiosk PC or a
+// visitor's phone may think it is elsewhere.
+export function clockText(date = new Date(), timeZone = undefined) {
+  return new Date(date).toLocaleTimeString("zh-CN", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+}
+
+// "2026-12-16" → "12月16日" / "16 December": a calendar date, whatever the timezone.
+export function dateText(isoDate, english) {
+  return new Date(`${isoDate}T00:00:00Z`).toLocaleDateString(english ? "en-GB" : "zh-CN", {
+    timeZone: "UTC", month: "long", day: "numeric",
+  });
 }

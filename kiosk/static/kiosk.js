@@ -1,23 +1,29 @@
-// The ticket kiosk (SPEC §5): big service buttons with live waiting counts,
+// The ticket kiosk (SPEC §5, §7): big service buttons with live waiting counts,
 // an optional phone / taxpayer ID on an on-screen keypad, the green channel,
-// the ticket on screen with its QR code and print outcome, and the offline
-// view when the hub cannot be reached.
+// the ticket on screen with its QR code and print outcome — and what the
+// hall's state means for a taxpayer standing here: the paper-ticket screen,
+// this kiosk's printer being out, an outage's notice and routes, the hours,
+// the offline view when the hub cannot be reached. What the state means is
+// worked out in hallview.js and drawn on the start screen by start.js.
 //
-// Three screens: "start" (services), "details" (the keypad, which is also the
-// confirm step) and "ticket". One visit — from the start screen to the
+// Four screens: "start" (services), "details" (the keypad, which is also the
+// confirm step), "ticket", and "guide" (a business the self-service area does
+// during an outage: no ticket). One visit — from the start screen to the
 // ticket — sends one Idempotency-Key, whatever the taps and retries, so a
 // double or triple tap makes one ticket.
 
 import {
-  HallClient, OfflineMemory, command, forgetCached, newKey, readConfig, registerOfflineCache,
+  HallClient, OfflineMemory, command, newKey, readConfig, registerOfflineCache,
 } from "/static/hallq-client.js";
-import { aheadText, clockText, fill, noticeTexts } from "./common.js";
+import { clockText, fill } from "./common.js";
+import { CLOSED_RECHECK_MS, dayStatus } from "./hallview.js";
 import { Keypad } from "./keypad.js";
+import { StartScreen, serviceNames } from "./start.js";
+import { drawPrintState, drawTicket } from "./ticket.js";
 
 const config = readConfig();
 const texts = config.texts;
 const english = config.lang === "en";
-const noticeText = noticeTexts(english);
 const $ = (id) => document.getElementById(id);
 
 // After a screen changes, its buttons ignore touches for a moment: the second
@@ -26,23 +32,23 @@ const TAP_SHIELD_MS = 600;
 // A hub that does not answer a tap in this time counts as a failed request;
 // retrying with the same key is safe.
 const REQUEST_TIMEOUT_MS = 8000;
-// How long the start screen keeps saying why no ticket was issued; the next
-// tap asks the hub again anyway.
-const NOT_ISSUING_HOLD_MS = 5 * 60 * 1000;
 
 // Events after which the start screen is drawn again from the client's state.
-const REDRAWS = new Set(["queue:changed", "hall:mode", "notice:posted", "notice:removed"]);
+const REDRAWS = new Set(["queue:changed", "hall:mode", "notice:posted", "notice:removed", "device:status"]);
 
-const visit = { key: newKey(), green: false, details: false, service: null, busy: false, ticket: null };
+const visit = { key: newKey(), green: false, details: false, service: null, busy: false, ticket: null, phone: "" };
 let screen = "start";
 let idleDeadline = 0;
-let notIssuing = null; // {message, until}
 let offlineShown = false;
+let hubOffsetMs = 0; // the hub's clock minus this PC's, from the last snapshot
+let dayCheckAt = 0;
+let drawn = { day: null, start: "services", printerOut: false, unknownNotices: false };
 // The print outcome of the latest tickets: a fast printer reports before the
 // kiosk has the hub's answer to the tap.
 const printStates = new Map();
 const offlineMemory = new OfflineMemory(config.cacheKey);
 const keypad = new Keypad($("screen-details"));
+const startScreen = new StartScreen(config);
 
 // --- screens and inactivity ---------------------------------------------------
 
@@ -67,9 +73,9 @@ function armIdle() {
 
 function idleTick() {
   const left = idleDeadline - Date.now();
-  if (screen === "ticket") {
-    $("ticket-countdown").textContent = fill(texts.back_in, { seconds: Math.max(0, Math.ceil(left / 1000)) });
-  }
+  const countdown = { ticket: "ticket-countdown", guide: "guide-countdown" }[screen];
+  if (countdown) $(countdown).textContent = fill(texts.back_in, { seconds: Math.max(0, Math.ceil(left / 1000)) });
+  followDay();
   if (left > 0 || visit.busy) return;
   if (english && !client.offline) {
     // The next taxpayer probably reads Chinese; the language switch is one page load.
@@ -77,7 +83,6 @@ function idleTick() {
   } else if (screen === "start" && !visit.green && !visit.details) {
     // Nothing to undo: redrawing would only swallow a tap (the tap shield).
     hideNotice();
-    drawNotIssuing();
     armIdle();
   } else {
     startOver();
@@ -85,88 +90,67 @@ function idleTick() {
 }
 
 function startOver() {
-  Object.assign(visit, { key: newKey(), green: false, details: false, service: null, ticket: null });
+  Object.assign(visit, { key: newKey(), green: false, details: false, service: null, ticket: null, phone: "" });
   keypad.reset();
   hideNotice();
   drawOptions();
   show("start");
-  drawNotIssuing();
   if (offlineMemory.since()) setOffline(true);
 }
 
-// --- drawing the hall ------------------------------------------------------------
+// --- the hall's day and the start screen --------------------------------------------
 
-function names(service) {
-  const zh = service.name;
-  const en = service.name_en || service.name;
-  return english ? [en, zh] : [zh, en];
+function hubNow() {
+  return Date.now() + hubOffsetMs;
 }
 
-function serviceButton(code) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "k-svc";
-  button.dataset.service = code;
-  button.innerHTML = `<span class="k-svc-prefix"></span>
-    <span class="k-svc-names"><span class="k-svc-name"></span><span class="k-svc-name-other"></span></span>
-    <span class="k-svc-wait"><span class="k-svc-waiting"></span><span class="k-svc-estimate"></span></span>`;
-  return button;
+// The hub's clock, not the PC's: a kiosk PC's clock drifts.
+function tickClock() {
+  $("clock").textContent = clockText(new Date(hubNow()), config.timezone);
 }
 
-function drawServices(services) {
-  const box = $("services");
-  const wanted = new Set(services.map((service) => service.code));
-  for (const button of [...box.children]) {
-    if (!wanted.has(button.dataset.service)) button.remove();
+// Opening, cut-off and closing pass while nobody touches the kiosk: the clock
+// moves the start screen on, and the hub is asked to confirm (a new business
+// day, which only the hub knows, starts after closing).
+function followDay() {
+  const state = client.state;
+  if (!state || !state.day) return;
+  const status = dayStatus(state.day, hubNow());
+  const closed = status === "closed" || status === "after_closing";
+  if (status !== drawn.day) {
+    drawHall(state);
+    client.resync();
+    dayCheckAt = Date.now() + CLOSED_RECHECK_MS;
+  } else if (closed && Date.now() >= dayCheckAt) {
+    client.resync();
+    dayCheckAt = Date.now() + CLOSED_RECHECK_MS;
   }
-  for (const service of services) {
-    const button = box.querySelector(`[data-service="${CSS.escape(service.code)}"]`) || serviceButton(service.code);
-    const [primary, other] = names(service);
-    button.querySelector(".k-svc-prefix").textContent = service.prefix;
-    button.querySelector(".k-svc-name").textContent = primary;
-    button.querySelector(".k-svc-name-other").textContent = other === primary ? "" : other;
-    button.querySelector(".k-svc-waiting").textContent = fill(texts.waiting, { count: service.waiting });
-    button.querySelector(".k-svc-estimate").textContent = service.waiting > 0
-      ? fill(texts.wait_minutes, { minutes: service.estimated_wait_min })
-      : texts.wait_none;
-    button.disabled = visit.busy;
-    box.append(button); // appending an existing button moves it: the hub's order wins
-  }
-  box.dataset.count = String(services.length);
 }
 
 function drawHall(state) {
   if (!state) return;
-  if (state.hall) {
-    const [primary, other] = english ? [state.hall.name_en, state.hall.name] : [state.hall.name, state.hall.name_en];
-    $("hall-name").textContent = primary || other || "";
-    $("hall-name-other").textContent = primary ? other || "" : "";
-  }
-  drawServices(state.services || []);
-  drawNotices(state.notices || []);
-  const banner = $("mode-banner");
-  const mode = state.mode || "normal";
-  banner.hidden = mode === "normal";
-  banner.textContent = fill(texts.mode, { mode: texts.modes[mode] || mode });
-}
-
-// The hall's notices (an outage, a filing-deadline extension), in the screen's language.
-function drawNotices(notices) {
-  const box = $("notices");
-  box.replaceChildren(...notices.map(noticeText).filter(Boolean).map((text) => {
-    const line = document.createElement("p");
-    line.textContent = text;
-    return line;
-  }));
-  box.hidden = box.childElementCount === 0;
+  drawn = startScreen.draw(state, { now: hubNow(), busy: visit.busy });
+  // A notice of an incident this snapshot does not know yet: ask for a fresh one.
+  if (drawn.unknownNotices) client.resync();
+  document.body.classList.toggle("is-printer-out", drawn.printerOut);
+  drawOptions();
+  // Paper mode or the end of issuing came while someone was typing: the
+  // ticket would be refused; the start screen says why.
+  if (drawn.start !== "services" && screen === "details" && !visit.busy) startOver();
 }
 
 function drawOptions() {
+  const sms = document.body.classList.contains("is-printer-out");
   $("green-toggle").setAttribute("aria-pressed", String(visit.green));
   $("details-toggle").setAttribute("aria-pressed", String(visit.details));
+  // A kiosk that cannot print offers to text the number instead.
+  $("details-title").textContent = sms ? texts.sms_title : texts.details_title;
+  $("details-help").textContent = sms ? texts.sms_help : texts.details_help;
   document.body.classList.toggle("is-green", visit.green);
+  document.body.classList.toggle("is-details", visit.details);
   let hint = texts.hint_plain;
-  if (visit.details) hint = visit.green ? `${texts.green} · ${texts.hint_details}` : texts.hint_details;
+  const details = sms ? texts.hint_sms : texts.hint_details;
+  if (visit.details) hint = visit.green ? `${texts.green} · ${details}` : details;
   else if (visit.green) hint = texts.hint_green;
   $("start-hint").textContent = hint;
 }
@@ -176,18 +160,12 @@ function showNotice(text, { title = "", kind = "bad" } = {}) {
   $("notice-title").textContent = title;
   $("notice-title").hidden = !title;
   $("notice-text").textContent = text;
+  $("notice-text").hidden = !text;
   $("notice").hidden = false;
 }
 
 function hideNotice() {
   $("notice").hidden = true;
-}
-
-function drawNotIssuing() {
-  if (notIssuing && notIssuing.until < Date.now()) notIssuing = null;
-  if (notIssuing && screen === "start") {
-    showNotice(`${notIssuing.message} ${texts.not_issuing_help}`, { title: texts.not_issuing });
-  }
 }
 
 function setBusy(busy) {
@@ -207,12 +185,16 @@ function serviceByCode(code) {
 function chooseService(code) {
   if (visit.busy) return;
   visit.service = code;
+  const service = serviceByCode(code);
+  if (service && service.route === "self_service") {
+    showGuide(service);
+    return;
+  }
   if (!visit.details) {
     issue();
     return;
   }
-  const service = serviceByCode(code);
-  const title = [service ? `${service.prefix} · ${names(service)[0]}` : code];
+  const title = [service ? `${service.prefix} · ${serviceNames(service, english)[0]}` : code];
   if (visit.green) title.push(texts.green);
   $("details-service").textContent = title.join(" · ");
   show("details");
@@ -228,6 +210,7 @@ async function issue() {
   hideNotice();
   const slow = setTimeout(() => showNotice(texts.issuing, { kind: "info" }), 400);
   const body = { service: visit.service, green: visit.green, ...(visit.details ? keypad.filled() : {}) };
+  visit.phone = body.phone || "";
   let answer = null;
   try {
     answer = await withTimeout(command(config.ticketsUrl, body, { key: visit.key }), REQUEST_TIMEOUT_MS);
@@ -239,7 +222,6 @@ async function issue() {
   }
   if (answer && answer.ok) {
     hideNotice();
-    notIssuing = null;
     showTicket(answer.data);
   } else if (answer && answer.data) {
     refused(answer.data.error || "", answer.data.message || texts.network_error);
@@ -253,9 +235,15 @@ function refused(code, message) {
   if (screen === "details" && (field === "phone" || field === "taxpayer_id")) {
     hideNotice();
     keypad.showError(field, message);
-  } else if (code === "hall.not_issuing") {
-    notIssuing = { message, until: Date.now() + NOT_ISSUING_HOLD_MS };
+  } else if (code === "route.self_service" && serviceByCode(visit.service)) {
+    client.resync(); // the outage began after this screen was drawn
+    showGuide(serviceByCode(visit.service));
+  } else if (code === "hall.not_issuing" || code === "hall.paper_mode") {
+    // The hub knows better than the last snapshot; the start screen follows it.
+    client.resync();
     startOver();
+    // The hub's wording of the hours is for staff; the start screen says them plainly.
+    showNotice(code === "hall.paper_mode" ? message : "", { title: texts.not_issuing });
   } else {
     showNotice(message);
   }
@@ -263,17 +251,9 @@ function refused(code, message) {
 
 function showTicket(ticket) {
   visit.ticket = ticket;
-  const service = serviceByCode(ticket.service);
-  $("ticket-service").textContent = service ? names(service)[0] : ticket.service;
-  $("ticket-green").hidden = !ticket.green;
-  $("ticket-number").textContent = ticket.number;
-  $("ticket-ahead").textContent = aheadText(texts, ticket.ahead);
-  $("ticket-estimate").textContent = ticket.estimated_wait_min > 0
-    ? fill(texts.estimate, { minutes: ticket.estimated_wait_min })
-    : texts.estimate_none;
-  const qr = config.qrUrl.replace("TOKEN", encodeURIComponent(ticket.token));
-  $("ticket-qr").onload = () => forgetCached(qr).catch(() => {});
-  $("ticket-qr").src = qr;
+  const asked = serviceByCode(ticket.requested_service || ticket.service);
+  const serviceName = asked ? serviceNames(asked, english)[0] : ticket.service;
+  drawTicket(ticket, { serviceName, texts, english, qrUrl: config.qrUrl });
   show("ticket");
   showPrintState(printStates.get(ticket.number) || ticket.print_state);
 }
@@ -284,14 +264,16 @@ function printed({ number, state }) {
   if (visit.ticket && visit.ticket.number === number) showPrintState(state);
 }
 
-// What became of the printout: "printed", "failed", or not known yet
-// ("none"/"pending"). The API's answer calls it first; `print:status` events
-// from the print agent call it again.
+// The API's answer calls it first; `print:status` events from the print agent again.
 export function showPrintState(state) {
-  const kind = state === "printed" || state === "failed" ? state : "pending";
-  $("screen-ticket").dataset.print = kind;
-  $("print-message").textContent = texts.print[kind];
+  drawPrintState(state, { texts, phone: visit.phone });
   if (screen === "ticket") armIdle();
+}
+
+// An outage sends this business to the self-service terminals: say so, issue nothing.
+function showGuide(service) {
+  $("guide-service").textContent = serviceNames(service, english)[0];
+  show("guide");
 }
 
 // --- offline ---------------------------------------------------------------------
@@ -317,12 +299,16 @@ const client = new HallClient({
   offlineAfterMs: config.offlineAfterMs,
   checkEveryMs: config.checkEveryMs,
   onState: (state, { fromCache }) => {
+    if (!fromCache && state.now) hubOffsetMs = Date.parse(state.now) - Date.now();
+    tickClock();
     drawHall(state);
     if (!fromCache) setOffline(false); // a snapshot from the hub: it is back
   },
   onEvent: (name, payload, state) => {
     if (REDRAWS.has(name)) drawHall(state);
     if (name === "print:status") printed(payload);
+    // Incidents (their modes, an outage's deadline extension) come with snapshots only.
+    if (name === "incident:changed") client.resync();
   },
   onOffline: () => setOffline(true),
   onOnline: () => setOffline(false),
@@ -337,6 +323,7 @@ $("details-toggle").addEventListener("click", () => { visit.details = !visit.det
 $("details-confirm").addEventListener("click", () => issue());
 $("details-back").addEventListener("click", () => { keypad.hideError(); show("start"); });
 $("ticket-done").addEventListener("click", () => startOver());
+$("guide-done").addEventListener("click", () => startOver());
 document.addEventListener("pointerdown", () => armIdle(), { capture: true });
 
 if (offlineMemory.since()) setOffline(true);
@@ -344,7 +331,6 @@ drawOptions();
 show("start");
 client.start();
 setInterval(idleTick, 250);
-const tickClock = () => { $("clock").textContent = clockText(); };
 tickClock();
 setInterval(tickClock, 10000);
 registerOfflineCache().catch(() => {});

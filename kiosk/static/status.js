@@ -56,11 +56,17 @@ function draw(previous = null) {
   $("estimate").textContent = ticket.estimated_wait_min > 0
     ? fill(texts.estimate, { minutes: ticket.estimated_wait_min })
     : texts.estimate_none;
-  const mode = ticket.mode || "normal";
-  $("mode").hidden = mode === "normal";
-  $("mode").textContent = fill(texts.mode, { mode: texts.modes[mode] || mode });
+  drawMode();
   drawNotices();
   if (ticket.state === "called" && (!previous || previous.state !== "called")) alertCalled();
+}
+
+// The hall's mode, in a sentence that says what it means for someone already holding a ticket.
+function drawMode() {
+  const sentence = texts.modes[ticket.mode || "normal"];
+  $("mode").hidden = !sentence;
+  $("mode").dataset.mode = ticket.mode || "normal";
+  $("mode").textContent = sentence || "";
 }
 
 function drawNotices() {
@@ -91,7 +97,7 @@ function apply(fresh) {
   } catch {
     // Storage full or disabled: only a reload during an outage loses the latest state.
   }
-  $("updated").textContent = fill(texts.updated, { time: clockText() });
+  $("updated").textContent = fill(texts.updated, { time: clockText(new Date(), config.timezone) });
   draw(previous);
 }
 
@@ -147,7 +153,7 @@ function setOffline(offline) {
   document.body.classList.toggle("is-offline", offline);
   $("offline").hidden = !offline;
   const since = offlineMemory.since() || new Date();
-  $("offline").textContent = fill(texts.offline_since, { time: clockText(since) });
+  $("offline").textContent = fill(texts.offline_since, { time: clockText(since, config.timezone) });
 }
 
 const client = new HallClient({
@@ -156,10 +162,14 @@ const client = new HallClient({
   auth: { ticket: config.token },
   offlineAfterMs: config.offlineAfterMs,
   checkEveryMs: config.checkEveryMs,
+  // /public sends phones a trimmed snapshot: {seq, mode, notices}.
   onState: (state, { fromCache }) => {
     if (fromCache) return;
     setOffline(false);
     if (Array.isArray(state.notices)) notices = state.notices;
+    if (state.mode) ticket = { ...ticket, mode: state.mode };
+    drawMode();
+    drawNotices();
     refreshSoon(); // a (re)connect: anything may have changed meanwhile
   },
   onEvent,
@@ -169,6 +179,6 @@ const client = new HallClient({
 
 if (offlineMemory.since()) setOffline(true);
 draw();
-$("updated").textContent = fill(texts.updated, { time: clockText() });
+$("updated").textContent = fill(texts.updated, { time: clockText(new Date(), config.timezone) });
 client.start();
 registerOfflineCache();

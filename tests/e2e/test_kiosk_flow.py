@@ -13,7 +13,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.databases import SqliteTemplate, Tokens
+from tests.support.databases import Tokens
 from tests.support.hub import HubProcess, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -50,7 +50,7 @@ def open_kiosk(
     context = browser.new_context(viewport=viewport, locale=locale, has_touch=True)
     page = context.new_page()
     page.goto(f"{hub.url}/enrol?token={tokens.devices['kiosk-1']}&next=/kiosk/kiosk-1{query}")
-    expect(page.locator(".k-svc")).to_have_count(6)
+    expect(page.locator(".k-svc")).to_have_count(5)  # the emergency window's service is not offered
     return page
 
 
@@ -159,34 +159,6 @@ def test_an_invalid_taxpayer_id_is_explained_on_the_keypad_and_makes_no_ticket(
     expect(kiosk.locator("#ticket-number")).to_have_text("A001")
     expect(kiosk.locator("#ticket-green")).to_be_visible()
     assert waiting(hub, "registration") == 1
-
-
-def test_after_the_cutoff_the_kiosk_says_why_and_issues_nothing(
-    browser: Browser, e2e_template: SqliteTemplate, tokens: Tokens, tmp_path: Path
-) -> None:
-    # GIVEN a hub whose clock says 23:59:01, a minute after the demo hall's ticket cut-off
-    hub = HubProcess(
-        e2e_template.copy(tmp_path / "hallq.db"),
-        tmp_path,
-        HALLQ_FAKE_NOW="2026-11-23T23:59:01+08:00",
-    ).start()
-    page = open_kiosk(browser, hub, tokens)
-    try:
-        # WHEN a taxpayer taps a service
-        page.click(service(page, "filing"))
-        # THEN the start screen stays, saying why in words, with the waiting counts still shown
-        notice = page.locator("#notice")
-        expect(notice).to_be_visible()
-        expect(notice).to_contain_text("暂停取号")
-        expect(notice).to_contain_text("今日")
-        expect(notice).to_contain_text("导税台")
-        expect(page.locator(START)).to_be_visible()
-        expect(page.locator(f"{service(page, 'filing')} .k-svc-waiting")).to_have_text("等候 0 人")
-        # AND no ticket exists
-        assert total_waiting(hub) == 0
-    finally:
-        page.context.close()
-        hub.stop()
 
 
 def test_the_language_switch_and_inactivity(

@@ -66,7 +66,7 @@ def test_a_kiosk_opens_only_its_own_page(app: Flask, tokens: Tokens) -> None:
     assert config["namespace"] == "/kiosk"
     assert config["offlineAfterMs"] == 5000
     assert config["checkEveryMs"] == 30000
-    assert config["idleSeconds"] == {"start": 60, "details": 60, "ticket": 30}
+    assert config["idleSeconds"] == {"start": 60, "details": 60, "ticket": 30, "guide": 30}
 
 
 def test_idle_parameter_shortens_the_timeouts_within_bounds(app: Flask, tokens: Tokens) -> None:
