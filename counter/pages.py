@@ -15,12 +15,22 @@ from core import protocol
 from core.runtime import runtime
 from core.services import views
 from core.services.access import Principal
-from core.halls import rules_of
 from core.web.auth import Unauthenticated, current_principal
 from counter.texts import counter_texts, guide_texts
 
 GUIDE_DEVICES = ("guide",)
 """Device kinds that may open the guide desk without a staff login."""
+
+REGISTER_HINTS = {
+    "registration": "tax_registration",
+    "invoice": "invoice_sale",
+    "filing": "filing",
+}
+"""The register the counter preselects for a ticket's (requested) service code.
+
+The hall file does not say which register (登记簿) a service's business goes in, so
+this names the usual codes; the clerk can always pick another. A service setting
+in core would replace it (counter/README.md, "needed from core")."""
 
 
 class PageRefused(Exception):
@@ -68,14 +78,11 @@ def counter_config(principal: Principal, window: int) -> dict[str, Any]:
     hall_code = principal.hall or rt.settings.hall
     with rt.db.read_session() as session:
         detail = views.window_detail(session, hall_code, window, rt.clock.now())
-        # The window detail does not say how many recalls a no-show needs; the hall's
-        # rules do, and the counter greys out 过号 until then.
-        rules = rules_of(views.hall_by_code(session, hall_code).settings)
     return {
         **_client(principal, f"counter:{hall_code}:{window}"),
         "window": window,
         "windowName": special_name(window, detail["name"]),
-        "recallsRequired": rules.no_show_after_recalls,
+        "registerHints": REGISTER_HINTS,
         "text": counter_texts(),
     }
 

@@ -8,7 +8,9 @@ keeps a ``{name}`` placeholder that the script fills (``fill()`` in
 
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext, pgettext
+
+from counter.paperwork_texts import follow_up_texts, paper_texts, register_texts
 
 WINDOW_STATES = {
     "closed": lazy_gettext("Closed"),
@@ -29,12 +31,6 @@ CHANNELS = {
     "appointment": lazy_gettext("Appointment"),
     "transfer": lazy_gettext("Transferred"),
 }
-MODES = {
-    "degraded": lazy_gettext("Some equipment is out of order"),
-    "paper": lazy_gettext("Paper tickets in use"),
-    "outage": lazy_gettext("Tax system outage"),
-}
-"""Hall modes other than normal (SPEC §7)."""
 PRINT_STATES = {
     "none": lazy_gettext("Not printed: tell the taxpayer the number"),
     "pending": lazy_gettext("Printing…"),
@@ -52,10 +48,20 @@ def _words(table: dict[str, object]) -> dict[str, str]:
     return {code: str(text) for code, text in table.items()}
 
 
+def hall_modes() -> dict[str, str]:
+    """The hall's modes (SPEC §7) as the staff screens name them, always on show."""
+    return {
+        "normal": pgettext("hall mode", "Normal"),
+        "degraded": pgettext("hall mode", "Degraded"),
+        "paper": pgettext("hall mode", "Paper tickets"),
+        "outage": pgettext("hall mode", "System outage"),
+    }
+
+
 def staff_texts() -> dict[str, object]:
     """Sentences both staff screens use."""
     return {
-        "modes": _words(MODES),
+        "modes": hall_modes(),
         "windowStates": _words(WINDOW_STATES),
         "window": gettext("Window %(window)s", **_placeholders("window")),
         "minutes": gettext("%(minutes)s min", **_placeholders("minutes")),
@@ -155,6 +161,7 @@ def counter_texts() -> dict[str, object]:
         "noted": gettext("%(number)s noted.", **_placeholders("number")),
         "offlineAction": gettext("The hub is unreachable: call by hand and note the numbers."),
         "stillBusy": gettext("The last action is still under way; press again in a moment."),
+        **register_texts(),
     }
 
 
@@ -174,4 +181,6 @@ def guide_texts() -> dict[str, object]:
         ),
         "windowFree": gettext("free"),
         "noWait": gettext("nobody waiting"),
+        **paper_texts(),
+        **follow_up_texts(),
     }

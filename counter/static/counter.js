@@ -10,14 +10,20 @@
 // The window detail (GET /api/v1/windows/<n>) is the truth about the window and
 // its ticket; it is read again after every command and whenever an event says
 // this window changed. The hall's queue comes from the /counter namespace.
-// rules.js says what is valid, draw.js draws, transfer.js is the F6 dialog.
+// rules.js says what is valid, draw.js draws, transfer.js is the F6 dialog;
+// registers.js is the emergency register panel (outage), backfill.js the
+// worklist of records to backfill after it.
 
 import {
   HallClient, OfflineMemory, command, newKey, readConfig, registerOfflineCache,
 } from "/static/hallq-client.js";
-import { $, MessageLine, fill, localName, normaliseNumber, showLink } from "/static/counter/staff.js";
+import {
+  $, MessageLine, Sender, fill, language, localName, normaliseNumber, showLink,
+} from "/static/counter/staff.js";
+import { Worklist } from "/static/counter/backfill.js";
 import { CallLog } from "/static/counter/calllog.js";
 import { CounterScreen } from "/static/counter/draw.js";
+import { RegisterPanel } from "/static/counter/registers.js";
 import { commandOf, nextStep } from "/static/counter/rules.js";
 import { TransferDialog } from "/static/counter/transfer.js";
 
@@ -28,6 +34,8 @@ const DETAIL_CACHE = `hallq:counter-detail:${config.hall}:${config.window}`;
 const PRESS_GUARD_MS = 500;
 const READ_PATIENCE_MS = 5000;
 const PERSONAL = ["phone", "taxpayer_id"];
+// Leaving the ticket with an unsaved register entry would lose what was typed.
+const LEAVES_TICKET = ["finish", "transfer", "no-show"];
 
 // F1–F9 are the counter's: their browser meanings (F1 help, F3 find, F5 reload,
 // F6 address bar, F7 caret browsing) are suppressed on this page only.
@@ -50,12 +58,26 @@ const messages = new MessageLine($("message"));
 const calls = new CallLog(config.hall, config.window);
 const offlineMemory = new OfflineMemory(config.cacheKey);
 const screen = new CounterScreen(config, calls);
+const sender = new Sender({ T, messages, command, newKey });
+const registers = new RegisterPanel({
+  config, sender, messages, lang: language(), onSaved: () => worklist.load(), onFormsLoaded: () => drawPaperwork(),
+});
+const worklist = new Worklist({
+  config, sender, messages, lang: language(), forms: () => registers.forms, onChange: () => drawPaperwork(),
+});
 const transfer = new TransferDialog({ T, onTransfer: (body) => act("transfer", body), onClose: () => focusNext() });
 const closeDialog = $("close-dialog");
 
 function render() {
   screen.draw(view);
+  drawPaperwork();
   if (focusLost()) focusNext();
+}
+
+// The register panel (outage) and the backfill worklist (after it).
+function drawPaperwork() {
+  registers.draw(view, worklist.records);
+  worklist.draw(view);
 }
 
 // ---- the window's state --------------------------------------------------------------
@@ -146,6 +168,10 @@ function press(action) {
     messages.warn(reason);
     return;
   }
+  if (LEAVES_TICKET.includes(action) && registers.unsaved()) {
+    messages.warn(fill(T.unsaved, { number: view.detail.ticket.number }));
+    return;
+  }
   const name = commandOf(action, view.detail.state);
   if (action === "transfer") transfer.show(view.detail.ticket, view.hall, config.window);
   else if (action === "call") focusCallField();
@@ -169,15 +195,15 @@ async function act(name, body = null) {
   view.busy = name;
   document.body.dataset.busy = name; // tests wait for it to go
   render();
-  let answer = null;
-  try {
-    answer = await command(`${API}/${name}`, body, { key });
-    view.retry = null;
-  } catch {
+  let answer = await command(`${API}/${name}`, body, { key });
+  if (answer.status === 0) {
     // No answer: the hub may or may not have done it. The same key on the next
     // press makes the hub answer again instead of acting twice.
+    answer = null;
     view.retry = { name, text, key };
     messages.error(T.noAnswer);
+  } else {
+    view.retry = null;
   }
   // The command is done when the screen shows what the hub now holds: until
   // then a key would be judged on the old state (F1 right after F5 would be
@@ -366,14 +392,20 @@ const client = new HallClient({
       showLink("online");
       goOnline();
       loadDetail();
+      worklist.load();
     }
     render();
   },
   onEvent: (name, payload) => {
     const ours = payload && payload.window === config.window;
     if (ours && ["window:changed", "ticket:called", "ticket:changed"].includes(name)) reloadDetailSoon();
+    if (name === "worklist:changed") worklist.loadSoon();
+    // Open incidents come with snapshots only; an incident that starts or ends
+    // changes what can be backfilled, so ask for a fresh one.
+    if (name === "incident:changed") client.resync();
     screen.waiting(view);
     screen.bar(view);
+    if (["hall:mode", "incident:changed", "notice:posted", "notice:removed"].includes(name)) drawPaperwork();
   },
   onOffline: () => goOffline(),
   onOnline: () => showLink("online"),

@@ -2,7 +2,8 @@
 // the action buttons, waiting per service and this computer's calls.
 // Nothing here acts; counter.js decides, this module shows.
 
-import { $, clock, element, fill, localName, minutesSince, showMode } from "/static/counter/staff.js";
+import { $, clock, element, fill, localName, minutesSince, showHallStatus } from "/static/counter/staff.js";
+import { requestedName } from "/static/counter/registers.js";
 import { blocker, commandOf, heldByOther } from "/static/counter/rules.js";
 
 export class CounterScreen {
@@ -14,8 +15,8 @@ export class CounterScreen {
 
   // Why an action can't be done in `view`'s state, or null.
   blocker(action, view) {
-    const { user, window, recallsRequired } = this.config;
-    return blocker(action, { detail: view.detail, offline: view.offline, user, window, recallsRequired }, this.T);
+    const { user, window } = this.config;
+    return blocker(action, { detail: view.detail, offline: view.offline, user, window }, this.T);
   }
 
   myServices(view) {
@@ -40,7 +41,7 @@ export class CounterScreen {
     badge.dataset.state = state;
     badge.textContent = this.T.windowStates[state] || state;
     $("window-services").textContent = this.myServices(view).map((service) => localName(service)).join(" · ");
-    if (view.hall) showMode(view.hall.mode, this.T.modes);
+    if (view.hall) showHallStatus(view.hall, this.T);
   }
 
   ticket(view) {
@@ -67,9 +68,14 @@ export class CounterScreen {
     $("ticket-state").textContent = T.ticketStates[ticket.state] || ticket.state;
     const recalls = $("ticket-recalls");
     recalls.hidden = ticket.state !== "called";
-    recalls.textContent = fill(T.recalls, { recalls: ticket.recalls, required: config.recallsRequired });
-    recalls.dataset.enough = String(ticket.recalls >= config.recallsRequired);
+    const required = detail.no_show_after_recalls;
+    recalls.textContent = fill(T.recalls, { recalls: ticket.recalls, required });
+    recalls.dataset.enough = String(ticket.recalls >= required);
     $("ticket-green").hidden = !ticket.green;
+    // An emergency-window ticket: what the taxpayer came for is what the clerk registers.
+    const requested = requestedName(ticket, view.hall?.services);
+    $("ticket-requested").hidden = !requested;
+    $("ticket-requested").textContent = requested ? fill(T.requested, { service: requested }) : "";
     $("ticket-service").textContent = service ? `${service.prefix} · ${localName(service)}` : ticket.service;
     $("ticket-issued").textContent = clock(ticket.issued_at);
     $("ticket-waited").textContent = fill(T.minutes, { minutes: this.waitedMinutes(ticket) });
@@ -82,10 +88,8 @@ export class CounterScreen {
   }
 
   waitedMinutes(ticket) {
-    // The hub does not say when the ticket was called; the time this computer
-    // called it ends the wait, else count up to now.
-    const call = this.calls.entries().find((entry) => entry.number === ticket.number && entry.kind === "call");
-    return minutesSince(ticket.issued_at, call ? new Date(call.at).getTime() : Date.now());
+    // The wait ends when the ticket is called (the hub's time, not this computer's).
+    return minutesSince(ticket.issued_at, ticket.called_at ? new Date(ticket.called_at).getTime() : Date.now());
   }
 
   actions(view) {

@@ -1,53 +1,37 @@
 // The guide desk (导税台): /counter/guide.
 //
-// Issues tickets for taxpayers who can't use the kiosk, shows the queue and the
-// windows, and puts a returning no-show back in the queue (过号重排). A double
-// press issues one ticket: one request at a time, a second press of the same
-// button within PRESS_GUARD_MS is ignored, and a request whose answer was lost
-// is retried with the same Idempotency-Key.
+// Issues tickets for taxpayers who can't use the kiosk (without printing in paper
+// mode), shows the queue and the windows, and at the desk's tabs: registers paper
+// tickets as they are handed out (paper.js), records questions to answer later
+// (followups.js), and puts a returning no-show back in the queue (过号重排).
+// A double press issues one ticket: one request at a time, a second press of the
+// same button within PRESS_GUARD_MS is ignored, and a request whose answer was
+// lost is retried with the same Idempotency-Key (Sender in staff.js).
 
 import {
   HallClient, OfflineMemory, command, newKey, readConfig, registerOfflineCache,
 } from "/static/hallq-client.js";
 import {
-  $, MessageLine, clock, element, fill, normaliseNumber, localName, showLink, showMode, windowLabel,
+  $, MessageLine, Sender, clock, element, fill, normaliseNumber, localName, showHallStatus, showLink, windowLabel,
 } from "/static/counter/staff.js";
+import { FollowUps } from "/static/counter/followups.js";
+import { PaperDesk } from "/static/counter/paper.js";
 
 const config = readConfig();
 const T = config.text;
 const PRESS_GUARD_MS = 800;
 
-const view = { hall: null, mode: null, busy: false, offline: false, retry: null, pressedAt: {} };
+const view = { hall: null, mode: null, offline: false, pressedAt: {}, tab: null };
 const messages = new MessageLine($("message"));
 const offlineMemory = new OfflineMemory(config.cacheKey);
-
-// A command with the retry rule: the same request after a lost answer reuses its key.
-async function send(path, body) {
-  const text = `${path} ${JSON.stringify(body)}`;
-  const key = view.retry && view.retry.text === text ? view.retry.key : newKey();
-  view.busy = true;
-  try {
-    const answer = await command(path, body, { key });
-    view.retry = null;
-    if (answer.status === 401) {
-      // The session is gone (logged out elsewhere, token revoked): log in again, then back here.
-      location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
-      return null;
-    }
-    if (!answer.ok) messages.error(answer.data?.message || fill(T.refused, { status: answer.status }));
-    return answer;
-  } catch {
-    view.retry = { text, key };
-    messages.error(T.noAnswer);
-    return null;
-  } finally {
-    view.busy = false;
-  }
-}
+const sender = new Sender({ T, messages, command, newKey });
+const send = (path, body) => sender.send(path, body);
+const paper = new PaperDesk({ T, sender, messages, hall: () => view.hall });
+const followUps = new FollowUps({ T, sender, messages, staff: Boolean(config.user) });
 
 function guarded(name) {
   const now = Date.now();
-  if (view.busy || view.offline || now - (view.pressedAt[name] || 0) < PRESS_GUARD_MS) return false;
+  if (sender.busy || view.offline || now - (view.pressedAt[name] || 0) < PRESS_GUARD_MS) return false;
   view.pressedAt[name] = now;
   return true;
 }
@@ -91,6 +75,14 @@ function resetForm() {
   $("issue-form").reset();
   // In paper mode the desk hands out paper tickets: issuing should not print by default.
   $("issue-print").checked = view.hall?.mode !== "paper";
+}
+
+// Paper mode: no ticket printer works, so the desk issues without printing and says so.
+function showPaperNote() {
+  const paperMode = view.hall?.mode === "paper";
+  $("issue-paper-note").hidden = !paperMode;
+  $("issue-paper-note").textContent = paperMode ? T.modeNote : "";
+  $("issue-hint").hidden = paperMode;
 }
 
 function showResult(ticket) {
@@ -140,6 +132,31 @@ $("requeue-form").addEventListener("submit", async (event) => {
     messages.info(fill(T.requeued, { number: answer.data.number, count: answer.data.ahead }));
     field.value = "";
   }
+});
+
+// ---- the desk's tabs: paper tickets, follow-ups, requeue ------------------------------
+
+const TABS = ["paper", "follow-ups", "requeue"];
+
+function showTab(name, { focus = false } = {}) {
+  view.tab = name;
+  for (const tab of TABS) {
+    const button = $(`tab-${tab}`);
+    button.setAttribute("aria-selected", String(tab === name));
+    button.tabIndex = tab === name ? 0 : -1;
+    $(`panel-${tab}`).hidden = tab !== name;
+  }
+  if (focus) $(`tab-${name}`).focus();
+}
+
+for (const tab of TABS) $(`tab-${tab}`).addEventListener("click", () => showTab(tab));
+// Arrow keys move between the tabs (the usual tab-list keys).
+document.querySelector(".tabs").addEventListener("keydown", (event) => {
+  const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+  if (!step) return;
+  event.preventDefault();
+  const next = TABS[(TABS.indexOf(view.tab) + step + TABS.length) % TABS.length];
+  showTab(next, { focus: true });
 });
 
 // ---- drawing ------------------------------------------------------------------------------
@@ -192,14 +209,19 @@ function render() {
   if (!view.hall) return;
   document.body.dataset.ready = "true"; // the service buttons are there (tests wait for it)
   if (view.hall.mode !== view.mode) {
-    // Entering or leaving paper mode changes whether the desk prints by default.
+    // Entering or leaving paper mode changes whether the desk prints by default,
+    // and in paper mode registering handed-out tickets is the desk's main job.
     view.mode = view.hall.mode;
     $("issue-print").checked = view.mode !== "paper";
+    if (view.mode === "paper") showTab("paper");
+    followUps.defaultReason(view.mode);
   }
   $("hall-name").textContent = localName(view.hall.hall);
-  showMode(view.hall.mode, T.modes);
+  showHallStatus(view.hall, T);
+  showPaperNote();
   renderServices();
   renderWindows();
+  paper.drawServices();
 }
 
 // ---- offline ------------------------------------------------------------------------------
@@ -233,11 +255,16 @@ const client = new HallClient({
     if (!fromCache) {
       showLink("online");
       goOnline();
+      paper.load();
+      followUps.load();
     }
     render();
   },
   onEvent: (name, payload) => {
     if (name === "print:status") printStatus(payload);
+    if (name === "worklist:changed") followUps.changed(payload);
+    if (name === "ticket:issued" && payload.channel === "paper") paper.load(); // registered elsewhere
+    else if (["ticket:called", "ticket:changed"].includes(name)) paper.loadSoon();
     render();
   },
   onOffline: () => goOffline(),
@@ -246,9 +273,8 @@ const client = new HallClient({
 
 // A reload during an outage: straight back to the offline view.
 if (offlineMemory.since()) goOffline();
+showTab("requeue");
 client.start();
-// HallClient does not pass print:status on (yet); listen to it directly.
-client.socket.on("print:status", printStatus);
 client.socket.on("disconnect", () => {
   if (!view.offline) showLink("connecting");
 });

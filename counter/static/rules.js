@@ -11,7 +11,7 @@ export function heldByOther(detail, user) {
 
 // Why `action` cannot be done now, or null when it can.
 // `action` is a key's action: "pause" toggles pause/resume, "open" toggles open/close.
-export function blocker(action, { detail, offline, user, window, recallsRequired }, T) {
+export function blocker(action, { detail, offline, user, window }, T) {
   if (offline) return T.offlineAction;
   if (!detail) return T.loading;
   if (heldByOther(detail, user)) return fill(T.notYours, { window, staff: detail.staff });
@@ -34,8 +34,8 @@ export function blocker(action, { detail, offline, user, window, recallsRequired
     case "no-show":
       if (!ticket) return T.noTicket;
       if (ticket.state !== "called") return fill(T.noShowCalledOnly, { number });
-      if (ticket.recalls < recallsRequired) {
-        return fill(T.recallsFirst, { number, required: recallsRequired, recalls: ticket.recalls });
+      if (ticket.recalls < detail.no_show_after_recalls) {
+        return fill(T.recallsFirst, { number, required: detail.no_show_after_recalls, recalls: ticket.recalls });
       }
       return null;
     case "start":

@@ -96,10 +96,71 @@ export function showLink(state) {
   if (state in text.dataset) text.textContent = text.dataset[state];
 }
 
-export function showMode(mode, modes) {
-  const badge = $("hall-mode");
-  badge.hidden = !mode || mode === "normal";
-  badge.textContent = modes[mode] || mode || "";
-  badge.dataset.mode = mode || "normal";
+// A notice in the page's language (the hub always has the Chinese text).
+export function noticeText(notice, lang = language()) {
+  return lang === "en" && notice.text_en ? notice.text_en : notice.text_zh;
 }
 
+// The hall's mode in the top bar — always, "normal" included, so staff never wonder —
+// and the notices on every screen (an outage's says what is down and where to send people).
+export function showHallStatus(hall, T) {
+  const mode = hall?.mode || "normal";
+  const badge = $("hall-mode");
+  badge.hidden = !hall;
+  badge.dataset.mode = mode;
+  $("hall-mode-text").textContent = T.modes[mode] || mode;
+  document.body.dataset.mode = mode;
+  const texts = (hall?.notices || []).map((notice) => noticeText(notice)).filter(Boolean);
+  $("hall-notices").replaceChildren(...texts.map((text) => element("p", { className: "hall-notice", text })));
+  $("hall-notices").dataset.mode = mode;
+}
+
+// POST a command the way both staff screens do: one Idempotency-Key per request,
+// kept when the answer was lost so pressing again cannot act twice; a lost session
+// goes to the login form and back. Resolves to the answer, or null when there was none.
+export class Sender {
+  constructor({ T, messages, command, newKey }) {
+    Object.assign(this, { T, messages, command, newKey });
+    this.retry = null;
+    this.busy = false;
+  }
+
+  async send(path, body, { quiet = false } = {}) {
+    const text = `${path} ${JSON.stringify(body)}`;
+    const key = this.retry && this.retry.text === text ? this.retry.key : this.newKey();
+    this.busy = true;
+    try {
+      const answer = await this.command(path, body, { key });
+      if (answer.status === 0) throw new Error("no answer");
+      this.retry = null;
+      if (answer.status === 401) {
+        location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+        return null;
+      }
+      if (!answer.ok && !quiet) this.messages.error(refusal(answer, this.T));
+      return answer;
+    } catch {
+      this.retry = { text, key };
+      this.messages.error(this.T.noAnswer);
+      return null;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  // A read; null when the hub did not answer or refused.
+  async read(path) {
+    try {
+      const answer = await this.command(path, null, { method: "GET" });
+      if (answer.status === 401) location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+      return answer;
+    } catch {
+      return { ok: false, status: 0, data: null };
+    }
+  }
+}
+
+// The hub's own sentence for a refusal, else the status.
+export function refusal(answer, T) {
+  return answer.data?.message || fill(T.refused, { status: answer.status });
+}
