@@ -227,6 +227,7 @@ def console_texts() -> dict[str, object]:
             "by itself when the hub is back.",
             **_slots("time"),
         ),
+        "modeBefore": gettext("Hall mode when the link was lost"),
         "offlineAction": gettext(
             "The hub cannot be reached, so nothing can be changed now. Try again when it is back."
         ),

@@ -236,6 +236,7 @@ def test_device_failures_load_relief_follow_ups_and_a_lost_hub_reach_the_console
         expect(printer).to_have_attribute("data-health", "failed")
         expect(printer).to_contain_text("已登记故障")
         expect(page.locator("#mode-text")).to_have_text("降级运行")
+        expect(page.locator("#alerts [data-incident]")).to_contain_text("1号取号机打印机")
 
         # WHEN 26 taxpayers take a filing ticket (the demo's filing threshold is 25)
         relief = page.locator('#alerts [data-relief="filing"]')
@@ -277,6 +278,7 @@ def test_device_failures_load_relief_follow_ups_and_a_lost_hub_reach_the_console
         # THEN the console says so, and keeps the hall as it last was
         expect(page.locator("#offline")).to_be_visible()
         expect(page.locator("#link")).to_have_attribute("data-state", "offline")
+        expect(page.locator("#mode-label")).to_have_text("中断前运行状态")
         expect(relief).to_be_visible()
         expect(printer).to_have_attribute("data-health", "failed")
         page.screenshot(path=str(screenshots / "console-offline-zh-1366.png"))
@@ -286,6 +288,7 @@ def test_device_failures_load_relief_follow_ups_and_a_lost_hub_reach_the_console
         # THEN the console recovers by itself, up to date, without a reload
         expect(page.locator("#offline")).to_be_hidden(timeout=20_000)
         expect(page.locator("#link")).to_have_attribute("data-state", "online")
+        expect(page.locator("#mode-label")).to_have_text("大厅运行状态")
         expect(relief).to_contain_text("等候 26 人")
         assert page.evaluate("window.hallqClient.resyncs") >= 2
     finally:

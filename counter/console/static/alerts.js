@@ -11,13 +11,14 @@ function alert(kind, words, { href = null, action = null, attrs = {} } = {}) {
   return element("div", { className: `alert alert--${kind}`, attrs: { role: "status", ...attrs } }, body, link);
 }
 
-function incidentAlert(ctx, incident) {
+function incidentAlert(ctx, incident, names) {
   const words = ctx.text;
   const parts = [
     incident.number,
     words.kinds[incident.kind] || incident.kind,
     incident.mode && incident.mode !== "normal" ? words.modes[incident.mode] : null,
     (incident.systems || []).length ? (incident.systems || []).map((s) => words.systems[s] || s).join("、") : null,
+    (incident.devices || []).length ? incident.devices.map((id) => names.get(id) || id).join("、") : null,
     fill(words.since, { time: ctx.time.moment(incident.started_at) }),
     incident.expected_recovery ? fill(words.expectedRecovery, { when: incident.expected_recovery }) : null,
   ].filter(Boolean);
@@ -38,7 +39,8 @@ export function draw(ctx) {
   const severity = { outage: 0, paper: 1, degraded: 2, normal: 3 };
   const ordered = [...shown].sort((a, b) => (severity[a.mode] ?? 3) - (severity[b.mode] ?? 3)
     || String(b.started_at).localeCompare(String(a.started_at)));
-  for (const incident of ordered) items.push(incidentAlert(ctx, incident));
+  const names = new Map(devices(ctx).map((device) => [device.id, device.name || device.id]));
+  for (const incident of ordered) items.push(incidentAlert(ctx, incident, names));
 
   // An outage sends people to the emergency window: it had better be open.
   const services = (store.snapshot && store.snapshot.services) || [];

@@ -275,6 +275,9 @@ function showOffline() {
   showLink("offline");
   document.body.dataset.offline = "true";
   $("offline").hidden = false;
+  // What was said before the hub went away is history now; the banner speaks.
+  $("message").hidden = true;
+  $("mode-label").textContent = text.modeBefore;
   $("offline-text").textContent = fill(text.offlineSince, { time: time.time(since.toISOString()) });
 }
 
@@ -283,6 +286,7 @@ function showOnline() {
   showLink("online");
   delete document.body.dataset.offline;
   $("offline").hidden = true;
+  $("mode-label").textContent = $("mode-label").dataset.live;
 }
 
 function tick() {
