@@ -23,6 +23,7 @@ import {
 import { Worklist } from "/static/counter/backfill.js";
 import { CallLog } from "/static/counter/calllog.js";
 import { CounterScreen } from "/static/counter/draw.js";
+import { DetailCache, noteCallsByHand } from "/static/counter/offline.js";
 import { RegisterPanel } from "/static/counter/registers.js";
 import { commandOf, nextStep } from "/static/counter/rules.js";
 import { TransferDialog } from "/static/counter/transfer.js";
@@ -30,10 +31,9 @@ import { TransferDialog } from "/static/counter/transfer.js";
 const config = readConfig();
 const T = config.text;
 const API = `/api/v1/windows/${config.window}`;
-const DETAIL_CACHE = `hallq:counter-detail:${config.hall}:${config.window}`;
+const detailCache = new DetailCache(config.hall, config.window);
 const PRESS_GUARD_MS = 500;
 const READ_PATIENCE_MS = 5000;
-const PERSONAL = ["phone", "taxpayer_id"];
 // Leaving the ticket with an unsaved register entry would lose what was typed.
 const LEAVES_TICKET = ["finish", "transfer", "no-show"];
 
@@ -47,7 +47,7 @@ const KEYS = {
 const view = {
   hall: null, // the hall's state (snapshot + events), from HallClient
   detail: null, // the window detail: state, staff, ticket with the taxpayer's details
-  cachedDetail: readCachedDetail(), // the last detail seen, without personal data (offline view)
+  cachedDetail: detailCache.read(), // the last detail seen, without personal data (offline view)
   busy: null, // the command in flight
   offline: false,
   retry: null, // {action, text, key} of a command whose answer never came
@@ -82,26 +82,6 @@ function drawPaperwork() {
 
 // ---- the window's state --------------------------------------------------------------
 
-function readCachedDetail() {
-  try {
-    return JSON.parse(localStorage.getItem(DETAIL_CACHE));
-  } catch {
-    return null;
-  }
-}
-
-function cacheDetail(detail) {
-  // Personal data stays on the hub: the cached copy only serves the offline view.
-  const copy = { ...detail, ticket: detail.ticket ? { ...detail.ticket } : null };
-  if (copy.ticket) for (const field of PERSONAL) delete copy.ticket[field];
-  view.cachedDetail = copy;
-  try {
-    localStorage.setItem(DETAIL_CACHE, JSON.stringify(copy));
-  } catch {
-    // Only the offline view's "last known ticket" is lost.
-  }
-}
-
 let detailGeneration = 0;
 let reading = Promise.resolve();
 
@@ -126,7 +106,7 @@ async function readDetail(generation) {
     if (generation !== detailGeneration) return; // a newer read is under way
     if (answer.ok) {
       view.detail = answer.data;
-      cacheDetail(answer.data);
+      view.cachedDetail = detailCache.save(answer.data);
       document.body.dataset.ready = "true"; // keys work from now on (tests wait for it)
     } else if (!loggedOut(answer)) {
       messages.error(answer.data?.message || fill(T.refused, { status: answer.status }));
@@ -325,6 +305,9 @@ function focusNext() {
   if (dialogOpen() || view.offline) return;
   const step = nextStep(view.detail, config.user);
   if (!step) return;
+  // At the emergency window the work on a routed ticket is its register entry:
+  // typing goes straight into it (F4/F5 work from anywhere).
+  if ((step === "start" || step === "finish") && view.detail.ticket.requested_service && registers.focus()) return;
   const target = step === "open" ? $("open-big") : document.querySelector(`.actions [data-action="${step}"]`);
   if (target && !target.disabled && !target.hidden) target.focus();
 }
@@ -358,24 +341,7 @@ function goOnline() {
   messages.info(T.reconnected);
 }
 
-$("manual-form").addEventListener("submit", (event) => {
-  event.preventDefault();
-  const field = $("manual-number");
-  const number = normaliseNumber(field.value);
-  if (!number) {
-    $("manual-message").textContent = fill(T.notANumber, { text: field.value.trim() || "…" });
-    return;
-  }
-  calls.add(number, "manual");
-  field.value = "";
-  $("manual-message").textContent = fill(T.noted, { number });
-  screen.callList(view);
-});
-
-// Another tab of this window noted a call: show it here too.
-window.addEventListener("storage", (event) => {
-  if (event.key === calls.key) screen.callList(view);
-});
+noteCallsByHand({ T, calls, onNoted: () => screen.callList(view) });
 
 // ---- start ------------------------------------------------------------------------------------
 

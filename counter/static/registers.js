@@ -63,6 +63,18 @@ export class RegisterPanel {
     return this.loadingForms;
   }
 
+  // Put the focus where the entry starts: the register's name until one is chosen, else
+  // the first empty field. False when the form is not on show.
+  focus() {
+    if ($("registers").hidden || this.form.hidden) return false;
+    const target = this.kind
+      ? Array.from($("register-fields").querySelectorAll('input[type="text"]')).find((input) => !input.value)
+      : $("register-kinds").querySelector("input");
+    if (!target) return false;
+    target.focus();
+    return true;
+  }
+
   // Unsaved input for the current ticket: finishing it now would lose the entry.
   unsaved() {
     return this.touched && !$("registers").hidden;

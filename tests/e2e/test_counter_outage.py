@@ -83,9 +83,10 @@ def test_the_emergency_window_registers_a_filing_that_is_backfilled_after_recove
     expect(page.locator("#registers-for")).to_have_text("Y001 的登记")
     expect(page.locator('#register-kinds input[value="filing"]')).to_be_checked()
     expect(page.locator("#register-taxpayer_id")).to_have_value(TAXPAYER_ID)
+    # … and the typing goes straight into its first empty field
+    expect(page.locator("#register-name")).to_be_focused()
 
     # WHEN the clerk fills the form by keyboard with an amount of three decimals, and presses Enter
-    page.locator("#register-name").focus()
     page.keyboard.type("示范科技有限公司")
     page.keyboard.press("Tab")  # to the first tax kind
     page.keyboard.press("Space")
