@@ -111,6 +111,7 @@ def queue_payload(summary: events.QueueChanged) -> dict[str, Any]:
                 "state": window.state,
                 "current": window.current,
                 "current_state": window.current_state,
+                "emergency": window.emergency,
                 "services": list(window.services),
             }
             for window in summary.windows

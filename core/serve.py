@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import time
+from typing import Any
 
 from flask import Flask
 from flask_socketio import SocketIO
@@ -29,6 +30,7 @@ DAY_CHECK_S = 30.0
 def serve(settings: Settings) -> None:
     """Run the hub in the foreground."""
     migrate.upgrade(settings.database_url)
+    listener = _listen(settings)
     app = create_app(settings)
     rt: Runtime = app.extensions["hallq"]
     socketio = rt.socketio
@@ -46,6 +48,11 @@ def serve(settings: Settings) -> None:
     log.info(
         "hallq serving on http://%s:%s (%s)", settings.host, settings.port, settings.async_mode
     )
+    if listener is not None:
+        import eventlet.wsgi
+
+        eventlet.wsgi.server(listener, app, log_output=False)
+        return
     socketio.run(
         app,
         host=settings.host,
@@ -54,6 +61,20 @@ def serve(settings: Settings) -> None:
         allow_unsafe_werkzeug=True,
         use_reloader=False,
     )
+
+
+def _listen(settings: Settings) -> Any:
+    """Under eventlet, bind the port before anything starts, and alone.
+
+    Not through socketio.run: eventlet.listen would set SO_REUSEPORT, and a second
+    hub started by mistake on the same port would silently take half the screens.
+    Binding first makes it fail at once ("address already in use").
+    """
+    if settings.async_mode != "eventlet":
+        return None
+    import eventlet
+
+    return eventlet.listen((settings.host, settings.port), reuse_port=False)
 
 
 def sms_sender(settings: Settings, rt: Runtime) -> SmsSender:

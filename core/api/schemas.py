@@ -83,6 +83,7 @@ class WindowView(BaseModel):
     state: str
     current: str | None
     current_state: str | None
+    emergency: bool
     services: list[str]
 
 

@@ -150,6 +150,8 @@ class WindowSummary:
     services: tuple[str, ...]
     current_state: str | None = None
     """The current ticket's state: called (being announced) or serving."""
+    emergency: bool = False
+    """An emergency window (应急专窗)."""
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,7 @@ def queue_summary(
                 current=window.current,
                 services=tuple(window.services),
                 current_state=in_hand.get(window.current) if window.current else None,
+                emergency=window.emergency,
             )
             for window in windows
         ),
