@@ -69,6 +69,16 @@ def test_a_kiosk_opens_only_its_own_page(app: Flask, tokens: Tokens) -> None:
     assert config["idleSeconds"] == {"start": 60, "details": 60, "ticket": 30, "guide": 30}
 
 
+def test_a_kiosk_page_knows_its_printer_and_the_halls_clock(app: Flask, tokens: Tokens) -> None:
+    # GIVEN kiosk 2, whose printer is printer-kiosk-2 in the demo hall
+    client = enrolled(app, tokens.devices["kiosk-2"])
+    # WHEN it opens its page
+    config = page_config(client.get("/kiosk/kiosk-2").get_data(as_text=True))
+    # THEN the page knows which printer's failure is its own, and shows the hall's time
+    assert config["printer"] == "printer-kiosk-2"
+    assert config["timezone"] == "Asia/Shanghai"
+
+
 def test_idle_parameter_shortens_the_timeouts_within_bounds(app: Flask, tokens: Tokens) -> None:
     # GIVEN an enrolled kiosk
     client = enrolled(app, tokens.devices["kiosk-1"])
