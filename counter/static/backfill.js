@@ -54,9 +54,17 @@ export class Worklist {
     $("backfill").hidden = !shown;
     $("calls-section").hidden = shown;
     document.body.classList.toggle("has-backfill", shown);
-    if (!shown) return;
+    if (!shown) {
+      this.drawn = null;
+      return;
+    }
     $("backfill-title").textContent = fill(T.worklistTitle, { count: records.length });
     const ordered = [...records.filter((record) => this.mine(record)), ...records.filter((record) => !this.mine(record))];
+    // Redrawn only when the records change: a clerk copying a taxpayer ID from a card
+    // into the tax system must not lose the selection to a queue event.
+    const drawn = JSON.stringify([ordered.map((record) => record.id), this.marking, Boolean(this.forms())]);
+    if (drawn === this.drawn) return;
+    this.drawn = drawn;
     const focused = document.activeElement?.dataset?.record;
     $("backfill-list").replaceChildren(...ordered.map((record) => this.item(record)));
     if (focused) $("backfill-list").querySelector(`button[data-record="${focused}"]`)?.focus();

@@ -43,7 +43,12 @@ export class PaperDesk {
     return this.hall()?.services || [];
   }
 
+  // The service list, rebuilt only when the hall's services change (not at every
+  // queue event, which would close the list under the clerk's hand).
   drawServices() {
+    const drawn = JSON.stringify(this.services().map((service) => [service.code, service.prefix, localName(service)]));
+    if (drawn === this.drawnServices) return;
+    this.drawnServices = drawn;
     const select = $("paper-service");
     const chosen = select.value;
     const options = this.services().map((service) =>
