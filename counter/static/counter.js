@@ -51,7 +51,7 @@ const view = {
   busy: null, // the command in flight
   offline: false,
   retry: null, // {action, text, key} of a command whose answer never came
-  pressedAt: {}, // key action → time of its last press
+  lastPress: { action: null, at: 0 }, // the last key or button taken
 };
 
 const messages = new MessageLine($("message"));
@@ -130,18 +130,19 @@ function dialogOpen() {
   return transfer.open || closeDialog.open;
 }
 
-// A press of a key or a button. Ignored when the same key was pressed a moment
-// ago (a double press); refused with a word while a command is in flight;
-// otherwise it acts, or says why it can't.
+// A press of a key or a button. Ignored when the same key was the last one pressed,
+// a moment ago (a double press) — F1, F4, F6, Enter, F1 in quick succession is not
+// one; refused with a word while a command is in flight; otherwise it acts, or
+// says why it can't.
 function press(action) {
   const now = Date.now();
-  if (now - (view.pressedAt[action] || 0) < PRESS_GUARD_MS) return;
+  if (view.lastPress.action === action && now - view.lastPress.at < PRESS_GUARD_MS) return;
   if (view.busy) {
     // Another key while the hub has not answered yet: not done, and said so.
     messages.warn(T.stillBusy);
     return;
   }
-  view.pressedAt[action] = now;
+  view.lastPress = { action, at: now };
   markPressed(action);
   const reason = screen.blocker(action, view);
   if (reason) {
