@@ -66,12 +66,14 @@ class PrintStatusChanged(Event):
 
 @dataclass(frozen=True)
 class DeviceStatusChanged(Event):
-    """Payload: device id, kind, status (e.g. ready, paper_out, offline), detail."""
+    """Payload: device id, kind, status (e.g. ready, paper_out, offline), detail, and
+    whether that status counts as failed."""
 
     device: str
     kind: str
     status: str
     detail: str
+    failed: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -76,3 +76,19 @@ def hall_day(now: datetime, zone: ZoneInfo, hours: Hours, calendar: WorkdayCalen
     else:
         status = DayStatus.AFTER_CLOSING
     return HallDay(day, status, opens_at, cutoff_at, closes_at, known)
+
+
+def next_opening(
+    now: datetime, zone: ZoneInfo, hours: Hours, calendar: WorkdayCalendar
+) -> datetime:
+    """When the hall next starts issuing tickets: today's opening if it is still ahead
+    on a working day, else the next working day's (a kiosk says "明天 09:00 开始取号")."""
+    for offset in range(0, 60):
+        moment = now + timedelta(days=offset)
+        day = hall_day(moment, zone, hours, calendar)
+        if day.status is DayStatus.CLOSED:
+            continue
+        if offset == 0 and now.astimezone(zone) >= day.opens_at:
+            continue
+        return day.opens_at
+    return hall_day(now, zone, hours, calendar).opens_at

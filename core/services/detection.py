@@ -76,7 +76,15 @@ def set_device_status(context: Context, device: orm.Device, status: str, detail:
     if (device.status, device.status_detail) == (status, detail[:200]):
         return False
     device.status, device.status_detail = status, detail[:200]
-    context.record(DeviceStatusChanged(device.id, device.kind, device.status, device.status_detail))
+    context.record(
+        DeviceStatusChanged(
+            device.id,
+            device.kind,
+            device.status,
+            device.status_detail,
+            device_failed(device.kind, device.status),
+        )
+    )
     on_device_status(context, device)
     return True
 

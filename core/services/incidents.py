@@ -242,6 +242,8 @@ def open_incident(
         IncidentChanged(incident.id, incident.number, incident.kind, incident.mode, True)
     )
     refresh_mode(context)
+    if incident.systems:
+        context.record(context.summary())  # services' routes changed
     return incident
 
 
@@ -270,6 +272,8 @@ def close_incident(context: Context, incident: orm.Incident, result: str, actor:
         IncidentChanged(incident.id, incident.number, incident.kind, incident.mode, False)
     )
     refresh_mode(context)
+    if incident.systems:
+        context.record(context.summary())  # services' routes changed
 
 
 def refresh_outage(context: Context, incident: orm.Incident) -> None:
@@ -278,6 +282,9 @@ def refresh_outage(context: Context, incident: orm.Incident) -> None:
     if updated == incident.extension:
         return
     incident.extension = updated
+    context.record(
+        IncidentChanged(incident.id, incident.number, incident.kind, incident.mode, True)
+    )
     notice = _notice_of(context.uow.session, incident)
     text = _generated_notice(context, incident)
     if notice is not None and not notice.edited and text is not None:

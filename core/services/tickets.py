@@ -70,7 +70,10 @@ def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
     uow.tickets.save(ticket, context.seq, command.actor)
     body = ticket_body(context, row)
     body["route"], body["requested_service"] = route.value, requested
-    body["notice"] = emergency_notice(context) if route is Route.EMERGENCY else None
+    where = emergency_notice(context) if route is Route.EMERGENCY else None
+    body["notice"] = " / ".join(where) if where else None  # the ticket's printed line
+    body["notice_zh"] = where[0] if where else None
+    body["notice_en"] = where[1] if where else None
     if command.print_ticket and hall.mode != Mode.PAPER:
         queue_print_job(context, row, service, body, command.device)
     context.record(
@@ -95,12 +98,16 @@ def emergency_service(context: Context) -> orm.Service:
     raise Conflict("route.no_emergency_window")
 
 
-def emergency_notice(context: Context) -> str:
-    """Where to go, printed on the ticket and shown on the kiosk."""
-    windows = [row.number for row in context.uow.halls.window_rows(context.hall) if row.emergency]
-    numbers = "、".join(str(number) for number in windows) or "应急"
+def emergency_notice(context: Context) -> tuple[str, str]:
+    """Where to go (Chinese, English), printed on the ticket and shown on the kiosk."""
+    windows = [row.number for row in context.windows if row.emergency]
+    if not windows:
+        return "请到应急窗口", "Please go to the emergency window"
+    numbers = "、".join(str(number) for number in windows)
+    plural = "s" if len(windows) > 1 else ""
     return (
-        f"请到 {numbers} 号应急窗口 / Please go to emergency window {', '.join(map(str, windows))}"
+        f"请到 {numbers} 号应急窗口",
+        f"Please go to emergency window{plural} {', '.join(map(str, windows))}",
     )
 
 

@@ -15,7 +15,7 @@ from core.domain.continuity import ServiceRouting, System, route_for
 from core.domain.errors import NotFound
 from core.domain.estimates import RECENT_SERVICES, average_service_minutes, estimated_wait_minutes
 from core.domain.events import QueueChanged, ServiceSummary, WindowSummary
-from core.domain.hallday import business_day, hall_day
+from core.domain.hallday import business_day, hall_day, next_opening
 from core.domain.tickets import TicketState
 from core.domain.windows import WindowState
 from core.halls import calendar_for, hours_of
@@ -260,7 +260,12 @@ def snapshot(session: Session, hall_code: str, now: datetime) -> dict[str, Any]:
 
 def day_view(hall: orm.Hall, now: datetime) -> dict[str, Any]:
     """The hall's day: whether tickets are issued now, and the hours (SPEC §4.4)."""
-    day = hall_day(now, ZoneInfo(hall.timezone), hours_of(hall.settings or {}), calendar_for(hall))
+    zone, hours, calendar = (
+        ZoneInfo(hall.timezone),
+        hours_of(hall.settings or {}),
+        calendar_for(hall),
+    )
+    day = hall_day(now, zone, hours, calendar)
     return {
         "business_day": day.business_day.isoformat(),
         "status": day.status.value,
@@ -269,6 +274,7 @@ def day_view(hall: orm.Hall, now: datetime) -> dict[str, Any]:
         "cutoff_at": day.cutoff_at.astimezone(UTC).isoformat(),
         "closes_at": day.closes_at.astimezone(UTC).isoformat(),
         "calendar_known": day.calendar_known,
+        "next_opens_at": next_opening(now, zone, hours, calendar).astimezone(UTC).isoformat(),
     }
 
 
@@ -400,6 +406,7 @@ def device_states(session: Session, hall: orm.Hall) -> list[dict[str, Any]]:
             "kind": row.kind,
             "name": row.name,
             "status": row.status,
+            "failed": device_failed(row.kind, row.status),
             "printer": (row.settings or {}).get("printer"),
         }
         for row in rows
@@ -415,6 +422,8 @@ def open_incident_summaries(session: Session, hall: orm.Hall) -> list[dict[str, 
             "kind": incident.kind,
             "mode": incident.mode,
             "systems": list(incident.systems),
+            "devices": list(incident.devices),
+            "source": incident.source,
             "started_at": incident.started_at.astimezone(UTC).isoformat(),
             "expected_recovery": incident.expected_recovery,
             "extension": incident.extension,

@@ -171,9 +171,11 @@ export class HallClient {
       } else if (name === "notice:removed") {
         this.state.notices = (this.state.notices || []).filter((notice) => notice.id !== payload.id);
       } else if (name === "device:status") {
-        const devices = (this.state.devices || []).filter((device) => device.id !== payload.device);
-        devices.push({ id: payload.device, kind: payload.kind, status: payload.status });
-        this.state.devices = devices;
+        const devices = this.state.devices || (this.state.devices = []);
+        const known = devices.find((device) => device.id === payload.device);
+        // Keep what the snapshot knew (name, printer); the event brings the health.
+        if (known) Object.assign(known, { status: payload.status, failed: payload.failed });
+        else devices.push({ id: payload.device, kind: payload.kind, status: payload.status, failed: payload.failed });
       }
       this.save();
     }
