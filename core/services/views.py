@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.adapters.repository import HallRepository, TicketRepository
-from core.domain.continuity import ServiceRouting, System, route_for
+from core.domain.continuity import ServiceRouting, System, device_failed, route_for
 from core.domain.errors import NotFound
 from core.domain.estimates import RECENT_SERVICES, average_service_minutes, estimated_wait_minutes
 from core.domain.events import QueueChanged, ServiceSummary, WindowSummary
