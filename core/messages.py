@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import LazyString, lazy_gettext
+from flask_babel import LazyString, get_locale, lazy_gettext
 
 MESSAGES: dict[str, LazyString] = {
     # input rules (SPEC §9)
@@ -171,6 +171,8 @@ def message_for(code: str, params: dict[str, Any] | None = None) -> str:
     """The sentence for `code` in the current request's language."""
     template = str(MESSAGES.get(code, GENERIC))
     values = dict(params or {})
+    if "label_en" in values and str(get_locale()) == "en":
+        values["label"] = values["label_en"]  # a form's field, named in the caller's language
     for name in _TRANSLATED_PARAMS:
         word = values.get(name)
         if name == "action" and word == "no_show":

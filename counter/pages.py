@@ -12,6 +12,7 @@ from flask import request
 from flask_babel import get_locale
 
 from core import protocol
+from core.adapters.repository import HallRepository
 from core.runtime import runtime
 from core.services import views
 from core.services.access import Principal
@@ -20,17 +21,6 @@ from counter.texts import counter_texts, guide_texts
 
 GUIDE_DEVICES = ("guide",)
 """Device kinds that may open the guide desk without a staff login."""
-
-REGISTER_HINTS = {
-    "registration": "tax_registration",
-    "invoice": "invoice_sale",
-    "filing": "filing",
-}
-"""The register the counter preselects for a ticket's (requested) service code.
-
-The hall file does not say which register (登记簿) a service's business goes in, so
-this names the usual codes; the clerk can always pick another. A service setting
-in core would replace it (counter/README.md, "needed from core")."""
 
 
 class PageRefused(Exception):
@@ -78,11 +68,18 @@ def counter_config(principal: Principal, window: int) -> dict[str, Any]:
     hall_code = principal.hall or rt.settings.hall
     with rt.db.read_session() as session:
         detail = views.window_detail(session, hall_code, window, rt.clock.now())
+        hall = views.hall_by_code(session, hall_code)
+        # The register (登记簿) each service's business usually goes in (hall file: register_form).
+        hints = {
+            service.code: service.settings.get("register_form")
+            for service in HallRepository(session).services(hall)
+            if (service.settings or {}).get("register_form")
+        }
     return {
         **_client(principal, f"counter:{hall_code}:{window}"),
         "window": window,
         "windowName": special_name(window, detail["name"]),
-        "registerHints": REGISTER_HINTS,
+        "registerHints": hints,
         "text": counter_texts(),
     }
 

@@ -30,6 +30,10 @@ def update(package: str) -> None:
     config = folder / "babel.cfg"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text("[python: **.py]\n[jinja2: **/templates/**.html]\n", encoding="utf-8")
+    nested = [
+        other.removeprefix(f"{package}/") for other in PACKAGES if other.startswith(f"{package}/")
+    ]
+    ignore = [f"--ignore-dirs={' '.join(nested)}"] if nested else []
     subprocess.run(
         [
             *PYBABEL,
@@ -45,6 +49,7 @@ def update(package: str) -> None:
             "--no-location",
             "--sort-output",
             "--omit-header",
+            *ignore,
             package,
         ],
         cwd=ROOT,

@@ -144,9 +144,9 @@ def add_follow_up(data: FollowUpBody) -> Response:
     summary="The follow-up ledger; ?state=open for unanswered ones.",
     tag="follow-ups",
     responses={200: ("Follow-ups", Listing)},
-    security=("staff",),
+    security=("staff", "device:guide"),
 )
-@requires(Role.STAFF)
+@requires(Role.STAFF, devices=GUIDE)
 def list_follow_ups() -> Response:
     only_open = request.args.get("state") == "open"
     return read_items(lambda session: console.follow_ups(session, hall_code(), only_open=only_open))

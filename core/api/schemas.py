@@ -75,6 +75,7 @@ class ServiceView(BaseModel):
     relief: bool
     self_service: bool
     emergency: bool
+    register_form: str | None
 
 
 class WindowView(BaseModel):

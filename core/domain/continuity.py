@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.domain.errors import Conflict, InvalidInput
+from core.domain.tickets import format_number
 
 
 class Mode(StrEnum):
@@ -147,17 +148,21 @@ MAX_PAPER_RANGE = 200
 
 
 def check_paper_range(
-    candidate: PaperRange, issued: Iterable[int], registered: Iterable[PaperRange]
+    candidate: PaperRange, issued: Iterable[int], registered: Iterable[PaperRange], prefix: str
 ) -> None:
     """Refuse a range that overlaps a number already issued today or another range."""
     if len(candidate) > MAX_PAPER_RANGE:
         raise InvalidInput("paper.too_many", field="last", maximum=MAX_PAPER_RANGE)
     for other in registered:
         if candidate.overlaps(other):
-            raise Conflict("paper.overlaps", first=other.first, last=other.last)
+            raise Conflict(
+                "paper.overlaps",
+                first=format_number(prefix, other.first),
+                last=format_number(prefix, other.last),
+            )
     clash = sorted(sequence for sequence in issued if sequence in candidate)
     if clash:
-        raise Conflict("paper.already_issued", first=clash[0])
+        raise Conflict("paper.already_issued", first=format_number(prefix, clash[0]))
 
 
 def next_electronic(last: int, reserved: Iterable[PaperRange]) -> int:

@@ -139,6 +139,8 @@ class ServiceSummary:
     self_service: bool = False
     emergency: bool = False
     """Taken by the emergency windows during an outage; not a button on the kiosk."""
+    register_form: str | None = None
+    """The emergency register its business is recorded in during an outage."""
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,9 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 def _check(field: Field, raw: Any, today: date) -> Any:
     def refuse(problem: str) -> InvalidInput:
-        return InvalidInput(f"register.{problem}", field=field.name, label=field.label)
+        return InvalidInput(
+            f"register.{problem}", field=field.name, label=field.label, label_en=field.label_en
+        )
 
     if field.type is FieldType.YES_NO:
         if not isinstance(raw, bool):
@@ -169,7 +171,12 @@ def validate_record(kind: str, data: dict[str, Any], today: date) -> dict[str, A
         raw = data.get(field.name)
         if raw is None or raw == "" or raw == []:
             if field.required:
-                raise InvalidInput("register.required", field=field.name, label=field.label)
+                raise InvalidInput(
+                    "register.required",
+                    field=field.name,
+                    label=field.label,
+                    label_en=field.label_en,
+                )
             continue
         record[field.name] = _check(field, raw, today)
     return record

@@ -116,8 +116,19 @@ class ServiceSettingsSpec(_Strict):
     """Can be done at the self-service terminals."""
     emergency: bool = False
     """The service the emergency windows (应急专窗) take during an outage."""
+    register_form: str | None = None
+    """The emergency register (登记簿) this business is recorded in during an outage:
+    tax_registration, invoice_cancellation, invoice_sale or filing."""
     relief_waiting: int = Field(default=30, ge=1)
     relief_wait_minutes: int = Field(default=45, ge=1)
+
+    @field_validator("register_form")
+    @classmethod
+    def known_register(cls, value: str | None) -> str | None:
+        kinds = ("tax_registration", "invoice_cancellation", "invoice_sale", "filing")
+        if value is not None and value not in kinds:
+            raise ValueError(f"register must be one of {', '.join(kinds)}")
+        return value
 
     @field_validator("affected_by")
     @classmethod

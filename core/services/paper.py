@@ -32,7 +32,9 @@ def register_paper_tickets(command: RegisterPaperTickets, context: Context) -> O
         )
         if number.startswith(service.prefix)
     ]
-    check_paper_range(candidate, issued, uow.tickets.paper_ranges(hall, service.code, day))
+    check_paper_range(
+        candidate, issued, uow.tickets.paper_ranges(hall, service.code, day), service.prefix
+    )
     uow.session.add(
         orm.PaperRange(
             hall_id=hall.id,

@@ -118,6 +118,7 @@ def queue_summary(
                 relief=relief_needed(service, waiting, longest),
                 self_service=routing.self_service,
                 emergency=bool((service.settings or {}).get("emergency")),
+                register_form=(service.settings or {}).get("register_form"),
             )
         )
     in_hand = dict(

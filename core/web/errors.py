@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from flask import Flask, Response, jsonify, request
@@ -38,7 +39,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Response:
-        return error_response(error.code, status_of(error), error.params)
+        response = error_response(error.code, status_of(error), error.params)
+        if isinstance(error, InvalidInput):
+            # Which field, so a form can put the message next to it.
+            response.set_data(
+                json.dumps({**response.get_json(), "field": error.field}, ensure_ascii=False)
+            )
+        return response
 
     @app.errorhandler(Unauthenticated)
     def unauthenticated(error: Unauthenticated) -> Response:
