@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import getpass
+import importlib
 import sqlite3
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import ClassVar
 
 import click
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from core import ledger, migrate
+from core import migrate
 from core.adapters import orm
 from core.adapters.clock import SystemClock
 from core.adapters.db import Database
@@ -56,7 +58,28 @@ def _hall(db_session: Session, code: str | None) -> orm.Hall:
     return hall
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """Subcommands from other packages, imported only when used (click's documented pattern):
+    `hallq run` does not load the printer library or the voice builder."""
+
+    lazy: ClassVar[dict[str, str]] = {
+        "voice": "display.voice.commands:voice_group",
+        "print-agent": "printers.commands:print_agent_command",
+        "printer-emulator": "printers.commands:printer_emulator_command",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.lazy:
+            return super().get_command(ctx, name)
+        module, attribute = self.lazy[name].split(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+
+@click.group(cls=LazyGroup)
 def cli() -> None:
     """HallQ: queue management that keeps a tax service hall running when things break."""
 
@@ -237,6 +260,9 @@ def ledger_export(
     path: Path, start: datetime | None, end: datetime | None, hall_code: str | None
 ) -> None:
     """Write the incident ledger of a period to PATH as an .xlsx workbook."""
+    from core import ledger
+    from core.ledger.xlsx import ledger_xlsx  # openpyxl: loaded for this command only
+
     try:
         period = ledger.LedgerPeriod(start.date() if start else None, end.date() if end else None)
     except DomainError as error:
@@ -246,7 +272,7 @@ def ledger_export(
         rows = ledger.ledger_rows(db_session, found, start=period.start, end=period.end)
         name = found.name_zh
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(ledger.ledger_xlsx(rows, name, period))
+    path.write_bytes(ledger_xlsx(rows, name, period))
     click.echo(f"{len(rows)} incident(s) written to {path}")
 
 
@@ -263,14 +289,3 @@ def run(host: str | None, port: int | None) -> None:
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
     serve(settings)
-
-
-def _register_package_commands() -> None:
-    from display.voice.commands import voice_group
-    from printers.commands import print_agent_command, printer_emulator_command
-
-    for command in (voice_group, print_agent_command, printer_emulator_command):
-        cli.add_command(command)
-
-
-_register_package_commands()

@@ -12,7 +12,7 @@ import logging
 import threading
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import request
 from flask_socketio import Namespace, join_room
@@ -25,9 +25,11 @@ from core.domain.errors import DomainError
 from core.realtime import socket_principal
 from core.runtime import Runtime
 from core.services.printing import OPEN_JOB_STATES, PENDING, SENT
-from printers.agent import PrintAgent
 from printers.layout import PrinterProfile, TicketPrint
 from printers.status import PrinterState
+
+if TYPE_CHECKING:
+    from printers.agent import PrintAgent
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +120,10 @@ class PrintService:
 
     def start(self) -> None:
         """Start an agent per hub-side printer, and the job pump."""
+        # python-escpos loads its printer database on import (0.4 s): only hubs
+        # that drive printers pay for it.
+        from printers.agent import PrintAgent
+
         with self.runtime.db.read_session() as session:
             printers = session.execute(
                 select(orm.Device, orm.Hall.code)

@@ -42,9 +42,11 @@ def _ledger() -> tuple[list[ledger.LedgerRow], str, str, ledger.LedgerPeriod]:
 @bp.get("/ledger.xlsx")
 def ledger_download() -> ResponseReturnValue:
     """The incident ledger (突发事件应急处置登记台帐) of a period, as the bureau's XLSX form."""
+    from core.ledger.xlsx import ledger_xlsx  # openpyxl: loaded for the download only
+
     rows, code, name, period = _ledger()
     response = send_file(
-        io.BytesIO(ledger.ledger_xlsx(rows, name, period)),
+        io.BytesIO(ledger_xlsx(rows, name, period)),
         mimetype=XLSX,
         as_attachment=True,
         download_name=ledger.ledger_filename(code, period),
@@ -56,8 +58,10 @@ def ledger_download() -> ResponseReturnValue:
 @bp.get("/ledger/print")
 def ledger_print() -> ResponseReturnValue:
     """The same ledger as a page to print (A4 landscape)."""
+    from core.ledger.page import render_ledger_page
+
     rows, _, name, period = _ledger()
-    page = ledger.render_ledger_page(
+    page = render_ledger_page(
         rows, name, period, stylesheet=url_for("static", filename="ledger-print.css")
     )
     return Response(page, mimetype="text/html", headers={"Cache-Control": "no-store"})

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.adapters.db import Database
-from core.ledger import ONGOING, LedgerPeriod, ledger_rows, ledger_xlsx, render_ledger_page
+from core.ledger import ONGOING, LedgerPeriod, ledger_rows
+from core.ledger.page import render_ledger_page
+from core.ledger.xlsx import ledger_xlsx
 from tests.support.databases import SqliteTemplate
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -18,9 +18,9 @@ from core.ledger import (
     LedgerStep,
     extension_text,
     ledger_filename,
-    ledger_xlsx,
-    render_ledger_page,
 )
+from core.ledger.page import render_ledger_page
+from core.ledger.xlsx import ledger_xlsx
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOVEMBER = LedgerPeriod(date(2026, 11, 1), date(2026, 11, 30))
