@@ -167,7 +167,7 @@ class PrintService:
         states = OPEN_JOB_STATES if resend else (PENDING,)
         now = self.runtime.clock.now()
         db = self.runtime.db
-        with db.write_lock, db.write_session() as session:
+        with db.writing() as session:
             query = select(orm.PrintJob).where(orm.PrintJob.state.in_(states))
             if printer is not None:
                 query = query.where(orm.PrintJob.printer == printer)

@@ -170,7 +170,7 @@ class SmsDispatcher:
         old = [orm.SmsMessage.created_at < before, orm.SmsMessage.phone.is_not(None)]
         if hall_id is not None:
             old.append(orm.SmsMessage.hall_id == hall_id)
-        with self.db.write_lock, self.db.write_session() as session, session.begin():
+        with self.db.writing() as session, session.begin():
             session.execute(
                 update(orm.SmsMessage)
                 .where(*old, orm.SmsMessage.state == "queued")
@@ -188,7 +188,7 @@ class SmsDispatcher:
     # -- claim ----------------------------------------------------------------------
 
     def _claim(self, now: datetime) -> tuple[list[_Claim], int]:
-        with self.db.write_lock, self.db.write_session() as session, session.begin():
+        with self.db.writing() as session, session.begin():
             due = session.scalars(
                 select(orm.SmsMessage)
                 .where(orm.SmsMessage.state == "queued", orm.SmsMessage.next_attempt_at <= now)
@@ -310,7 +310,7 @@ class SmsDispatcher:
         conditions = [orm.SmsMessage.id == claim.id, orm.SmsMessage.state == "queued"]
         if owned_only:  # after a lease ran out another dispatcher may own the message now
             conditions.append(orm.SmsMessage.attempts == claim.attempts)
-        with self.db.write_lock, self.db.write_session() as session, session.begin():
+        with self.db.writing() as session, session.begin():
             session.execute(
                 update(orm.SmsMessage)
                 .where(*conditions)

@@ -10,11 +10,13 @@ ordering comes from locking the hall row (see `repository.HallRepository.lock`).
 from __future__ import annotations
 
 import threading
-from contextlib import AbstractContextManager, nullcontext
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 WRITE = "hallq_write"
 """Execution option marking an engine whose transactions write."""
@@ -56,6 +58,16 @@ def _tune_sqlite(engine: Engine) -> None:
         writing = connection.get_execution_options().get(WRITE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
+    @event.listens_for(engine, "after_cursor_execute")
+    def let_others_run(*_: Any) -> None:
+        # sqlite3 never yields to eventlet: a command's statements would run back to
+        # back while Socket.IO pings and pages wait behind every queued command. A
+        # cooperative pause between statements lets them through. Safe inside a
+        # write transaction: other writers of this process wait on the (green) write
+        # lock, readers use their own connections (WAL). Under threading it only
+        # hands the GIL over a little more often.
+        time.sleep(0)
+
 
 class Database:
     """The two session factories every request uses: one to write, one to read.
@@ -83,6 +95,13 @@ class Database:
         )
         self.write_session = sessionmaker(writer, expire_on_commit=False)
         self.read_session = sessionmaker(reader, expire_on_commit=False)
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A write session, holding this process's write lock: every writer of a hub
+        process goes through here (or the unit of work, which does the same)."""
+        with self.write_lock, self.write_session() as session:
+            yield session
 
     def dispose(self) -> None:
         """Close every pooled connection (tests, shutdown)."""

@@ -43,7 +43,7 @@ def _count(session: Session, statement: Update) -> int:
 def erase_personal_data(db: Database, now: datetime) -> Erased:
     """Erase what every hall's retention settings say is too old; returns the counts."""
     tickets = registers = follow_ups = messages = 0
-    with db.write_lock, db.write_session() as session, session.begin():
+    with db.writing() as session, session.begin():
         for hall in session.scalars(select(orm.Hall)):
             retention = (hall.settings or {}).get("retention", {})
             today = now.astimezone(ZoneInfo(hall.timezone)).date()

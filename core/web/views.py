@@ -69,7 +69,7 @@ def login() -> ResponseReturnValue:
     if request.method == "POST":
         csrf.protect()  # no session yet, but a foreign page must not log a desk in
         rt = runtime()
-        with rt.db.write_session() as db_session:
+        with rt.db.writing() as db_session:
             try:
                 staff = access.check_login(
                     db_session, request.form.get("username", ""), request.form.get("password", "")

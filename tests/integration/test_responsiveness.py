@@ -34,16 +34,7 @@ P99_BOUND_MS = 1000.0
 SERVICES = ("registration", "invoice", "filing", "social", "consult")
 
 
-EVENTLET_STALLS = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: under eventlet every HTTP command runs its ~18 SQL statements and the fsync of "
-    "its commit on the one loop thread without yielding, so each Socket.IO hop waits a full round "
-    "of the 16 busy request greenlets: state:check p50 ≈ 0.6–1.9 s on 2 cores "
-    "(threading: p50 ≈ 15–55 ms)",
-)
-
-
-@pytest.fixture(params=[pytest.param("eventlet", marks=EVENTLET_STALLS), "threading"])
+@pytest.fixture(params=["eventlet", "threading"])
 def hub(
     request: pytest.FixtureRequest, sqlite_template: SqliteTemplate, tmp_path: Path
 ) -> Iterator[HubProcess]:
