@@ -76,12 +76,12 @@ def outage_notice(
     en_systems = " and ".join(SYSTEM_NAMES.get(system, (system, system))[1] for system in systems)
     windows_zh = "、".join(f"{number}号" for number in emergency_windows) or "应急"
     windows_en = ", ".join(str(number) for number in emergency_windows)
-    recovery_zh = expected_recovery or "恢复时间待定"
+    recovery_zh = expected_recovery or "待定"
     recovery_en = expected_recovery or "recovery time not yet known"
     deadline_zh, deadline_en = extension_sentence(extension)
     zh = (
         f"【系统故障公告】{zh_systems}自{_zh_date(local.date())} {local:%H:%M}起发生故障，"
-        f"预计恢复：{recovery_zh}。受影响业务：可自助办理的请到自助办税区，"
+        f"预计恢复时间：{recovery_zh}。受影响业务：可自助办理的请到自助办税区，"
         f"其余请到{windows_zh}应急专窗预审登记，系统恢复后补录办理。{deadline_zh}给您带来不便，敬请谅解。"
     )
     en = (
