@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import request, session
 from flask_socketio import Namespace, emit, join_room
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core import protocol
 from core.adapters import orm
@@ -22,6 +24,10 @@ from core.services import access, views
 from core.services.access import Principal, Role
 
 log = logging.getLogger(__name__)
+
+SNAPSHOT_REUSE_S = 1.0
+SNAPSHOTS: dict[tuple[str, str], tuple[int, float, dict[str, Any]]] = {}
+"""(namespace, hall) → (seq, when built, snapshot): the latest snapshot of each."""
 
 
 def socket_principal(auth: Any) -> Principal | None:
@@ -117,10 +123,30 @@ class HallNamespace(Namespace):  # type: ignore[misc]
         return self.clients[request.sid]  # type: ignore[attr-defined]
 
     def snapshot(self, hall: str) -> dict[str, Any]:
-        """The full state a client redraws from."""
+        """The full state a client redraws from.
+
+        Every client of a hall gets the same snapshot at a given seq: when a
+        hall's screens reconnect together (a hub restart, 2,000 phones), it is
+        built once per seq and reused for a second — the clock in it is the
+        only thing that moves, and it is set per answer.
+        """
         rt = runtime()
-        with rt.db.read_session() as db_session:
-            return views.snapshot(db_session, hall, rt.clock.now())
+        now = rt.clock.now()
+        seq = self.current_seq(hall)
+        cached = SNAPSHOTS.get((self.namespace, hall))
+        if cached is None or cached[0] != seq or time.monotonic() - cached[1] > SNAPSHOT_REUSE_S:
+            with rt.db.read_session() as db_session:
+                snapshot = self.build_snapshot(db_session, hall, now)
+            cached = (snapshot["seq"], time.monotonic(), snapshot)
+            SNAPSHOTS[(self.namespace, hall)] = cached
+        snapshot = cached[2]
+        return (
+            {**snapshot, "now": now.astimezone(UTC).isoformat()} if "now" in snapshot else snapshot
+        )
+
+    def build_snapshot(self, session: Session, hall: str, now: datetime) -> dict[str, Any]:
+        """The snapshot this namespace's clients get."""
+        return views.snapshot(session, hall, now)
 
     def current_seq(self, hall: str) -> int:
         """The hall's latest committed seq."""
@@ -161,8 +187,6 @@ class PublicNamespace(HallNamespace):
             hall = found
         return None, hall
 
-    def snapshot(self, hall: str) -> dict[str, Any]:
+    def build_snapshot(self, session: Session, hall: str, now: datetime) -> dict[str, Any]:
         """Phones get the seq, the mode and the notices: nothing of other taxpayers."""
-        rt = runtime()
-        with rt.db.read_session() as db_session:
-            return views.public_snapshot(db_session, hall, rt.clock.now())
+        return views.public_snapshot(session, hall, now)

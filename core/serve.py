@@ -25,6 +25,8 @@ from core.sms_dispatch import SmsDispatcher
 log = logging.getLogger(__name__)
 
 DAY_CHECK_S = 30.0
+MAX_CONNECTIONS = 10_000
+"""Concurrent connections one hub process serves (raise the service's file limit to match)."""
 
 
 def serve(settings: Settings) -> None:
@@ -51,7 +53,9 @@ def serve(settings: Settings) -> None:
     if listener is not None:
         import eventlet.wsgi
 
-        eventlet.wsgi.server(listener, app, log_output=False)
+        # Each open screen or phone holds one green thread for its websocket; eventlet's
+        # default cap (1,024) would turn the 1,025th phone away.
+        eventlet.wsgi.server(listener, app, log_output=False, max_size=MAX_CONNECTIONS)
         return
     socketio.run(
         app,
