@@ -1,0 +1,368 @@
+"""HallQ's load harness: real hub processes, real clients over loopback, one table of figures.
+
+    .venv/bin/python bench/load.py            # everything (≈ 5 minutes on 2 cores)
+    .venv/bin/python bench/load.py --quick    # fewer samples, for a first look
+
+It never fails on a timing: it prints what it measured, next to the targets of
+issue 6, and the hub's resident memory. Figures depend on the machine; see
+docs/PERFORMANCE.md for the machine they were taken on and what limits each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.databases import PostgresTemplate, SqliteTemplate, Tokens  # noqa: E402
+from tests.support.hub import HubProcess  # noqa: E402
+from tests.support.redis_server import RedisServer  # noqa: E402
+
+
+@dataclass
+class Row:
+    figure: str
+    setup: str
+    value: str
+    target: str = ""
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+
+    def add(self, figure: str, setup: str, value: str, target: str = "") -> None:
+        self.rows.append(Row(figure, setup, value, target))
+        print(f"  {figure:<44} {setup:<28} {value:<26} {target}", flush=True)
+
+    def table(self) -> str:
+        lines = ["| figure | setup | measured | target |", "|---|---|---|---|"]
+        lines += [f"| {r.figure} | {r.setup} | {r.value} | {r.target} |" for r in self.rows]
+        return "\n".join(lines)
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p99 in milliseconds."""
+    ordered = sorted(samples)
+    p50 = statistics.median(ordered)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return p50 * 1000, p99 * 1000
+
+
+def ms(samples: list[float]) -> str:
+    p50, p99 = percentiles(samples)
+    return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+
+
+def rss_mb(hub: HubProcess) -> float:
+    """Resident memory of the hub process (Linux /proc)."""
+    assert hub.process is not None
+    status = Path(f"/proc/{hub.process.pid}/status").read_text()
+    kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+    return kb / 1024
+
+
+class Api:
+    """Keep-alive HTTP client of one hub, with a bearer token."""
+
+    def __init__(self, hub: HubProcess, token: str) -> None:
+        self.url = hub.url
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def post(self, path: str, **body: object) -> requests.Response:
+        return self.session.post(f"{self.url}{path}", json=body or None, timeout=30)
+
+
+def issue_latencies(
+    hubs: list[HubProcess], token: str, clients: int, per_client: int
+) -> tuple[list[float], float]:
+    """Each client issues tickets back to back; latencies and tickets per second overall."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
+
+    def client(index: int) -> None:
+        api = Api(hubs[index % len(hubs)], token)
+        api.post("/api/v1/tickets", service="consult")  # warm the connection
+        barrier.wait()
+        mine = []
+        for _ in range(per_client):
+            started = time.perf_counter()
+            response = api.session.post(
+                f"{api.url}/api/v1/tickets",
+                json={"service": "filing", "print": False},
+                headers={"Idempotency-Key": uuid.uuid4().hex},
+                timeout=30,
+            )
+            mine.append(time.perf_counter() - started)
+            assert response.status_code == 201, response.text
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return latencies, clients * per_client / elapsed
+
+
+def call_next_latencies(hub: HubProcess, token: str, count: int) -> list[float]:
+    """Window 3 calls next and releases the ticket (no-show needs recalls: finish instead)."""
+    api = Api(hub, token)
+    api.post("/api/v1/windows/3/open")
+    samples = []
+    for _ in range(count):
+        started = time.perf_counter()
+        response = api.post("/api/v1/windows/3/call-next")
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.text
+        api.post("/api/v1/windows/3/start")
+        api.post("/api/v1/windows/3/finish")
+    return samples
+
+
+class Caller:
+    """Window 3 calling the next ticket; `prepare` finishes the one before (untimed)."""
+
+    def __init__(self, hub: HubProcess, token: str) -> None:
+        self.api = Api(hub, token)
+        self.api.post("/api/v1/windows/3/open")
+        self.holding = False
+
+    def prepare(self) -> None:
+        if self.holding:
+            self.api.post("/api/v1/windows/3/start")
+            self.api.post("/api/v1/windows/3/finish")
+
+    def call(self) -> None:
+        assert self.api.post("/api/v1/windows/3/call-next").status_code == 200
+        self.holding = True
+
+
+async def fan_out(
+    hubs: list[HubProcess],
+    namespace: str,
+    auth: dict[str, str],
+    clients: int,
+    caller: Caller,
+    calls: int,
+) -> tuple[list[float], list[float]]:
+    """`clients` asyncio Socket.IO clients; for each of `calls` calls, the delay from the
+    call-next request to each client's `ticket:called`, and until the last client had it.
+    The previous ticket is finished before the clock starts, and its events drained."""
+    received: dict[int, list[float]] = {}
+    sockets = []
+
+    async def connect(index: int) -> None:
+        client = socketio.AsyncClient(reconnection=False)
+
+        @client.on("ticket:called", namespace=namespace)
+        async def on_called(payload: dict[str, object]) -> None:
+            received.setdefault(int(payload["seq"]), []).append(time.perf_counter())
+
+        await client.connect(
+            hubs[index % len(hubs)].url,
+            namespaces=[namespace],
+            auth=auth,
+            transports=["websocket"],
+            wait_timeout=30,
+        )
+        sockets.append(client)
+
+    for start in range(0, clients, 50):  # connect in waves: a hall's phones don't arrive at once
+        await asyncio.gather(*(connect(n) for n in range(start, min(clients, start + 50))))
+    each: list[float] = []
+    whole: list[float] = []
+    loop = asyncio.get_running_loop()
+    for _ in range(calls):
+        await loop.run_in_executor(None, caller.prepare)
+        await asyncio.sleep(0.5)  # let the finish's events reach everyone first
+        before = set(received)
+        started = time.perf_counter()
+        await loop.run_in_executor(None, caller.call)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            fresh = [seq for seq in received if seq not in before]
+            if fresh and len(received[fresh[0]]) >= clients:
+                break
+            await asyncio.sleep(0.005)
+        fresh = [seq for seq in received if seq not in before]
+        arrivals = received[fresh[0]] if fresh else []
+        each += [arrival - started for arrival in arrivals]
+        if len(arrivals) >= clients:
+            whole.append(max(arrivals) - started)
+    await asyncio.gather(*(client.disconnect() for client in sockets))
+    return each, whole
+
+
+@contextmanager
+def hubs(url: str, folder: Path, count: int, queue: str | None) -> Iterator[list[HubProcess]]:
+    environment = {
+        "HALLQ_PRINT_AGENTS": "0",
+        "HALLQ_SMS_DISPATCH": "0",
+        "HALLQ_LOG_LEVEL": "WARNING",
+    }
+    if queue:
+        environment["HALLQ_MESSAGE_QUEUE"] = queue
+    processes = []
+    for index in range(count):
+        (folder / f"hub{index}").mkdir(parents=True, exist_ok=True)
+        processes.append(HubProcess(url, folder / f"hub{index}", **environment).start())
+    try:
+        yield processes
+    finally:
+        for process in processes:
+            process.stop()
+
+
+def seed(api: Api, count: int) -> None:
+    for _ in range(count):
+        assert api.post("/api/v1/tickets", service="filing", print=False).status_code == 201
+
+
+def measure_database(
+    report: Report, name: str, url_for: Callable[[], str], tokens: Tokens, folder: Path, quick: bool
+) -> None:
+    per_client = 25 if quick else 100
+    with hubs(url_for(), folder / f"{name}-1", 1, None) as (hub,):
+        single, _ = issue_latencies([hub], tokens.devices["kiosk-1"], 1, per_client * 2)
+        report.add("ticket issue latency, 1 client", name, ms(single), "p50 ≤ 5 ms")
+    with hubs(url_for(), folder / f"{name}-16", 1, None) as (hub,):
+        many, rate = issue_latencies([hub], tokens.devices["kiosk-1"], 16, per_client)
+        report.add("ticket issue latency, 16 clients", name, ms(many))
+        report.add(
+            "durable ticket issues per second, 16 clients",
+            name,
+            f"{rate:.0f} /s",
+            "≥ 500 /s (SQLite)",
+        )
+        calls = call_next_latencies(hub, tokens.staff["window3"], 50 if quick else 200)
+        report.add("call-next latency", name, ms(calls), "p50 ≤ 3 ms")
+
+
+def measure_fan_out(
+    report: Report, hub_list: list[HubProcess], tokens: Tokens, setup: str, quick: bool
+) -> None:
+    api = Api(hub_list[0], tokens.devices["kiosk-1"])
+    seed(api, 60)
+    call = Caller(hub_list[0], tokens.staff["window3"])
+    displays = 200
+    each, _ = asyncio.run(
+        fan_out(
+            hub_list,
+            "/display",
+            {"token": tokens.devices["display-1"]},
+            displays,
+            call,
+            10 if quick else 25,
+        )
+    )
+    report.add(f"call → display event, {displays} clients", setup, ms(each), "p99 ≤ 30 ms")
+    token = api.post("/api/v1/tickets", service="consult", print=False).json()["token"]
+    phones = 500 if quick else 2000
+    _each, whole = asyncio.run(
+        fan_out(hub_list, "/public", {"ticket": token}, phones, call, 5 if quick else 15)
+    )
+    rss = ", ".join(f"{rss_mb(hub):.0f} MB" for hub in hub_list)
+    report.add(f"one call to all of {phones} status pages", setup, ms(whole), "p99 ≤ 1 s")
+    report.add(f"hub RSS with {phones} status pages", setup, rss, "≤ 300 MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer samples and clients")
+    parser.add_argument(
+        "--only", choices=["sqlite", "postgres", "fanout", "scaleout"], action="append"
+    )
+    options = parser.parse_args()
+    only = set(options.only or ["sqlite", "postgres", "fanout", "scaleout"])
+    os.environ.setdefault("HALLQ_REQUIRE", "")
+    report = Report()
+    with tempfile.TemporaryDirectory(prefix="hallq-bench-") as temp:
+        folder = Path(temp)
+        print(
+            f"HallQ load harness on {os.cpu_count()} CPUs ({'quick' if options.quick else 'full'})",
+            flush=True,
+        )
+        sqlite = SqliteTemplate(folder / "template")
+        counter = iter(range(1000))
+        sqlite_url = lambda: sqlite.copy(folder / f"bench{next(counter)}.db")  # noqa: E731
+        if "sqlite" in only:
+            measure_database(
+                report, "SQLite (FULL), 1 process", sqlite_url, sqlite.tokens, folder, options.quick
+            )
+        if "fanout" in only:
+            with hubs(sqlite_url(), folder / "fan", 1, None) as hub_list:
+                measure_fan_out(report, hub_list, sqlite.tokens, "SQLite, 1 process", options.quick)
+        if only & {"postgres", "scaleout"}:
+            postgres = PostgresTemplate()
+            try:
+                if "postgres" in only:
+                    measure_database(
+                        report,
+                        "PostgreSQL, 1 process",
+                        postgres.copy,
+                        postgres.tokens,
+                        folder,
+                        options.quick,
+                    )
+                if "scaleout" in only:
+                    redis_server = RedisServer(folder).start()
+                    try:
+                        with hubs(postgres.copy(), folder / "two", 2, redis_server.url) as pair:
+                            many, rate = issue_latencies(
+                                pair,
+                                postgres.tokens.devices["kiosk-1"],
+                                16,
+                                25 if options.quick else 100,
+                            )
+                            report.add(
+                                "ticket issue latency, 16 clients",
+                                "PostgreSQL + Redis, 2 processes",
+                                ms(many),
+                            )
+                            report.add(
+                                "ticket issues per second, 16 clients",
+                                "PostgreSQL + Redis, 2 processes",
+                                f"{rate:.0f} /s",
+                            )
+                        with hubs(postgres.copy(), folder / "two-fan", 2, redis_server.url) as pair:
+                            measure_fan_out(
+                                report,
+                                pair,
+                                postgres.tokens,
+                                "PostgreSQL + Redis, 2 processes",
+                                options.quick,
+                            )
+                    finally:
+                        redis_server.stop()
+            finally:
+                postgres.close()
+    print()
+    print(report.table())
+
+
+if __name__ == "__main__":
+    main()
