@@ -16,7 +16,7 @@ without an app) are separate modules, loaded by the views that need them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -32,6 +32,7 @@ from core.domain.errors import InvalidInput
 TITLE = "突发事件应急处置登记台帐"
 ONGOING = "处置中"
 AUTO_REGISTRAR = "系统自动登记"
+SYSTEM = "系统"
 NO_INCIDENTS = "本期间无突发事件。"
 
 
@@ -270,8 +271,11 @@ def ledger_rows(
         .where(orm.IncidentStep.incident_id.in_(ids))
         .order_by(orm.IncidentStep.at, orm.IncidentStep.id)
     )
+    name = _people(session)
     for step in step_rows:
-        steps[step.incident_id].append(LedgerStep(step.at.astimezone(zone), step.actor, step.text))
+        steps[step.incident_id].append(
+            LedgerStep(step.at.astimezone(zone), name(step.actor), step.text)
+        )
     return [
         LedgerRow(
             serial=serial,
@@ -286,10 +290,27 @@ def ledger_rows(
             result=incident.result,
             extension=extension_text(incident.extension, incident.systems or ()),
             duty_leader=incident.duty_leader,
-            registered_by=AUTO_REGISTRAR if incident.source == "auto" else incident.reported_by,
+            registered_by=AUTO_REGISTRAR
+            if incident.source == "auto"
+            else name(incident.reported_by),
         )
         for serial, incident in enumerate(incidents, start=1)
     ]
+
+
+def _people(session: Session) -> Callable[[str], str]:
+    """Names a principal as the form shows people: ``staff:wang`` → 王五 (the account's
+    display name, else its username), ``system`` → 系统."""
+    staff = session.execute(select(orm.Staff.username, orm.Staff.display_name))
+    names = {username: display_name for username, display_name in staff}
+
+    def name(actor: str) -> str:
+        kind, _, who = actor.partition(":")
+        if kind == "system":
+            return SYSTEM
+        return (names.get(who) or who) if kind == "staff" and who else actor
+
+    return name
 
 
 def ledger_filename(hall_code: str, period: LedgerPeriod, suffix: str = "xlsx") -> str:

@@ -187,6 +187,28 @@ def test_auto_incident_registered_by_the_system(
     assert row.registered_by == "系统自动登记"
 
 
+def test_people_are_named_not_their_principals(
+    session: Session, hall: orm.Hall, add_incident: AddIncident
+) -> None:
+    # GIVEN the leader declared an incident, noted a step, and the system ended it
+    leader = session.scalars(select(orm.Staff).where(orm.Staff.username == "leader")).one()
+    leader.display_name = "值班长 王五"
+    add_incident(
+        "SJ-NAMES",
+        at(11, 5, 9),
+        reported_by="staff:leader",
+        steps=(
+            (at(11, 5, 9, 5), "staff:leader", "到场调解"),
+            (at(11, 5, 9, 30), "system", "处置结束"),
+        ),
+    )
+    # WHEN the ledger is read
+    (row,) = ledger_rows(session, hall, start=NOVEMBER.start, end=NOVEMBER.end)
+    # THEN the form names the person by the account's name, and the system as 系统
+    assert row.registered_by == "值班长 王五"
+    assert row.steps_text() == "09:05 值班长 王五：到场调解\n09:30 系统：处置结束"
+
+
 @pytest.mark.usefixtures("month_of_incidents")
 def test_xlsx_holds_every_incident_with_times_steps_and_result(
     session: Session, hall: orm.Hall
