@@ -7,7 +7,7 @@ the hub only reads each queue's head (and locks rows). They must agree.
 from __future__ import annotations
 
 import tempfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -52,7 +52,7 @@ class QueueMachine(RuleBasedStateMachine):
             HANDLERS,
             prepare=roll_over_day,
         )
-        self.issued: list[str] = []
+        self.issued: list[tuple[date | None, str]] = []
         # Start from a hall at work, so most runs get to the interesting part.
         for window in WINDOWS:
             self.window_command(cmd.OpenWindow, window)
@@ -92,9 +92,10 @@ class QueueMachine(RuleBasedStateMachine):
             cmd.IssueTicket(hall="demo", actor="device:kiosk-1", service=service, green=green)
         )
         assert body is not None
-        number = str(body["number"])
-        assert number not in self.issued, f"{number} issued twice"
-        self.issued.append(number)
+        # Numbers start again each business day (time_passes crosses midnight): key by day.
+        issued = (self.snapshot()[2].business_day, str(body["number"]))
+        assert issued not in self.issued, f"{issued[1]} issued twice on {issued[0]}"
+        self.issued.append(issued)
 
     @rule(window=st.sampled_from(WINDOWS))
     def open_window(self, window: int) -> None:
@@ -144,13 +145,13 @@ class QueueMachine(RuleBasedStateMachine):
     @rule(data=st.data(), window=st.sampled_from(WINDOWS))
     def call_specific(self, data: st.DataObject, window: int) -> None:
         self.window_command(
-            cmd.CallSpecific, window, number=data.draw(st.sampled_from(self.issued))
+            cmd.CallSpecific, window, number=data.draw(st.sampled_from([number for _day, number in self.issued]))
         )
 
     @precondition(lambda self: bool(self.issued))
     @rule(data=st.data())
     def requeue(self, data: st.DataObject) -> None:
-        number = data.draw(st.sampled_from(self.issued))
+        number = data.draw(st.sampled_from([number for _day, number in self.issued]))
         self.run(cmd.RequeueTicket(hall="demo", actor="staff:guide", number=number))
 
     @rule(minutes=st.integers(min_value=1, max_value=90))
