@@ -145,7 +145,9 @@ class QueueMachine(RuleBasedStateMachine):
     @rule(data=st.data(), window=st.sampled_from(WINDOWS))
     def call_specific(self, data: st.DataObject, window: int) -> None:
         self.window_command(
-            cmd.CallSpecific, window, number=data.draw(st.sampled_from([number for _day, number in self.issued]))
+            cmd.CallSpecific,
+            window,
+            number=data.draw(st.sampled_from([number for _day, number in self.issued])),
         )
 
     @precondition(lambda self: bool(self.issued))
