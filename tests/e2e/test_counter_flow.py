@@ -122,13 +122,12 @@ def expect_enabled(page: Page, *enabled: str) -> None:
             expect(action(page, name)).to_be_disabled()
 
 
-def press(page: Page, key: str, name: str | None = None) -> None:
+def press(page: Page, key: str) -> None:
     """Press a function key as a clerk would: once the counter has finished the last
-    command, and once the previous press of the same key has been taken (its light is
-    out) — quicker presses are double presses, which the counter ignores on purpose."""
+    command, and once the last press has been taken (every button's light is out) —
+    the same key again sooner is a double press, which the counter ignores on purpose."""
     expect(page.locator("body[data-busy]")).to_have_count(0)
-    if name is not None:
-        expect(action(page, name)).not_to_have_class(re.compile(r"\bpressed\b"))
+    expect(page.locator(".actions button.pressed")).to_have_count(0)
     page.keyboard.press(key)
 
 
@@ -175,9 +174,9 @@ def test_a_clerk_serves_a_day_with_the_keyboard_only(
         shoot(both, screenshots, "counter-calling")
 
         # WHEN F2 twice: two recalls, and only then may the ticket be a no-show
-        press(page, "F2", "recall")
+        press(page, "F2")
         expect(page.locator("#ticket-recalls")).to_contain_text("1/2")
-        press(page, "F2", "recall")
+        press(page, "F2")
         expect(page.locator("#ticket-recalls")).to_contain_text("2/2")
         expect_enabled(page, "recall", "no-show", "start", "pause")
         assert hall.detail(3)["ticket"]["recalls"] == 2
@@ -199,7 +198,7 @@ def test_a_clerk_serves_a_day_with_the_keyboard_only(
         # WHEN C002 is called, started, and F6 → "A" → Enter transfers it to registration
         press(page, "F1")
         expect(page.locator("#ticket-number")).to_have_text("C002")
-        press(page, "F4", "start")
+        press(page, "F4")
         expect(page.locator("#ticket")).to_have_attribute("data-state", "serving")
         press(page, "F6")
         dialog = page.locator("#transfer-dialog")
@@ -221,11 +220,11 @@ def test_a_clerk_serves_a_day_with_the_keyboard_only(
         expect(page.locator("#message")).to_contain_text("重呼 C003 2 次")
         assert hall.detail(3)["ticket"]["state"] == "called"
         # WHEN recalled twice, F3 marks it as a no-show
-        press(page, "F2", "recall")
+        press(page, "F2")
         expect(page.locator("#ticket-recalls")).to_contain_text("1/2")
-        press(page, "F2", "recall")
+        press(page, "F2")
         expect(action(page, "no-show")).to_be_enabled()
-        press(page, "F3", "no-show")
+        press(page, "F3")
         expect(page.locator("#ticket")).to_be_hidden()
         expect(page.locator("#message")).to_contain_text("C003 已过号")
 
@@ -242,9 +241,9 @@ def test_a_clerk_serves_a_day_with_the_keyboard_only(
         assert calls[:4] == ["C004", "C003", "C003", "C003"]
 
         # WHEN C004 is started and F6 → "5" → Enter sends it to window 5
-        press(page, "F4", "start")
+        press(page, "F4")
         expect(page.locator("#ticket")).to_have_attribute("data-state", "serving")
-        press(page, "F6", "transfer")
+        press(page, "F6")
         page.keyboard.press("5")
         expect(dialog.locator('input[value="window:5"]')).to_be_checked()
         page.keyboard.press("Enter")
@@ -252,22 +251,22 @@ def test_a_clerk_serves_a_day_with_the_keyboard_only(
         expect(page.locator("#ticket")).to_be_hidden()
 
         # WHEN F7: paused — no calls, and F1 says why; F7 again resumes
-        press(page, "F7", "pause")
+        press(page, "F7")
         expect(page.locator("#window-state")).to_have_attribute("data-state", "paused")
         expect_enabled(page, "pause", "open")
-        press(page, "F1", "call-next")
+        press(page, "F1")
         expect(page.locator("#message")).to_contain_text("窗口已暂停")
-        press(page, "F7", "pause")
+        press(page, "F7")
         expect(page.locator("#window-state")).to_have_attribute("data-state", "open")
 
         # WHEN F9 asks to close: Escape keeps the window open, Enter closes it
-        press(page, "F9", "open")
+        press(page, "F9")
         close = page.locator("#close-dialog")
         expect(close).to_be_visible()
         page.keyboard.press("Escape")
         expect(close).to_be_hidden()
         assert hall.detail(3)["state"] == "open"
-        press(page, "F9", "open")
+        press(page, "F9")
         expect(close).to_be_visible()
         page.keyboard.press("Enter")
         expect(page.locator("#window-state")).to_have_attribute("data-state", "closed")
@@ -309,11 +308,11 @@ def test_a_double_press_calls_one_ticket_and_refusals_are_explained(
         assert calls[0].headers.get("idempotency-key")
 
         # WHEN C001 is served, and F1 pressed with nobody left
-        press(page, "F4", "start")
+        press(page, "F4")
         expect(page.locator("#ticket")).to_have_attribute("data-state", "serving")
         press(page, "F5")
         expect(page.locator("#ticket")).to_be_hidden()
-        press(page, "F1", "call-next")
+        press(page, "F1")
         # THEN the counter says so
         expect(page.locator("#message")).to_contain_text("Nobody is waiting")
         # WHEN F8 calls a number nobody has
@@ -360,7 +359,7 @@ def test_another_clerk_cannot_act_on_a_window_they_did_not_open(
         page.route("**/api/v1/windows/3", pretend_mine)
         page.evaluate("window.hallqClient.resync()")
         expect(action(page, "call-next")).to_be_enabled()
-        press(page, "F1", "call-next")
+        press(page, "F1")
         expect(page.locator("#message")).to_have_attribute("data-kind", "error")
         expect(page.locator("#message")).to_contain_text("不是您开启的")
         assert hall.waiting("filing") == 1

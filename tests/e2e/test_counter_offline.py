@@ -52,7 +52,7 @@ def test_the_counter_keeps_its_calls_while_the_hub_is_down(
         expect(page.locator("#window-state")).to_have_attribute("data-state", "open")
         press(page, "F1")
         expect(page.locator("#ticket-number")).to_have_text("C001")
-        press(page, "F2", "recall")
+        press(page, "F2")
         expect(page.locator("#ticket-recalls")).to_contain_text("1/2")
         for screen in (page, english, guide):
             # The pages and their files are in the offline cache before the outage.
@@ -96,7 +96,7 @@ def test_the_counter_keeps_its_calls_while_the_hub_is_down(
         expect(page.locator("#ticket-recalls")).to_contain_text("1/2")
         expect(page.locator(".actions")).to_be_visible()
         # … and the clerk carries on
-        press(page, "F4", "start")
+        press(page, "F4")
         expect(page.locator("#ticket")).to_have_attribute("data-state", "serving")
         expect(english.locator("#ticket")).to_have_attribute("data-state", "serving")
     finally:

@@ -84,16 +84,16 @@ def test_the_guide_desk_issues_a_green_ticket_that_is_called_first(
         expect(guide.locator('#windows [data-window="3"]')).to_contain_text("C002")
 
         # WHEN C002 is done, C001 is called and marked as a no-show after two recalls
-        press(counter, "F4", "start")
+        press(counter, "F4")
         expect(counter.locator("#ticket")).to_have_attribute("data-state", "serving")
         press(counter, "F5")
         expect(counter.locator("#ticket")).to_be_hidden()
-        press(counter, "F1", "call-next")
+        press(counter, "F1")
         expect(counter.locator("#ticket-number")).to_have_text("C001")
         for recalls in ("1/2", "2/2"):
-            press(counter, "F2", "recall")
+            press(counter, "F2")
             expect(counter.locator("#ticket-recalls")).to_contain_text(recalls)
-        press(counter, "F3", "no-show")
+        press(counter, "F3")
         expect(counter.locator("#ticket")).to_be_hidden()
     finally:
         window.close()

@@ -256,7 +256,7 @@ def test_a_printer_out_of_paper_degrades_its_kiosk_until_refilled_and_the_ledger
 
 def call_next(clerk: Page, scene: Scene) -> str:
     """F1 on window 3's counter; the number it shows once the hub has called it."""
-    press(clerk, "F1", "call-next")
+    press(clerk, "F1")
     expect(clerk.locator("#ticket")).to_have_attribute("data-state", "called")
     number = clerk.locator("#ticket-number").inner_text()
     assert scene.window(3)["ticket"]["number"] == number
@@ -265,9 +265,9 @@ def call_next(clerk: Page, scene: Scene) -> str:
 
 def serve(clerk: Page) -> None:
     """F4 then F5: the called taxpayer is served and done."""
-    press(clerk, "F4", "start")
+    press(clerk, "F4")
     expect(clerk.locator("#ticket")).to_have_attribute("data-state", "serving")
-    press(clerk, "F5", "finish")
+    press(clerk, "F5")
     expect(clerk.locator("#ticket")).to_be_hidden()
 
 
@@ -342,7 +342,7 @@ def test_every_printer_down_turns_the_hall_to_paper_tickets_called_in_order(
         # THEN the tickets came in the order they were issued, paper ones among the others
         paper_numbers = [f"C{sequence:03d}" for sequence in range(51, 61)]
         assert called == ["C001", "C002", *paper_numbers, "C003"]
-        press(clerk, "F1", "call-next")
+        press(clerk, "F1")
         expect(clerk.locator("#message")).to_have_text("本窗口暂无等候的纳税人。")
         # … and the guide desk's reconciliation has them all called
         row = guide.locator('#paper-ranges [data-first="C051"]')
@@ -457,9 +457,9 @@ def test_the_hub_killed_and_restarted_every_open_screen_goes_offline_and_resyncs
         # AND they carry on live: the kiosk issues the next number, window 3 serves and calls
         kiosk.click('.k-svc[data-service="consult"]')
         expect(kiosk.locator("#ticket-number")).to_have_text(f"E{waiting + 1:03d}")
-        press(clerk, "F4", "start")
+        press(clerk, "F4")
         expect(led.locator("#state-first")).to_have_text("正在办理")
-        press(clerk, "F5", "finish")
+        press(clerk, "F5")
         expect(clerk.locator("#ticket")).to_be_hidden()
         assert call_next(clerk, scene) == "C002"
         expect(phone.locator("#window")).to_have_text("3 号窗口")
