@@ -252,27 +252,6 @@ def mask_phone(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
-def mask_taxpayer_id(value: str) -> str:
-    """Keep the first 4 and last 4 characters of a taxpayer ID, one ``*`` per hidden character.
-
-    Values of 9 characters or fewer are masked whole: keeping 8 would show nearly all of them.
-    """
-    if len(value) <= 9:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
-
-
-def mask_name(value: str) -> str:
-    """Keep the first character of a name and mask the rest: ``张三丰`` → ``张**``, ``张三`` → ``张*``.
-
-    A one-character name is masked whole, so no public screen shows a full name.
-    """
-    name = value.strip()
-    if len(name) <= 1:
-        return "*" * len(name)
-    return name[0] + "*" * (len(name) - 1)
-
-
 def _normalise_taxpayer_id(value: str) -> str:
     folded = value.translate(_FOLD)
     return "".join(char for char in folded if not char.isspace())

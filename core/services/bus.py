@@ -21,7 +21,6 @@ from core.adapters.clock import Clock
 from core.adapters.db import Database
 from core.domain.commands import Command
 from core.domain.errors import Conflict
-from core.domain.events import Event
 from core.domain.workdays import WorkdayCalendar
 from core.services.context import Context, Outcome
 from core.services.uow import Stamped, UnitOfWork
@@ -159,8 +158,3 @@ def _retryable(error: DBAPIError) -> bool:
     # SQLite: another process holds the write lock past the busy timeout.
     # PostgreSQL: serialization failure, deadlock.
     return "database is locked" in text or code in {"40001", "40P01"}
-
-
-def events_of(result: Result) -> list[Event]:
-    """The bare events of a result (tests and logging)."""
-    return [stamped.event for stamped in result.events]

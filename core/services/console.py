@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
@@ -239,15 +239,3 @@ def follow_ups_per_day(session: Session, hall_code: str) -> list[dict[str, Any]]
         {"day": day.isoformat(), "recorded": recorded, "answered": answered}
         for day, (recorded, answered) in sorted(totals.items(), reverse=True)
     ]
-
-
-def to_backfill_count(session: Session, hall: orm.Hall) -> int:
-    """Register records still waiting to be entered."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(orm.RegisterRecord)
-            .where(orm.RegisterRecord.hall_id == hall.id, orm.RegisterRecord.state == "to_backfill")
-        )
-        or 0
-    )

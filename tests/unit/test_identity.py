@@ -23,9 +23,7 @@ from core.domain.identity import (
     TAXPAYER_ID_ERRORS,
     TaxpayerId,
     TaxpayerIdKind,
-    mask_name,
     mask_phone,
-    mask_taxpayer_id,
     validate_phone,
     validate_resident_id,
     validate_taxpayer_id,
@@ -485,35 +483,15 @@ def test_any_mobile_with_any_prefix_and_separators_round_trips(
 # --- masking --------------------------------------------------------------------
 
 
-def test_masks_for_public_screens() -> None:
-    # GIVEN a phone, IDs and names WHEN masked THEN only the allowed parts show
+def test_a_phone_shows_only_its_ends() -> None:
+    # GIVEN a mobile number WHEN masked (logs, public screens) THEN its middle is hidden
     assert mask_phone("13812345678") == "138****5678"
-    assert mask_taxpayer_id("914403001922038216") == "9144**********8216"
-    assert mask_taxpayer_id("440301192203821") == "4403*******3821"
-    assert mask_taxpayer_id("11010519491231002X01") == "1101************2X01"
-    assert mask_name("张三丰") == "张**"
-    assert mask_name("张三") == "张*"
-    assert mask_name("欧阳娜娜") == "欧***"
-    assert mask_name("阿依古丽·买买提") == "阿*******"
 
 
-@pytest.mark.parametrize(
-    ("masked", "expected"),
-    [(mask_phone("1234567"), "*******"), (mask_taxpayer_id("123456789"), "*********"),
-     (mask_name("张"), "*"), (mask_name(""), ""), (mask_phone(""), "")],
-)  # fmt: skip
-def test_short_values_are_masked_whole(masked: str, expected: str) -> None:
+@pytest.mark.parametrize("short", ["1234567", ""])
+def test_short_values_are_masked_whole(short: str) -> None:
     # GIVEN a value too short to keep a prefix and suffix WHEN masked THEN nothing shows
-    assert masked == expected
-
-
-@given(valid_usccs() | valid_resident_ids())
-def test_a_masked_id_never_shows_its_middle(code: str) -> None:
-    # GIVEN any valid ID WHEN masked THEN only the first and last 4 characters survive
-    masked = mask_taxpayer_id(code)
-    assert len(masked) == len(code)
-    assert masked[4:-4] == "*" * 10
-    assert masked[:4] + masked[-4:] == code[:4] + code[-4:]
+    assert mask_phone(short) == "*" * len(short)
 
 
 # --- purity -------------------------------------------------------------------
