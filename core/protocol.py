@@ -15,8 +15,9 @@ Server → client
     ``ticket:issued``   {seq, number, service, channel, green, ahead, estimated_wait_min}
     ``ticket:called``   {seq, number, window, service, recall}
     ``ticket:changed``  {seq, number, service, state, window}
-    ``window:changed``  {seq, window, state, current}
-    ``queue:changed``   {seq, mode, services, windows}
+    ``queue:changed``   {seq, mode, services, windows}: after every command that changes
+                        waiting or a window (open, pause, call, …: each window's state
+                        and current ticket are in `windows`)
     ``print:status``    {seq, number, state, device}: a ticket printed or not (kiosks show
                         the number on screen when `state` is ``failed``)
     ``device:status``   {seq, device, kind, status, detail}: a device's health changed
@@ -60,7 +61,6 @@ STATE_CHECK = "state:check"
 TICKET_ISSUED = "ticket:issued"
 TICKET_CALLED = "ticket:called"
 TICKET_CHANGED = "ticket:changed"
-WINDOW_CHANGED = "window:changed"
 QUEUE_CHANGED = "queue:changed"
 DEVICE_HEARTBEAT = "device:heartbeat"
 DEVICE_STATUS = "device:status"
@@ -77,7 +77,6 @@ _NAMES: dict[type[events.Event], str] = {
     events.TicketIssued: TICKET_ISSUED,
     events.TicketCalled: TICKET_CALLED,
     events.TicketChanged: TICKET_CHANGED,
-    events.WindowChanged: WINDOW_CHANGED,
     events.QueueChanged: QUEUE_CHANGED,
     events.PrintStatusChanged: PRINT_STATUS,
     events.DeviceStatusChanged: DEVICE_STATUS,

@@ -47,15 +47,6 @@ class TicketChanged(Event):
 
 
 @dataclass(frozen=True)
-class WindowChanged(Event):
-    """Payload: window number, state (closed/open/paused), current ticket number."""
-
-    window: int
-    state: str
-    current: str | None
-
-
-@dataclass(frozen=True)
 class PrintStatusChanged(Event):
     """Payload: number, print state (pending, printed, failed), the device that issued it."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.adapters import orm
 from core.domain import commands as cmd
 from core.domain.errors import Conflict, InvalidInput
-from core.domain.events import TicketCalled, TicketChanged, WindowChanged
+from core.domain.events import TicketCalled, TicketChanged
 from core.domain.policy import choose_next
 from core.domain.tickets import Ticket, TicketState, normalise_number
 from core.domain.windows import Window
@@ -33,15 +33,14 @@ def _finish(
     window: Window,
     ticket: Ticket | None = None,
 ) -> Outcome:
-    """Store what changed, record the events every screen needs, answer the window's state."""
+    """Store what changed, record the queue summary (it holds every window's state and
+    current ticket, so screens need no event of their own for the window), answer the
+    window's state."""
     uow = context.uow
     uow.halls.save_window(row, window)
     if ticket is not None:
         uow.tickets.save(ticket, context.seq, command.actor)
-    context.record(
-        WindowChanged(window.number, window.state.value, window.current),
-        context.summary(),
-    )
+    context.record(context.summary())
     body: dict[str, object] = {"window": window.number, "state": window.state.value}
     body["ticket"] = ticket_body(context, uow.tickets.row(ticket)) if ticket else None
     return Outcome(body)

@@ -23,7 +23,6 @@ export const HALL_EVENTS = [
   "ticket:issued",
   "ticket:called",
   "ticket:changed",
-  "window:changed",
   "queue:changed",
   "print:status",
   "device:status",

@@ -118,6 +118,15 @@ async function readDetail(generation) {
 }
 
 let detailTimer = null;
+// Our window in a queue summary, as the detail we hold does not show it (paused or
+// closed elsewhere, its ticket changed).
+function windowMoved(windows) {
+  const ours = (windows || []).find((entry) => entry.n === config.window);
+  const detail = view.detail;
+  if (!ours || !detail) return false;
+  return ours.state !== detail.state || (ours.current || null) !== (detail.ticket?.number || null);
+}
+
 function reloadDetailSoon() {
   // Several events arrive for one command (window, ticket, queue): read once.
   clearTimeout(detailTimer);
@@ -365,7 +374,8 @@ const client = new HallClient({
   },
   onEvent: (name, payload) => {
     const ours = payload && payload.window === config.window;
-    if (ours && ["window:changed", "ticket:called", "ticket:changed"].includes(name)) reloadDetailSoon();
+    if (ours && ["ticket:called", "ticket:changed"].includes(name)) reloadDetailSoon();
+    if (name === "queue:changed" && windowMoved(payload.windows)) reloadDetailSoon();
     if (name === "worklist:changed") worklist.loadSoon();
     // Open incidents come with snapshots only; an incident that starts or ends
     // changes what can be backfilled, so ask for a fresh one.

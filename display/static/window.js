@@ -85,12 +85,7 @@ function onState(snapshot, { fromCache }) {
 }
 
 function onEvent(name, payload, state) {
-  if (name === "window:changed" && state) {
-    // The queue summary follows at once, but the window's own change is enough to redraw.
-    const entry = (state.windows || []).find((candidate) => candidate.n === payload.window);
-    if (entry) Object.assign(entry, { state: payload.state, current: payload.current });
-    client.save();
-  } else if (name === "ticket:called" && payload.window === config.window) {
+  if (name === "ticket:called" && payload.window === config.window) {
     rememberServing(null);
     const entry = state && (state.windows || []).find((candidate) => candidate.n === config.window);
     if (entry) entry.current = payload.number;

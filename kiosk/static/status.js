@@ -140,8 +140,16 @@ function onEvent(name, payload, state) {
   }
 }
 
+// The windows' states as last seen: one opening, pausing or closing changes our estimate.
+let windowStates = null;
+
 function mayMoveUs(name, payload) {
-  if (name === "window:changed") return true;
+  if (name === "queue:changed") {
+    const states = (payload.windows || []).map((entry) => `${entry.n}:${entry.state}`).join(",");
+    const moved = windowStates !== null && states !== windowStates;
+    windowStates = states;
+    return moved;
+  }
   if (payload.service !== ticket.service) return false;
   if (name === "ticket:issued") return payload.green === true; // green tickets go ahead
   return name === "ticket:called" || name === "ticket:changed";

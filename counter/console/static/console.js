@@ -325,7 +325,7 @@ function start() {
       draw.all();
     },
     onEvent: (name, payload) => {
-      if (name === "queue:changed" || name === "hall:mode" || name === "window:changed") draw.hall();
+      if (name === "queue:changed" || name === "hall:mode") draw.hall();
       if (name === "device:status") {
         draw.hall();
         later.devices();
