@@ -49,10 +49,11 @@ def caller(devices: tuple[str, ...] = ()) -> Principal:
     raise NotAllowed(principal.name)
 
 
-def _client(principal: Principal, cache_key: str) -> dict[str, Any]:
+def _client(principal: Principal, cache_key: str, timezone: str) -> dict[str, Any]:
     settings = runtime().settings
     return {
         "hall": principal.hall or settings.hall,
+        "timezone": timezone,  # times on the hall's clock, whatever zone the PC is set to
         "user": principal.name if principal.kind == "staff" else None,
         "lang": str(get_locale()),
         "namespace": protocol.COUNTER,
@@ -76,7 +77,7 @@ def counter_config(principal: Principal, window: int) -> dict[str, Any]:
             if (service.settings or {}).get("register_form")
         }
     return {
-        **_client(principal, f"counter:{hall_code}:{window}"),
+        **_client(principal, f"counter:{hall_code}:{window}", hall.timezone),
         "window": window,
         "windowName": special_name(window, detail["name"]),
         "registerHints": hints,
@@ -92,5 +93,8 @@ def special_name(window: int, name: str) -> str:
 
 def guide_config(principal: Principal) -> dict[str, Any]:
     """The guide desk's configuration."""
-    hall_code = principal.hall or runtime().settings.hall
-    return {**_client(principal, f"guide:{hall_code}"), "text": guide_texts()}
+    rt = runtime()
+    hall_code = principal.hall or rt.settings.hall
+    with rt.db.read_session() as session:
+        timezone = views.hall_by_code(session, hall_code).timezone
+    return {**_client(principal, f"guide:{hall_code}", timezone), "text": guide_texts()}

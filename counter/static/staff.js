@@ -5,6 +5,8 @@
 // pages add on top: text placeholders, the message line, the link indicator,
 // the offline memory that survives a reload, and warming the offline cache.
 
+import { readConfig } from "/static/hallq-client.js";
+
 export const $ = (id) => document.getElementById(id);
 
 // "{number} called." + {number: "C001"} → "C001 called." (see counter/texts.py).
@@ -30,10 +32,15 @@ export function windowLabel(window, template) {
   return special ? `${plain} · ${special}` : plain;
 }
 
+// HH:MM on the hall's clock (the page config's `timezone`), whatever zone the PC is set to.
+const HALL_TIME_ZONE = readConfig().timezone;
+
 export function clock(iso) {
   if (!iso) return "";
   const when = new Date(iso);
-  return when.toLocaleTimeString(language() === "en" ? "en-GB" : "zh-CN", { hour: "2-digit", minute: "2-digit" });
+  return when.toLocaleTimeString(language() === "en" ? "en-GB" : "zh-CN", {
+    timeZone: HALL_TIME_ZONE, hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
 }
 
 export function minutesSince(iso, now = Date.now()) {

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -19,6 +21,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, e
 
 from tests.support.databases import DEMO_PASSWORD, Tokens
 from tests.support.hub import HubProcess
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -80,8 +84,9 @@ def hall(hub: HubProcess, tokens: Tokens) -> Hall:
 
 
 def staff_context(browser: Browser, locale: str = "zh-CN") -> BrowserContext:
-    """A fresh browser profile at the counter PC's screen size."""
-    return browser.new_context(viewport=COUNTER_SCREEN, locale=locale)
+    """A fresh browser profile at the counter PC's screen size, its clock on UTC (not the
+    hall's Asia/Shanghai: the screens must show hall time whatever the PC is set to)."""
+    return browser.new_context(viewport=COUNTER_SCREEN, locale=locale, timezone_id="UTC")
 
 
 def log_in(context: BrowserContext, hub: HubProcess, user: str, path: str) -> Page:
@@ -171,6 +176,9 @@ def test_a_clerk_serves_a_day_with_the_keyboard_only(
         expect(page.locator("#ticket")).to_have_attribute("data-state", "called")
         expect_enabled(page, "recall", "start", "pause")
         expect(english.locator("#ticket-number")).to_have_text("C001")
+        # … issued at HH:MM on the hall's clock, not the PC's (this browser runs on UTC)
+        issued = datetime.fromisoformat(hall.detail(3)["ticket"]["issued_at"])
+        expect(page.locator("#ticket-issued")).to_have_text(f"{issued.astimezone(SHANGHAI):%H:%M}")
         shoot(both, screenshots, "counter-calling")
 
         # WHEN F2 twice: two recalls, and only then may the ticket be a no-show
