@@ -47,19 +47,32 @@ class Field:
     required: bool = True
     max_length: int = 100
     options: tuple[str, ...] = ()
+    """The choices as the form writes them (Chinese): what is stored."""
+    options_en: tuple[str, ...] = ()
+    """The same choices in English, in the same order, for an English screen."""
     personal: bool = False
     """Erased by the retention job after backfill (names, addresses, phones, IDs)."""
 
 
-INVOICE_KINDS = (
-    "增值税专用发票",
-    "增值税普通发票",
-    "电子发票（纸质）",
-    "机动车销售统一发票",
-    "其他",
-)
-TAX_KINDS = ("增值税", "消费税", "企业所得税", "个人所得税", "印花税", "城市维护建设税", "房产税",
-             "城镇土地使用税", "附加税费", "其他")  # fmt: skip
+INVOICE_KINDS = {
+    "增值税专用发票": "Special VAT invoice",
+    "增值税普通发票": "Ordinary VAT invoice",
+    "电子发票（纸质）": "E-invoice (on paper)",
+    "机动车销售统一发票": "Motor vehicle sales invoice",
+    "其他": "Other",
+}
+TAX_KINDS = {
+    "增值税": "VAT",
+    "消费税": "Consumption tax",
+    "企业所得税": "Enterprise income tax",
+    "个人所得税": "Individual income tax",
+    "印花税": "Stamp duty",
+    "城市维护建设税": "City maintenance and construction tax",
+    "房产税": "Property tax",
+    "城镇土地使用税": "Urban land use tax",
+    "附加税费": "Surcharges",
+    "其他": "Other",
+}
 
 _NAME = Field("name", "纳税人名称", "Taxpayer name", FieldType.TEXT, personal=True)
 _ADDRESS = Field("address", "地址", "Address", FieldType.TEXT, max_length=200, personal=True)
@@ -72,7 +85,14 @@ _INVOICE = (
     _NAME,
     _ADDRESS,
     _PHONE,
-    Field("invoice_kind", "发票种类", "Invoice kind", FieldType.CHOICES, options=INVOICE_KINDS),
+    Field(
+        "invoice_kind",
+        "发票种类",
+        "Invoice kind",
+        FieldType.CHOICES,
+        options=tuple(INVOICE_KINDS),
+        options_en=tuple(INVOICE_KINDS.values()),
+    ),
     Field("quantity", "数量（份）", "Quantity", FieldType.COUNT),
     Field("amount", "金额（元）", "Amount (CNY)", FieldType.MONEY),
 )
@@ -93,7 +113,14 @@ FORMS: dict[RegisterKind, tuple[Field, ...]] = {
     RegisterKind.FILING: (
         _TAXPAYER_ID,
         _NAME,
-        Field("tax_kinds", "税种", "Tax kinds", FieldType.CHOICES, options=TAX_KINDS),
+        Field(
+            "tax_kinds",
+            "税种",
+            "Tax kinds",
+            FieldType.CHOICES,
+            options=tuple(TAX_KINDS),
+            options_en=tuple(TAX_KINDS.values()),
+        ),
         Field("period", "所属期（年-月）", "Period (YYYY-MM)", FieldType.MONTH),
         Field("amount", "应纳税额（元）", "Tax payable (CNY)", FieldType.MONEY),
     ),

@@ -192,6 +192,7 @@ def register_forms() -> dict[str, Any]:
                 "type": field.type.value,
                 "required": field.required,
                 "options": list(field.options),
+                "options_en": list(field.options_en),
             }
             for field in fields
         ]

@@ -154,6 +154,12 @@ export class RegisterPanel {
     $("register-save").disabled = !this.kind;
   }
 
+  // A choice in the screen's language; the value stored stays the form's Chinese word.
+  optionText(field, index) {
+    const english = this.lang === "en" && (field.options_en || [])[index];
+    return english || field.options[index];
+  }
+
   fieldNode(field, value) {
     const T = this.T;
     const id = `register-${field.name}`;
@@ -161,7 +167,7 @@ export class RegisterPanel {
     error.hidden = true;
     const required = field.required ? element("span", { className: "field__required", text: "*", attrs: { "aria-hidden": "true" } }) : null;
     if (field.type === "choices" || field.type === "yes_no") {
-      const options = field.type === "yes_no" ? [[true, T.yes], [false, T.no]] : field.options.map((option) => [option, option]);
+      const options = field.type === "yes_no" ? [[true, T.yes], [false, T.no]] : field.options.map((option, i) => [option, this.optionText(field, i)]);
       const type = field.type === "yes_no" ? "radio" : "checkbox";
       const chosen = Array.isArray(value) ? value : [value];
       return element(

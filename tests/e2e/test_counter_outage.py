@@ -117,6 +117,9 @@ def test_the_emergency_window_registers_a_filing_that_is_backfilled_after_recove
     assert record["data"]["amount"] == "1234.50"
     assert record["data"]["tax_kinds"] == ["增值税"]
     expect(english.locator("#register-records")).to_contain_text("To backfill")
+    # … and the English screen names the choices in English (the form's words are stored)
+    choice = english.locator('[data-field="tax_kinds"] label:has(input[value="增值税"])')
+    expect(choice).to_have_text("VAT")
     shoot({"zh": page, "en": english}, screenshots, "counter-register")
 
     # WHEN the clerk starts typing a second entry, then presses F5 to finish Y001
