@@ -117,7 +117,9 @@ def wrap(text: str, columns: int) -> list[str]:
             lines.append(rest[:space].rstrip())
             rest = rest[space + 1 :].lstrip()
         else:
-            lines.append(rest[:cut])
-            rest = rest[cut:]
+            lines.append(rest[:cut].rstrip())
+            rest = rest[
+                cut:
+            ].lstrip()  # a break that falls on a space does not indent the next line
     lines.append(rest)
     return lines

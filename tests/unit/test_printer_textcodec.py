@@ -79,3 +79,10 @@ def test_wrap_breaks_chinese_anywhere_and_english_at_spaces() -> None:
         "queue",
     ]
     assert all(display_width(part) <= 16 for part in wrap("国家税务总局 ABC 办税服务厅", 16))
+
+
+def test_a_break_on_a_space_does_not_indent_the_next_line() -> None:
+    # GIVEN a line whose width runs out exactly at a space (the ticket's footer on 80 mm)
+    footer = "请留意叫号 · 过号请到导税台 / Please listen for your number"
+    # WHEN wrapped THEN the next line starts with the word, not the space
+    assert wrap(footer, 48) == ["请留意叫号 · 过号请到导税台 / Please listen for", "your number"]
