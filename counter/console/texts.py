@@ -144,6 +144,7 @@ def incident_texts() -> dict[str, object]:
         "ended": gettext("Ended"),
         "notYet": gettext("not yet"),
         "autoReported": gettext("Registered by the system"),
+        "systemActor": gettext("System"),
         "recentlyEnded": gettext("Recently ended"),
         "noIncidents": gettext("No incident has been recorded."),
         "handle": gettext("Handle it"),

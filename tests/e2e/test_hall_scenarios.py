@@ -193,6 +193,9 @@ def test_a_printer_out_of_paper_degrades_its_kiosk_until_refilled_and_the_ledger
         steps.get_by_label("新的处置过程").fill("已通知值守人员为1号取号机更换打印纸")
         steps.get_by_role("button", name="添加处置过程").click()
         expect(console.locator("#incident-steps")).to_contain_text("更换打印纸")
+        # … below the system's own first step, each step naming who took it
+        whos = console.locator("#incident-steps .step__who")
+        expect(whos).to_have_text(["系统", "leader"])
         console.screenshot(path=screenshots / "scenario-degraded-console.png")
 
         # WHEN the paper is refilled

@@ -181,7 +181,7 @@ function drawIncident(ctx, incident) {
     "li",
     { className: "step" },
     element("span", { className: "step__time", text: ctx.time.moment(step.at) }),
-    element("span", { className: "step__who", text: person(step.actor) }),
+    element("span", { className: "step__who", text: step.actor === "system" ? words.systemActor : person(step.actor) }),
     element("span", { className: "step__text", text: step.text }),
   )));
   $("incident-end").hidden = !incident.open;
