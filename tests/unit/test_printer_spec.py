@@ -44,3 +44,10 @@ def test_missing_serial_printer_is_a_connection_error_not_a_crash() -> None:
     # THEN a PrinterConnectionError says which printer could not be opened
     with pytest.raises(PrinterConnectionError, match="serial printer /dev/hallq-absent-tty"):
         open_connection("serial:/dev/hallq-absent-tty:9600")
+
+
+def test_an_unusable_cups_queue_is_a_connection_error_not_a_crash() -> None:
+    # GIVEN no CUPS here (no pycups — the optional `cups` extra — nor a CUPS server)
+    # WHEN a CUPS printer is opened THEN a PrinterConnectionError names it, and why
+    with pytest.raises(PrinterConnectionError, match=r"cannot open CUPS printer TM-T88: \S"):
+        open_connection("cups:TM-T88")
