@@ -280,6 +280,11 @@ def test_both_displays_show_the_outage_keep_it_on_reload_and_recover(
         page.context.close()
 
 
+def glyph_height(page: Any, selector: str) -> float:
+    """The rendered height of an element's digits in CSS pixels (its font size)."""
+    return float(page.eval_on_selector(selector, "e => parseFloat(getComputedStyle(e).fontSize)"))
+
+
 def test_screenshots_in_both_languages(
     browser: Any, hub: HubProcess, tokens: Tokens, counters: Counters, screenshots: Path
 ) -> None:
@@ -312,6 +317,11 @@ def test_screenshots_in_both_languages(
         expect(hall.locator("#latest-window")).to_have_text(window_label)
         hall.screenshot(path=screenshots / f"display-hall-{language}.png")
         led.screenshot(path=screenshots / f"display-window-{language}.png")
+        # … and the number is big enough to read across the hall: its glyphs at least a
+        # sixth of the TV's height (a 55-inch TV is 68 cm tall: over 11 cm), and over a
+        # third of the small screen above the window
+        assert glyph_height(hall, "#latest-number") >= HALL_TV["height"] / 6
+        assert glyph_height(led, "#number") >= WINDOW_LED["height"] / 3
 
         # WHEN the hall is in outage mode with the incident's notice (drawn from a
         # snapshot until the continuity issue's events bring them) THEN a coloured banner
