@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.adapters import orm
+from core.domain.continuity import System
 from core.domain.errors import NotFound
 from core.domain.events import Event, QueueChanged
 from core.domain.hallday import HallDay, hall_day
@@ -73,10 +74,16 @@ class Context:
                 return service
         raise NotFound("service.unknown", service=code)
 
-    def summary(self) -> QueueChanged:
-        """The queue as it stands in this command's transaction."""
+    def summary(self, down: set[System] | None = None) -> QueueChanged:
+        """The queue as it stands in this command's transaction; `down` (the systems open
+        incidents say are down) when the command has read it already."""
         return queue_summary(
-            self.uow.session, self.hall, self.now, services=self.services, windows=self.windows
+            self.uow.session,
+            self.hall,
+            self.now,
+            services=self.services,
+            windows=self.windows,
+            down=down,
         )
 
     def estimate(self, row: orm.Ticket) -> tuple[int, int]:

@@ -36,7 +36,8 @@ def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
         raise Conflict("hall.not_issuing", status=context.day.status.value)
     if hall.mode == Mode.PAPER and command.channel is Channel.KIOSK:
         raise Conflict("hall.paper_mode")
-    route = route_for(routing_of(service), systems_down(uow.session, hall))
+    down = systems_down(uow.session, hall)
+    route = route_for(routing_of(service), down)
     requested = None
     if route is Route.SELF_SERVICE:
         raise Conflict("route.self_service", service=service.name_zh)
@@ -85,7 +86,7 @@ def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
             ahead=body["ahead"],
             estimated_wait_min=body["estimated_wait_min"],
         ),
-        context.summary(),
+        context.summary(down),
     )
     return Outcome(body, 201)
 

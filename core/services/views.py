@@ -88,15 +88,17 @@ def queue_summary(
     *,
     services: list[orm.Service] | None = None,
     windows: list[orm.Window] | None = None,
+    down: set[System] | None = None,
 ) -> QueueChanged:
     """Every service's waiting count, estimate, route and relief flag, and every window.
 
-    `services` and `windows` may be passed already loaded (a command loads them once).
+    `services`, `windows` and `down` (the systems down) may be passed already
+    loaded (a command loads them once).
     """
     day = business_day(now, ZoneInfo(hall.timezone))
     repository = HallRepository(session)
     counts = TicketRepository(session).waiting_counts(hall, day)
-    down = systems_down(session, hall)
+    down = down if down is not None else systems_down(session, hall)
     windows = windows if windows is not None else repository.window_rows(hall)
     summaries = []
     for service in services if services is not None else repository.services(hall):
