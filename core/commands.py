@@ -189,7 +189,10 @@ def staff() -> None:
 @click.option("--role", type=click.Choice(["staff", "leader", "admin"]), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--hall", "hall_code", default=None, help="Hall code (default: HALLQ_HALL).")
-def staff_add(username: str, role: str, password_stdin: bool, hall_code: str | None) -> None:
+@click.option("--name", default="", help="The person's name, as the incident ledger writes it.")
+def staff_add(
+    username: str, role: str, password_stdin: bool, hall_code: str | None, name: str
+) -> None:
     """Create a staff account; the password is asked for (or read from stdin)."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -200,7 +203,12 @@ def staff_add(username: str, role: str, password_stdin: bool, hall_code: str | N
     with _database().write_session() as db_session:
         try:
             access.add_staff(
-                db_session, username, role, password, hall=_hall(db_session, hall_code)
+                db_session,
+                username,
+                role,
+                password,
+                hall=_hall(db_session, hall_code),
+                display_name=name,
             )
         except DomainError as error:
             raise click.ClickException(str(error)) from error

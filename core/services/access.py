@@ -69,9 +69,16 @@ def _new_token(session: Session, now: datetime, **owner: Any) -> str:
 
 
 def add_staff(
-    session: Session, username: str, role: str, password: str, *, hall: orm.Hall | None = None
+    session: Session,
+    username: str,
+    role: str,
+    password: str,
+    *,
+    hall: orm.Hall | None = None,
+    display_name: str = "",
 ) -> orm.Staff:
-    """Create a staff account; the password is stored as a scrypt hash."""
+    """Create a staff account; the password is stored as a scrypt hash. `display_name`
+    (the person's name, for the incident ledger) defaults to the username."""
     if role not in Role.__members__.values():
         raise InvalidInput("staff.role", field="role", role=role)
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -80,7 +87,7 @@ def add_staff(
         raise Conflict("staff.exists", username=username)
     staff = orm.Staff(
         username=username,
-        display_name=username,
+        display_name=display_name.strip() or username,
         role=role,
         password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
         hall_id=hall.id if hall else None,

@@ -114,8 +114,9 @@ def test_a_staff_member_added_with_a_password_from_stdin_gets_an_api_token(
     app = make_app(db_url)
     # WHEN the administrator adds clerk (password on stdin) and prints an API token for them
     added = cli(
-        "staff", "add", "clerk", "--role", "staff", "--password-stdin", stdin="counter-pass-1\n"
-    )
+        "staff", "add", "clerk", "--role", "staff", "--name", "王五", "--password-stdin",
+        stdin="counter-pass-1\n",
+    )  # fmt: skip
     printed = cli("staff", "token", "clerk")
     assert added.returncode == 0, added.stderr
     assert printed.returncode == 0, printed.stderr
@@ -130,6 +131,7 @@ def test_a_staff_member_added_with_a_password_from_stdin_gets_an_api_token(
         staff = access.check_login(session, "clerk", "counter-pass-1")
         window = session.scalars(select(orm.Window).where(orm.Window.number == 3)).one()
     assert (staff.role, window.staff) == ("staff", "clerk")
+    assert staff.display_name == "王五"  # the name the incident ledger writes
     assert "counter-pass-1" not in staff.password_hash
 
 
