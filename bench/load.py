@@ -307,8 +307,11 @@ def main() -> None:
             flush=True,
         )
         sqlite = SqliteTemplate(folder / "template")
-        counter = iter(range(1000))
-        sqlite_url = lambda: sqlite.copy(folder / f"bench{next(counter)}.db")  # noqa: E731
+
+        def sqlite_url() -> str:
+            """A fresh copy of the demo hall's SQLite file for one hub."""
+            return sqlite.copy(folder / f"bench-{uuid.uuid4().hex[:8]}.db")
+
         if "sqlite" in only:
             measure_database(
                 report, "SQLite (FULL), 1 process", sqlite_url, sqlite.tokens, folder, options.quick

@@ -74,6 +74,19 @@ TAX_KINDS = {
     "其他": "Other",
 }
 
+
+def _choices(name: str, label: str, label_en: str, options: dict[str, str]) -> Field:
+    """A field of the form's words to choose from, each with its English name."""
+    return Field(
+        name,
+        label,
+        label_en,
+        FieldType.CHOICES,
+        options=tuple(options),
+        options_en=tuple(options.values()),
+    )
+
+
 _NAME = Field("name", "纳税人名称", "Taxpayer name", FieldType.TEXT, personal=True)
 _ADDRESS = Field("address", "地址", "Address", FieldType.TEXT, max_length=200, personal=True)
 _PHONE = Field("phone", "联系电话", "Phone", FieldType.PHONE, personal=True)
@@ -85,14 +98,7 @@ _INVOICE = (
     _NAME,
     _ADDRESS,
     _PHONE,
-    Field(
-        "invoice_kind",
-        "发票种类",
-        "Invoice kind",
-        FieldType.CHOICES,
-        options=tuple(INVOICE_KINDS),
-        options_en=tuple(INVOICE_KINDS.values()),
-    ),
+    _choices("invoice_kind", "发票种类", "Invoice kind", INVOICE_KINDS),
     Field("quantity", "数量（份）", "Quantity", FieldType.COUNT),
     Field("amount", "金额（元）", "Amount (CNY)", FieldType.MONEY),
 )
@@ -113,14 +119,7 @@ FORMS: dict[RegisterKind, tuple[Field, ...]] = {
     RegisterKind.FILING: (
         _TAXPAYER_ID,
         _NAME,
-        Field(
-            "tax_kinds",
-            "税种",
-            "Tax kinds",
-            FieldType.CHOICES,
-            options=tuple(TAX_KINDS),
-            options_en=tuple(TAX_KINDS.values()),
-        ),
+        _choices("tax_kinds", "税种", "Tax kinds", TAX_KINDS),
         Field("period", "所属期（年-月）", "Period (YYYY-MM)", FieldType.MONTH),
         Field("amount", "应纳税额（元）", "Tax payable (CNY)", FieldType.MONEY),
     ),

@@ -16,42 +16,43 @@ from typing import Any
 import requests
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.test_console_flow import BIG
 from tests.e2e.test_console_flow import log_in as console_log_in
-from tests.e2e.test_counter_flow import (
-    log_in,
-    press,
-    staff_context,
-)
+from tests.e2e.test_counter_flow import log_in, press, staff_context
+from tests.e2e.test_counter_outage import TAXPAYER_ID
 from tests.e2e.test_display_calls import (
     ANNOUNCE,
     HALL_TV,
     WINDOW_LED,
     ended,
     open_screen,
-    screen,
     wav_stats,
 )
 from tests.e2e.test_kiosk_continuity import fault, open_kiosk, printer_control
 from tests.support.databases import Tokens
 from tests.support.hub import HubProcess, wait_for
 
-__all__ = [
+__all__ = [  # what the scenarios take from here, the other screens' helpers included
     "ANNOUNCE",
+    "BIG",
     "PHONE",
     "PRINTERS",
+    "TAXPAYER_ID",
     "Scene",
     "console_log_in",
     "counter",
     "ended",
     "fault",
     "hall_display",
+    "kiosk_token",
     "mark_not_reloaded",
     "not_reloaded",
     "open_kiosk",
+    "open_window",
+    "press",
     "printed_files",
     "printer_control",
     "remaining_ms",
-    "screen",
     "status_page",
     "wait_for",
     "wav_stats",

@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.scenario_support import (
     ANNOUNCE,
+    BIG,
     PRINTERS,
     Scene,
     console_log_in,
@@ -36,6 +37,7 @@ from tests.e2e.scenario_support import (
     not_reloaded,
     open_kiosk,
     open_window,
+    press,
     printed_files,
     printer_control,
     remaining_ms,
@@ -44,8 +46,6 @@ from tests.e2e.scenario_support import (
     wav_stats,
     window_display,
 )
-from tests.e2e.test_console_flow import BIG
-from tests.e2e.test_counter_flow import press
 from tests.support.databases import Tokens
 from tests.support.hub import HubProcess
 

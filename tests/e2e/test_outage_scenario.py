@@ -27,14 +27,15 @@ from sqlalchemy import select
 from core.adapters import orm
 from core.adapters.db import Database
 from tests.e2e.scenario_support import (
+    TAXPAYER_ID,
     Scene,
     counter,
     hall_display,
     open_kiosk,
     open_window,
+    press,
     wait_for,
 )
-from tests.e2e.test_counter_flow import press
 from tests.support.databases import SqliteTemplate, Tokens
 from tests.support.hub import HubProcess
 
@@ -44,8 +45,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 HUB_STARTS_AT = "2026-12-15T09:59:40+08:00"
 TEN_O_CLOCK = datetime(2026, 12, 15, 10, 0, tzinfo=SHANGHAI)
 PHONES = ("13812345678", "15900001111")
-TAXPAYER_ID = "91350100M000100Y43"
-"""A unified social credit code with a valid check character."""
 
 
 class BackOffice(ThreadingHTTPServer):
