@@ -141,12 +141,14 @@ function onEvent(name, payload, state) {
 }
 
 // The windows' states as last seen: one opening, pausing or closing changes our estimate.
+// Unknown until the first queue summary (the public snapshot has no windows), so that
+// one counts as a change too.
 let windowStates = null;
 
 function mayMoveUs(name, payload) {
   if (name === "queue:changed") {
     const states = (payload.windows || []).map((entry) => `${entry.n}:${entry.state}`).join(",");
-    const moved = windowStates !== null && states !== windowStates;
+    const moved = states !== windowStates;
     windowStates = states;
     return moved;
   }

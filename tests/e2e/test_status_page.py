@@ -92,3 +92,30 @@ def test_the_status_page_follows_the_queue_and_shows_the_window_when_called(
     finally:
         page.context.close()
         english.context.close()
+
+
+def test_a_window_opening_for_the_service_shortens_the_estimate_on_the_phone(
+    browser: Browser, hub: HubProcess, tokens: Tokens
+) -> None:
+    # GIVEN window 3 open for filing, and a taxpayer with two filing tickets ahead on the phone
+    window(hub, tokens, 3, "open")
+    issue(hub, tokens, "filing")
+    issue(hub, tokens, "filing")
+    mine = issue(hub, tokens, "filing")
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        # … its re-read after connecting done, so only what follows can refresh it
+        with page.expect_response(f"{hub.url}/api/v1/tickets/{mine['token']}"):
+            page.goto(f"{hub.url}{mine['status_url']}")
+        one_window = mine["estimated_wait_min"]
+        expect(page.locator("#estimate")).to_contain_text(f"{one_window} 分钟")
+        # WHEN window 5, which also takes filing, opens (nobody is called: no ticket event)
+        window(hub, tokens, 5, "open")
+        # THEN the phone shows the shorter estimate by itself
+        now = requests.get(f"{hub.url}/api/v1/tickets/{mine['token']}", timeout=5).json()
+        estimate = now["estimated_wait_min"]
+        assert 0 < estimate < one_window
+        expect(page.locator("#estimate")).to_contain_text(f"{estimate} 分钟", timeout=5000)
+    finally:
+        page.context.close()
