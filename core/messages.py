@@ -72,6 +72,7 @@ MESSAGES: dict[str, LazyString] = {
     "device.exists": lazy_gettext("Device %(device)s already exists."),
     "staff.role": lazy_gettext("Role must be staff, leader or admin."),
     "staff.password_short": lazy_gettext("The password needs at least %(minimum)s characters."),
+    "staff.name_long": lazy_gettext("A name has at most %(maximum)s characters."),
     "device.kind": lazy_gettext("Unknown device kind %(kind)s."),
     # continuity (SPEC §7)
     "hall.paper_mode": lazy_gettext(

@@ -30,6 +30,7 @@ DEVICE_KINDS = ("kiosk", "display", "window_display", "guide", "printer")
 
 PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 8
+MAX_NAME_LENGTH = 100  # staff.display_name's column
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ def add_staff(
         raise InvalidInput("staff.role", field="role", role=role)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput("staff.password_short", field="password", minimum=MIN_PASSWORD_LENGTH)
+    if len(display_name.strip()) > MAX_NAME_LENGTH:
+        raise InvalidInput("staff.name_long", field="name", maximum=MAX_NAME_LENGTH)
     if session.scalars(select(orm.Staff).where(orm.Staff.username == username)).first():
         raise Conflict("staff.exists", username=username)
     staff = orm.Staff(

@@ -151,6 +151,11 @@ MISTAKES = {
         "\n",
         ["password", "8"],
     ),
+    "name too long": (
+        ("staff", "add", "longname", "--role", "staff", "--name", "名" * 101, "--password-stdin"),
+        "long-enough-1\n",
+        ["name", "100"],
+    ),
     "existing user": (
         ("staff", "add", "window3", "--role", "staff", "--password-stdin"),
         "long-enough-1\n",
