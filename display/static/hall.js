@@ -51,11 +51,21 @@ function drawMode(state) {
   banner.hidden = mode === "normal";
   if (banner.hidden) return;
   const label = pair(text[`mode_${mode}`] ? `mode_${mode}` : "mode_other");
-  // The incident's own notice says what is down and until when; the mode says how bad.
+  // The banner is a headline: the mode, and the first sentence of the incident's
+  // notice (what is down, since when). The whole notice scrolls in the ticker.
   const notice = (state.notices || []).map(noticeText).find((lines) => lines[0]);
   const [colon, secondColon] = zh ? ["：", ": "] : [": ", "："];
-  $("mode-first").textContent = notice ? `${label[0]}${colon}${notice[0]}` : label[0];
-  $("mode-second").textContent = notice && notice[1] ? `${label[1]}${secondColon}${notice[1]}` : label[1];
+  const first = notice && headline(notice[0]);
+  const second = notice && headline(notice[1]);
+  $("mode-first").textContent = first ? `${label[0]}${colon}${first}` : label[0];
+  $("mode-second").textContent = second ? `${label[1]}${secondColon}${second}` : label[1];
+}
+
+// The first sentence of a notice, without its 【heading】 or "Notice:" prefix.
+function headline(notice) {
+  const body = notice.replace(/^\s*(【[^】]*】|Notice:)\s*/, "");
+  const end = body.search(/[。；！]|[.;!](\s|$)/);
+  return end < 0 ? body : body.slice(0, end);
 }
 
 function callLine(call) {

@@ -338,3 +338,99 @@ def test_screenshots_in_both_languages(
         expect(hall.locator("#ticker")).not_to_contain_text("发票业务已恢复")
         hall.context.close()
         led.context.close()
+
+
+# The longest notice the console accepts (2,000 characters a language), written as a hall writes one.
+LONG_NOTICE_ZH = (
+    "【系统故障公告】核心征管系统自10:00起发生故障，预计恢复时间待定。受影响业务：可自助办理的"
+    "请到自助办税区，其余请到8号应急专窗预审登记，系统恢复后补录办理。给您带来不便，敬请谅解。" * 30
+)[:2000]
+LONG_NOTICE_EN = (
+    "Notice: the tax back-office system has been down since 10:00; expected recovery not yet "
+    "known. Use the self-service area where possible, otherwise go to emergency window 8. " * 20
+)[:2000]
+
+# An element's box, and whether any ancestor that clips its overflow (or the
+# viewport) cuts part of it off.
+BOX_AND_CLIP = """(element) => {
+  const box = element.getBoundingClientRect();
+  const inside = (outer) => box.left >= outer.left - 0.5 && box.right <= outer.right + 0.5
+    && box.top >= outer.top - 0.5 && box.bottom <= outer.bottom + 0.5;
+  const cutBy = [];
+  if (!inside({left: 0, top: 0, right: innerWidth, bottom: innerHeight})) cutBy.push("viewport");
+  for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+    const style = getComputedStyle(parent);
+    if (style.overflowX === "visible" && style.overflowY === "visible") continue;
+    const outer = parent.getBoundingClientRect();
+    const clip = {
+      left: outer.left + parent.clientLeft, top: outer.top + parent.clientTop,
+      right: outer.left + parent.clientLeft + parent.clientWidth,
+      bottom: outer.top + parent.clientTop + parent.clientHeight,
+    };
+    if (!inside(clip)) cutBy.push(parent.id || parent.className);
+  }
+  return {height: box.height, width: box.width, cutBy};
+}"""
+
+
+def whole_and_tall(page: Any, selector: str, screen_height: int) -> None:
+    """`selector` is fully visible (nothing clips it) and at least a sixth of the screen high."""
+    box = page.eval_on_selector(selector, BOX_AND_CLIP)
+    assert box["cutBy"] == [], f"{selector} is cut off by {box['cutBy']}"
+    assert box["height"] >= screen_height / 6, f"{selector} is {box['height']} px high"
+
+
+def test_the_call_stays_whole_under_the_longest_outage_notice(
+    browser: Any, hub: HubProcess, tokens: Tokens, counters: Counters, screenshots: Path
+) -> None:
+    # GIVEN an outage declared with the longest notice the console accepts, in both languages
+    response = requests.post(
+        f"{hub.url}/api/v1/incidents",
+        json={
+            "kind": "application",
+            "systems": ["backoffice"],
+            "notice_zh": LONG_NOTICE_ZH,
+            "notice_en": LONG_NOTICE_EN,
+        },
+        headers=bearer(tokens, "leader"),
+        timeout=5,
+    )
+    assert response.status_code == 201, response.text
+
+    # WHEN a filing ticket, routed to the emergency window, is called there
+    number = counters.issue("filing")
+    assert number == "Y001"
+    counters.window(8, "open")
+    assert counters.window(8, "call-next")["number"] == number
+
+    for language, window_label in (("zh", "8号窗口"), ("en", "Window 8")):
+        hall = open_screen(
+            browser, hub, tokens, "display-1", "/display/display-1", HALL_TV, language
+        )
+        led = open_screen(
+            browser, hub, tokens, "window-display-8", "/display/window/8", WINDOW_LED, language
+        )
+
+        # THEN the TV shows the number and the window whole, each a sixth of its height at least
+        expect(hall.locator("#latest-number")).to_have_text(number)
+        expect(hall.locator("#latest-window")).to_have_text(window_label)
+        expect(hall.locator("#mode-banner")).to_be_visible()
+        whole_and_tall(hall, "#latest-number", HALL_TV["height"])
+        whole_and_tall(hall, "#latest-window", HALL_TV["height"])
+        # … the banner keeps to a headline in both languages, the ticker carries the whole notice
+        banner = hall.eval_on_selector("#mode-banner", BOX_AND_CLIP)
+        assert banner["height"] <= HALL_TV["height"] / 8, banner
+        for line in ("#mode-first", "#mode-second"):
+            expect(hall.locator(line)).not_to_be_empty()
+        ticker = hall.locator("#ticker").inner_text()
+        assert LONG_NOTICE_ZH in ticker
+        assert LONG_NOTICE_EN in ticker
+
+        # … and the window's own screen shows the number and the window whole too
+        expect(led.locator("#number")).to_have_text(number)
+        whole_and_tall(led, "#number", WINDOW_LED["height"])
+        whole_and_tall(led, "#window-name", WINDOW_LED["height"])
+        hall.screenshot(path=screenshots / f"display-hall-long-outage-{language}.png")
+        led.screenshot(path=screenshots / f"display-window-long-outage-{language}.png")
+        hall.context.close()
+        led.context.close()
