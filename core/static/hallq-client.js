@@ -161,6 +161,9 @@ export class HallClient {
         calls.unshift({ number: payload.number, window: payload.window, service: payload.service,
           recall: payload.recall, seq: payload.seq, at: new Date().toISOString() });
         this.state.recent_calls = calls.slice(0, 10);
+        // The window holds the called number from now on (the queue:changed that follows says so too).
+        const held = (this.state.windows || []).find((entry) => entry.n === payload.window);
+        if (held) held.current = payload.number;
       } else if (name === "hall:mode") {
         this.state.mode = payload.mode;
       } else if (name === "notice:posted") {
@@ -179,6 +182,9 @@ export class HallClient {
       this.save();
     }
     this.onEvent(name, payload, this.state);
+    // Incidents (their modes, an outage's deadline extension) come with snapshots
+    // only; an outage's notice rewritten by the hub means its extension moved.
+    if (name === "incident:changed" || (name === "notice:posted" && payload.incident != null)) this.resync();
   }
 
   resync() {

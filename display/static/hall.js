@@ -9,6 +9,7 @@
 // does not).
 
 import { HallClient, OfflineMemory, readConfig, registerOfflineCache } from "/static/hallq-client.js";
+import { dayText, extensionOf } from "/static/hallmode.js";
 import { VoiceAnnouncer } from "/static/display/voice.js";
 import {
   HubClock, fill, fitWidth, flash, make, setBoth,
@@ -32,6 +33,7 @@ const voice = new VoiceAnnouncer({
 
 let heardSeq = null; // the newest seq this screen has drawn: calls up to it were heard
 let tickerText = null;
+let shownCall = null; // the call under "now calling", as number→window
 
 // The two languages of a sentence key, the screen's own first.
 const pair = (key, values = {}) => text[key].map((sentence) => fill(sentence, values));
@@ -59,12 +61,20 @@ function drawMode(state) {
   const second = notice && headline(notice[1]);
   $("mode-first").textContent = first ? `${label[0]}${colon}${first}` : label[0];
   $("mode-second").textContent = second ? `${label[1]}${secondColon}${second}` : label[1];
+  const extension = extensionOf(state);
+  $("mode-extension").hidden = !extension;
+  if (extension) {
+    const english = zh ? [false, true] : [true, false];
+    setBoth($("mode-extension"), pair("extension").map((sentence, index) =>
+      fill(sentence, { date: dayText(extension.extended, english[index]) })));
+  }
 }
 
-// The first sentence of a notice, without its 【heading】 or "Notice:" prefix.
+// The first clause of a notice (what is down, since when), without its
+// 【heading】 or "Notice:" prefix.
 function headline(notice) {
   const body = notice.replace(/^\s*(【[^】]*】|Notice:)\s*/, "");
-  const end = body.search(/[。；！]|[.;!](\s|$)/);
+  const end = body.search(/[。；！，]|[.;!,](\s|$)/);
   return end < 0 ? body : body.slice(0, end);
 }
 
@@ -72,36 +82,44 @@ function callLine(call) {
   return pair("go_to_window", { number: call.number, n: call.window });
 }
 
-function drawLatest(calls) {
-  const latest = calls[0];
-  const say = $("latest-say");
-  $("latest-arrow").hidden = !latest;
-  $("latest-recall").hidden = !(latest && latest.recall);
-  if (!latest) {
-    $("latest-number").textContent = "—";
-    $("latest-window").textContent = "";
-    setBoth(say, pair("no_calls"));
-    return;
-  }
-  $("latest-number").textContent = latest.number;
-  $("latest-window").textContent = pair("window", { n: latest.window })[0];
-  setBoth(say, callLine(latest));
+// The call under "now calling": the newest one, while its window still holds
+// that number. Once the window finishes it (or marks a no-show, or transfers
+// it), the call moves to the history and the panel says nobody is being called.
+function calling(calls, windows) {
+  const newest = calls[0];
+  if (!newest || !windows) return newest || null;
+  const held = windows.find((entry) => entry.n === newest.window);
+  return held && held.current === newest.number ? newest : null;
+}
+
+const callKey = (call) => (call ? `${call.number}→${call.window}` : null);
+
+function drawLatest(call) {
+  $("latest").classList.toggle("idle", !call);
+  $("latest-call").hidden = !call;
+  $("latest-say").hidden = !call;
+  $("latest-idle").hidden = Boolean(call);
+  $("latest-recall").hidden = !(call && call.recall);
+  if (!call) return;
+  $("latest-number").textContent = call.number;
+  $("latest-window").textContent = pair("window", { n: call.window })[0];
+  setBoth($("latest-say"), callLine(call));
   fitWidth($("latest-call"));
 }
 
-function drawHistory(calls) {
+function drawHistory(calls, latest) {
   // A recall repeats a number already on screen: list each number and window once.
-  const seen = new Set();
+  const seen = new Set([callKey(latest)]);
   const rows = [];
   for (const call of calls) {
-    const key = `${call.number}→${call.window}`;
+    const key = callKey(call);
     if (seen.has(key)) continue;
     seen.add(key);
     rows.push(call);
   }
-  const list = $("history");
-  list.replaceChildren(...rows.slice(1, 1 + HISTORY_SIZE).map((call) => {
+  $("history").replaceChildren(...rows.slice(0, HISTORY_SIZE).map((call) => {
     const item = make("li", "history-item");
+    item.dataset.call = callKey(call);
     item.append(
       make("span", "history-number", call.number),
       make("span", "history-arrow", "→"),
@@ -160,8 +178,15 @@ function draw(state) {
   drawHall(state.hall);
   drawMode(state);
   const calls = state.recent_calls || [];
-  drawLatest(calls);
-  drawHistory(calls);
+  const latest = calling(calls, state.windows);
+  drawLatest(latest);
+  drawHistory(calls, latest);
+  // The call that just left the panel fades into the history.
+  if (shownCall && shownCall !== callKey(latest)) {
+    const moved = [...$("history").children].find((item) => item.dataset.call === shownCall);
+    if (moved) flash(moved, "arrived");
+  }
+  shownCall = callKey(latest);
   drawServices(state.services);
   drawTicker(state);
 }

@@ -87,8 +87,6 @@ function onState(snapshot, { fromCache }) {
 function onEvent(name, payload, state) {
   if (name === "ticket:called" && payload.window === config.window) {
     rememberServing(null);
-    const entry = state && (state.windows || []).find((candidate) => candidate.n === config.window);
-    if (entry) entry.current = payload.number;
     draw(state);
     flash(document.body, "flash");
     return;

@@ -23,9 +23,3 @@ export function clockText(date = new Date(), timeZone = undefined) {
   return new Date(date).toLocaleTimeString("zh-CN", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 }
 
-// "2026-12-16" → "12月16日" / "16 December": a calendar date, whatever the timezone.
-export function dateText(isoDate, english) {
-  return new Date(`${isoDate}T00:00:00Z`).toLocaleDateString(english ? "en-GB" : "zh-CN", {
-    timeZone: "UTC", month: "long", day: "numeric",
-  });
-}

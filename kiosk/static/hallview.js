@@ -9,6 +9,8 @@
 //   says so in its own banner);
 // - the filing-deadline extension of an open outage.
 
+export { extensionOf } from "/static/hallmode.js";
+
 // Printer statuses that count as failed (core/domain/continuity.py PRINTER_FAILURES);
 // paper near its end still prints.
 const PRINTER_FAILURES = new Set(["paper_out", "cover_open", "offline", "not_responding", "not_acknowledging"]);
@@ -77,15 +79,6 @@ export function sortNotices(state, { paperShown = false } = {}) {
     else sorted.other.push(notice);
   }
   return sorted;
-}
-
-// The filing-deadline extension of an open outage: {extended: "2026-12-16", provisional}, or null.
-export function extensionOf(state) {
-  for (const incident of state?.incidents || []) {
-    const extension = incident.extension;
-    if (incident.mode === "outage" && extension && extension.extended) return extension;
-  }
-  return null;
 }
 
 // "请到 8 号应急窗口 / Please go to emergency window 8" → [this language's half, the other's].

@@ -307,9 +307,6 @@ const client = new HallClient({
   onEvent: (name, payload, state) => {
     if (REDRAWS.has(name)) drawHall(state);
     if (name === "print:status") printed(payload);
-    // Incidents (their modes, an outage's deadline extension) come with snapshots
-    // only; an outage's notice rewritten by the hub means its extension moved.
-    if (name === "incident:changed" || (name === "notice:posted" && payload.incident != null)) client.resync();
   },
   onOffline: () => setOffline(true),
   onOnline: () => setOffline(false),

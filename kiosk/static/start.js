@@ -4,7 +4,8 @@
 // banner of this kiosk's printer; the hall's notices. What the state means is
 // decided in hallview.js; this module only draws.
 
-import { clockText, dateText, fill, noticeTexts } from "./common.js";
+import { dayText } from "/static/hallmode.js";
+import { clockText, fill, noticeTexts } from "./common.js";
 import {
   dayStatus, extensionOf, pickable, printerFailed, printerOf, sortNotices, startView,
 } from "./hallview.js";
@@ -150,7 +151,7 @@ export class StartScreen {
     const extension = extensionOf(state);
     $("extension").hidden = !extension;
     if (extension) {
-      $("extension-date").textContent = fill(texts.extension, { date: dateText(extension.extended, this.english) });
+      $("extension-date").textContent = fill(texts.extension, { date: dayText(extension.extended, this.english) });
       $("extension-note").textContent = extension.provisional ? texts.extension_provisional : "";
     }
     $("outage-text").replaceChildren(...paragraphs(sorted.outage.map(this.noticeText), "k-outage-text"));

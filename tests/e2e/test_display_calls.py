@@ -143,7 +143,7 @@ OUTAGE_SNAPSHOT = """() => {
 # The continuity issue's events, delivered as the client would receive them (next seq).
 NOTICE_EVENT = """([name, notice]) => {
   const client = window.hallqDisplay.client;
-  client.receive(name, {seq: client.seq + 1, text_en: "", incident: 1, ...notice});
+  client.receive(name, {seq: client.seq + 1, text_en: "", incident: null, ...notice});
 }"""
 
 
@@ -220,6 +220,49 @@ def test_the_window_display_follows_its_window(
     counters.window(3, "finish")
     expect(page.locator("#number")).to_be_hidden()
     expect(page.locator("#big-first")).to_have_text("空闲")
+    page.context.close()
+
+
+def test_a_finished_call_leaves_the_panel_for_the_history_and_idle_says_so(
+    browser: Any, hub: HubProcess, tokens: Tokens, counters: Counters, screenshots: Path
+) -> None:
+    # GIVEN the hall display before the first call
+    page = open_screen(browser, hub, tokens, "display-1", "/display/display-1", HALL_TV)
+
+    # THEN the panel says nobody is being called, in words, not a yellow placeholder
+    idle = page.locator("#latest-idle")
+    expect(idle).to_contain_text("暂无叫号")
+    expect(idle).to_contain_text("No one is being called")
+    expect(page.locator("#latest-call")).to_be_hidden()
+    assert idle.evaluate("e => getComputedStyle(e).color") == "rgb(255, 255, 255)"
+
+    # WHEN window 3 calls C001 THEN it is under "now calling"
+    first, second = counters.issue("filing"), counters.issue("filing")
+    counters.window(3, "open")
+    counters.window(3, "call-next")
+    expect(page.locator("#latest-number")).to_have_text(first)
+    expect(idle).to_be_hidden()
+
+    # WHEN window 3 finishes it THEN it moves to the history and the panel is idle again
+    counters.window(3, "start")
+    counters.window(3, "finish")
+    expect(idle).to_be_visible()
+    expect(page.locator("#latest-call")).to_be_hidden()
+    expect(page.locator("#history .history-number")).to_have_text([first])
+    page.screenshot(path=screenshots / "display-hall-idle-zh.png", animations="disabled")
+
+    # WHEN window 5 calls the next one THEN it is shown, the finished one stays in the history
+    counters.window(5, "open")
+    assert counters.window(5, "call-next")["number"] == second
+    expect(page.locator("#latest-number")).to_have_text(second)
+    expect(page.locator("#history .history-number")).to_have_text([first])
+
+    # WHEN the display resyncs from a snapshot THEN it draws the same
+    resyncs = screen(page, "client.resyncs")
+    page.evaluate("() => { window.hallqDisplay.client.socket.disconnect().connect(); }")
+    wait_for(lambda: screen(page, "client.resyncs") > resyncs, message="a new snapshot")
+    expect(page.locator("#latest-number")).to_have_text(second)
+    expect(page.locator("#history .history-number")).to_have_text([first])
     page.context.close()
 
 
