@@ -23,7 +23,8 @@ Server → client
     ``device:status``   {seq, device, kind, status, detail}: a device's health changed
     ``hall:mode``       {seq, mode}: normal, degraded, paper or outage
     ``incident:changed`` {seq, id, number, kind, mode, open}: the console fetches details
-    ``notice:posted``   {seq, id, text_zh, text_en, incident}: new or edited notice
+    ``notice:posted``   {seq, id, text_zh, text_en, incident, mode}: new or edited notice;
+                        ``mode`` is the incident's (a device failure's notice is the console's)
     ``notice:removed``  {seq, id}
     ``worklist:changed`` {seq, to_backfill, follow_ups_open}
     ``print:job``       {job_id, ticket}                       (/printer only)

@@ -58,6 +58,42 @@ def hall_modes() -> dict[str, str]:
     }
 
 
+def counter_guidance() -> dict[str, str]:
+    """What each hall mode means at a window: what to do, not where to go."""
+    return {
+        "degraded": gettext(
+            "Some equipment is out of order; calling goes on as usual "
+            "(the devices are on the duty leader's console)."
+        ),
+        "paper": gettext(
+            "Paper tickets: the guide desk's paper tickets are called in order with the others; "
+            "call the next taxpayer as usual (F1)."
+        ),
+        "outage": gettext(
+            "Tax system outage: affected business is checked and recorded at the emergency "
+            "window, and entered once the systems are back."
+        ),
+    }
+
+
+def guide_guidance() -> dict[str, str]:
+    """What each hall mode means at the guide desk: what to do here."""
+    return {
+        "degraded": gettext(
+            "Some equipment is out of order: issue a ticket here for anyone who cannot get one "
+            "at a kiosk."
+        ),
+        "paper": gettext(
+            "No kiosk can print: hand out paper tickets and register the numbers you hand out "
+            "(Paper tickets tab)."
+        ),
+        "outage": gettext(
+            "Tax system outage: send affected business to the self-service area where it can be "
+            "done there; otherwise issue a ticket for the emergency window."
+        ),
+    }
+
+
 def staff_texts() -> dict[str, object]:
     """Sentences both staff screens use."""
     return {
@@ -87,6 +123,7 @@ def counter_texts() -> dict[str, object]:
     """Sentences of the window terminal's script."""
     return {
         **staff_texts(),
+        "guidance": counter_guidance(),
         "ticketStates": _words(TICKET_STATES),
         "channels": _words(CHANNELS),
         "open": gettext("Open window"),
@@ -169,6 +206,7 @@ def guide_texts() -> dict[str, object]:
     """Sentences of the guide desk's script."""
     return {
         **staff_texts(),
+        "guidance": guide_guidance(),
         "printStates": _words(PRINT_STATES),
         "issuing": gettext("Issuing…"),
         "ahead": gettext("%(count)s people ahead", **_placeholders("count")),

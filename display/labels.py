@@ -34,6 +34,9 @@ TEXT: dict[str, LazyString] = {
     "stale": _l("Calls made before the failure; they may be out of date"),
     "manual": _l("Manual calling"),
     "mode_degraded": _l("Some equipment is out of order"),
+    "mode_degraded_kiosks": _l(
+        "Some kiosks cannot print tickets — please use another kiosk or the guide desk"
+    ),
     "mode_paper": _l("Paper tickets in use — please get one at the guide desk"),
     "mode_outage": _l("Tax system outage"),
     "mode_other": _l("Emergency arrangements in force"),

@@ -88,13 +88,15 @@ class IncidentChanged(Event):
 
 @dataclass(frozen=True)
 class NoticePosted(Event):
-    """Payload: notice id, Chinese and English text, the incident it belongs to (or None).
+    """Payload: notice id, Chinese and English text, the incident it belongs to (or None)
+    and that incident's mode (screens leave a device failure's notice to the console).
     Also sent when a notice's text changes."""
 
     id: int
     text_zh: str
     text_en: str
     incident: int | None
+    mode: str | None
 
 
 @dataclass(frozen=True)

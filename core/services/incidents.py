@@ -151,8 +151,16 @@ def _post(
     )
     context.uow.session.add(notice)
     context.uow.session.flush()
-    context.record(NoticePosted(notice.id, notice.text_zh, notice.text_en, notice.incident_id))
+    context.record(_posted(notice, incident))
     return notice
+
+
+def _posted(notice: orm.Notice, incident: orm.Incident | None) -> NoticePosted:
+    """The event of a notice posted or rewritten."""
+    return NoticePosted(
+        notice.id, notice.text_zh, notice.text_en, notice.incident_id,
+        incident.mode if incident else None,
+    )  # fmt: skip
 
 
 def _today_phones(context: Context) -> list[tuple[str, int]]:
@@ -289,7 +297,7 @@ def refresh_outage(context: Context, incident: orm.Incident) -> None:
     text = _generated_notice(context, incident)
     if notice is not None and not notice.edited and text is not None:
         notice.text_zh, notice.text_en = text
-        context.record(NoticePosted(notice.id, notice.text_zh, notice.text_en, incident.id))
+        context.record(_posted(notice, incident))
 
 
 def find_auto(context: Context, key: str) -> orm.Incident | None:
@@ -363,7 +371,7 @@ def update_incident(command: cc.UpdateIncident, context: Context) -> Outcome:
     text_now = _generated_notice(context, incident)
     if notice is not None and not notice.edited and text_now is not None:
         notice.text_zh, notice.text_en = text_now
-        context.record(NoticePosted(notice.id, notice.text_zh, notice.text_en, incident.id))
+        context.record(_posted(notice, incident))
     context.record(
         IncidentChanged(
             incident.id, incident.number, incident.kind, incident.mode, incident.ended_at is None
@@ -408,7 +416,10 @@ def edit_notice(command: cc.EditNotice, context: Context) -> Outcome:
     if not text_zh:
         raise InvalidInput("notice.empty", field="text_zh")
     notice.text_zh, notice.text_en, notice.edited = text_zh, _text(command.text_en, "text_en"), True
-    context.record(NoticePosted(notice.id, notice.text_zh, notice.text_en, notice.incident_id))
+    incident = (
+        context.uow.session.get(orm.Incident, notice.incident_id) if notice.incident_id else None
+    )
+    context.record(_posted(notice, incident))
     return Outcome({"notice": notice.id})
 
 

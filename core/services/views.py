@@ -387,14 +387,21 @@ def ticket_view(row: orm.Ticket, ahead: int, minutes: int) -> dict[str, Any]:
 
 def active_notices(session: Session, hall: orm.Hall) -> list[dict[str, Any]]:
     """Notices on screen now, oldest first."""
-    rows = session.scalars(
-        select(orm.Notice)
+    rows = session.execute(
+        select(orm.Notice, orm.Incident.mode)
+        .outerjoin(orm.Incident, orm.Incident.id == orm.Notice.incident_id)
         .where(orm.Notice.hall_id == hall.id, orm.Notice.removed_at.is_(None))
         .order_by(orm.Notice.posted_at, orm.Notice.id)
     )
     return [
-        {"id": row.id, "text_zh": row.text_zh, "text_en": row.text_en, "incident": row.incident_id}
-        for row in rows
+        {
+            "id": row.id,
+            "text_zh": row.text_zh,
+            "text_en": row.text_en,
+            "incident": row.incident_id,
+            "mode": mode,
+        }
+        for row, mode in rows
     ]
 
 

@@ -17,3 +17,25 @@ export function dayText(isoDate, english) {
     timeZone: "UTC", month: "long", day: "numeric",
   });
 }
+
+// A failed device's notice (degraded mode) and the kiosks' printers' (paper
+// mode) name devices and send people elsewhere — the guide desk to itself, the
+// hall display to "another kiosk" when none prints. Screens say what the hall's
+// mode means for their readers instead; the details are the console's.
+const CONSOLE_ONLY = new Set(["degraded", "paper"]);
+
+// The notices a screen shows: an outage's, and those the duty leader posted.
+export function shownNotices(notices) {
+  return (notices || []).filter((notice) => !CONSOLE_ONLY.has(notice.mode));
+}
+
+// The notice of an open outage (what is down, since when), or null.
+export function outageNotice(notices) {
+  return (notices || []).find((notice) => notice.mode === "outage") || null;
+}
+
+// Whether a kiosk, or a printer of one, is out: the hall then tells taxpayers to
+// use another kiosk or the guide desk (which one is the console's business).
+export function kioskDown(state) {
+  return (state?.devices || []).some((device) => device.failed && ["kiosk", "printer"].includes(device.kind));
+}

@@ -168,7 +168,9 @@ export class HallClient {
         this.state.mode = payload.mode;
       } else if (name === "notice:posted") {
         const notices = (this.state.notices || []).filter((notice) => notice.id !== payload.id);
-        notices.push({ id: payload.id, text_zh: payload.text_zh, text_en: payload.text_en, incident: payload.incident });
+        notices.push({
+          id: payload.id, text_zh: payload.text_zh, text_en: payload.text_en, incident: payload.incident, mode: payload.mode,
+        });
         this.state.notices = notices;
       } else if (name === "notice:removed") {
         this.state.notices = (this.state.notices || []).filter((notice) => notice.id !== payload.id);

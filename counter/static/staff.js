@@ -5,6 +5,7 @@
 // pages add on top: text placeholders, the message line, the link indicator,
 // the offline memory that survives a reload, and warming the offline cache.
 
+import { shownNotices } from "/static/hallmode.js";
 import { readConfig } from "/static/hallq-client.js";
 
 export const $ = (id) => document.getElementById(id);
@@ -117,7 +118,10 @@ export function showHallStatus(hall, T) {
   badge.dataset.mode = mode;
   $("hall-mode-text").textContent = T.modes[mode] || mode;
   document.body.dataset.mode = mode;
-  const texts = (hall?.notices || []).map((notice) => noticeText(notice)).filter(Boolean);
+  // One message for the hall's mode, written for this screen (what to do here),
+  // then the notices taxpayers read too; a failed device's details are the console's.
+  const texts = [T.guidance?.[mode], ...shownNotices(hall?.notices).map((notice) => noticeText(notice))]
+    .filter(Boolean);
   $("hall-notices").replaceChildren(...texts.map((text) => element("p", { className: "hall-notice", text })));
   $("hall-notices").dataset.mode = mode;
 }

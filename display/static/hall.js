@@ -9,7 +9,9 @@
 // does not).
 
 import { HallClient, OfflineMemory, readConfig, registerOfflineCache } from "/static/hallq-client.js";
-import { dayText, extensionOf } from "/static/hallmode.js";
+import {
+  dayText, extensionOf, kioskDown, outageNotice, shownNotices,
+} from "/static/hallmode.js";
 import { VoiceAnnouncer } from "/static/display/voice.js";
 import {
   HubClock, fill, fitWidth, flash, make, setBoth,
@@ -52,10 +54,13 @@ function drawMode(state) {
   const banner = $("mode-banner");
   banner.hidden = mode === "normal";
   if (banner.hidden) return;
-  const label = pair(text[`mode_${mode}`] ? `mode_${mode}` : "mode_other");
-  // The banner is a headline: the mode, and the first sentence of the incident's
-  // notice (what is down, since when). The whole notice scrolls in the ticker.
-  const notice = (state.notices || []).map(noticeText).find((lines) => lines[0]);
+  let key = text[`mode_${mode}`] ? `mode_${mode}` : "mode_other";
+  if (mode === "degraded" && kioskDown(state)) key = "mode_degraded_kiosks";
+  const label = pair(key);
+  // The banner is a headline: the mode, and in an outage the first clause of
+  // its notice (what is down, since when). The whole notice scrolls in the ticker.
+  const outage = mode === "outage" && outageNotice(state.notices);
+  const notice = outage && noticeText(outage);
   const [colon, secondColon] = zh ? ["：", ": "] : [": ", "："];
   const first = notice && headline(notice[0]);
   const second = notice && headline(notice[1]);
@@ -157,7 +162,7 @@ function drawTicker(state) {
   if (document.body.classList.contains("offline")) {
     lines = [pair("offline")];
   } else {
-    lines = (state.notices || []).map(noticeText).filter((entry) => entry[0]);
+    lines = shownNotices(state.notices).map(noticeText).filter((entry) => entry[0]);
     if (lines.length === 0) lines = [pair("default_notice")];
   }
   const content = lines.map((entry) => entry.filter(Boolean).join("  ")).join("     ◆     ");

@@ -12,6 +12,7 @@
 // the same instant.
 
 import { HallClient, OfflineMemory, readConfig, registerOfflineCache } from "/static/hallq-client.js";
+import { shownNotices } from "/static/hallmode.js";
 import { aheadText, clockText, fill, noticeTexts } from "./common.js";
 
 const config = readConfig();
@@ -71,7 +72,7 @@ function drawMode() {
 
 function drawNotices() {
   const box = $("notices");
-  box.replaceChildren(...notices.map(noticeText).filter(Boolean).map((text) => {
+  box.replaceChildren(...shownNotices(notices).map(noticeText).filter(Boolean).map((text) => {
     const paragraph = document.createElement("p");
     paragraph.className = "st-notice";
     paragraph.textContent = text;
