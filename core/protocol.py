@@ -13,6 +13,8 @@ print agent only, which gets its pending jobs again on every connect.
 Server → client
     ``state:snapshot``  {seq, mode, hall, services, windows, recent_calls, notices}
     ``ticket:issued``   {seq, number, service, channel, green, ahead, estimated_wait_min}
+                        (``estimated_wait_min`` is null, here and in every queue summary,
+                        while no open window serves the service: no wait can be promised)
     ``ticket:called``   {seq, number, window, service, recall}
     ``ticket:changed``  {seq, number, service, state, window}
     ``queue:changed``   {seq, mode, services, windows}: after every command that changes

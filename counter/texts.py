@@ -103,6 +103,12 @@ def staff_texts() -> dict[str, object]:
         "minutes": gettext("%(minutes)s min", **_placeholders("minutes")),
         "waitingCount": gettext("%(count)s waiting", **_placeholders("count")),
         "longest": gettext("longest %(minutes)s min", **_placeholders("minutes")),
+        "noWindow": gettext("no open window serves it"),
+        "transferUnserved": gettext(
+            "No open window serves %(service)s: %(number)s would wait until one opens. "
+            "Press Enter again to transfer anyway.",
+            **_placeholders("service", "number"),
+        ),
         "noAnswer": gettext(
             "The hub did not answer, so the action may not have been done. "
             "Press again to retry: it will not be done twice."

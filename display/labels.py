@@ -25,6 +25,7 @@ TEXT: dict[str, LazyString] = {
     "person": _l("person"),
     "people": _l("people"),
     "about_minutes": _l("about %(minutes)s min", minutes="{minutes}"),
+    "no_window": _l("no window open"),
     "window": _l("Window %(n)s", n="{n}"),
     "go_to_window": _l("Number %(number)s, please go to window %(n)s", number="{number}", n="{n}"),
     "recall": _l("Recall"),

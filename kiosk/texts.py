@@ -43,6 +43,9 @@ def common_texts() -> dict[str, object]:
         "ahead_none": gettext("Nobody is ahead of you"),
         "estimate": gettext("Estimated wait: about %(minutes)s min", **_placeholders("minutes")),
         "estimate_none": gettext("You will be called soon"),
+        "estimate_no_window": gettext(
+            "No open window handles this business yet, so the wait cannot be estimated"
+        ),
         "extension": gettext(
             "The filing deadline of this period is extended to %(date)s", **_placeholders("date")
         ),
@@ -95,6 +98,7 @@ def kiosk_texts() -> dict[str, object]:
         "waiting": gettext("%(count)s waiting", **_placeholders("count")),
         "wait_minutes": gettext("about %(minutes)s min", **_placeholders("minutes")),
         "wait_none": gettext("no wait"),
+        "wait_no_window": gettext("no window open for it yet"),
         "green": gettext("Green channel"),
         "hint_plain": gettext("Tap once to get your ticket"),
         "hint_green": gettext("Green channel: tap your business to get a priority ticket"),

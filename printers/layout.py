@@ -24,7 +24,8 @@ class TicketPrint:
     service_name: str
     number: str
     ahead: int
-    estimated_wait_min: int
+    estimated_wait_min: int | None
+    """None while no open window serves the service: the ticket says so instead."""
     issued_at: str
     status_url: str
     notice: str | None
@@ -68,6 +69,10 @@ class PrinterProfile:
 _LABELS: dict[str, tuple[str, str]] = {
     "ahead": ("前面还有 {n} 人", "{n} ahead"),
     "wait": ("预计等候约 {n} 分钟", "About {n} min wait"),
+    "no_window": (
+        "暂无窗口办理此业务，等候时间无法估计",
+        "No window is serving this yet: no wait estimate",
+    ),
     "issued": ("取号时间：{t}", "Issued {t}"),
     "scan": ("扫码查看排队进度", "Scan for your place in the queue"),
 }
@@ -96,11 +101,12 @@ def ticket_blocks(ticket: TicketPrint, profile: PrinterProfile) -> list[Block]:
     blocks += lines(ticket.service_name, scale=2)
     blocks += lines(ticket.number, scale=number_scale(normalise(ticket.number, enc), profile))
     blocks.append(TextLine(""))
-    for key, values in (
-        ("ahead", {"n": ticket.ahead}),
-        ("wait", {"n": ticket.estimated_wait_min}),
-        ("issued", {"t": ticket.issued_at}),
-    ):
+    wait = (
+        ("no_window", {})
+        if ticket.estimated_wait_min is None
+        else ("wait", {"n": ticket.estimated_wait_min})
+    )
+    for key, values in (("ahead", {"n": ticket.ahead}), wait, ("issued", {"t": ticket.issued_at})):
         for text in _bilingual(key, ticket.language, **values):
             blocks += lines(text)
     blocks.append(TextLine(""))

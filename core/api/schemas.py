@@ -41,7 +41,7 @@ class TicketView(BaseModel):
     channel: str
     window: int | None
     ahead: int
-    estimated_wait_min: int
+    estimated_wait_min: int | None
     issued_at: str
     token: str
     status_url: str
@@ -56,7 +56,7 @@ class PublicTicketView(BaseModel):
     state: str
     window: int | None
     ahead: int
-    estimated_wait_min: int
+    estimated_wait_min: int | None
     issued_at: str
     mode: str
     seq: int
@@ -70,7 +70,7 @@ class ServiceView(BaseModel):
     name_en: str
     waiting: int
     longest_wait_min: int
-    estimated_wait_min: int
+    estimated_wait_min: int | None
     route: str
     relief: bool
     self_service: bool

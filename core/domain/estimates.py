@@ -23,12 +23,15 @@ def average_service_minutes(recent: Sequence[timedelta], default_minutes: float)
     return sum(duration.total_seconds() for duration in window) / len(window) / 60
 
 
-def estimated_wait_minutes(ahead: int, open_windows: int, average_minutes: float) -> int:
+def estimated_wait_minutes(ahead: int, open_windows: int, average_minutes: float) -> int | None:
     """People ahead shared among the open windows serving them, times the average.
 
-    With no window open for the service yet, one is assumed: the hall opens
-    windows for what is waiting, and "unknown" helps nobody at a kiosk.
+    With no open window serving the service there is no estimate (None): the
+    screens say that no window handles it now rather than promise a wait —
+    even to the first in line, who would otherwise read "no wait".
     """
+    if open_windows <= 0:
+        return None
     if ahead <= 0:
         return 0
-    return math.ceil(ahead * average_minutes / max(open_windows, 1))
+    return math.ceil(ahead * average_minutes / open_windows)

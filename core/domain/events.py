@@ -16,14 +16,15 @@ class Event:
 
 @dataclass(frozen=True)
 class TicketIssued(Event):
-    """Payload: number, service, channel, green, ahead, estimated_wait_min."""
+    """Payload: number, service, channel, green, ahead, estimated_wait_min (None: no open
+    window serves the service, so no estimate can be given)."""
 
     number: str
     service: str
     channel: str
     green: bool
     ahead: int
-    estimated_wait_min: int
+    estimated_wait_min: int | None
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class ServiceSummary:
     name_en: str
     waiting: int
     longest_wait_min: int
-    estimated_wait_min: int
+    estimated_wait_min: int | None
     route: str = "normal"
     """normal, self_service or emergency: where an outage sends this service's taxpayers."""
     relief: bool = False

@@ -86,8 +86,8 @@ class Context:
             down=down,
         )
 
-    def estimate(self, row: orm.Ticket) -> tuple[int, int]:
-        """(people ahead, estimated minutes) for a ticket of this hall."""
+    def estimate(self, row: orm.Ticket) -> tuple[int, int | None]:
+        """(people ahead, estimated minutes or None when no open window serves it)."""
         return estimate_for(
             self.uow.session, self.hall, row, services=self.services, windows=self.windows
         )

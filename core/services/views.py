@@ -192,8 +192,11 @@ def estimate_for(
     *,
     services: list[orm.Service] | None = None,
     windows: list[orm.Window] | None = None,
-) -> tuple[int, int]:
-    """(people ahead, estimated minutes) for one ticket; (0, 0) once it has left the queue."""
+) -> tuple[int, int | None]:
+    """(people ahead, estimated minutes) for one ticket; (0, 0) once it has left the queue.
+
+    The minutes are None while no open window serves the ticket's service.
+    """
     if ticket.state != TicketState.WAITING:
         return 0, 0
     ahead = ahead_of(session, ticket)
@@ -366,7 +369,7 @@ def counter_ticket(session: Session, hall: orm.Hall, row: orm.Ticket) -> dict[st
     }
 
 
-def ticket_view(row: orm.Ticket, ahead: int, minutes: int) -> dict[str, Any]:
+def ticket_view(row: orm.Ticket, ahead: int, minutes: int | None) -> dict[str, Any]:
     """The API's view of a ticket for the person who holds it (or staff)."""
     return {
         "number": row.number,

@@ -53,6 +53,7 @@ def vocabulary() -> dict[str, dict[str, str]]:
         },
         "routes": {
             "normal": gettext("Windows as usual"),
+            "unserved": gettext("No open window serves it"),
             "self_service": gettext("Self-service area"),
             "emergency": gettext("Emergency window"),
         },

@@ -91,7 +91,8 @@ function showResult(ticket) {
   $("result-number").textContent = ticket.number;
   $("result-service").textContent = service ? localName(service) : ticket.service;
   $("result-ahead").textContent = ticket.ahead ? fill(T.ahead, { count: ticket.ahead }) : T.aheadNone;
-  $("result-estimate").textContent = ticket.ahead ? fill(T.estimate, { minutes: ticket.estimated_wait_min }) : "";
+  $("result-estimate").textContent = ticket.estimated_wait_min === null ? T.noWindow
+    : ticket.ahead ? fill(T.estimate, { minutes: ticket.estimated_wait_min }) : "";
   $("result-green").hidden = !ticket.green;
   showPrintState(ticket.print_state);
 }
@@ -172,9 +173,11 @@ function renderServices() {
       element("span", { className: "service-button__name", text: localName(service) }),
       element("span", {
         className: "service-button__queue",
-        text: service.waiting
-          ? `${fill(T.waitingCount, { count: service.waiting })} · ${fill(T.estimate, { minutes: service.estimated_wait_min })}`
-          : T.noWait,
+        text: service.estimated_wait_min === null
+          ? `${fill(T.waitingCount, { count: service.waiting })} · ${T.noWindow}`
+          : service.waiting
+            ? `${fill(T.waitingCount, { count: service.waiting })} · ${fill(T.estimate, { minutes: service.estimated_wait_min })}`
+            : T.noWait,
       }),
     ),
   );

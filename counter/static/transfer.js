@@ -35,14 +35,18 @@ export class TransferDialog {
   show(ticket, hall, ownWindow) {
     const T = this.T;
     this.services = (hall?.services || []).filter((service) => service.code !== ticket.service);
+    this.ticket = ticket;
+    this.warned = null;
     const windows = (hall?.windows || []).filter((window) => window.n !== ownWindow);
     $("transfer-title").textContent = fill(T.transferTitle, { number: ticket.number });
     $("transfer-error").hidden = true;
     $("transfer-services").replaceChildren(
-      ...this.services.map((service) =>
-        choice(`service:${service.code}`, service.prefix, localName(service),
-          fill(T.waitingCount, { count: service.waiting })),
-      ),
+      ...this.services.map((service) => {
+        const unserved = service.estimated_wait_min === null;
+        const waiting = fill(T.waitingCount, { count: service.waiting });
+        return choice(`service:${service.code}`, service.prefix, localName(service),
+          unserved ? `${waiting} · ${T.noWindow}` : waiting, unserved ? "unserved" : "");
+      }),
     );
     $("transfer-windows").replaceChildren(
       ...windows.map((window) =>
@@ -84,6 +88,17 @@ export class TransferDialog {
       return;
     }
     const [kind, target] = chosen.value.split(":");
+    // A service no open window serves: the taxpayer would wait for a window that is
+    // not there. Say so; a second Enter transfers anyway (a window may be about to open).
+    const service = kind === "service" && this.services.find((item) => item.code === target);
+    if (service && service.estimated_wait_min === null && this.warned !== chosen.value) {
+      this.warned = chosen.value;
+      $("transfer-error").textContent = fill(this.T.transferUnserved, {
+        service: localName(service), number: this.ticket.number,
+      });
+      $("transfer-error").hidden = false;
+      return;
+    }
     this.dialog.close();
     this.onTransfer(kind === "window" ? { to_window: Number(target) } : { to_service: target });
   }

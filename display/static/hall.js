@@ -143,8 +143,11 @@ function drawServices(services) {
     const count = make("span", "service-count");
     const unit = pair(service.waiting === 1 ? "person" : "people")[0];
     count.append(make("b", "", String(service.waiting)), make("small", "", unit));
-    const wait = make("span", "service-wait",
-      service.waiting > 0 ? pair("about_minutes", { minutes: service.estimated_wait_min })[0] : "");
+    // No open window serves it: no estimate, and the row says why.
+    const unserved = service.estimated_wait_min === null;
+    item.classList.toggle("unserved", unserved);
+    const wait = make("span", "service-wait", unserved ? pair("no_window")[0]
+      : service.waiting > 0 ? pair("about_minutes", { minutes: service.estimated_wait_min })[0] : "");
     item.append(make("span", "service-prefix", service.prefix), label, count, wait);
     return item;
   }));

@@ -12,6 +12,13 @@ export function aheadText(texts, count) {
   return count === 1 ? texts.ahead_one : fill(texts.ahead, { count });
 }
 
+// The wait, as a taxpayer reads it: minutes, "soon" with nobody ahead, or — while no
+// open window serves the business (`null` from the hub) — that it cannot be estimated.
+export function estimateText(texts, minutes) {
+  if (minutes === null || minutes === undefined) return texts.estimate_no_window;
+  return minutes > 0 ? fill(texts.estimate, { minutes }) : texts.estimate_none;
+}
+
 // A hall notice ({id, text_zh, text_en, incident}, core/protocol.py) in the screen's language.
 export function noticeTexts(english) {
   return (notice) => (english && notice.text_en) || notice.text_zh || "";

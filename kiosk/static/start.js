@@ -131,9 +131,11 @@ export class StartScreen {
       button.querySelector(".k-svc-name-other").textContent = other === primary ? "" : other;
       button.querySelector(".k-svc-route").textContent = texts.route[route] || "";
       button.querySelector(".k-svc-waiting").textContent = fill(texts.waiting, { count: queue.waiting });
-      button.querySelector(".k-svc-estimate").textContent = queue.waiting > 0
-        ? fill(texts.wait_minutes, { minutes: queue.estimated_wait_min })
-        : texts.wait_none;
+      // No open window serves it: say so, rather than "no wait" to the first in line.
+      const unserved = queue.estimated_wait_min === null;
+      button.dataset.unserved = String(unserved);
+      button.querySelector(".k-svc-estimate").textContent = unserved ? texts.wait_no_window
+        : queue.waiting > 0 ? fill(texts.wait_minutes, { minutes: queue.estimated_wait_min }) : texts.wait_none;
       button.disabled = busy;
       box.append(button); // appending an existing button moves it: the hub's order wins
     }

@@ -13,7 +13,7 @@
 
 import { HallClient, OfflineMemory, readConfig, registerOfflineCache } from "/static/hallq-client.js";
 import { shownNotices } from "/static/hallmode.js";
-import { aheadText, clockText, fill, noticeTexts } from "./common.js";
+import { aheadText, clockText, estimateText, fill, noticeTexts } from "./common.js";
 
 const config = readConfig();
 const texts = config.texts;
@@ -54,9 +54,8 @@ function draw(previous = null) {
   $("window").textContent = atWindow ? fill(texts.window, { window: ticket.window }) : "";
   $("queue").hidden = ticket.state !== "waiting";
   $("ahead").textContent = aheadText(texts, ticket.ahead);
-  $("estimate").textContent = ticket.estimated_wait_min > 0
-    ? fill(texts.estimate, { minutes: ticket.estimated_wait_min })
-    : texts.estimate_none;
+  $("estimate").textContent = estimateText(texts, ticket.estimated_wait_min);
+  $("estimate").dataset.unserved = String(ticket.estimated_wait_min === null);
   drawMode();
   drawNotices();
   if (ticket.state === "called" && (!previous || previous.state !== "called")) alertCalled();

@@ -3,7 +3,7 @@
 // routed the business to the emergency window, where to go, large.
 
 import { forgetCached } from "/static/hallq-client.js";
-import { aheadText, fill } from "./common.js";
+import { aheadText, estimateText, fill } from "./common.js";
 import { maskedPhone, splitNotice } from "./hallview.js";
 
 const $ = (id) => document.getElementById(id);
@@ -16,9 +16,8 @@ export function drawTicket(ticket, { serviceName, texts, english, qrUrl }) {
   $("ticket-green").hidden = !ticket.green;
   $("ticket-number").textContent = ticket.number;
   $("ticket-ahead").textContent = aheadText(texts, ticket.ahead);
-  $("ticket-estimate").textContent = ticket.estimated_wait_min > 0
-    ? fill(texts.estimate, { minutes: ticket.estimated_wait_min })
-    : texts.estimate_none;
+  $("ticket-estimate").textContent = estimateText(texts, ticket.estimated_wait_min);
+  $("ticket-estimate").dataset.unserved = String(ticket.estimated_wait_min === null);
   // "请到 8 号应急窗口 / Please go to emergency window 8", as printed on the ticket.
   const [where, other] = splitNotice(ticket.notice, english);
   $("ticket-go").hidden = !ticket.notice;

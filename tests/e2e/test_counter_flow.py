@@ -213,6 +213,18 @@ def test_a_clerk_serves_a_day_with_the_keyboard_only(
         expect(dialog).to_be_visible()
         page.keyboard.press("a")
         expect(dialog.locator('input[value="service:registration"]')).to_be_checked()
+        # … no open window serves registration: its choice says so, and Enter warns first
+        unserved = dialog.locator('label[data-state="unserved"]')
+        expect(unserved).to_have_count(4)  # registration, social insurance, consultation, emergency
+        expect(unserved.first).to_contain_text("税务登记")
+        expect(unserved.first).to_contain_text("暂无开放窗口办理")
+        page.keyboard.press("Enter")
+        expect(page.locator("#transfer-error")).to_contain_text(
+            "目前没有开放的窗口办理税务登记：C002 要等到有窗口开放才会被叫到"
+        )
+        expect(dialog).to_be_visible()
+        assert hall.detail(3)["ticket"]["number"] == "C002"
+        # … and a second Enter transfers anyway
         page.keyboard.press("Enter")
         expect(dialog).to_be_hidden()
         expect(page.locator("#message")).to_contain_text("C002 已转至税务登记")

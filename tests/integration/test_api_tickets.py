@@ -15,9 +15,10 @@ def ticket_count(app: Flask) -> int:
 
 
 def test_kiosk_issues_a_ticket_with_number_position_estimate_and_opaque_token(api: Api) -> None:
-    # GIVEN two filing tickets already waiting
+    # GIVEN two filing tickets already waiting, and window 3 (invoices, filing) open
     api.issue("filing")
     api.issue("filing")
+    api.window(3, "open")
     # WHEN kiosk 1 asks for a third
     response = api.issue("filing")
     # THEN it is C003 with two people ahead, an estimate and a token unrelated to the number
@@ -25,11 +26,33 @@ def test_kiosk_issues_a_ticket_with_number_position_estimate_and_opaque_token(ap
     body = response.get_json()
     assert body["number"] == "C003"
     assert body["ahead"] == 2
-    assert body["estimated_wait_min"] == 20  # 2 ahead × 10 min, no window open yet → 1 assumed
+    assert body["estimated_wait_min"] == 20  # 2 ahead × 10 min at one open window
     assert body["channel"] == "kiosk"
     assert len(body["token"]) >= 20
     assert "C003" not in body["token"]
     assert body["status_url"] == f"/t/{body['token']}"
+
+
+def test_with_no_open_window_for_the_service_the_wait_cannot_be_estimated(api: Api) -> None:
+    # GIVEN window 6 (social insurance, consultation) open, none serving filing
+    api.window(6, "open")
+    # WHEN the first filing ticket and a consultation ticket are issued
+    filing = api.issue("filing").get_json()
+    consult = api.issue("consult").get_json()
+    # THEN filing has no estimate (not "no wait" to the first in line), consultation has one
+    assert (filing["ahead"], filing["estimated_wait_min"]) == (0, None)
+    assert (consult["ahead"], consult["estimated_wait_min"]) == (0, 0)
+    # AND the queue, and the ticket's status page, say the same
+    services = {row["code"]: row for row in api.get("/api/v1/queue").get_json()["services"]}
+    assert services["filing"]["estimated_wait_min"] is None
+    assert services["consult"]["estimated_wait_min"] == 5  # one waiting × 5 min, for the next
+    status = api.get(f"/api/v1/tickets/{filing['token']}").get_json()
+    assert status["estimated_wait_min"] is None
+    page = api.get(filing["status_url"]).get_data(as_text=True)
+    assert "目前没有开放的窗口办理此业务，暂时无法估计等候时间" in page
+    # WHEN a window serving filing opens THEN the estimate is back
+    api.window(3, "open")
+    assert api.get(f"/api/v1/tickets/{filing['token']}").get_json()["estimated_wait_min"] == 0
 
 
 def test_the_same_idempotency_key_returns_the_same_ticket(api: Api, app: Flask) -> None:

@@ -52,9 +52,9 @@ def test_the_configured_minutes_stand_in_until_a_service_was_timed() -> None:
     assert average_service_minutes(minutes(0, 8), default_minutes=12) == pytest.approx(8)
 
 
-def test_nobody_ahead_means_no_wait_even_with_no_window_open() -> None:
-    # GIVEN nobody ahead WHEN estimated THEN zero, whatever the windows and the average
-    assert estimated_wait_minutes(0, open_windows=0, average_minutes=15) == 0
+def test_nobody_ahead_means_no_wait_when_a_window_serves_the_service() -> None:
+    # GIVEN nobody ahead and an open window WHEN estimated THEN zero, whatever the average
+    assert estimated_wait_minutes(0, open_windows=1, average_minutes=15) == 0
     assert estimated_wait_minutes(0, open_windows=3, average_minutes=15) == 0
 
 
@@ -66,27 +66,34 @@ def test_people_ahead_are_shared_among_the_open_windows_rounding_up() -> None:
     assert estimated_wait_minutes(1, 2, 2.5) == 2
 
 
-def test_with_no_window_open_one_is_assumed() -> None:
-    # GIVEN 4 people ahead, 5 min each, and no window open for the service yet
-    # WHEN estimated THEN as if one window served them, not "unknown" and not zero
-    assert estimated_wait_minutes(4, open_windows=0, average_minutes=5) == 20
+def test_with_no_window_open_there_is_no_estimate() -> None:
+    # GIVEN no open window serving the service
+    # WHEN estimated THEN None (the screens say no window serves it), not a promise:
+    # not 20 minutes for four ahead, and not "no wait" for the first in line
+    assert estimated_wait_minutes(4, open_windows=0, average_minutes=5) is None
+    assert estimated_wait_minutes(0, open_windows=0, average_minutes=5) is None
 
 
 @given(
     ahead=st.integers(0, 500),
-    windows=st.integers(0, 40),
+    windows=st.integers(1, 40),
     average=st.floats(0.1, 90, allow_nan=False),
 )
 def test_more_people_never_shortens_and_more_windows_never_lengthens_the_wait(
     ahead: int, windows: int, average: float
 ) -> None:
-    # GIVEN any queue length, number of open windows and average
+    # GIVEN any queue length, number of open windows (one at least) and average
     wait = estimated_wait_minutes(ahead, windows, average)
+    longer = estimated_wait_minutes(ahead + 1, windows, average)
+    shorter = estimated_wait_minutes(ahead, windows + 1, average)
+    assert wait is not None
+    assert longer is not None
+    assert shorter is not None
     # WHEN one more person queues, or one more window opens
     # THEN the wait does not shrink, resp. does not grow, and is never negative
     assert wait >= 0
-    assert estimated_wait_minutes(ahead + 1, windows, average) >= wait
-    assert estimated_wait_minutes(ahead, windows + 1, average) <= wait
+    assert longer >= wait
+    assert shorter <= wait
 
 
 def test_the_stored_window_keeps_only_the_last_twenty_services() -> None:

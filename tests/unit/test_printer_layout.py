@@ -58,6 +58,15 @@ def test_labels_are_chinese_with_english_under() -> None:
     assert lines[lines.index("取号时间：2026-11-23 09:41") + 1] == "Issued 2026-11-23 09:41"
 
 
+def test_with_no_open_window_the_ticket_says_so_instead_of_a_wait() -> None:
+    # GIVEN a ticket of a service no open window serves (no estimate)
+    text = render_text(make_ticket(ahead=0, estimated_wait_min=None), PrinterProfile())
+    # WHEN printed THEN it says no window serves it, and promises no wait
+    assert "暂无窗口办理此业务，等候时间无法估计" in text
+    assert "No window is serving this yet" in text
+    assert "预计等候" not in text
+
+
 def test_english_ticket_puts_english_first() -> None:
     # GIVEN an English-language ticket WHEN laid out THEN English leads each pair
     lines = render_text(make_ticket(language="en"), PrinterProfile()).split("\n")

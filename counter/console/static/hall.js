@@ -81,7 +81,9 @@ function drawDay(ctx) {
 }
 
 function routeCell(ctx, service) {
-  const route = service.route || "normal";
+  // Served at the windows as usual — unless no open window serves it now.
+  let route = service.route || "normal";
+  if (route === "normal" && service.estimated_wait_min === null) route = "unserved";
   return element("td", { className: `route route--${route}`, text: ctx.text.routes[route] || route });
 }
 
@@ -100,7 +102,10 @@ function drawServices(ctx) {
         service.emergency ? element("span", { className: "tag", text: ctx.text.emergencyService }) : null),
       element("td", { className: "num waiting", text: String(service.waiting) }),
       element("td", { className: "num", text: service.waiting ? minutes(service.longest_wait_min) : "—" }),
-      element("td", { className: "num", text: service.waiting ? minutes(service.estimated_wait_min) : "—" }),
+      element("td", {
+        className: "num",
+        text: service.waiting && service.estimated_wait_min !== null ? minutes(service.estimated_wait_min) : "—",
+      }),
       routeCell(ctx, service),
       element("td", { className: "load" }, load),
     );
