@@ -73,6 +73,7 @@ class ServiceView(BaseModel):
     estimated_wait_min: int | None
     route: str
     relief: bool
+    suggest_self_service: bool
     self_service: bool
     emergency: bool
     register_form: str | None

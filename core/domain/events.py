@@ -130,6 +130,8 @@ class ServiceSummary:
     """normal, self_service or emergency: where an outage sends this service's taxpayers."""
     relief: bool = False
     """Waiting count or longest wait past the service's thresholds (suggest a dedicated window)."""
+    suggest_self_service: bool = False
+    """A newcomer faces a long queue and the terminals can do it: the kiosk says so."""
     self_service: bool = False
     emergency: bool = False
     """Taken by the emergency windows during an outage; not a button on the kiosk."""

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.adapters.calendar import ChineseCalendar
+from core.domain.estimates import Relief
 from core.domain.hallday import Hours
 from core.domain.policy import Rules
 from core.services.access import DEVICE_KINDS
@@ -119,8 +120,8 @@ class ServiceSettingsSpec(_Strict):
     register_form: str | None = None
     """The emergency register (登记簿) this business is recorded in during an outage:
     tax_registration, invoice_cancellation, invoice_sale or filing."""
-    relief_waiting: int = Field(default=30, ge=1)
-    relief_wait_minutes: int = Field(default=45, ge=1)
+    relief_waiting: int = Field(default=Relief().waiting, ge=1)
+    relief_wait_minutes: int = Field(default=Relief().wait_minutes, ge=1)
 
     @field_validator("register_form")
     @classmethod

@@ -13,7 +13,12 @@ from core.adapters import orm
 from core.adapters.repository import HallRepository, TicketRepository
 from core.domain.continuity import ServiceRouting, System, device_failed, route_for
 from core.domain.errors import NotFound
-from core.domain.estimates import RECENT_SERVICES, average_service_minutes, estimated_wait_minutes
+from core.domain.estimates import (
+    RECENT_SERVICES,
+    Relief,
+    average_service_minutes,
+    estimated_wait_minutes,
+)
 from core.domain.events import QueueChanged, ServiceSummary, WindowSummary
 from core.domain.hallday import business_day, hall_day, next_opening
 from core.domain.tickets import TicketState
@@ -22,8 +27,6 @@ from core.halls import calendar_for, hours_of
 from core.protocol import queue_payload
 
 RECENT_CALLS = 10
-RELIEF_WAITING = 30
-RELIEF_WAIT_MINUTES = 45
 
 
 def open_incidents(session: Session, hall: orm.Hall) -> list[orm.Incident]:
@@ -73,11 +76,13 @@ def routing_of(service: orm.Service) -> ServiceRouting:
     )
 
 
-def relief_needed(service: orm.Service, waiting: int, longest_min: int) -> bool:
-    """Load relief (SPEC §7): past either threshold, suggest a dedicated window."""
+def relief_of(service: orm.Service) -> Relief:
+    """A service's load-relief thresholds, from its settings."""
     settings = service.settings or {}
-    return waiting >= int(settings.get("relief_waiting", RELIEF_WAITING)) or longest_min >= int(
-        settings.get("relief_wait_minutes", RELIEF_WAIT_MINUTES)
+    default = Relief()
+    return Relief(
+        int(settings.get("relief_waiting", default.waiting)),
+        int(settings.get("relief_wait_minutes", default.wait_minutes)),
     )
 
 
@@ -105,6 +110,10 @@ def queue_summary(
         waiting, oldest = counts.get(service.code, (0, now))
         longest = max(0, int((now - oldest).total_seconds() // 60))
         routing = routing_of(service)
+        relief = relief_of(service)
+        estimate = estimated_wait_minutes(
+            waiting, open_windows_serving(windows, service.code), average_minutes(service)
+        )
         summaries.append(
             ServiceSummary(
                 code=service.code,
@@ -113,11 +122,11 @@ def queue_summary(
                 name_en=service.name_en,
                 waiting=waiting,
                 longest_wait_min=longest,
-                estimated_wait_min=estimated_wait_minutes(
-                    waiting, open_windows_serving(windows, service.code), average_minutes(service)
-                ),
+                estimated_wait_min=estimate,
                 route=route_for(routing, down).value,
-                relief=relief_needed(service, waiting, longest),
+                relief=relief.alerts_leader(waiting, longest),
+                suggest_self_service=routing.self_service
+                and relief.suggests_self_service(waiting, estimate),
                 self_service=routing.self_service,
                 emergency=bool((service.settings or {}).get("emergency")),
                 register_form=(service.settings or {}).get("register_form"),

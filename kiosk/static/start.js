@@ -23,7 +23,7 @@ export function serviceNames(service, english) {
 // that the self-service area would be quicker today (load relief).
 function routeOf(service) {
   if (service.route === "self_service" || service.route === "emergency") return service.route;
-  return service.relief && service.self_service ? "relief" : "normal";
+  return service.suggest_self_service ? "relief" : "normal";
 }
 
 function serviceButton(code) {

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 from sqlalchemy import func, select
 
 from core.adapters import orm
+from core.adapters.clock import FixedClock
 from tests.integration.conftest import Api
 
 
@@ -182,3 +185,34 @@ def test_issuing_stops_after_the_cutoff_and_says_why(api: Api, app: Flask) -> No
         response.get_json()
     )
     assert response.get_json()["message"] == "现在不能取号（今日取号已结束）。"
+
+
+def test_waits_and_the_long_queue_hint_read_as_a_person_would(api: Api, clock: FixedClock) -> None:
+    # GIVEN window 1 (registration, invoices) open and one invoice ticket waiting for 50 min
+    api.window(1, "open")
+    api.issue("invoice")
+    clock.advance(timedelta(minutes=50))
+    invoice = {row["code"]: row for row in api.get("/api/v1/queue").get_json()["services"]}[
+        "invoice"
+    ]
+    # THEN the duty leader is alerted (the windows are not keeping up) …
+    assert invoice["relief"] is True
+    # … but the kiosk does not call one person a long queue
+    assert invoice["suggest_self_service"] is False
+
+    # GIVEN window 1 served B001 and nine registrations in a minute each, then five people queue
+    api.window(1, "call-next")
+    for _ in range(10):
+        api.window(1, "start")
+        clock.advance(timedelta(minutes=1))
+        api.window(1, "finish")
+        api.issue("registration")
+        api.window(1, "call-next")
+    for _ in range(5):
+        api.issue("registration")
+    registration = {row["code"]: row for row in api.get("/api/v1/queue").get_json()["services"]}[
+        "registration"
+    ]
+    # THEN five waiting at one window read as 30 min (half the configured 12 min each), not 5
+    assert registration["waiting"] == 5
+    assert registration["estimated_wait_min"] == 30

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from core.adapters import orm
 from core.domain.estimates import (
     RECENT_SERVICES,
+    Relief,
     average_service_minutes,
     estimated_wait_minutes,
 )
@@ -37,19 +38,26 @@ def test_the_twenty_first_service_back_drops_out() -> None:
 
 
 def test_fewer_than_twenty_services_are_averaged_as_they_are() -> None:
-    # GIVEN three services of 90 s, 150 s and 4 min
+    # GIVEN three services of 90 s, 150 s and 4 min, of a service configured at 4 min
     recent = [timedelta(seconds=90), timedelta(seconds=150), timedelta(minutes=4)]
     # WHEN the average is taken THEN their plain mean, in minutes
-    assert average_service_minutes(recent, default_minutes=10) == pytest.approx(8 / 3)
+    assert average_service_minutes(recent, default_minutes=4) == pytest.approx(8 / 3)
 
 
 def test_the_configured_minutes_stand_in_until_a_service_was_timed() -> None:
-    # GIVEN no finished service today, or only zero-length ones (finished the instant they started)
+    # GIVEN no finished service today, or only ones under a minute (started by mistake)
     # WHEN the average is taken THEN the service's configured minutes
     assert average_service_minutes([], default_minutes=12) == 12
-    assert average_service_minutes(minutes(0, 0), default_minutes=12) == 12
-    # AND a zero-length one does not drag a real average down
-    assert average_service_minutes(minutes(0, 8), default_minutes=12) == pytest.approx(8)
+    assert average_service_minutes(minutes(0, 0.5), default_minutes=12) == 12
+    # AND one under a minute does not drag a real average down
+    assert average_service_minutes(minutes(0.2, 8), default_minutes=12) == pytest.approx(8)
+
+
+def test_quick_services_never_bring_the_average_below_half_the_configured_minutes() -> None:
+    # GIVEN twenty quick answers of a minute at a service configured at 10 minutes
+    # WHEN the average is taken THEN 5 minutes, not 1: five waiting read as 25 min, not 5
+    assert average_service_minutes(minutes(*[1] * 20), default_minutes=10) == 5
+    assert estimated_wait_minutes(5, 1, average_service_minutes(minutes(*[1] * 20), 10)) == 25
 
 
 def test_nobody_ahead_means_no_wait_when_a_window_serves_the_service() -> None:
@@ -97,11 +105,33 @@ def test_more_people_never_shortens_and_more_windows_never_lengthens_the_wait(
 
 
 def test_the_stored_window_keeps_only_the_last_twenty_services() -> None:
-    # GIVEN a service configured at 10 min whose first 5 services took 30 min, the next 20 took 4 min
-    service = orm.Service(code="filing", minutes=10.0, recent_durations=[])
+    # GIVEN a service configured at 8 min whose first 5 services took 30 min, the next 20 took 4 min
+    service = orm.Service(code="filing", minutes=8.0, recent_durations=[])
     for duration in minutes(*[30] * 5, *[4] * 20):
         record_service_time(service, duration)
     # WHEN the hub computes its average THEN twenty durations are kept (newest last), averaging 4 min
     assert len(service.recent_durations) == RECENT_SERVICES
     assert service.recent_durations[-1] == 240
     assert average_minutes(service) == pytest.approx(4)
+
+
+def test_one_person_waiting_long_alerts_the_leader_but_is_no_long_queue_at_the_kiosk() -> None:
+    # GIVEN thresholds of 25 people or 40 minutes, one person waiting for 50 minutes
+    relief = Relief(waiting=25, wait_minutes=40)
+    # WHEN the console and the kiosk read it
+    # THEN the leader is told (the windows are not keeping up) …
+    assert relief.alerts_leader(waiting=1, longest_min=50)
+    # … but a newcomer facing a 10-minute estimate is not told "排队较多"
+    assert not relief.suggests_self_service(waiting=1, estimate=10)
+
+
+def test_a_long_queue_is_many_people_or_a_long_estimate_for_the_newcomer() -> None:
+    relief = Relief(waiting=25, wait_minutes=40)
+    # GIVEN 25 people waiting THEN both the leader and the kiosk say so, whatever the estimate
+    assert relief.alerts_leader(waiting=25, longest_min=0)
+    assert relief.suggests_self_service(waiting=25, estimate=None)
+    # GIVEN 8 people and a 48-minute estimate for a newcomer THEN the kiosk suggests self-service
+    assert relief.suggests_self_service(waiting=8, estimate=48)
+    # GIVEN nobody waiting THEN nothing, however long the last one waited
+    assert not relief.alerts_leader(waiting=0, longest_min=90)
+    assert not relief.suggests_self_service(waiting=0, estimate=0)
