@@ -43,6 +43,15 @@ def common_texts() -> dict[str, object]:
         "ahead_none": gettext("Nobody is ahead of you"),
         "estimate": gettext("Estimated wait: about %(minutes)s min", **_placeholders("minutes")),
         "estimate_none": gettext("You will be called soon"),
+        "route_emergency": gettext(
+            "Because of a system outage, your %(business)s business is handled at the "
+            "emergency window; your number and your place stay the same.",
+            **_placeholders("business"),
+        ),
+        "route_self_service": gettext(
+            "Because of a system outage, the windows cannot do this business now: "
+            "please use the self-service area."
+        ),
         "estimate_no_window": gettext(
             "No open window handles this business yet, so the wait cannot be estimated"
         ),

@@ -246,7 +246,7 @@ class TicketRepository:
                 orm.Ticket.service == service,
             )
         )
-        return [ticket_from_row(row) for row in rows]
+        return [self._remember(row) for row in rows]
 
     def open_before(self, hall: orm.Hall, day: date) -> list[Ticket]:
         """Tickets of earlier days still open: the day-end sweep expires them."""

@@ -57,6 +57,11 @@ class PublicTicketView(BaseModel):
     window: int | None
     ahead: int
     estimated_wait_min: int | None
+    route: str = Field(
+        description="normal | emergency (an outage sent it to the emergency window, same "
+        "number and place) | self_service (an outage: the terminals can do it)"
+    )
+    requested_service_name: str | None
     issued_at: str
     mode: str
     seq: int

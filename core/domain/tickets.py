@@ -223,6 +223,21 @@ class Ticket:
         )
         self.state = TicketState.WAITING
 
+    def reroute(self, now: datetime, *, to_service: str) -> None:
+        """An outage sends a waiting ticket to another service's queue (the emergency
+        window's): same number, same place in the queue (its queue time is kept)."""
+        from_service = self.service
+        self._move(
+            "rerouted",
+            frozenset({TicketState.WAITING}),
+            TicketState.WAITING,
+            now,
+            from_service=from_service,
+            to_service=to_service,
+        )
+        self.service = to_service
+        self.target_window = None
+
     def requeue(self, now: datetime, *, queued_at: datetime) -> None:
         """过号重排: a no-show comes back and waits again from `queued_at`."""
         self._move("requeued", frozenset({TicketState.NO_SHOW}), TicketState.WAITING, now)

@@ -19,6 +19,7 @@ from core.domain.workdays import UnknownYear
 from core.halls import calendar_for
 from core.services import notices as wording
 from core.services.context import Context, Outcome
+from core.services.rerouting import reroute_waiting
 from core.services.sms import SmsKind, queue_sms
 from core.services.views import open_incidents
 
@@ -176,8 +177,16 @@ def _today_phones(context: Context) -> list[tuple[str, int]]:
     return [(phone, ticket_id) for phone, ticket_id in rows if phone]
 
 
-def _text_taxpayers(context: Context, incident: orm.Incident, body: str, kind: SmsKind) -> None:
+def _text_taxpayers(
+    context: Context,
+    incident: orm.Incident,
+    body: str,
+    kind: SmsKind,
+    texted: frozenset[str] | set[str] = frozenset(),
+) -> None:
     for phone, ticket_id in _today_phones(context):
+        if phone in texted:  # already told what the incident means for their ticket
+            continue
         queue_sms(
             context.uow.session,
             context.hall,
@@ -239,13 +248,13 @@ def open_incident(
             text=f"登记：{description}" if description else "登记",
         )
     )
+    texted = reroute_waiting(context, incident) if incident.systems else set()
     text = notice or _generated_notice(context, incident)
     if text is not None:
         _post(context, text, incident, actor)
         if notify_sms:
-            _text_taxpayers(
-                context, incident, wording.outage_sms(context.hall.name_zh, text[0]), SmsKind.OUTAGE
-            )
+            outage = wording.outage_sms(context.hall.name_zh, text[0])
+            _text_taxpayers(context, incident, outage, SmsKind.OUTAGE, texted)
     context.record(
         IncidentChanged(incident.id, incident.number, incident.kind, incident.mode, True)
     )

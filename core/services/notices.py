@@ -132,6 +132,33 @@ def ticket_sms(hall_name: str, number: str, ahead: int) -> str:
     return f"【{hall_name}】您的号码是{number}，前面还有{ahead}人，请留意叫号。"
 
 
+def rerouted_sms(hall_name: str, number: str, business: str, windows: list[int]) -> str:
+    """A waiting ticket an outage sent to the emergency window."""
+    where = "、".join(f"{window}号" for window in windows) or ""
+    return (
+        f"【{hall_name}】因系统故障，您的号码{number}（{business}）改由{where}应急专窗办理，"
+        "号码和排队顺序不变，请留意叫号。"
+    )
+
+
+def self_service_sms(hall_name: str, number: str, business: str) -> str:
+    """A waiting ticket whose business the self-service terminals can do during an outage."""
+    return (
+        f"【{hall_name}】因系统故障，窗口暂时无法办理{business}。您的号码{number}的业务"
+        "可到自助办税区办理。"
+    )
+
+
+def rerouted_step(moved: int, told: int) -> str:
+    """The incident's step that says what became of the people already waiting."""
+    parts = []
+    if moved:
+        parts.append(f"{moved}张转至应急专窗（号码和排队顺序不变）")
+    if told:
+        parts.append(f"{told}张的持有人被告知到自助办税区办理")
+    return "等候中的号票：" + "，".join(parts)
+
+
 def backfill_sms(hall_name: str, number: str) -> str:
     """The business recorded during the outage has been entered into the tax system."""
     return f"【{hall_name}】您在系统故障期间登记的业务（号码{number}）已补录办理完成。"

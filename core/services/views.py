@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.adapters.repository import HallRepository, TicketRepository
-from core.domain.continuity import ServiceRouting, System, device_failed, route_for
+from core.domain.continuity import Route, ServiceRouting, System, device_failed, route_for
 from core.domain.errors import NotFound
 from core.domain.estimates import (
     RECENT_SERVICES,
@@ -315,11 +315,29 @@ def public_ticket(session: Session, token: str, now: datetime) -> dict[str, Any]
         select(orm.Service).where(orm.Service.hall_id == hall.id, orm.Service.code == row.service)
     ).one()
     ahead, minutes = estimate_for(session, hall, row)
+    requested = (
+        session.scalars(
+            select(orm.Service).where(
+                orm.Service.hall_id == hall.id, orm.Service.code == row.requested_service
+            )
+        ).one_or_none()
+        if row.requested_service
+        else None
+    )
+    if requested is not None:
+        route = Route.EMERGENCY
+    elif row.state == TicketState.WAITING:
+        route = route_for(routing_of(service), systems_down(session, hall))
+    else:
+        route = Route.NORMAL
     return {
         "number": row.number,
         "service": row.service,
         "service_name": service.name_zh,
         "service_name_en": service.name_en,
+        "route": route.value,
+        "requested_service_name": requested.name_zh if requested else None,
+        "requested_service_name_en": requested.name_en if requested else None,
         "state": row.state,
         "window": row.window,
         "ahead": ahead,

@@ -46,8 +46,12 @@ function draw(previous = null) {
   const classes = document.body.classList;
   for (const name of [...classes]) if (name.startsWith("state-")) classes.remove(name);
   classes.add(`state-${ticket.state}`);
-  $("service").textContent = (english && ticket.service_name_en) || ticket.service_name;
+  // An emergency-window ticket names the business it came for: 应急受理 · 纳税申报.
+  const requested = (english && ticket.requested_service_name_en) || ticket.requested_service_name;
+  const service = (english && ticket.service_name_en) || ticket.service_name;
+  $("service").textContent = requested ? `${service} · ${requested}` : service;
   $("number").textContent = ticket.number;
+  drawRoute();
   $("state").textContent = texts.states[ticket.state] || ticket.state;
   const atWindow = (ticket.state === "called" || ticket.state === "serving") && ticket.window;
   $("call").hidden = !atWindow;
@@ -59,6 +63,17 @@ function draw(previous = null) {
   drawMode();
   drawNotices();
   if (ticket.state === "called" && (!previous || previous.state !== "called")) alertCalled();
+}
+
+// Where an outage sent this ticket: to the emergency window (same number, same
+// place), or — the terminals can do it — to the self-service area.
+function drawRoute() {
+  const route = ticket.state === "waiting" || ticket.requested_service_name ? ticket.route : "normal";
+  const business = (english && ticket.requested_service_name_en) || ticket.requested_service_name || "";
+  const sentence = { emergency: fill(texts.route_emergency, { business }), self_service: texts.route_self_service };
+  $("route").hidden = !sentence[route];
+  $("route").dataset.route = route || "normal";
+  $("route").textContent = sentence[route] || "";
 }
 
 // The hall's mode, in a sentence that says what it means for someone already holding a ticket.

@@ -34,6 +34,7 @@ from tests.e2e.scenario_support import (
     open_kiosk,
     open_window,
     press,
+    status_page,
     wait_for,
 )
 from tests.support.databases import SqliteTemplate, Tokens
@@ -205,8 +206,18 @@ def test_a_back_office_outage_on_the_last_filing_day(
         started = datetime.fromisoformat(incident["started_at"])
         assert TEN_O_CLOCK <= started < TEN_O_CLOCK + timedelta(seconds=30)
         assert incident["extension"]["extended"] == "2026-12-16"
-        # … and today's taxpayers with a phone are texted the notice
-        assert sorted(message.phone for message in outbox(hub, "outage")) == sorted(PHONES)
+        # … and today's taxpayers with a phone are texted: the notice, or what it means
+        # for the ticket they hold — C001, taken at 09:59 for filing, now waits for the
+        # emergency window, keeping its number and place, and its phone page says so
+        texts = {message.phone: message.body for message in outbox(hub, "outage")}
+        assert sorted(texts) == sorted(PHONES)
+        assert "C001（纳税申报）改由8号应急专窗办理" in texts[PHONES[0]]
+        phone = status_page(browser, hub, early["token"])
+        expect(phone.locator("#route")).to_have_text(
+            "因系统故障，您的纳税申报业务改由应急专窗办理，号码和排队顺序不变。"
+        )
+        phone.screenshot(path=screenshots / "scenario-outage-phone-rerouted.png")
+        phone.context.close()
 
         # WHEN a taxpayer taps 纳税申报 at the kiosk
         kiosk.click('.k-svc[data-service="filing"]')
@@ -219,10 +230,11 @@ def test_a_back_office_outage_on_the_last_filing_day(
         # WHEN window 8's clerk opens the window and calls the next taxpayer
         open_window(clerk)
         press(clerk, "F1")
-        # THEN Y001 is called, for filing, with the filing register ready
-        expect(clerk.locator("#ticket-number")).to_have_text("Y001")
+        # THEN C001, rerouted and first in line since 09:59, is called before Y001, for
+        # filing, with the filing register ready
+        expect(clerk.locator("#ticket-number")).to_have_text("C001")
         expect(clerk.locator("#ticket-requested")).to_have_text("原办理业务：纳税申报")
-        expect(display.locator("#latest-number")).to_have_text("Y001")
+        expect(display.locator("#latest-number")).to_have_text("C001")
         expect(display.locator("#latest-window")).to_have_text("8号窗口")
         expect(clerk.locator('#register-kinds input[value="filing"]')).to_be_checked()
         # WHEN the clerk fills in the filing register and saves it
@@ -232,12 +244,12 @@ def test_a_back_office_outage_on_the_last_filing_day(
         clerk.locator("#register-period").fill("2026-11")
         clerk.locator("#register-amount").fill("1234.50")
         clerk.locator("#register-amount").press("Enter")
-        # THEN it is saved for Y001 and this outage, to backfill
-        expect(clerk.locator("#message")).to_contain_text("Y001 的纳税申报登记已保存")
+        # THEN it is saved for C001 and this outage, to backfill
+        expect(clerk.locator("#message")).to_contain_text("C001 的纳税申报登记已保存")
         expect(clerk.locator("#register-records")).to_contain_text("待补录")
         clerk.screenshot(path=screenshots / "scenario-outage-counter.png")
         [record] = scene.get("/registers?state=to_backfill")["items"]
-        assert (record["ticket"], record["kind"]) == ("Y001", "filing")
+        assert (record["ticket"], record["kind"]) == ("C001", "filing")
         assert record["incident"] == incident["number"]
         press(clerk, "F4")
         expect(clerk.locator("#ticket")).to_have_attribute("data-state", "serving")
@@ -257,7 +269,7 @@ def test_a_back_office_outage_on_the_last_filing_day(
         assert ended["extension"]["extended"] == "2026-12-16"
         # AND the record waits in the backfill worklist at the counter
         item = clerk.locator(f'#backfill-list li[data-record="{record["id"]}"]')
-        expect(item).to_contain_text("Y001")
+        expect(item).to_contain_text("C001")
         expect(item).to_contain_text("纳税申报")
         expect(item.locator('[data-field="taxpayer_id"]')).to_contain_text(TAXPAYER_ID)
         expect(clerk.locator("#backfill-title")).to_have_text("待补录（1 条）")

@@ -484,3 +484,60 @@ def test_register_forms_refuse_bad_fields_and_write_nothing(
     assert (response.status_code, response.get_json()["error"]) == (400, error)
     assert "“" in response.get_json()["message"]
     assert rows(app, orm.RegisterRecord) == []
+
+
+def test_an_outage_reroutes_the_tickets_already_waiting_and_tells_their_holders(
+    app: Flask, api: Api, clock: FixedClock
+) -> None:
+    # GIVEN before the outage: two filing tickets (one with a phone), an invoice ticket
+    # with a phone, a consultation, and a taxpayer with a phone holding no affected ticket
+    c001 = api.issue("filing", phone="13800000001").get_json()
+    api.issue("filing")
+    b001 = api.issue("invoice", phone="13800000002").get_json()
+    api.issue("consult", phone="13800000003")
+    clock.advance(timedelta(minutes=5))
+    # WHEN the back-office goes down
+    system(app, "backoffice", up=False)
+
+    # THEN the filing tickets wait for the emergency window, same numbers, same queue time
+    tickets = {row.number: row for row in rows(app, orm.Ticket)}
+    for number in ("C001", "C002"):
+        assert tickets[number].service == "emergency"
+        assert tickets[number].requested_service == "filing"
+        assert tickets[number].state == "waiting"
+        assert tickets[number].queued_at == tickets[number].issued_at
+    # … the invoice and consultation tickets stay where they were
+    assert (tickets["B001"].service, tickets["E001"].service) == ("invoice", "consult")
+    # … the history says what happened, by whom
+    rerouted = [event for event in rows(app, orm.TicketEvent) if event.kind == "rerouted"]
+    assert [(event.detail["from_service"], event.actor) for event in rerouted] == [
+        ("filing", "system"),
+        ("filing", "system"),
+    ]
+    # … each holder's phone page says where to go
+    status = api.get(f"/api/v1/tickets/{c001['token']}").get_json()
+    assert (status["route"], status["requested_service_name"]) == ("emergency", "纳税申报")
+    assert api.get(f"/api/v1/tickets/{b001['token']}").get_json()["route"] == "self_service"
+    # … holders with a phone get one text about their own ticket, the others the notice
+    texts = {message.phone: message.body for message in rows(app, orm.SmsMessage)}
+    assert "C001（纳税申报）改由8号应急专窗办理，号码和排队顺序不变" in texts["13800000001"]
+    assert "B001的业务可到自助办税区办理" in texts["13800000002"]
+    assert "【系统故障公告】" in texts["13800000003"]
+    assert len(rows(app, orm.SmsMessage)) == 3
+    # … and the incident (the console, the ledger) says how many were moved
+    [incident] = api.get("/api/v1/incidents", as_="leader").get_json()["items"]
+    assert any(
+        step["text"]
+        == "等候中的号票：2张转至应急专窗（号码和排队顺序不变），1张的持有人被告知到自助办税区办理"
+        for step in incident["steps"]
+    )
+
+    # WHEN the emergency window opens and calls, after a filing ticket issued during the outage
+    assert api.issue("filing").get_json()["number"] == "Y001"
+    api.window(8, "open")
+    # THEN it calls the rerouted tickets first, in their original order
+    called = [api.window(8, "call-next").get_json()["ticket"]["number"]]
+    api.window(8, "start")
+    api.window(8, "finish")
+    called.append(api.window(8, "call-next").get_json()["ticket"]["number"])
+    assert called == ["C001", "C002"]
