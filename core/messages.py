@@ -66,6 +66,9 @@ MESSAGES: dict[str, LazyString] = {
         "Window %(window)s is still serving %(current)s; finish, transfer or mark it first."
     ),
     "window.no_ticket": lazy_gettext("Window %(window)s has no current ticket."),
+    "reconcile.outcome": lazy_gettext(
+        "What became of a number called by hand is served, no_show or at_window."
+    ),
     "window.opened_by_other": lazy_gettext("Window %(window)s is open for %(staff)s."),
     "idempotency.reused": lazy_gettext("This request key was already used for another action."),
     "staff.exists": lazy_gettext("Staff member %(username)s already exists."),

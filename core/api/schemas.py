@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -26,6 +28,14 @@ class TransferBody(Strict):
 
 class CallBody(Strict):
     number: str = Field(min_length=2, max_length=12, description="Ticket number, e.g. `C051`.")
+
+
+class ReconcileBody(Strict):
+    number: str = Field(min_length=2, max_length=12, description="Ticket number, e.g. `C001`.")
+    outcome: Literal["served", "no_show", "at_window"] = Field(
+        description="What became of a number called by hand while the hub was down: served "
+        "(done), no_show (过号), at_window (being served at this window now)."
+    )
 
 
 class Error(BaseModel):

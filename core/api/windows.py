@@ -11,7 +11,14 @@ from flask import Response
 from core.api import bp
 from core.api.common import hall_code, idempotency_key, json_response, run
 from core.api.registry import operation
-from core.api.schemas import CallBody, Error, TransferBody, WindowActionView, WindowDetailView
+from core.api.schemas import (
+    CallBody,
+    Error,
+    ReconcileBody,
+    TransferBody,
+    WindowActionView,
+    WindowDetailView,
+)
 from core.domain import commands as cmd
 from core.domain.errors import Forbidden
 from core.runtime import runtime
@@ -27,7 +34,7 @@ class Action:
     name: str
     command: type[cmd.WindowCommand]
     summary: str
-    body: type[TransferBody] | type[CallBody] | None = None
+    body: type[TransferBody] | type[CallBody] | type[ReconcileBody] | None = None
 
 
 ACTIONS = (
@@ -44,6 +51,12 @@ ACTIONS = (
     Action("start", cmd.StartService, "The taxpayer has arrived; service starts."),
     Action("finish", cmd.FinishService, "Service is complete."),
     Action("transfer", cmd.TransferTicket, "Transfer to another service or window.", TransferBody),
+    Action(
+        "reconcile",
+        cmd.ReconcileCall,
+        "Enter a number called by hand while the hub was down, and what became of it.",
+        ReconcileBody,
+    ),
 )
 
 

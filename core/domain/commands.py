@@ -105,6 +105,15 @@ class TransferTicket(WindowCommand):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReconcileCall(WindowCommand):
+    """Payload: `number`, called by voice at this window while the hub was down, and
+    `outcome`: ``served``, ``no_show``, or ``at_window`` (being served there now)."""
+
+    number: str
+    outcome: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RequeueTicket(Command):
     """Payload: `number`, a no-show ticket whose holder came back (过号重排)."""
 

@@ -174,6 +174,22 @@ class Ticket:
         self._move("no_show", frozenset({TicketState.CALLED}), TicketState.NO_SHOW, now)
         self.window = None
 
+    def call_by_hand(self, window: int, now: datetime) -> None:
+        """A call made by voice while the hub was down, entered when it is back.
+
+        Recorded as ``called_by_hand``: it is history, never announced again
+        nor shown as a recent call.
+        """
+        self._move(
+            "called_by_hand",
+            frozenset({TicketState.WAITING, TicketState.NO_SHOW}),
+            TicketState.CALLED,
+            now,
+            window=window,
+        )
+        self.window = window
+        self.called_at = now
+
     def start(self, now: datetime) -> None:
         """The taxpayer has arrived at the window; service begins."""
         self._move("started", frozenset({TicketState.CALLED}), TicketState.SERVING, now)

@@ -23,6 +23,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.StartService: windows.start_service,
     cmd.FinishService: windows.finish_service,
     cmd.TransferTicket: windows.transfer,
+    cmd.ReconcileCall: windows.reconcile_call,
     cmd.AcknowledgePrint: printing.acknowledge_print,
     cmd.ReportDeviceStatus: printing.report_device_status,
     cmd.FailStalePrintJobs: printing.fail_stale_print_jobs,

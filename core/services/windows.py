@@ -153,6 +153,31 @@ def finish_service(command: cmd.FinishService, context: Context) -> Outcome:
     return _changed(context, command, row, window, ticket)
 
 
+RECONCILE_OUTCOMES = ("served", "no_show", "at_window")
+
+
+def reconcile_call(command: cmd.ReconcileCall, context: Context) -> Outcome:
+    """A number this window called by hand while the hub was down: what became of it."""
+    if command.outcome not in RECONCILE_OUTCOMES:
+        raise InvalidInput("reconcile.outcome", field="outcome", outcome=command.outcome)
+    row, window = _window(command, context)
+    if command.outcome == "at_window":
+        window.require_open()
+        window.require_free()
+    ticket = context.uow.tickets.by_number(
+        context.hall, context.day.business_day, normalise_number(command.number)
+    )
+    ticket.call_by_hand(window.number, context.now)
+    if command.outcome == "served":
+        ticket.start(context.now)
+        ticket.finish(context.now)
+    elif command.outcome == "no_show":
+        ticket.mark_no_show(context.now, recalls_required=0)
+    else:
+        window.current = ticket.number
+    return _changed(context, command, row, window, ticket)
+
+
 def transfer(command: cmd.TransferTicket, context: Context) -> Outcome:
     """Send the taxpayer to another service or window, keeping number and issue time."""
     row, window = _window(command, context)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Flask
 from sqlalchemy import select
 
 from core.adapters import orm
 from core.adapters.clock import FixedClock
-from tests.integration.conftest import Api
+from core.domain.hallday import business_day
+from core.hub import RecordingBroadcaster
+from core.services import views
+from tests.integration.conftest import SHANGHAI, Api
+
+
+def hall_today(app: Flask) -> date:
+    """The hall's business day on the app's clock."""
+    return business_day(app.extensions["hallq"].clock.now(), SHANGHAI)
 
 
 def history(app: Flask, number: str) -> list[tuple[str, str | None]]:
@@ -240,3 +248,54 @@ def test_every_staff_action_is_audited(api: Api, app: Flask) -> None:
         ("staff:window3", "OpenWindow", "window:3"),
         ("staff:window3", "CallNext", "window:3"),
     ]
+
+
+def test_calls_made_by_hand_while_the_hub_was_down_are_reconciled(
+    api: Api, app: Flask, broadcaster: RecordingBroadcaster
+) -> None:
+    # GIVEN window 3 open, C001–C004 waiting, and window 3 called C001–C003 by voice
+    # while the hub was down (its counter noted them)
+    api.window(3, "open")
+    for _ in range(4):
+        api.issue("filing")
+    published = len(broadcaster.published)
+
+    # WHEN the hub is back and the clerk enters what became of each
+    served = api.window(3, "reconcile", number="C001", outcome="served")
+    missed = api.window(3, "reconcile", number="c002", outcome="no_show")
+    here = api.window(3, "reconcile", number="C003", outcome="at_window")
+
+    # THEN the tickets follow: done, no-show, and C003 at window 3 now
+    assert [r.status_code for r in (served, missed, here)] == [200, 200, 200]
+    assert served.get_json()["ticket"]["state"] == "done"
+    assert missed.get_json()["ticket"]["state"] == "no_show"
+    assert here.get_json()["ticket"]["state"] == "called"
+    assert api.get("/api/v1/windows/3", as_="window3").get_json()["ticket"]["number"] == "C003"
+    # … the history says they were called by hand, by the clerk
+    assert history(app, "C001") == [
+        ("issued", "device:kiosk-1"),
+        ("called_by_hand", "staff:window3"),
+        ("started", "staff:window3"),
+        ("finished", "staff:window3"),
+    ]
+    # … and nothing is announced again, nor listed as a recent call
+    names = [type(stamped.event).__name__ for _hall, stamped in broadcaster.published[published:]]
+    assert "TicketCalled" not in names
+    with app.extensions["hallq"].db.read_session() as session:
+        hall = session.scalars(select(orm.Hall)).one()
+        assert views.recent_calls(session, hall, hall_today(app)) == []
+
+    # WHEN an entry cannot apply THEN a clear refusal, nothing changed
+    busy = api.window(3, "reconcile", number="C004", outcome="at_window")
+    assert (busy.status_code, busy.get_json()["error"]) == (409, "window.busy")
+    again = api.window(3, "reconcile", number="C001", outcome="served")
+    assert again.status_code == 409
+    assert "C001" in again.get_json()["message"]
+    odd = api.window(3, "reconcile", number="C004", outcome="maybe")
+    assert odd.status_code == 400
+    other = api.window(3, "reconcile", as_="window5", number="C004", outcome="served")
+    assert other.status_code == 403
+    waiting = {
+        row["code"]: row["waiting"] for row in api.get("/api/v1/queue").get_json()["services"]
+    }
+    assert waiting["filing"] == 1  # C004, untouched
