@@ -55,6 +55,7 @@ def hall_modes() -> dict[str, str]:
         "degraded": pgettext("hall mode", "Degraded"),
         "paper": pgettext("hall mode", "Paper tickets"),
         "outage": pgettext("hall mode", "System outage"),
+        "unknown": pgettext("hall mode", "Unknown: hub unreachable"),
     }
 
 
@@ -196,6 +197,18 @@ def counter_texts() -> dict[str, object]:
         "logCall": gettext("called"),
         "logRecall": gettext("recalled"),
         "logManual": gettext("called by hand (not in HallQ)"),
+        "logSettled": {
+            "served": gettext("called by hand, entered as served"),
+            "no_show": gettext("called by hand, entered as a no-show"),
+            "at_window": gettext("called by hand, entered as at the window"),
+            "dismissed": gettext("noted by mistake, not called"),
+        },
+        "reconcileOutcomes": {
+            "served": gettext("Served"),
+            "no_show": pgettext("reconcile", "No-show"),
+            "at_window": gettext("At the window now"),
+            "dismissed": gettext("Not called"),
+        },
         "logEmpty": gettext("No calls recorded on this computer today."),
         "lastKnown": gettext(
             "Last known ticket at this window: %(number)s (%(state)s)",

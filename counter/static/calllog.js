@@ -35,6 +35,23 @@ export class CallLog {
   add(number, kind) {
     const log = this.read();
     log.calls.push({ number, kind, at: new Date().toISOString() });
+    this.write(log);
+  }
+
+  // Calls made by hand that the hub has not been told about yet, oldest first.
+  pendingManual() {
+    return this.read().calls.filter((entry) => entry.kind === "manual" && !entry.settled);
+  }
+
+  // The clerk said what became of a call made by hand (reconcile.js).
+  settle(entry, outcome) {
+    const log = this.read();
+    const stored = log.calls.find((call) => call.at === entry.at && call.number === entry.number);
+    if (stored) stored.settled = outcome;
+    this.write(log);
+  }
+
+  write(log) {
     log.calls = log.calls.slice(-MAX_ENTRIES);
     try {
       localStorage.setItem(this.key, JSON.stringify(log));

@@ -24,6 +24,7 @@ import { Worklist } from "/static/counter/backfill.js";
 import { CallLog } from "/static/counter/calllog.js";
 import { CounterScreen } from "/static/counter/draw.js";
 import { DetailCache, noteCallsByHand } from "/static/counter/offline.js";
+import { Reconciler } from "/static/counter/reconcile.js";
 import { RegisterPanel } from "/static/counter/registers.js";
 import { commandOf, nextStep } from "/static/counter/rules.js";
 import { TransferDialog } from "/static/counter/transfer.js";
@@ -67,9 +68,16 @@ const worklist = new Worklist({
 });
 const transfer = new TransferDialog({ T, onTransfer: (body) => act("transfer", body), onClose: () => focusNext() });
 const closeDialog = $("close-dialog");
+const reconciler = new Reconciler({
+  T, calls, window: config.window, send: (path, body) => sender.send(path, body), onSettled: () => {
+    loadDetail();
+    render();
+  },
+});
 
 function render() {
   screen.draw(view);
+  reconciler.draw(!view.offline && Boolean(view.hall));
   drawPaperwork();
   if (focusLost()) focusNext();
 }

@@ -41,7 +41,7 @@ export class CounterScreen {
     badge.dataset.state = state;
     badge.textContent = this.T.windowStates[state] || state;
     $("window-services").textContent = this.myServices(view).map((service) => localName(service)).join(" · ");
-    if (view.hall) showHallStatus(view.hall, this.T);
+    if (view.hall) showHallStatus(view.hall, this.T, view.offline);
   }
 
   ticket(view) {
@@ -142,7 +142,10 @@ export class CounterScreen {
         { className: `calls__item calls__item--${entry.kind}` },
         element("time", { text: clock(entry.at), attrs: { datetime: entry.at } }),
         element("span", { className: "calls__number", text: entry.number }),
-        element("span", { className: "calls__kind", text: kinds[entry.kind] || entry.kind }),
+        element("span", {
+          className: "calls__kind",
+          text: entry.settled ? T.logSettled[entry.settled] : kinds[entry.kind] || entry.kind,
+        }),
       ),
     );
   }

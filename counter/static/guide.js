@@ -220,7 +220,7 @@ function render() {
     followUps.defaultReason(view.mode);
   }
   $("hall-name").textContent = localName(view.hall.hall);
-  showHallStatus(view.hall, T);
+  showHallStatus(view.hall, T, view.offline);
   showPaperNote();
   renderServices();
   renderWindows();
@@ -237,6 +237,7 @@ function goOffline() {
   $("offline").hidden = false;
   $("offline-since").textContent = fill(T.since, { time: clock(offlineMemory.since()) });
   showLink("offline");
+  if (view.hall) showHallStatus(view.hall, T, true);
 }
 
 function goOnline() {

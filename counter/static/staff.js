@@ -111,12 +111,14 @@ export function noticeText(notice, lang = language()) {
 
 // The hall's mode in the top bar — always, "normal" included, so staff never wonder —
 // and the notices on every screen (an outage's says what is down and where to send people).
-export function showHallStatus(hall, T) {
+// `offline`: the hub is unreachable, so the hall's mode is not known (the last one
+// seen may be long over): the badge says so rather than "正常".
+export function showHallStatus(hall, T, offline = false) {
   const mode = hall?.mode || "normal";
   const badge = $("hall-mode");
   badge.hidden = !hall;
-  badge.dataset.mode = mode;
-  $("hall-mode-text").textContent = T.modes[mode] || mode;
+  badge.dataset.mode = offline ? "unknown" : mode;
+  $("hall-mode-text").textContent = offline ? T.modes.unknown : T.modes[mode] || mode;
   document.body.dataset.mode = mode;
   // One message for the hall's mode, written for this screen (what to do here),
   // then the notices taxpayers read too; a failed device's details are the console's.

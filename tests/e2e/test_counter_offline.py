@@ -68,10 +68,14 @@ def test_the_counter_keeps_its_calls_while_the_hub_is_down(
             expect(screen.locator(".actions")).to_be_hidden()
         expect(page.locator("#offline-title")).to_have_text("叫号系统连接中断，请人工叫号")
         expect(page.locator("#offline-last")).to_contain_text("C001")
+        # … whose hall badge no longer claims the hall is normal: nobody knows now
+        expect(page.locator("#hall-mode")).to_have_attribute("data-mode", "unknown")
+        expect(page.locator("#hall-mode-text")).to_have_text("未知（无法连接服务器）")
         # … and the guide desk says to hand out paper tickets
         expect(guide.locator("#offline")).to_be_visible(timeout=OFFLINE_WITHIN_MS)
         expect(guide.locator("#offline-title")).to_contain_text("请发放纸质号票")
         expect(guide.locator('#offline-windows [data-window="3"]')).to_contain_text("C001")
+        expect(guide.locator("#hall-mode")).to_have_attribute("data-mode", "unknown")
 
         # WHEN the clerk notes a number called by hand, and the page is reloaded
         page.locator("#manual-number").fill("c2")
@@ -81,6 +85,7 @@ def test_the_counter_keeps_its_calls_while_the_hub_is_down(
         # THEN the offline view and the list are back at once, from this computer alone
         expect(page.locator("#offline")).to_be_visible(timeout=2_000)
         expect(page.locator("#offline-calls .calls__number")).to_have_text(["C002", "C001", "C001"])
+        expect(page.locator("#hall-mode")).to_have_attribute("data-mode", "unknown")
         expect(english.locator("#offline-calls")).to_contain_text("C002")
         shoot(counters, screenshots, "counter-offline")
         guide.screenshot(path=str(screenshots / "guide-offline-zh.png"))
@@ -95,9 +100,23 @@ def test_the_counter_keeps_its_calls_while_the_hub_is_down(
         expect(page.locator("#ticket-number")).to_have_text("C001")
         expect(page.locator("#ticket-recalls")).to_contain_text("1/2")
         expect(page.locator(".actions")).to_be_visible()
+        expect(page.locator("#hall-mode")).to_have_attribute("data-mode", "normal")
         # … and the clerk carries on
         press(page, "F4")
         expect(page.locator("#ticket")).to_have_attribute("data-state", "serving")
         expect(english.locator("#ticket")).to_have_attribute("data-state", "serving")
+
+        # … while the counter offers the number called by hand, still waiting in HallQ
+        reconcile = page.locator('#reconcile [data-number="C002"]')
+        expect(reconcile).to_be_visible()
+        assert hall.waiting("filing") == 1
+        page.screenshot(path=str(screenshots / "counter-reconcile-zh.png"))
+        # WHEN the clerk says C002 was served
+        reconcile.locator('[data-outcome="served"]').focus()
+        page.keyboard.press("Enter")
+        # THEN HallQ has it served, the prompt is gone, the local list says it was entered
+        expect(page.locator("#reconcile")).to_be_hidden()
+        assert hall.waiting("filing") == 0
+        expect(page.locator("#calls")).to_contain_text("人工叫号，已登记为办结")
     finally:
         context.close()
