@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_CHECK_S = 2.0
 OUTAGE_REFRESH_S = 60.0
+HUB_BEAT_S = 10.0
+"""How often the hub writes its own heartbeat: a dead hub's outage starts at the last one."""
 
 
 class Probe(Protocol):
@@ -99,20 +101,94 @@ def probes_of(
     ]
 
 
+class HubLife:
+    """This hub process's run in the database: started, alive (a heartbeat every
+    `HUB_BEAT_S`), stopped cleanly — and at start, whether the previous run of
+    the same hub died, which the hall's incident ledger then records."""
+
+    def __init__(self, runtime: Runtime, hub: str) -> None:
+        self.runtime = runtime
+        self.hub = hub
+        self.run_id: int | None = None
+
+    def start(self) -> None:
+        """Record this run; a previous run that never stopped cleanly died: record it."""
+        now = self.runtime.clock.now()
+        with self.runtime.db.writing() as session:
+            previous = session.scalars(
+                select(orm.HubRun)
+                .where(orm.HubRun.hub == self.hub)
+                .order_by(orm.HubRun.id.desc())
+                .limit(1)
+            ).first()
+            run = orm.HubRun(hub=self.hub, started_at=now, last_beat_at=now)
+            session.add(run)
+            session.commit()
+            self.run_id = run.id
+        if previous is not None and previous.stopped_at is None:
+            log.warning(
+                "hub %s died after %s; recording the outage", self.hub, previous.last_beat_at
+            )
+            for_each_hall(
+                self.runtime,
+                lambda hall: cc.RecordHubOutage(
+                    hall=hall, actor="system", since=previous.last_beat_at, until=now
+                ),
+            )
+
+    def beat(self) -> None:
+        """Still alive."""
+        self._set(last_beat_at=self.runtime.clock.now())
+
+    def stop(self) -> None:
+        """A clean stop: the next start records no outage.
+
+        Called from the SIGTERM handler, which may have interrupted a writer of
+        this process holding its write lock: it writes without the lock, and
+        the database's own busy timeout bounds the wait.
+        """
+        now = self.runtime.clock.now()
+        self._set(last_beat_at=now, stopped_at=now, locked=False)
+
+    def _set(self, locked: bool = True, **values: Any) -> None:
+        if self.run_id is None:
+            return
+        db = self.runtime.db
+        with db.writing() if locked else db.write_session() as session:
+            run = session.get_one(orm.HubRun, self.run_id)
+            for name, value in values.items():
+                setattr(run, name, value)
+            session.commit()
+
+
+def for_each_hall(runtime: Runtime, build: Callable[[str], Any]) -> None:
+    """Send one command per hall of the database."""
+    with runtime.db.read_session() as session:
+        halls = list(session.scalars(select(orm.Hall.code)))
+    for hall in halls:
+        runtime.bus.handle(build(hall))
+
+
 class HealthWatch:
     """Runs in the hub's event loop: heartbeats, probes, outage refresh."""
 
-    def __init__(self, runtime: Runtime, probes: list[ProbeState]) -> None:
+    def __init__(
+        self, runtime: Runtime, probes: list[ProbeState], life: HubLife | None = None
+    ) -> None:
         self.runtime = runtime
         self.probes = probes
+        self.life = life
         self.started = time.monotonic()
 
     def run(self) -> None:
         """Forever: every couple of seconds, do what is due."""
-        next_refresh = 0.0
+        next_refresh = next_beat = 0.0
         while True:
             now = time.monotonic()
             try:
+                if self.life is not None and now >= next_beat:
+                    next_beat = now + HUB_BEAT_S
+                    self.life.beat()
                 self.check_heartbeats(now)
                 for probe in self.probes:
                     if now >= probe.next_at:
@@ -153,7 +229,4 @@ class HealthWatch:
             )
 
     def for_each_hall(self, build: Callable[[str], Any]) -> None:
-        with self.runtime.db.read_session() as session:
-            halls = list(session.scalars(select(orm.Hall.code)))
-        for hall in halls:
-            self.runtime.bus.handle(build(hall))
+        for_each_hall(self.runtime, build)

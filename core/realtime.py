@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from core import protocol
 from core.adapters import orm
+from core.domain import continuity_commands as cc
 from core.domain.commands import ReportDeviceStatus
 from core.runtime import runtime
 from core.services import access, views
@@ -62,6 +63,8 @@ class HallNamespace(Namespace):  # type: ignore[misc]
         """Socket id → hall code of each client connected to this process."""
         self.device_of: dict[str, str] = {}
         """Socket id → device id, for clients that are enrolled devices."""
+        self.actor_of: dict[str, str] = {}
+        """Socket id → who is connected (``device:kiosk-1``, ``staff:window3``)."""
         self.reported: dict[str, float] = {}
         """Device id → when its heartbeat was last written (monotonic seconds)."""
 
@@ -81,6 +84,8 @@ class HallNamespace(Namespace):  # type: ignore[misc]
         principal, hall = self.admit(auth)
         sid = request.sid  # type: ignore[attr-defined]
         self.clients[sid] = hall
+        if principal is not None:
+            self.actor_of[sid] = principal.actor
         if principal is not None and principal.kind == "device":
             self.device_of[sid] = principal.name
             self.reported.pop(principal.name, None)  # a (re)connect is news: write it now
@@ -91,6 +96,7 @@ class HallNamespace(Namespace):  # type: ignore[misc]
     def on_disconnect(self, reason: Any = None) -> None:
         self.clients.pop(request.sid, None)  # type: ignore[attr-defined]
         self.device_of.pop(request.sid, None)  # type: ignore[attr-defined]
+        self.actor_of.pop(request.sid, None)  # type: ignore[attr-defined]
 
     def heartbeat(self, sid: str) -> None:
         """Record that a device is alive, at most every third of the device timeout."""
@@ -113,9 +119,23 @@ class HallNamespace(Namespace):  # type: ignore[misc]
         )
 
     def on_device_heartbeat(self, data: Any = None) -> dict[str, int]:
-        """Screens say they are alive every ~10 s; the answer carries the hall's seq."""
+        """Screens say they are alive every ~10 s; the answer carries the hall's seq.
+
+        A screen back from its offline view also says since when it showed it
+        (``offline_since``): the hub's own outage incident records it.
+        """
         sid = request.sid  # type: ignore[attr-defined]
         self.heartbeat(sid)
+        since = offline_since(data)
+        if since is not None and sid in self.actor_of:
+            runtime().bus.handle(
+                cc.ReportScreenOffline(
+                    hall=self.hall(),
+                    actor=self.actor_of[sid],
+                    screen=self.actor_of[sid],
+                    since=since,
+                )
+            )
         return {"seq": self.current_seq(self.hall())}
 
     def hall(self) -> str:
@@ -190,3 +210,15 @@ class PublicNamespace(HallNamespace):
     def build_snapshot(self, session: Session, hall: str, now: datetime) -> dict[str, Any]:
         """Phones get the seq, the mode and the notices: nothing of other taxpayers."""
         return views.public_snapshot(session, hall, now)
+
+
+def offline_since(data: Any) -> datetime | None:
+    """The ``offline_since`` of a heartbeat, if it is a sensible ISO time (else ignored)."""
+    value = data.get("offline_since") if isinstance(data, dict) else None
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        since = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return since if since.tzinfo is not None else None

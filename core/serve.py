@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import socket
 import time
 from typing import Any
@@ -17,7 +19,7 @@ from core.adapters.sms import SmsSender, make_sender
 from core.app import create_app
 from core.config import ConfigError, Settings
 from core.domain.commands import CheckDay
-from core.health import HealthWatch, probes_of
+from core.health import HealthWatch, HubLife, probes_of
 from core.runtime import Runtime
 from core.services.retention import erase_personal_data
 from core.sms_dispatch import SmsDispatcher
@@ -40,7 +42,10 @@ def serve(settings: Settings) -> None:
     socketio.start_background_task(_systemd_loop, socketio, settings)
     if settings.print_agents and rt.printing is not None:
         rt.printing.start()
-    watch = HealthWatch(rt, probes_of(rt))
+    life = HubLife(rt, f"{socket.gethostname()}:{settings.port}")
+    life.start()
+    _stop_cleanly_on_sigterm(life)
+    watch = HealthWatch(rt, probes_of(rt), life)
     socketio.start_background_task(watch.run)
     if settings.sms_dispatch:
         sms = SmsDispatcher(
@@ -65,6 +70,19 @@ def serve(settings: Settings) -> None:
         allow_unsafe_werkzeug=True,
         use_reloader=False,
     )
+
+
+def _stop_cleanly_on_sigterm(life: HubLife) -> None:
+    """systemd stops the service with SIGTERM: note the clean stop, then exit at once
+    (as the default action would), so the next start records no outage."""
+
+    def stop(_signum: int, _frame: Any) -> None:
+        try:
+            life.stop()
+        finally:
+            os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _listen(settings: Settings) -> Any:

@@ -4,6 +4,7 @@ registers and backfill, follow-ups, and what detection reports."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from core.domain.commands import Command
@@ -83,6 +84,23 @@ class CheckHeartbeats(Command):
     """Devices not heard of for `timeout_s` are failed (offline)."""
 
     timeout_s: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordHubOutage(Command):
+    """The hub died after its last heartbeat at `since` and is back at `until`."""
+
+    since: datetime
+    until: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportScreenOffline(Command):
+    """A screen back after the hub's outage says since when it showed its offline
+    view; `screen` names it (a device's name, a staff member's terminal)."""
+
+    screen: str
+    since: datetime
 
 
 @dataclass(frozen=True, kw_only=True)

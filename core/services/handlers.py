@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from core.domain import commands as cmd
 from core.domain import continuity_commands as cc
-from core.services import detection, incidents, paper, printing, registers, tickets, windows
+from core.services import (
+    detection,
+    hub_outage,
+    incidents,
+    paper,
+    printing,
+    registers,
+    tickets,
+    windows,
+)
 from core.services.bus import Handler
 
 HANDLERS: dict[type[cmd.Command], Handler] = {
@@ -37,6 +46,8 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cc.RefreshOutages: incidents.refresh_outages,
     cc.CheckHeartbeats: detection.check_heartbeats,
     cc.ReportSystem: detection.report_system,
+    cc.RecordHubOutage: hub_outage.record_hub_outage,
+    cc.ReportScreenOffline: hub_outage.report_screen_offline,
     cc.RegisterPaperTickets: paper.register_paper_tickets,
     cc.SubmitRegister: registers.submit_register,
     cc.MarkBackfilled: registers.mark_backfilled,

@@ -115,6 +115,7 @@ export class HallClient {
   connected() {
     clearTimeout(this.offlineTimer);
     this.offlineTimer = null;
+    this.reportLost();
     if (this.offline) {
       this.offline = false;
       this.onOnline();
@@ -127,8 +128,36 @@ export class HallClient {
       this.offlineTimer = null;
       if (this.socket && this.socket.connected) return;
       this.offline = true;
+      this.noteLost();
       this.onOffline(this.state);
     }, this.offlineAfterMs);
+  }
+
+  // Since when this screen has shown its offline view, kept across reloads until
+  // the hub is told (the hub's own outage incident lists what each screen saw).
+  get lostKey() {
+    return `hallq:${this.cacheKey}:hub-lost`;
+  }
+
+  noteLost() {
+    if (!this.cacheKey || !this.heartbeat) return;
+    try {
+      if (!localStorage.getItem(this.lostKey)) localStorage.setItem(this.lostKey, new Date().toISOString());
+    } catch {
+      // without storage the hub's incident just lacks this screen's report
+    }
+  }
+
+  reportLost() {
+    if (!this.cacheKey || !this.heartbeat) return;
+    try {
+      const since = localStorage.getItem(this.lostKey);
+      if (!since) return;
+      this.socket.emit("device:heartbeat", { offline_since: since });
+      localStorage.removeItem(this.lostKey);
+    } catch {
+      // nothing to report
+    }
   }
 
   applySnapshot(snapshot, { fromCache = false } = {}) {

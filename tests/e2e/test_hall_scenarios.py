@@ -12,7 +12,7 @@ import io
 import re
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -427,6 +427,7 @@ def test_the_hub_killed_and_restarted_every_open_screen_goes_offline_and_resyncs
         wait_for(lambda: len(issuer.acknowledged) >= 5, message="tickets being issued")
 
         # WHEN the hub is killed (SIGKILL: no clean-up) in the middle of that
+        killed_at = datetime.now(UTC)
         hub.kill()
         issuer.join(timeout=10)
         assert isinstance(issuer.error, requests.ConnectionError)
@@ -454,6 +455,7 @@ def test_the_hub_killed_and_restarted_every_open_screen_goes_offline_and_resyncs
 
         # WHEN the hub is started again, on the same port and database
         hub.start()
+        restarted_at = datetime.now(UTC)
 
         # THEN every screen is back by itself, without a reload, with the hub's state
         expect(kiosk_offline).to_be_hidden(timeout=20_000)
@@ -486,6 +488,28 @@ def test_the_hub_killed_and_restarted_every_open_screen_goes_offline_and_resyncs
         assert call_next(clerk, scene) == "C002"
         expect(phone.locator("#window")).to_have_text("3 号窗口")
         expect(display.locator("#latest-number")).to_have_text("C002")
+
+        # AND the hub's own outage is in the ledger: an application-system incident from
+        # its last heartbeat before the kill to its restart, with what each screen saw
+        def hub_outage() -> dict[str, Any] | None:
+            found = [item for item in scene.incidents() if item["source"] == "auto"]
+            screens = [
+                step for item in found for step in item["steps"] if "起显示离线界面" in step["text"]
+            ]
+            return found[0] if len(found) == 1 and len(screens) >= 4 else None
+
+        incident = wait_for(
+            hub_outage, timeout=15, message="the hub outage and four screens' reports"
+        )
+        assert incident["kind"] == "application"
+        assert "叫号系统服务器意外停止" in incident["description"]
+        started = datetime.fromisoformat(incident["started_at"])
+        ended = datetime.fromisoformat(incident["ended_at"])
+        assert killed_at - timedelta(seconds=12) <= started <= killed_at
+        assert killed_at < ended <= restarted_at + timedelta(seconds=5)
+        reports = " ".join(step["text"] for step in incident["steps"])
+        for screen in ("1号取号机：", "大厅综合屏：", "3号窗口屏：", "的工作终端："):
+            assert screen in reports, reports
     finally:
         for page in pages:
             page.context.close()

@@ -14,6 +14,7 @@ from core.adapters import orm
 from core.adapters.clock import FixedClock
 from core.domain import commands as cmd
 from core.domain import continuity_commands as cc
+from core.health import HubLife
 from core.hub import RecordingBroadcaster
 from core.services.bus import Result
 from tests.integration.conftest import SHANGHAI, Api
@@ -541,3 +542,47 @@ def test_an_outage_reroutes_the_tickets_already_waiting_and_tells_their_holders(
     api.window(8, "finish")
     called.append(api.window(8, "call-next").get_json()["ticket"]["number"])
     assert called == ["C001", "C002"]
+
+
+def test_a_hub_that_died_records_its_outage_at_the_next_start_and_a_clean_stop_does_not(
+    app: Flask, api: Api, clock: FixedClock
+) -> None:
+    runtime = app.extensions["hallq"]
+    # GIVEN a hub run that beat at 10:00:10 and then died (no clean stop)
+    first = HubLife(runtime, "hall-pc:8000")
+    first.start()
+    clock.advance(timedelta(seconds=10))
+    first.beat()
+    last_beat = clock.now()
+    assert api.get("/api/v1/incidents", as_="leader").get_json()["items"] == []
+    # WHEN the hub starts again four minutes later
+    clock.advance(timedelta(minutes=4))
+    restarted = HubLife(runtime, "hall-pc:8000")
+    restarted.start()
+    # THEN the ledger has an application-system incident from the last beat to the restart
+    [incident] = api.get("/api/v1/incidents", as_="leader").get_json()["items"]
+    assert (incident["kind"], incident["mode"]) == ("application", "normal")
+    assert datetime.fromisoformat(incident["started_at"]) == last_beat
+    assert datetime.fromisoformat(incident["ended_at"]) == clock.now()
+    assert "最后一次心跳 11月23日 10:00:10，10:04:10 重新启动" in incident["description"]
+    assert hall(app).mode == "normal"
+    # WHEN kiosk 1 and window 3's clerk come back and say since when they were offline
+    since = last_beat + timedelta(seconds=6)
+    for actor in ("device:kiosk-1", "staff:window3", "device:kiosk-1"):
+        handle(app, cc.ReportScreenOffline(hall="demo", actor=actor, screen=actor, since=since))
+    # THEN each is a step of the incident, once
+    [incident] = api.get("/api/v1/incidents", as_="leader").get_json()["items"]
+    reports = [step["text"] for step in incident["steps"] if "起显示离线界面" in step["text"]]
+    assert reports == [
+        "1号取号机：10:00:16 起显示离线界面，10:04:10 重新连接",
+        "window3的工作终端：10:00:16 起显示离线界面，10:04:10 重新连接",
+    ]
+
+    # GIVEN the hub stops cleanly (systemd's SIGTERM) WHEN it starts again THEN no incident
+    restarted.stop()
+    clock.advance(timedelta(minutes=10))
+    HubLife(runtime, "hall-pc:8000").start()
+    assert len(api.get("/api/v1/incidents", as_="leader").get_json()["items"]) == 1
+    # … and another hub process of the same database is another hub
+    HubLife(runtime, "hall-pc:8001").start()
+    assert len(api.get("/api/v1/incidents", as_="leader").get_json()["items"]) == 1

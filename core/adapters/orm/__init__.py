@@ -4,6 +4,7 @@ from core.adapters.orm.access import ApiToken, AuditEntry, Device, Staff
 from core.adapters.orm.base import Base, UTCDateTime
 from core.adapters.orm.continuity import (
     FollowUp,
+    HubRun,
     Incident,
     IncidentStep,
     Notice,
@@ -30,6 +31,7 @@ __all__ = [
     "Device",
     "FollowUp",
     "Hall",
+    "HubRun",
     "IdempotencyKey",
     "Incident",
     "IncidentStep",

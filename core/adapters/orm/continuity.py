@@ -179,3 +179,17 @@ class SystemStatus(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+class HubRun(Base):
+    """One run of a hub process: when it started, its last heartbeat, and whether it
+    stopped cleanly. A run that never stopped cleanly died; the next run of the same
+    hub records that outage in the incident ledger."""
+
+    __tablename__ = "hub_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hub: Mapped[str] = mapped_column(String(120), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_beat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
