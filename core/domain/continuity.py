@@ -87,6 +87,29 @@ PRINTER_FAILURES = frozenset(
 SCREEN_FAILURES = frozenset({"offline"})
 
 
+STATUS_WORDS = {
+    "paper_out": "缺纸",
+    "paper_near_end": "纸将用尽",
+    "cover_open": "机盖打开",
+    "offline": "离线",
+    "not_responding": "无响应",
+    "not_acknowledging": "打印任务无应答",
+    "ok": "正常",
+}
+"""Device statuses as the incident ledger (a Chinese government form) words them."""
+
+
+def failure_words(status: str, detail: str = "") -> str:
+    """A device's failure for the ledger: ``缺纸``, ``离线（超时无心跳）`` — never the raw
+    status bytes or the printer's own text, which stay on the console."""
+    words = STATUS_WORDS.get(status, "故障")
+    return f"{words}（超时无心跳）" if status == "offline" and detail == NO_HEARTBEAT else words
+
+
+NO_HEARTBEAT = "no heartbeat"
+"""The status detail of a device that went silent (the console shows it as it is)."""
+
+
 def device_failed(kind: str, status: str) -> bool:
     """Whether a device in `status` counts as failed (SPEC §7, detection).
 

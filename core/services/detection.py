@@ -9,14 +9,27 @@ from sqlalchemy import select
 
 from core.adapters import orm
 from core.domain import continuity_commands as cc
-from core.domain.continuity import IncidentKind, Mode, System, device_failed, mode_for_systems
+from core.domain.continuity import (
+    NO_HEARTBEAT,
+    IncidentKind,
+    Mode,
+    System,
+    device_failed,
+    failure_words,
+    mode_for_systems,
+)
 from core.domain.errors import InvalidInput
 from core.domain.events import DeviceStatusChanged
 from core.services.context import Context, Outcome
 from core.services.incidents import close_incident, find_auto, open_incident
 
 ALL_PRINTERS = "printers:all"
-RECOVERED = "自动恢复 / recovered by itself"
+SYSTEM_WORDS = {
+    System.BACKOFFICE: "核心征管系统",
+    System.ETAX: "电子税务局",
+    System.SELF_SERVICE: "自助办税终端系统",
+}
+RECOVERED = "自动恢复"
 
 
 def _device_key(device: orm.Device) -> str:
@@ -35,7 +48,7 @@ def on_device_status(context: Context, device: orm.Device) -> None:
             mode=Mode.DEGRADED,
             actor="system",
             devices=(device.id,),
-            description=f"{device.name or device.id}：{device.status} {device.status_detail}".strip(),
+            description=f"{device.name or device.id}{failure_words(device.status, device.status_detail)}",
             source="auto",
             auto_key=key,
         )
@@ -61,7 +74,7 @@ def _check_all_printers(context: Context) -> None:
             mode=Mode.PAPER,
             actor="system",
             devices=tuple(printer.id for printer in printers),
-            description="全部取号打印机不可用 / no ticket printer works",
+            description="全部取号打印机不可用，启用纸质号票",
             source="auto",
             auto_key=ALL_PRINTERS,
             notify_sms=False,
@@ -102,7 +115,7 @@ def check_heartbeats(command: cc.CheckHeartbeats, context: Context) -> Outcome:
     ).all()
     for device in silent:
         last_seen = device.last_seen_at
-        set_device_status(context, device, "offline", "no heartbeat")
+        set_device_status(context, device, "offline", NO_HEARTBEAT)
         device.last_seen_at = last_seen  # silence is not a sign of life
     return Outcome({"offline": [device.id for device in silent]})
 
@@ -135,9 +148,7 @@ def report_system(command: cc.ReportSystem, context: Context) -> Outcome:
             mode=mode,
             actor="system",
             systems=(system.value,),
-            description=f"健康检查失败：{command.detail}".strip("：")
-            if command.detail
-            else "健康检查失败",
+            description=f"{SYSTEM_WORDS.get(system, system.value)}健康检查连续失败，自动判定为故障",
             source="auto",
             auto_key=key,
             notify_sms=mode is Mode.OUTAGE,

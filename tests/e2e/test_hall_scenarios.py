@@ -225,11 +225,11 @@ def test_a_printer_out_of_paper_degrades_its_kiosk_until_refilled_and_the_ledger
         assert incident["devices"] == ["printer-kiosk-1"]
         assert incident["ended_at"] is not None
         assert incident["started_at"] < incident["ended_at"]
-        assert incident["result"] == "自动恢复 / recovered by itself"
+        assert incident["result"] == "自动恢复"
         steps_said = [(step["actor"], step["text"]) for step in incident["steps"]]
         step = next(step for step in incident["steps"] if "更换打印纸" in step["text"])
         assert step["actor"].endswith("leader")
-        assert steps_said[-1] == ("system", "处置结束：自动恢复 / recovered by itself")
+        assert steps_said[-1] == ("system", "处置结束：自动恢复")
 
         # WHEN the leader downloads this month's incident ledger from the console
         console.locator("#tab-ledger").click()
@@ -250,7 +250,7 @@ def test_a_printer_out_of_paper_degrades_its_kiosk_until_refilled_and_the_ledger
         assert noted.startswith(f"{local(step['at']):%H:%M} ")
         assert noted.endswith("leader：已通知值守人员为1号取号机更换打印纸")
         assert "处置结束：自动恢复" in lines[-1]
-        assert row["处置结果"] == "自动恢复 / recovered by itself"
+        assert row["处置结果"] == "自动恢复"
         assert row["登记人"] == "系统自动登记"
     finally:
         for page in (kiosk, display):

@@ -265,7 +265,7 @@ def test_a_back_office_outage_on_the_last_filing_day(
         expect(clerk.locator("#hall-mode")).to_have_attribute("data-mode", "normal")
         [ended] = scene.incidents()
         assert ended["ended_at"] is not None
-        assert ended["result"] == "自动恢复 / recovered by itself"
+        assert ended["result"] == "自动恢复"
         assert ended["extension"]["extended"] == "2026-12-16"
         # AND the record waits in the backfill worklist at the counter
         item = clerk.locator(f'#backfill-list li[data-record="{record["id"]}"]')

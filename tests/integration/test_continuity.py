@@ -3,6 +3,7 @@ routing, registers and backfill, follow-ups, deadline extension, SMS queued."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from core.domain import commands as cmd
 from core.domain import continuity_commands as cc
 from core.health import HubLife
 from core.hub import RecordingBroadcaster
+from core.ledger import ledger_rows
 from core.services.bus import Result
 from tests.integration.conftest import SHANGHAI, Api
 
@@ -586,3 +588,29 @@ def test_a_hub_that_died_records_its_outage_at_the_next_start_and_a_clean_stop_d
     # … and another hub process of the same database is another hub
     HubLife(runtime, "hall-pc:8001").start()
     assert len(api.get("/api/v1/incidents", as_="leader").get_json()["items"]) == 1
+
+
+def test_the_ledger_words_a_device_failure_in_chinese_without_its_raw_status(
+    app: Flask, clock: FixedClock
+) -> None:
+    # GIVEN kiosk 1's printer reports paper out with its raw status bytes, then recovers
+    handle(
+        app,
+        cmd.ReportDeviceStatus(
+            hall="demo",
+            actor="device:printer-kiosk-1",
+            device="printer-kiosk-1",
+            status="paper_out",
+            detail="DLE EOT 1=0x1a 2=0x32 4=0x7e",
+        ),
+    )
+    clock.advance(timedelta(minutes=5))
+    printer(app, "printer-kiosk-1", "ok")
+    # WHEN the ledger is read
+    with app.extensions["hallq"].db.read_session() as session:
+        [row] = ledger_rows(session, session.scalars(select(orm.Hall)).one(), start=None, end=None)
+    # THEN the form's columns are Chinese: what failed and how, the result — no device text
+    assert row.description == "1号取号机打印机缺纸"
+    assert row.result == "自动恢复"
+    for column in (row.description, row.steps_text(), row.result_text(), row.registered_by):
+        assert not re.search("[A-Za-z]", column), column
