@@ -278,9 +278,10 @@ def ledger_export(
     with _database().read_session() as db_session:
         found = _hall(db_session, hall_code)
         rows = ledger.ledger_rows(db_session, found, start=period.start, end=period.end)
+        note = ledger.short_failures_note(db_session, found, start=period.start, end=period.end)
         name = found.name_zh
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(ledger_xlsx(rows, name, period))
+    path.write_bytes(ledger_xlsx(rows, name, period, note))
     click.echo(f"{len(rows)} incident(s) written to {path}")
 
 

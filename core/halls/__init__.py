@@ -85,6 +85,12 @@ class RetentionSpec(_Strict):
     follow_up_days: int = Field(default=180, ge=1)
 
 
+class LedgerSpec(_Strict):
+    min_device_minutes: float = Field(default=2, ge=0)
+    """A device failure that recovered by itself within this time is not a ledger row
+    (a printer's cover opened for a refill); the ledger counts such blips in one line."""
+
+
 class HallSpec(_Strict):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
     name: str = Field(min_length=1)
@@ -96,6 +102,7 @@ class HallSpec(_Strict):
     probes: list[ProbeSpec] = Field(default_factory=list)
     quiet_hours: QuietHoursSpec = Field(default_factory=QuietHoursSpec)
     retention: RetentionSpec = Field(default_factory=RetentionSpec)
+    ledger: LedgerSpec = Field(default_factory=LedgerSpec)
     ticket_footer: str | None = None
 
     @field_validator("timezone")
@@ -245,6 +252,7 @@ def load_hall(session: Session, spec: HallFile) -> orm.Hall:
             "end": spec.hall.quiet_hours.end.isoformat(),
         },
         "retention": spec.hall.retention.model_dump(),
+        "ledger": spec.hall.ledger.model_dump(),
     }
     if spec.hall.ticket_footer:
         hall.settings["ticket_footer"] = spec.hall.ticket_footer

@@ -253,17 +253,60 @@ def _incidents_query(hall: orm.Hall, period: LedgerPeriod, zone: ZoneInfo) -> Se
     return query
 
 
+def min_device_minutes(hall: orm.Hall) -> float:
+    """The hall's threshold below which a device failure is a blip, not a ledger row."""
+    return float((hall.settings or {}).get("ledger", {}).get("min_device_minutes", 2))
+
+
+def _blips(session: Session, incidents: Iterable[orm.Incident], minimum: timedelta) -> set[int]:
+    """Single devices' failures that detection opened and recovery closed within `minimum`,
+    with nobody recording a step: a person who handled one made it a ledger row."""
+    quick = {
+        incident.id
+        for incident in incidents
+        if incident.source == "auto"
+        and (incident.auto_key or "").startswith("device:")
+        and incident.ended_at is not None
+        and incident.ended_at - incident.started_at < minimum
+    }
+    if not quick:
+        return quick
+    handled = session.scalars(
+        select(orm.IncidentStep.incident_id).where(
+            orm.IncidentStep.incident_id.in_(quick), orm.IncidentStep.actor != "system"
+        )
+    )
+    return quick - set(handled)
+
+
+def short_failures_note(
+    session: Session, hall: orm.Hall, *, start: date | None, end: date | None
+) -> str:
+    """The ledger's closing line on device blips left out of it, or "" when there were none."""
+    zone = ZoneInfo(hall.timezone)
+    minutes = min_device_minutes(hall)
+    minimum = timedelta(minutes=minutes)
+    incidents = session.scalars(_incidents_query(hall, LedgerPeriod(start, end), zone)).all()
+    count = len(_blips(session, incidents, minimum))
+    if not count:
+        return ""
+    return f"另有{count}次设备短暂故障（每次不足{minutes:g}分钟，已自动恢复），不逐条登记。"
+
+
 def ledger_rows(
     session: Session, hall: orm.Hall, *, start: date | None, end: date | None
 ) -> list[LedgerRow]:
-    """Every incident of `hall`, open or ended, that started within `start`…`end`, oldest first.
+    """Every incident of `hall`, open or ended, that started within `start`…`end`, oldest first
+    — but a device's blip nobody handled (`short_failures_note`).
 
     The dates are the hall's local days, both included; None leaves that end
     open. Raises `InvalidInput` when `start` is after `end`.
     """
     zone = ZoneInfo(hall.timezone)
     query = _incidents_query(hall, LedgerPeriod(start, end), zone)
-    incidents = session.scalars(query.order_by(orm.Incident.started_at, orm.Incident.id)).all()
+    found = session.scalars(query.order_by(orm.Incident.started_at, orm.Incident.id)).all()
+    blips = _blips(session, found, timedelta(minutes=min_device_minutes(hall)))
+    incidents = [incident for incident in found if incident.id not in blips]
     ids = query.with_only_columns(orm.Incident.id)
     steps: dict[int, list[LedgerStep]] = defaultdict(list)
     step_rows = session.scalars(

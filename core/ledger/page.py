@@ -25,7 +25,12 @@ def _templates() -> Environment:
 
 
 def render_ledger_page(
-    rows: Sequence[LedgerRow], hall_name: str, period: LedgerPeriod, *, stylesheet: str = STYLESHEET
+    rows: Sequence[LedgerRow],
+    hall_name: str,
+    period: LedgerPeriod,
+    *,
+    stylesheet: str = STYLESHEET,
+    note: str = "",
 ) -> str:
     """The ledger as a printable HTML page (A4 landscape, ``ledger-print.css``).
 
@@ -44,5 +49,6 @@ def render_ledger_page(
             stylesheet=stylesheet,
             ongoing=ONGOING,
             no_incidents=NO_INCIDENTS,
+            note=note,
         )
     )

@@ -112,8 +112,11 @@ def _print_setup(sheet: Any) -> None:
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
-def ledger_xlsx(rows: Sequence[LedgerRow], hall_name: str, period: LedgerPeriod) -> bytes:
-    """The ledger as an .xlsx: title, hall and period, the form's columns, one row per incident.
+def ledger_xlsx(
+    rows: Sequence[LedgerRow], hall_name: str, period: LedgerPeriod, note: str = ""
+) -> bytes:
+    """The ledger as an .xlsx: title, hall and period, the form's columns, one row per incident,
+    and `note` (the device blips left out) in a last row across the form.
 
     Printed on A4 landscape, fitted to the page width, the header row on every page.
     """
@@ -126,9 +129,11 @@ def ledger_xlsx(rows: Sequence[LedgerRow], hall_name: str, period: LedgerPeriod)
     _header_row(sheet)
     for line, row in enumerate(rows, start=HEADER_ROW + 1):
         _incident_row(sheet, line, row)
-    if not rows:
-        sheet.merge_cells(f"A{HEADER_ROW + 1}:{get_column_letter(len(COLUMNS))}{HEADER_ROW + 1}")
-        _text_cell(sheet, HEADER_ROW + 1, 1, NO_INCIDENTS).alignment = _CENTRED
+    last = HEADER_ROW + len(rows)
+    for text in ([] if rows else [NO_INCIDENTS]) + ([note] if note else []):
+        last += 1
+        sheet.merge_cells(f"A{last}:{get_column_letter(len(COLUMNS))}{last}")
+        _text_cell(sheet, last, 1, text).alignment = _CENTRED
     _print_setup(sheet)
     out = io.BytesIO()
     book.save(out)

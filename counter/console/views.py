@@ -29,14 +29,16 @@ def console_page() -> ResponseReturnValue:
     return render_template("console/console.html", config=pages.console_config(principal))
 
 
-def _ledger() -> tuple[list[ledger.LedgerRow], str, str, ledger.LedgerPeriod]:
-    """The ledger rows of ``?from=&to=`` with the hall's code and name."""
+def _ledger() -> tuple[list[ledger.LedgerRow], str, str, ledger.LedgerPeriod, str]:
+    """The ledger rows of ``?from=&to=`` with the hall's code and name, the period and
+    the closing note on device blips."""
     principal = pages.leader()
     period = ledger.LedgerPeriod.parse(request.args.get("from"), request.args.get("to"))
     with runtime().db.read_session() as session:
         hall = read.hall_by_code(session, pages.hall_of(principal))
         rows = ledger.ledger_rows(session, hall, start=period.start, end=period.end)
-        return rows, hall.code, hall.name_zh, period
+        note = ledger.short_failures_note(session, hall, start=period.start, end=period.end)
+        return rows, hall.code, hall.name_zh, period, note
 
 
 @bp.get("/ledger.xlsx")
@@ -44,9 +46,9 @@ def ledger_download() -> ResponseReturnValue:
     """The incident ledger (突发事件应急处置登记台帐) of a period, as the bureau's XLSX form."""
     from core.ledger.xlsx import ledger_xlsx  # openpyxl: loaded for the download only
 
-    rows, code, name, period = _ledger()
+    rows, code, name, period, note = _ledger()
     response = send_file(
-        io.BytesIO(ledger_xlsx(rows, name, period)),
+        io.BytesIO(ledger_xlsx(rows, name, period, note)),
         mimetype=XLSX,
         as_attachment=True,
         download_name=ledger.ledger_filename(code, period),
@@ -60,9 +62,9 @@ def ledger_print() -> ResponseReturnValue:
     """The same ledger as a page to print (A4 landscape)."""
     from core.ledger.page import render_ledger_page
 
-    rows, _, name, period = _ledger()
+    rows, _, name, period, note = _ledger()
     page = render_ledger_page(
-        rows, name, period, stylesheet=url_for("static", filename="ledger-print.css")
+        rows, name, period, stylesheet=url_for("static", filename="ledger-print.css"), note=note
     )
     return Response(page, mimetype="text/html", headers={"Cache-Control": "no-store"})
 

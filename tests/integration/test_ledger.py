@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import io
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.adapters.db import Database
-from core.ledger import ONGOING, LedgerPeriod, ledger_rows
+from core.ledger import ONGOING, LedgerPeriod, ledger_rows, short_failures_note
 from core.ledger.page import render_ledger_page
 from core.ledger.xlsx import ledger_xlsx
 from tests.support.databases import SqliteTemplate
@@ -265,3 +265,50 @@ def test_page_holds_the_same_rows(session: Session, hall: orm.Hall) -> None:
     assert "SJ-DEC" not in page
     assert "突发事件应急处置登记台帐" in page
     assert "2026年11月1日至2026年11月30日" in page
+
+
+def test_device_blips_under_the_minimum_are_counted_not_listed(
+    session: Session, hall: orm.Hall, add_incident: AddIncident
+) -> None:
+    # GIVEN a printer's cover opened for 90 s and one silent for 30 s (detection opened and
+    # closed both), a 3-minute paper-out, and a 1-minute conflict the leader declared
+    def device(
+        number: str, start: datetime, seconds: int, key: str = "device:printer-kiosk-1"
+    ) -> None:
+        add_incident(
+            number, start, ended_at=start + timedelta(seconds=seconds), source="auto", auto_key=key
+        )
+
+    device("SJ-1", at(11, 2, 9), 90)
+    device("SJ-2", at(11, 2, 10), 30, "device:display-1")
+    device("SJ-3", at(11, 2, 11), 180)
+    add_incident("SJ-4", at(11, 2, 12), ended_at=at(11, 2, 12, 1), kind="conflict")
+    # … and a 20-second paper-out the duty leader recorded a step for (handled: a row)
+    add_incident(
+        "SJ-5",
+        at(11, 2, 13),
+        ended_at=at(11, 2, 13) + timedelta(seconds=20),
+        source="auto",
+        auto_key="device:printer-kiosk-2",
+        steps=((at(11, 2, 13), "staff:leader", "已通知导税台"),),
+    )
+    # WHEN the ledger is read with the default minimum (2 min)
+    rows = ledger_rows(session, hall, start=None, end=None)
+    note = short_failures_note(session, hall, start=None, end=None)
+    # THEN the blips are one line, the rest are rows
+    assert [row.number for row in rows] == ["SJ-3", "SJ-4", "SJ-5"]
+    assert note == "另有2次设备短暂故障（每次不足2分钟，已自动恢复），不逐条登记。"
+    # … in the XLSX and on the printable page too
+    sheet = load_workbook(io.BytesIO(ledger_xlsx(rows, "示范厅", LedgerPeriod(), note))).active
+    assert note in [cell.value for cell in sheet["A"]]
+    assert html.escape(note) in render_ledger_page(rows, "示范厅", LedgerPeriod(), note=note)
+    # WHEN the hall sets its minimum to 1 minute THEN only the 30-second one is a blip
+    hall.settings = {**hall.settings, "ledger": {"min_device_minutes": 1}}
+    session.commit()
+    assert [row.number for row in ledger_rows(session, hall, start=None, end=None)] == [
+        "SJ-1",
+        "SJ-3",
+        "SJ-4",
+        "SJ-5",
+    ]
+    assert short_failures_note(session, hall, start=None, end=None).startswith("另有1次")
