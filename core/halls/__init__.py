@@ -103,7 +103,28 @@ class HallSpec(_Strict):
     quiet_hours: QuietHoursSpec = Field(default_factory=QuietHoursSpec)
     retention: RetentionSpec = Field(default_factory=RetentionSpec)
     ledger: LedgerSpec = Field(default_factory=LedgerSpec)
+    duty_roster: dict[str, str] = Field(default_factory=dict)
+    """The duty leader (值班领导) by date (``2026-12-15``) or weekday (``monday``);
+    a date wins over its weekday."""
     ticket_footer: str | None = None
+
+    @field_validator("duty_roster")
+    @classmethod
+    def roster_days(cls, value: dict[str, str]) -> dict[str, str]:
+        weekdays = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+        for key, name in value.items():
+            if key not in weekdays:
+                try:
+                    date.fromisoformat(key)
+                except ValueError:
+                    raise ValueError(
+                        f"duty_roster: {key!r} is neither a date nor a weekday"
+                    ) from None
+            if not name.strip() or len(name) > 80:
+                raise ValueError(
+                    f"duty_roster: the leader of {key} needs a name of 1-80 characters"
+                )
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -253,6 +274,7 @@ def load_hall(session: Session, spec: HallFile) -> orm.Hall:
         },
         "retention": spec.hall.retention.model_dump(),
         "ledger": spec.hall.ledger.model_dump(),
+        "duty_roster": dict(spec.hall.duty_roster),
     }
     if spec.hall.ticket_footer:
         hall.settings["ticket_footer"] = spec.hall.ticket_footer

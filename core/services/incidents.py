@@ -19,6 +19,7 @@ from core.domain.workdays import UnknownYear
 from core.halls import calendar_for
 from core.services import notices as wording
 from core.services.context import Context, Outcome
+from core.services.duty import duty_leader as leader_on_duty
 from core.services.rerouting import reroute_waiting
 from core.services.sms import SmsKind, queue_sms
 from core.services.views import open_incidents
@@ -231,7 +232,7 @@ def open_incident(
         description=description,
         started_at=context.now,
         expected_recovery=expected_recovery,
-        duty_leader=duty_leader,
+        duty_leader=duty_leader or leader_on_duty(context),
         reported_by=actor,
         source=source,
         auto_key=auto_key,

@@ -293,3 +293,28 @@ def test_device_failures_load_relief_follow_ups_and_a_lost_hub_reach_the_console
         assert page.evaluate("window.hallqClient.resyncs") >= 2
     finally:
         context.close()
+
+
+def test_the_console_asks_for_the_duty_leader_nobody_named(
+    browser: Browser, hub: HubProcess, hall: Hub, screenshots: Path
+) -> None:
+    # GIVEN an incident opened before any leader logged in today, with no roster
+    created = hall.post("/api/v1/incidents", {"kind": "other", "description": "大厅漏水"}, "leader")
+    assert hall.get(f"/api/v1/incidents/{created['incident']}")["duty_leader"] == ""
+    # WHEN the leader opens it at the console
+    context, page = log_in(browser, hub, BIG)
+    try:
+        page.goto(f"{hub.url}/console#incidents/{created['incident']}")
+        ready(page)
+        # THEN the console asks who the duty leader is
+        ask = page.locator("#leader-ask")
+        expect(ask).to_be_visible()
+        expect(ask).to_contain_text("请填写值班领导")
+        page.screenshot(path=str(screenshots / "console-ask-duty-leader-zh.png"))
+        # WHEN the leader answers THEN it is recorded (the ledger's 值班领导) and the question goes
+        ask.locator('input[name="duty_leader"]').fill("王五")
+        ask.get_by_role("button", name="登记值班领导").click()
+        expect(ask).to_be_hidden()
+        assert hall.get(f"/api/v1/incidents/{created['incident']}")["duty_leader"] == "王五"
+    finally:
+        context.close()

@@ -614,3 +614,34 @@ def test_the_ledger_words_a_device_failure_in_chinese_without_its_raw_status(
     assert row.result == "自动恢复"
     for column in (row.description, row.steps_text(), row.result_text(), row.registered_by):
         assert not re.search("[A-Za-z]", column), column
+
+
+def test_the_duty_leader_comes_from_the_roster_or_the_leader_logged_in_today(
+    app: Flask, api: Api, clock: FixedClock
+) -> None:
+    database = app.extensions["hallq"].db
+
+    def declare() -> str:
+        created = api.post("/api/v1/incidents", as_="leader", json={"kind": "other"})
+        incident = api.get(f"/api/v1/incidents/{created.get_json()['incident']}", as_="leader")
+        return str(incident.get_json()["duty_leader"])
+
+    # GIVEN no roster and no leader logged in today WHEN an incident opens THEN the
+    # duty leader is left for the console to ask
+    assert declare() == ""
+    # GIVEN the leader account (王五) logged in this morning THEN it is the duty leader
+    with database.writing() as session:
+        leader = session.scalars(select(orm.Staff).where(orm.Staff.username == "leader")).one()
+        leader.display_name = "王五"
+        session.add(orm.AuditEntry(at=clock.now(), actor="staff:leader", action="login", detail={}))
+        session.commit()
+    assert declare() == "王五"
+    # GIVEN the hall's roster names 李四 on Mondays (the clock's day) THEN the roster wins
+    with database.writing() as session:
+        row = session.scalars(select(orm.Hall)).one()
+        row.settings = {**row.settings, "duty_roster": {"monday": "李四", "2026-11-24": "赵六"}}
+        session.commit()
+    assert declare() == "李四"
+    # … and a date wins over its weekday
+    clock.advance(timedelta(days=1))
+    assert declare() == "赵六"

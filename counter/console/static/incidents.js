@@ -168,6 +168,8 @@ function drawIncident(ctx, incident) {
     fact(words.fields.description, incident.description, "fact--wide"),
   ].filter(Boolean));
 
+  // The ledger's 值班领导: filled from the roster or the leader logged in; else asked here.
+  $("leader-ask").hidden = Boolean(incident.duty_leader);
   const extension = extensionText(ctx, incident.extension);
   $("incident-extension").hidden = !extension;
   $("incident-extension").textContent = extension;
@@ -259,6 +261,18 @@ function setUpDetail(ctx) {
     const answer = await ctx.run(form.querySelector("button"), () =>
       change(`/api/v1/incidents/${incident.id}/end`, values, { intent: intents.end }));
     if (answer) await after(form, fill(text.endedSaid, { number: incident.number }));
+  });
+
+  $("leader-ask").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const incident = shown();
+    if (!incident) return;
+    const answer = await ctx.run(form.querySelector("button"), () =>
+      change(`/api/v1/incidents/${incident.id}`, formValues(form), { method: "PATCH" }));
+    if (!answer) return;
+    setValues(form, { duty_leader: "" });
+    await after(form, text.detailsSaved);
   });
 
   $("incident-edit").addEventListener("submit", async (event) => {

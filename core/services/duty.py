@@ -1,0 +1,44 @@
+"""Who the duty leader (值班领导) of an incident is, when nobody said (SPEC §7, ledger).
+
+The hall's duty roster (hall file, ``[hall.duty_roster]``: a date or a weekday →
+a name) names the leader on duty; without one, the leader who logged in last
+during the business day is taken; without that, the console asks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from core.adapters import orm
+from core.services.context import Context
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def duty_leader(context: Context) -> str:
+    """The leader on duty now: the roster's, or the last leader to log in today; "" if none."""
+    day = context.day.business_day
+    roster = (context.hall.settings or {}).get("duty_roster", {})
+    named = roster.get(day.isoformat()) or roster.get(WEEKDAYS[day.weekday()])
+    if named:
+        return str(named)
+    since = datetime.combine(day, time(), tzinfo=ZoneInfo(context.hall.timezone))
+    row = context.uow.session.execute(
+        select(orm.Staff.username, orm.Staff.display_name)
+        .join(orm.AuditEntry, orm.AuditEntry.actor == "staff:" + orm.Staff.username)
+        .where(
+            orm.AuditEntry.action == "login",
+            orm.AuditEntry.at >= since,
+            orm.Staff.role == "leader",
+            (orm.Staff.hall_id == context.hall.id) | orm.Staff.hall_id.is_(None),
+        )
+        .order_by(orm.AuditEntry.at.desc(), orm.AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return ""
+    username, display_name = row
+    return str(display_name or username)
