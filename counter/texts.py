@@ -196,6 +196,9 @@ def counter_texts() -> dict[str, object]:
         "chooseTarget": gettext("Choose a service or a window first."),
         "logCall": gettext("called"),
         "logRecall": gettext("recalled"),
+        "logFinish": gettext("finished"),
+        "logNoShow": gettext("marked as a no-show"),
+        "logTransfer": gettext("transferred"),
         "logManual": gettext("called by hand (not in HallQ)"),
         "logSettled": {
             "served": gettext("called by hand, entered as served"),

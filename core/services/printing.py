@@ -79,6 +79,13 @@ def queue_print_job(
             )
         return
     local = ticket.issued_at.astimezone(context.zone)
+    # An emergency-window ticket names the business it came for: 应急受理 · 税务登记.
+    requested = (
+        context.uow.halls.service(context.hall, ticket.requested_service)
+        if ticket.requested_service
+        else None
+    )
+    service_name = f"{service.name_zh} · {requested.name_zh}" if requested else service.name_zh
     context.uow.session.add(
         orm.PrintJob(
             id=uuid.uuid4().hex,
@@ -89,7 +96,7 @@ def queue_print_job(
             created_at=context.now,
             payload={
                 "hall_name": context.hall.name_zh,
-                "service_name": service.name_zh,
+                "service_name": service_name,
                 "number": ticket.number,
                 "ahead": body["ahead"],
                 "estimated_wait_min": body["estimated_wait_min"],

@@ -37,6 +37,10 @@ const PRESS_GUARD_MS = 500;
 const READ_PATIENCE_MS = 5000;
 // Leaving the ticket with an unsaved register entry would lose what was typed.
 const LEAVES_TICKET = ["finish", "transfer", "no-show"];
+// What this computer's call log keeps of each action (calllog.js): a day's story of the window.
+const LOGGED = {
+  "call-next": "call", call: "call", recall: "recall", finish: "finish", "no-show": "no_show", transfer: "transfer",
+};
 
 // F1–F9 are the counter's: their browser meanings (F1 help, F3 find, F5 reload,
 // F6 address bar, F7 caret browsing) are suppressed on this page only.
@@ -235,8 +239,7 @@ function report(name, answer, body) {
     return;
   }
   const number = answer.data?.ticket?.number || view.detail?.ticket?.number || "";
-  if (name === "call-next" || name === "call") calls.add(number, "call");
-  if (name === "recall") calls.add(number, "recall");
+  if (LOGGED[name]) calls.add(number, LOGGED[name]);
   messages.info(fill(T.done[name], { number, target: transferTarget(body) }));
 }
 

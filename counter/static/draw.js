@@ -135,7 +135,10 @@ export class CounterScreen {
     const T = this.T;
     const entries = this.calls.entries();
     if (!entries.length) return [element("li", { className: "calls__empty", text: T.logEmpty })];
-    const kinds = { call: T.logCall, recall: T.logRecall, manual: T.logManual };
+    const kinds = {
+      call: T.logCall, recall: T.logRecall, manual: T.logManual,
+      finish: T.logFinish, no_show: T.logNoShow, transfer: T.logTransfer,
+    };
     return entries.slice(0, limit).map((entry) =>
       element(
         "li",

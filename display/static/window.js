@@ -56,6 +56,8 @@ function draw(state) {
   $("state-second").textContent = label[1];
   $("number").hidden = !number;
   $("big").hidden = Boolean(number);
+  // Without a number the big text is the state: the bar does not say it a second time.
+  document.body.classList.toggle("idle", !number);
   if (number) {
     $("number").textContent = number;
     fitWidth($("number"));

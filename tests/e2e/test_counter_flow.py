@@ -256,9 +256,15 @@ def test_a_clerk_serves_a_day_with_the_keyboard_only(
         expect(page.locator("#ticket-number")).to_have_text("C004")
         assert hall.detail(3)["ticket"]["number"] == "C004"
 
-        # THEN this computer's list has every call and recall, newest first
+        # THEN this computer's list has every call, recall and no-show, newest first
         calls = page.locator("#calls .calls__number").all_inner_texts()
-        assert calls[:4] == ["C004", "C003", "C003", "C003"]
+        kinds = page.locator("#calls .calls__kind").all_inner_texts()
+        assert list(zip(calls, kinds, strict=True))[:4] == [
+            ("C004", "已叫号"),
+            ("C003", "标记过号"),
+            ("C003", "重呼"),
+            ("C003", "重呼"),
+        ]
 
         # WHEN C004 is started and F6 → "5" → Enter sends it to window 5
         press(page, "F4")
@@ -269,6 +275,9 @@ def test_a_clerk_serves_a_day_with_the_keyboard_only(
         page.keyboard.press("Enter")
         expect(page.locator("#message")).to_contain_text("C004 已转至5号窗口")
         expect(page.locator("#ticket")).to_be_hidden()
+        # … and the list says so
+        expect(page.locator("#calls .calls__item").first).to_contain_text("C004")
+        expect(page.locator("#calls .calls__item").first).to_contain_text("已转移")
 
         # WHEN F7: paused — no calls, and F1 says why; F7 again resumes
         press(page, "F7")

@@ -199,7 +199,7 @@ def test_each_call_is_shown_and_announced_once_in_order(
 
 
 def test_the_window_display_follows_its_window(
-    browser: Any, hub: HubProcess, tokens: Tokens, counters: Counters
+    browser: Any, hub: HubProcess, tokens: Tokens, counters: Counters, screenshots: Path
 ) -> None:
     # GIVEN window 3's display, with window 3 closed
     page = open_screen(browser, hub, tokens, "window-display-3", "/display/window/3", WINDOW_LED)
@@ -207,11 +207,15 @@ def test_the_window_display_follows_its_window(
     number = counters.issue("invoice")
     counters.window(3, "open")
     expect(page.locator("#big-first")).to_have_text("空闲")
+    # (the big text is the state: the bar does not repeat it)
+    expect(page.locator("#state")).to_be_hidden()
+    page.screenshot(path=screenshots / "display-window-free-zh.png")
 
     # WHEN window 3 calls THEN its number is shown, calling, flashing
     counters.window(3, "call-next")
     expect(page.locator("#number")).to_have_text(number)
     expect(page.locator("#state-first")).to_have_text("正在呼叫")
+    expect(page.locator("#state")).to_be_visible()
     expect(page.locator("body")).to_have_class(re.compile(r"\bflash\b"))
 
     # WHEN service starts THEN serving; WHEN it is finished THEN the window is free

@@ -645,3 +645,12 @@ def test_the_duty_leader_comes_from_the_roster_or_the_leader_logged_in_today(
     # … and a date wins over its weekday
     clock.advance(timedelta(days=1))
     assert declare() == "赵六"
+
+
+def test_an_emergency_window_ticket_prints_the_business_it_came_for(app: Flask, api: Api) -> None:
+    # GIVEN the back-office down WHEN kiosk 1 issues a filing ticket (routed to window 8)
+    system(app, "backoffice", up=False)
+    assert api.issue("filing").get_json()["number"] == "Y001"
+    # THEN its print job names both: the emergency service and the business asked for
+    [job] = rows(app, orm.PrintJob)
+    assert job.payload["service_name"] == "应急受理 · 纳税申报"
