@@ -260,6 +260,7 @@ def console_texts() -> dict[str, object]:
         "devicesDown": gettext("Out of order: %(names)s", **_slots("names")),
         "devicesFailed": gettext("%(count)s out of order", **_slots("count")),
         "devicesAllWell": gettext("none out of order"),
+        "devicesNeverConnected": gettext("%(count)s never connected", **_slots("count")),
         "inIncident": gettext("incident %(number)s", **_slots("number")),
         "reportedOut": gettext("Reported out of order"),
         "neverHeard": gettext("never heard from"),

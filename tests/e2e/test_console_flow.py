@@ -121,6 +121,9 @@ def test_the_leader_declares_handles_and_ends_a_back_office_outage(
         expect(page_en.locator("#mode-text")).to_have_text("Normal")
         expect(page.locator('#services tr[data-service="filing"] .waiting')).to_have_text("2")
         expect(page.locator('#windows li[data-window="3"] .window__current')).to_have_text("B001")
+        # (none of the demo's screens and printers has connected yet: the console says so,
+        # rather than that every device works)
+        expect(page.locator("#devices-summary")).to_have_text(re.compile(r"^\d+ 台从未连接$"))
         shoot(both, screenshots, "console-normal")
 
         # WHEN the leader opens the form and declares without choosing a type

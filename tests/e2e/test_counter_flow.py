@@ -270,6 +270,14 @@ def test_a_clerk_serves_a_day_with_the_keyboard_only(
         press(page, "F4")
         expect(page.locator("#ticket")).to_have_attribute("data-state", "serving")
         press(page, "F6")
+        # (every choice is read whole, the emergency window's name too)
+        expect(dialog.locator('label:has(input[value="window:8"])')).to_contain_text(
+            "8号窗口 · 应急专窗"
+        )
+        cut = dialog.locator(".choice__label, .choice__extra").evaluate_all(
+            "items => items.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent)"
+        )
+        assert cut == []
         page.keyboard.press("5")
         expect(dialog.locator('input[value="window:5"]')).to_be_checked()
         page.keyboard.press("Enter")

@@ -150,8 +150,14 @@ function heard(ctx, device) {
 function drawDevices(ctx) {
   const list = devices(ctx).sort((a, b) => (HEALTH_ORDER[a.health] - HEALTH_ORDER[b.health]) || byKind(a, b));
   const failed = list.filter((device) => device.health === "failed").length;
-  $("devices-summary").textContent = failed ? fill(ctx.text.devicesFailed, { count: failed }) : list.length ? ctx.text.devicesAllWell : "";
-  $("devices-summary").dataset.bad = failed ? "true" : "false";
+  // A device that never connected is not "working": say how many, beside the failed ones.
+  const never = list.filter((device) => device.health === "unknown").length;
+  const parts = [
+    failed ? fill(ctx.text.devicesFailed, { count: failed }) : "",
+    never ? fill(ctx.text.devicesNeverConnected, { count: never }) : "",
+  ].filter(Boolean);
+  $("devices-summary").textContent = parts.length ? parts.join(" · ") : list.length ? ctx.text.devicesAllWell : "";
+  $("devices-summary").dataset.bad = failed ? "true" : never ? "unknown" : "false";
   $("devices").replaceChildren(...list.map((device) => {
     // A device a leader reported out of order is out of order, whatever it last said itself.
     const reported = device.incident && !deviceFailed(device);
