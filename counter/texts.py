@@ -101,6 +101,7 @@ def staff_texts() -> dict[str, object]:
         "modes": hall_modes(),
         "windowStates": _words(WINDOW_STATES),
         "window": gettext("Window %(window)s", **_placeholders("window")),
+        "emergencyWindow": gettext("Emergency window"),
         "minutes": gettext("%(minutes)s min", **_placeholders("minutes")),
         "waitingCount": gettext("%(count)s waiting", **_placeholders("count")),
         "longest": gettext("longest %(minutes)s min", **_placeholders("minutes")),

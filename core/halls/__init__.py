@@ -190,6 +190,8 @@ class DeviceSpec(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
     kind: str
     name: str = ""
+    name_en: str = ""
+    """The device's name in English notices and on the English console."""
     settings: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("kind")
@@ -322,7 +324,8 @@ def _load_windows(session: Session, hall: orm.Hall, specs: list[WindowSpec]) -> 
 def _load_devices(session: Session, hall: orm.Hall, specs: list[DeviceSpec]) -> None:
     for spec in specs:
         device = session.get(orm.Device, spec.id) or orm.Device(id=spec.id, hall_id=hall.id)
-        device.kind, device.name, device.settings = spec.kind, spec.name, spec.settings
+        settings = {**spec.settings, "name_en": spec.name_en} if spec.name_en else spec.settings
+        device.kind, device.name, device.settings = spec.kind, spec.name, settings
         session.add(device)
 
 

@@ -128,7 +128,8 @@ def _generated_notice(context: Context, incident: orm.Incident) -> tuple[str, st
     if incident.source == "auto" and incident.devices:
         device = session.get(orm.Device, incident.devices[0])
         if device is not None:
-            return wording.device_notice(device.name or device.id, device.kind)
+            name_en = str((device.settings or {}).get("name_en", ""))
+            return wording.device_notice(device.name or device.id, name_en, device.kind)
     return None
 
 

@@ -8,6 +8,7 @@ rewritten by the hub.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -62,6 +63,17 @@ def extension_sentence(extension: Extension | None) -> tuple[str, str]:
     return zh, en
 
 
+UNKNOWN_RECOVERY = frozenset({"", "待定", "暂不确定", "不确定", "暂未确定", "未知"})
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _english_recovery(expected: str) -> str:
+    """The expected recovery in an English notice: a time as given, never Chinese words."""
+    if expected.strip() in UNKNOWN_RECOVERY:
+        return "not yet known"
+    return "see the Chinese notice" if _CJK.search(expected) else expected
+
+
 def outage_notice(
     systems: list[str],
     since: datetime,
@@ -77,7 +89,7 @@ def outage_notice(
     windows_zh = "、".join(f"{number}号" for number in emergency_windows) or "应急"
     windows_en = ", ".join(str(number) for number in emergency_windows)
     recovery_zh = expected_recovery or "待定"
-    recovery_en = expected_recovery or "recovery time not yet known"
+    recovery_en = _english_recovery(expected_recovery)
     deadline_zh, deadline_en = extension_sentence(extension)
     zh = (
         f"【系统故障公告】{zh_systems}自{_zh_date(local.date())} {local:%H:%M}起发生故障，"
@@ -104,16 +116,27 @@ def paper_notice(since: datetime, zone: ZoneInfo) -> tuple[str, str]:
     )
 
 
-def device_notice(device_name: str, kind: str) -> tuple[str, str]:
+DEVICE_KINDS_EN = {
+    "kiosk": "A kiosk",
+    "printer": "A ticket printer",
+    "display": "A hall display",
+    "window_display": "A window display",
+    "guide": "The guide desk's terminal",
+}
+"""An English notice never names a device in Chinese: without a name_en, its kind."""
+
+
+def device_notice(name: str, name_en: str, kind: str) -> tuple[str, str]:
     """One kiosk, printer or display is down: where else to go."""
+    english = name_en or DEVICE_KINDS_EN.get(kind, "A device")
     if kind in ("printer", "kiosk"):
         return (
-            f"【设备提示】{device_name}暂时无法打印号票，请使用其他取号机或到导税台取号。",
-            f"{device_name} cannot print tickets at the moment: please use another kiosk or the guide desk.",
+            f"【设备提示】{name}暂时无法打印号票，请使用其他取号机或到导税台取号。",
+            f"{english} cannot print tickets at the moment: please use another kiosk or the guide desk.",
         )
     return (
-        f"【设备提示】{device_name}暂时无法使用，请留意其他显示屏和窗口叫号。",
-        f"{device_name} is out of order: please watch the other screens and listen for calls.",
+        f"【设备提示】{name}暂时无法使用，请留意其他显示屏和窗口叫号。",
+        f"{english} is out of order: please watch the other screens and listen for calls.",
     )
 
 

@@ -445,6 +445,7 @@ def device_states(session: Session, hall: orm.Hall) -> list[dict[str, Any]]:
             "id": row.id,
             "kind": row.kind,
             "name": row.name,
+            "name_en": (row.settings or {}).get("name_en", ""),
             "status": row.status,
             "failed": device_failed(row.kind, row.status),
             "printer": (row.settings or {}).get("printer"),

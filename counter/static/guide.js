@@ -198,7 +198,7 @@ function windowItems() {
     element(
       "li",
       { className: "windows__item", attrs: { "data-state": window.state, "data-window": String(window.n) } },
-      element("span", { className: "windows__name", text: windowLabel(window, T.window) }),
+      element("span", { className: "windows__name", text: windowLabel(window, T) }),
       element("span", {
         className: "windows__current",
         text: window.state === "closed" ? T.windowStates.closed : window.current || T.windowFree,

@@ -27,9 +27,12 @@ export function localName(service, lang = language()) {
 
 // "Window 8 · 应急专窗": the number in the page's words, plus the window's own
 // name when it has one (the hall loader names the others "<n>号窗口").
-export function windowLabel(window, template) {
-  const plain = fill(template, { window: window.n });
-  const special = window.name && window.name !== `${window.n}号窗口` ? window.name : "";
+// `T` gives the words: "Window {window}", and the emergency window's English name
+// (the hall file names it in Chinese, 应急专窗).
+export function windowLabel(window, T) {
+  const plain = fill(T.window, { window: window.n });
+  let special = window.name && window.name !== `${window.n}号窗口` ? window.name : "";
+  if (special && window.emergency && language() === "en") special = T.emergencyWindow;
   return special ? `${plain} · ${special}` : plain;
 }
 

@@ -50,7 +50,7 @@ export class TransferDialog {
     );
     $("transfer-windows").replaceChildren(
       ...windows.map((window) =>
-        choice(`window:${window.n}`, String(window.n), windowLabel(window, T.window),
+        choice(`window:${window.n}`, String(window.n), windowLabel(window, T),
           T.windowStates[window.state] || window.state, window.state),
       ),
     );

@@ -125,6 +125,16 @@ def test_the_leader_declares_handles_and_ends_a_back_office_outage(
         # rather than that every device works)
         expect(page.locator("#devices-summary")).to_have_text(re.compile(r"^\d+ 台从未连接$"))
         shoot(both, screenshots, "console-normal")
+        # … and the English console names devices and the emergency window in English
+        expect(
+            page_en.locator('#devices li[data-device="printer-kiosk-1"] .device__name')
+        ).to_have_text("Kiosk 1 printer")
+        expect(page_en.locator('#windows li[data-window="8"] .window__name')).to_contain_text(
+            "Emergency window"
+        )
+        expect(page.locator('#windows li[data-window="8"] .window__name')).to_contain_text(
+            "应急专窗"
+        )
 
         # WHEN the leader opens the form and declares without choosing a type
         page.locator("#tab-incidents").click()

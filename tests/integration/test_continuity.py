@@ -604,6 +604,9 @@ def test_the_ledger_words_a_device_failure_in_chinese_without_its_raw_status(
             detail="DLE EOT 1=0x1a 2=0x32 4=0x7e",
         ),
     )
+    # … its notice (the console's) names it in each language
+    [notice] = [row for row in rows(app, orm.Notice) if row.removed_at is None]
+    assert notice.text_en.startswith("Kiosk 1 printer cannot print tickets")
     clock.advance(timedelta(minutes=5))
     printer(app, "printer-kiosk-1", "ok")
     # WHEN the ledger is read

@@ -1,6 +1,6 @@
 // "Hall now": the mode, the day, every service's queue, the windows, the devices' health.
 
-import { $, element, fill, localName } from "./util.js";
+import { $, element, fill, language, localName } from "./util.js";
 
 const PRINTER_FAILURES = new Set(["paper_out", "cover_open", "offline", "not_responding", "not_acknowledging"]);
 
@@ -116,7 +116,8 @@ function drawServices(ctx) {
 // "Window 8" in the page's words, and the window's own name (应急专窗) when it has one:
 // the hall loader names the others "<n>号窗口".
 function windowName(ctx, window) {
-  const special = window.name && window.name !== `${window.n}号窗口` ? window.name : "";
+  let special = window.name && window.name !== `${window.n}号窗口` ? window.name : "";
+  if (special && window.emergency && language() === "en") special = ctx.text.routes.emergency;
   return element("span", { className: "window__name" },
     fill(ctx.text.window, { window: window.n }),
     special ? element("span", { className: "window__special", text: special }) : null);
@@ -166,7 +167,7 @@ function drawDevices(ctx) {
     return element(
       "li",
       { className: "device", attrs: { "data-health": device.health, "data-device": device.id } },
-      element("span", { className: "device__name", text: device.name || device.id }),
+      element("span", { className: "device__name", text: localName(device) || device.id }),
       element("span", { className: "device__kind", text: ctx.text.deviceKinds[device.kind] || device.kind }),
       element("span", { className: "device__status", text: status }),
       device.incident

@@ -2,7 +2,7 @@
 // detail — its notice, handling steps, result and details, each changed over the API.
 
 import { byKind, devices } from "./hall.js";
-import { $, change, duration, element, fill, formValues, person } from "./util.js";
+import { $, change, duration, element, fill, formValues, localName, person } from "./util.js";
 
 const KINDS = ["power", "equipment", "network", "application", "conflict", "public_opinion", "other"];
 const LEVELS = ["general", "larger", "major", "extreme"];
@@ -206,7 +206,7 @@ function drawIncident(ctx, incident) {
 
 function deviceName(ctx, id) {
   const device = devices(ctx).find((each) => each.id === id);
-  return (device && device.name) || id;
+  return (device && localName(device)) || id;
 }
 
 function setUpDetail(ctx) {
