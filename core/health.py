@@ -141,20 +141,14 @@ class HubLife:
         self._set(last_beat_at=self.runtime.clock.now())
 
     def stop(self) -> None:
-        """A clean stop: the next start records no outage.
-
-        Called from the SIGTERM handler, which may have interrupted a writer of
-        this process holding its write lock: it writes without the lock, and
-        the database's own busy timeout bounds the wait.
-        """
+        """A clean stop: the next start records no outage."""
         now = self.runtime.clock.now()
-        self._set(last_beat_at=now, stopped_at=now, locked=False)
+        self._set(last_beat_at=now, stopped_at=now)
 
-    def _set(self, locked: bool = True, **values: Any) -> None:
+    def _set(self, **values: Any) -> None:
         if self.run_id is None:
             return
-        db = self.runtime.db
-        with db.writing() if locked else db.write_session() as session:
+        with self.runtime.db.writing() as session:
             run = session.get_one(orm.HubRun, self.run_id)
             for name, value in values.items():
                 setattr(run, name, value)

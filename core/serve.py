@@ -44,7 +44,7 @@ def serve(settings: Settings) -> None:
         rt.printing.start()
     life = HubLife(rt, f"{socket.gethostname()}:{settings.port}")
     life.start()
-    _stop_cleanly_on_sigterm(life)
+    _stop_cleanly_on_sigterm(life, socketio)
     watch = HealthWatch(rt, probes_of(rt), life)
     socketio.start_background_task(watch.run)
     if settings.sms_dispatch:
@@ -72,17 +72,24 @@ def serve(settings: Settings) -> None:
     )
 
 
-def _stop_cleanly_on_sigterm(life: HubLife) -> None:
-    """systemd stops the service with SIGTERM: note the clean stop, then exit at once
-    (as the default action would), so the next start records no outage."""
+def _stop_cleanly_on_sigterm(life: HubLife, socketio: SocketIO) -> None:
+    """systemd stops the service with SIGTERM: note the clean stop, then exit (as the
+    default action would), so the next start records no outage.
 
-    def stop(_signum: int, _frame: Any) -> None:
+    The handler only starts a task: the signal may have interrupted a writer holding
+    the database, which must finish before the note can be written.
+    """
+
+    def stop() -> None:
         try:
             life.stop()
+        except Exception:  # exit all the same: the next start then records an outage
+            log.exception("could not note the clean stop")
         finally:
+            logging.shutdown()
             os._exit(0)
 
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: socketio.start_background_task(stop))
 
 
 def _listen(settings: Settings) -> Any:

@@ -325,6 +325,11 @@ def test_both_displays_show_the_outage_keep_it_on_reload_and_recover(
     for page in (hall, led):
         assert page.evaluate("() => window.notReloaded") is True
         page.context.close()
+    # AND a clean stop (SIGTERM, as systemd stops the service) left nothing in the ledger
+    incidents = requests.get(
+        f"{hub.url}/api/v1/incidents", headers=bearer(tokens, "leader"), timeout=5
+    ).json()["items"]
+    assert incidents == []
 
 
 def glyph_height(page: Any, selector: str) -> float:
