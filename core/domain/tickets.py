@@ -143,11 +143,16 @@ class Ticket:
         self.state = to_state
         self.changes.append(change)
 
-    def call(self, window: int, now: datetime) -> None:
+    def call(self, window: int, now: datetime, *, by_hand: bool = False) -> None:
         """A window calls this ticket: call next, or call specific — which may also
-        call a no-show whose holder came back to the window."""
+        call a no-show whose holder came back to the window.
+
+        `by_hand`: a call made by voice while the hub was down, entered when it is
+        back; recorded as ``called_by_hand``, history that is never announced again
+        nor shown as a recent call.
+        """
         self._move(
-            "called",
+            "called_by_hand" if by_hand else "called",
             frozenset({TicketState.WAITING, TicketState.NO_SHOW}),
             TicketState.CALLED,
             now,
@@ -173,22 +178,6 @@ class Ticket:
             )
         self._move("no_show", frozenset({TicketState.CALLED}), TicketState.NO_SHOW, now)
         self.window = None
-
-    def call_by_hand(self, window: int, now: datetime) -> None:
-        """A call made by voice while the hub was down, entered when it is back.
-
-        Recorded as ``called_by_hand``: it is history, never announced again
-        nor shown as a recent call.
-        """
-        self._move(
-            "called_by_hand",
-            frozenset({TicketState.WAITING, TicketState.NO_SHOW}),
-            TicketState.CALLED,
-            now,
-            window=window,
-        )
-        self.window = window
-        self.called_at = now
 
     def start(self, now: datetime) -> None:
         """The taxpayer has arrived at the window; service begins."""

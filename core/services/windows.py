@@ -167,7 +167,7 @@ def reconcile_call(command: cmd.ReconcileCall, context: Context) -> Outcome:
     ticket = context.uow.tickets.by_number(
         context.hall, context.day.business_day, normalise_number(command.number)
     )
-    ticket.call_by_hand(window.number, context.now)
+    ticket.call(window.number, context.now, by_hand=True)
     if command.outcome == "served":
         ticket.start(context.now)
         ticket.finish(context.now)
