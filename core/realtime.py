@@ -129,12 +129,7 @@ class HallNamespace(Namespace):  # type: ignore[misc]
         since = offline_since(data)
         if since is not None and sid in self.actor_of:
             runtime().bus.handle(
-                cc.ReportScreenOffline(
-                    hall=self.hall(),
-                    actor=self.actor_of[sid],
-                    screen=self.actor_of[sid],
-                    since=since,
-                )
+                cc.ReportScreenOffline(hall=self.hall(), actor=self.actor_of[sid], since=since)
             )
         return {"seq": self.current_seq(self.hall())}
 

@@ -97,9 +97,8 @@ class RecordHubOutage(Command):
 @dataclass(frozen=True, kw_only=True)
 class ReportScreenOffline(Command):
     """A screen back after the hub's outage says since when it showed its offline
-    view; `screen` names it (a device's name, a staff member's terminal)."""
+    view; the actor is the screen (``device:kiosk-1``, ``staff:window3``)."""
 
-    screen: str
     since: datetime
 
 

@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo
 
 from core.domain.workdays import WorkdayCalendar
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+"""Weekday names as hall files write them (``date.weekday()`` indexes them)."""
+
 
 class DayStatus(StrEnum):
     CLOSED = "closed"  # not a working day

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from core.adapters import orm
 from core.adapters.calendar import ChineseCalendar
 from core.domain.estimates import Relief
-from core.domain.hallday import Hours
+from core.domain.hallday import WEEKDAYS, Hours
 from core.domain.policy import Rules
 from core.services.access import DEVICE_KINDS
 
@@ -111,9 +111,8 @@ class HallSpec(_Strict):
     @field_validator("duty_roster")
     @classmethod
     def roster_days(cls, value: dict[str, str]) -> dict[str, str]:
-        weekdays = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
         for key, name in value.items():
-            if key not in weekdays:
+            if key not in WEEKDAYS:
                 try:
                     date.fromisoformat(key)
                 except ValueError:

@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from core.adapters import orm
+from core.domain.hallday import WEEKDAYS
 from core.services.context import Context
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def duty_leader(context: Context) -> str:

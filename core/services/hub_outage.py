@@ -74,7 +74,7 @@ def report_screen_offline(command: cc.ReportScreenOffline, context: Context) -> 
         or context.now - incident.ended_at > REPORTS_ACCEPTED_FOR
     ):
         return Outcome({"recorded": False})
-    prefix = f"{screen_name(context, command.screen)}："
+    prefix = f"{screen_name(context, command.actor)}："
     steps = session.scalars(
         select(orm.IncidentStep.text).where(orm.IncidentStep.incident_id == incident.id)
     )

@@ -3,6 +3,7 @@ ledger entry and its effect on the hall's mode; closed by hand or by recovery.""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -184,7 +185,7 @@ def _text_taxpayers(
     incident: orm.Incident,
     body: str,
     kind: SmsKind,
-    texted: frozenset[str] | set[str] = frozenset(),
+    texted: Collection[str] = (),
 ) -> None:
     for phone, ticket_id in _today_phones(context):
         if phone in texted:  # already told what the incident means for their ticket

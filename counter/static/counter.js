@@ -388,9 +388,8 @@ const client = new HallClient({
     if (ours && ["ticket:called", "ticket:changed"].includes(name)) reloadDetailSoon();
     if (name === "queue:changed" && windowMoved(payload.windows)) reloadDetailSoon();
     if (name === "worklist:changed") worklist.loadSoon();
-    // Open incidents come with snapshots only; an incident that starts or ends
-    // changes what can be backfilled, so ask for a fresh one.
-    if (name === "incident:changed") client.resync();
+    // (An incident that starts or ends changes what can be backfilled: the shared
+    // client asks for the fresh snapshot that brings it, and onState redraws.)
     screen.waiting(view);
     screen.bar(view);
     if (["hall:mode", "incident:changed", "notice:posted", "notice:removed"].includes(name)) drawPaperwork();

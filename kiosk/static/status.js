@@ -68,7 +68,7 @@ function draw(previous = null) {
 // Where an outage sent this ticket: to the emergency window (same number, same
 // place), or — the terminals can do it — to the self-service area.
 function drawRoute() {
-  const route = ticket.state === "waiting" || ticket.requested_service_name ? ticket.route : "normal";
+  const route = ticket.route || "normal";
   const business = (english && ticket.requested_service_name_en) || ticket.requested_service_name || "";
   const sentence = { emergency: fill(texts.route_emergency, { business }), self_service: texts.route_self_service };
   $("route").hidden = !sentence[route];

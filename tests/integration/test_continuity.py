@@ -571,7 +571,7 @@ def test_a_hub_that_died_records_its_outage_at_the_next_start_and_a_clean_stop_d
     # WHEN kiosk 1 and window 3's clerk come back and say since when they were offline
     since = last_beat + timedelta(seconds=6)
     for actor in ("device:kiosk-1", "staff:window3", "device:kiosk-1"):
-        handle(app, cc.ReportScreenOffline(hall="demo", actor=actor, screen=actor, since=since))
+        handle(app, cc.ReportScreenOffline(hall="demo", actor=actor, since=since))
     # THEN each is a step of the incident, once
     [incident] = api.get("/api/v1/incidents", as_="leader").get_json()["items"]
     reports = [step["text"] for step in incident["steps"] if "起显示离线界面" in step["text"]]
