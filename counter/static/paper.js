@@ -7,7 +7,8 @@
 
 import { $, clock, element, fill, localName, refusal } from "/static/counter/staff.js";
 
-const SHOWN_NOT_CALLED = 12;
+// The first not-called numbers of a range: two lines of the desk's table.
+const SHOWN_NOT_CALLED = 10;
 
 // "C051", "c51", "51" → {prefix: "C" | null, sequence: 51}, or null.
 export function parsePaperNumber(text) {
@@ -189,14 +190,14 @@ export class PaperDesk {
         "td",
         { className: "paper-ranges__range" },
         element("strong", { text: range.first === range.last ? range.first : `${range.first}–${range.last}` }),
-        element("small", { text: `${service ? localName(service) : range.service} · ${clock(range.registered_at)}` }),
+        element("time", { text: clock(range.registered_at), attrs: { datetime: range.registered_at } }),
+        element("small", { text: service ? localName(service) : range.service }),
       ),
       element("td", { className: "paper-ranges__count", text: String(range.registered) }),
       element("td", { className: "paper-ranges__count", text: String(range.called) }),
-      element("td", {
-        className: waiting.length ? "paper-ranges__waiting" : "paper-ranges__done",
-        text: waiting.length ? shown : T.allCalled,
-      }),
+      waiting.length
+        ? element("td", { className: "paper-ranges__waiting" }, element("span", { text: shown }))
+        : element("td", { className: "paper-ranges__done", text: T.allCalled }),
     );
   }
 }

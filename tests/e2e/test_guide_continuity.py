@@ -120,3 +120,55 @@ def test_a_question_recorded_at_the_guide_desk_waits_in_the_open_list(
     assert question["phone"] == "13800138000"
     assert question["reason"] == "policy_unclear"
     context.close()
+
+
+def test_the_paper_ticket_table_stays_whole_on_the_counter_pc(
+    browser: Browser, hub: HubProcess, hall: Leader, screenshots: Path
+) -> None:
+    # GIVEN paper mode during a back-office outage (two notices on the desk), and the
+    # desk has handed out long ranges for every service
+    hall.post("/incidents", {"kind": "application", "systems": ["backoffice"]})
+    hall.post("/incidents", {"kind": "equipment", "mode": "paper"})
+    services = [item for item in hall.get("/queue")["services"] if item["prefix"] != "Y"]
+    for service in services:
+        for first in (101, 151):
+            hall.post(
+                "/paper-tickets", {"service": service["code"], "first": first, "last": first + 39}
+            )
+    rows = 2 * len(services)
+    context = staff_context(browser)
+    guide = log_in(context, hub, "guide", "/counter/guide")
+    english = open_also(context, hub, "/counter/guide?lang=en")
+    for page in (guide, english):
+        page.locator("#tab-paper").click()
+        expect(page.locator("#paper-ranges tr")).to_have_count(rows)
+        # THEN the table keeps a useful height and its four columns inside the panel
+        boxes = page.evaluate(
+            """() => {
+              const box = (node) => node.getBoundingClientRect();
+              const scroller = document.querySelector('.paper-ranges');
+              const panel = document.getElementById('panel-paper');
+              const cells = [...document.querySelectorAll('#paper-ranges td, .paper-ranges th')];
+              return {
+                scroller: box(scroller).toJSON(), panel: box(panel).toJSON(),
+                viewport: {width: innerWidth, height: innerHeight},
+                tableWidth: scroller.querySelector('table').scrollWidth,
+                overflowing: cells.filter((cell) => cell.scrollWidth > cell.clientWidth + 1).length,
+                rowHeight: box(document.querySelector('#paper-ranges tr')).height,
+              };
+            }"""
+        )
+        page.screenshot(path=str(screenshots / "debug.png"))
+        scroller, panel = boxes["scroller"], boxes["panel"]
+        assert boxes["tableWidth"] <= scroller["width"] + 1, boxes
+        assert boxes["overflowing"] == 0, boxes
+        assert panel["right"] <= boxes["viewport"]["width"], boxes
+        assert panel["bottom"] <= boxes["viewport"]["height"], boxes
+        assert scroller["bottom"] <= panel["bottom"] + 1, boxes
+        assert scroller["height"] >= 3 * boxes["rowHeight"], boxes
+        # … and its last range can be scrolled to and read whole
+        last = page.locator("#paper-ranges tr").last
+        last.scroll_into_view_if_needed()
+        expect(last).to_be_in_viewport(ratio=0.99)
+    shoot({"zh": guide, "en": english}, screenshots, "guide-paper-many")
+    context.close()
