@@ -20,7 +20,7 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard */translations/zh/LC_MESSAGES/messag
 run: system-deps runtime
 	$(BIN)/hallq db upgrade
 	$(BIN)/hallq voice build --out $(VAR)/voice
-	$(BIN)/hallq demo --base-url http://$(HOST):$(PORT)
+	HALLQ_HOST=$(HOST) HALLQ_PORT=$(PORT) $(BIN)/hallq demo
 	$(BIN)/hallq run --host $(HOST) --port $(PORT)
 
 test: system-deps-test setup lint

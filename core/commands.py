@@ -6,7 +6,7 @@ import getpass
 import importlib
 import sqlite3
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,6 +18,7 @@ from core import migrate
 from core.adapters import orm
 from core.adapters.clock import SystemClock
 from core.adapters.db import Database
+from core.adapters.network import public_base_url
 from core.config import ConfigError, Settings, load_settings
 from core.domain.errors import DomainError
 from core.halls import DEMO_FILE, HallFileError, load_hall, read_hall_file
@@ -121,15 +122,25 @@ def hall_load(path: Path) -> None:
 
 
 @cli.command()
-@click.option("--base-url", default=None, help="How screens reach the hub (for the printed links).")
+@click.option(
+    "--base-url",
+    default=None,
+    help="How screens reach the hub (default HALLQ_PUBLIC_URL, or the hub's LAN address).",
+)
 def demo(base_url: str | None) -> None:
     """Load the demo hall with demo staff, and print fresh device links (demo only)."""
     from core.demo import load_demo
 
     settings = _settings()
     migrate.upgrade(settings.database_url)
-    base = base_url or f"http://{settings.host}:{settings.port}"
-    click.echo(load_demo(Database(settings.database_url), read_hall_file(DEMO_FILE), base))
+    click.echo(
+        load_demo(
+            Database(settings.database_url),
+            read_hall_file(DEMO_FILE),
+            base_url or public_base_url(settings),
+            timedelta(hours=settings.enrol_link_hours),
+        )
+    )
 
 
 @cli.group()
@@ -153,10 +164,32 @@ def device_add(kind: str, device_id: str, hall_code: str | None, name: str) -> N
     click.echo(f"device {device_id} ({kind}) added")
 
 
+@device.command("enrol")
+@click.argument("device_id")
+def device_enrol(device_id: str) -> None:
+    """Print a one-time enrolment link for the screen DEVICE_ID: the first browser that
+    opens it becomes the device (HALLQ_ENROL_LINK_HOURS, default 24, to use it)."""
+    settings = _settings()
+    with _database().write_session() as db_session:
+        try:
+            link = access.enrolment_link(
+                db_session,
+                device_id,
+                SystemClock().now(),
+                timedelta(hours=settings.enrol_link_hours),
+                "cli",
+                public_base_url(settings),
+            )
+        except DomainError as error:
+            raise click.ClickException(str(error)) from error
+        db_session.commit()
+    click.echo(link.url)
+
+
 @device.command("token")
 @click.argument("device_id")
 def device_token(device_id: str) -> None:
-    """Print a new enrolment token for DEVICE_ID."""
+    """Print a new API token for DEVICE_ID (a print agent's or an integration's)."""
     with _database().write_session() as db_session:
         try:
             token = access.device_token(db_session, device_id, SystemClock().now())

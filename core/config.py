@@ -45,7 +45,11 @@ class Settings:
     log_level: str = "INFO"
     log_json: bool = True
     public_url: str | None = None
-    """How taxpayers' phones reach the hub (the QR code on tickets); default http://host:port."""
+    """How phones and screens in the hall reach the hub: the QR code on tickets and the
+    enrolment links. Default ``http://host:port``, with the machine's LAN address when
+    the hub listens on every interface (``0.0.0.0``)."""
+    enrol_link_hours: float = 24.0
+    """How long a device's one-time enrolment link stays valid unused."""
     print_agents: bool = True
     """Run the print agents of network printers in this process (exactly one process should)."""
     device_timeout_s: float = 30.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from core.adapters import orm
@@ -10,16 +12,9 @@ from core.adapters.db import Database
 from core.halls import HallFile, load_hall
 from core.services import access
 
-SCREEN_PATHS = {
-    "kiosk": "/kiosk/{id}",
-    "display": "/display/{id}",
-    "window_display": "/display/window/{window}",
-    "guide": "/counter/guide",
-}
 
-
-def load_demo(db: Database, spec: HallFile, base_url: str) -> str:
-    """Load the demo hall and its staff; issue a token per device; describe every URL."""
+def load_demo(db: Database, spec: HallFile, base_url: str, link_lifetime: timedelta) -> str:
+    """Load the demo hall and its staff; a one-time enrolment link per screen; every URL."""
     demo = spec.demo or {}
     password = str(demo.get("password", "hallq-demo"))
     now = SystemClock().now()
@@ -32,14 +27,16 @@ def load_demo(db: Database, spec: HallFile, base_url: str) -> str:
             ).first()
             if exists is None:
                 access.add_staff(session, account["username"], account["role"], password, hall=hall)
-        lines.append("Screens — open each link once on its device; it enrols and redirects:")
+        lines.append(
+            "Screens — open each link on its device: it enrols that one browser and "
+            f"redirects; unused, it expires in {link_lifetime}:"
+        )
         for device in spec.devices:
-            if device.kind not in SCREEN_PATHS:
+            if device.kind not in access.SCREEN_PATHS:
                 continue  # printers are driven by the hub (or by `hallq print-agent`)
-            path = SCREEN_PATHS[device.kind].format(id=device.id, **device.settings)
-            token = access.device_token(session, device.id, now)
+            link = access.enrolment_link(session, device.id, now, link_lifetime, "demo", base_url)
             label = f"{device.name or device.id} ({device.kind})"
-            lines.append(f"  {label:<28} {base_url}/enrol?token={token}&next={path}")
+            lines.append(f"  {label:<28} {link.url}")
         lines += [
             "",
             f"Counters: {base_url}/counter/<window 1-8>  (log in as window1 … window8)",

@@ -135,6 +135,17 @@ MESSAGES: dict[str, LazyString] = {
     "auth.bad_login": lazy_gettext("Wrong user name or password."),
     "auth.forbidden": lazy_gettext("You are not allowed to do this."),
     "auth.csrf": lazy_gettext("The page has expired; please reload it and try again."),
+    "device.no_screen": lazy_gettext(
+        "%(device)s has no screen to enrol; its print agent uses an API token."
+    ),
+    "enrol.unknown": lazy_gettext("This enrolment link is not valid."),
+    "enrol.used": lazy_gettext(
+        "This enrolment link has already been used by another browser; "
+        "ask the IT staff for a new one."
+    ),
+    "enrol.expired": lazy_gettext(
+        "This enrolment link has expired; ask the IT staff for a new one."
+    ),
     "window.not_yours": lazy_gettext("Window %(window)s was not opened by you."),
     "rate.limited": lazy_gettext("Too many requests; please wait a moment."),
 }

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from core import protocol
 from core.adapters import orm
+from core.adapters.network import public_base_url
 from core.domain.commands import AcknowledgePrint, FailStalePrintJobs, ReportDeviceStatus
 from core.domain.errors import DomainError
 from core.realtime import socket_principal
@@ -115,8 +116,7 @@ class PrintService:
 
     @property
     def public_url(self) -> str:
-        settings = self.runtime.settings
-        return settings.public_url or f"http://{settings.host}:{settings.port}"
+        return public_base_url(self.runtime.settings)
 
     def start(self) -> None:
         """Start an agent per hub-side printer, and the job pump."""

@@ -51,7 +51,7 @@ TEXT: dict[str, LazyString] = {
 
 NOT_ENROLLED = _l("This screen is not enrolled.")
 NOT_ENROLLED_HELP = _l(
-    "Ask the hall's administrator for this screen's enrolment link (hallq device token)."
+    "Ask the hall's administrator for this screen's enrolment link (hallq device enrol)."
 )
 UNKNOWN_SCREEN = _l("There is no such screen in this hall.")
 CALL_NOT_ANNOUNCEABLE = _l("This call cannot be announced: %(problem)s")

@@ -15,6 +15,7 @@ from qrcode.image.svg import SvgPathImage
 
 from core import protocol
 from core.adapters import orm
+from core.adapters.network import public_base_url
 from core.domain.errors import NotFound
 from core.domain.identity import USCC_ALPHABET
 from core.runtime import runtime
@@ -157,12 +158,10 @@ def status_config(token: str, ticket: dict[str, Any]) -> dict[str, Any]:
 
 
 def status_url(token: str) -> str:
-    """The address a phone opens from the ticket's QR code.
-
-    The kiosk reaches the hub at the address the hall's phones use too; a hall
-    whose phones come in another way needs a public base URL setting in core.
-    """
-    return url_for("kiosk.status", token=token, _external=True)
+    """The address a phone opens from the ticket's QR code: the same base URL as the
+    printed ticket's (``HALLQ_PUBLIC_URL``, or the hub's address on the hall's network),
+    not the address the kiosk happens to use (often 127.0.0.1)."""
+    return public_base_url(runtime().settings) + url_for("kiosk.status", token=token)
 
 
 def qr_svg(data: str) -> str:

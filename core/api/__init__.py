@@ -7,6 +7,14 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Importing the route modules registers their operations on `bp`.
-from core.api import incidents, openapi, paperwork, queue, tickets, windows  # noqa: E402
+from core.api import (  # noqa: E402
+    devices,
+    incidents,
+    openapi,
+    paperwork,
+    queue,
+    tickets,
+    windows,
+)
 
-__all__ = ["bp", "incidents", "openapi", "paperwork", "queue", "tickets", "windows"]
+__all__ = ["bp", "devices", "incidents", "openapi", "paperwork", "queue", "tickets", "windows"]

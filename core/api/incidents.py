@@ -185,22 +185,3 @@ def edit_notice(notice_id: int, data: NoticeBody) -> Response:
 @requires(Role.LEADER)
 def remove_notice(notice_id: int) -> Response:
     return command(cc.RemoveNotice, notice=notice_id)
-
-
-@operation(
-    bp,
-    "GET",
-    "/devices",
-    summary="Every device's health and last heartbeat.",
-    tag="devices",
-    responses={200: ("Devices", Listing)},
-    security=("staff",),
-)
-@requires(Role.STAFF)
-def list_devices() -> Response:
-    rt = runtime()
-    return read_items(
-        lambda session: console.devices(
-            session, hall_code(), rt.clock.now(), rt.settings.device_timeout_s
-        )
-    )

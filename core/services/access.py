@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlencode
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -136,10 +137,111 @@ def add_device(
 
 
 def device_token(session: Session, device_id: str, now: datetime) -> str:
-    """A new enrolment token for a device; earlier ones stay valid until revoked."""
+    """A new API token for a device (a print agent's, an integration's); earlier ones
+    stay valid until revoked."""
     if session.get(orm.Device, device_id) is None:
         raise NotFound("device.unknown", device=device_id)
     return _new_token(session, now, device_id=device_id)
+
+
+SCREEN_PATHS = {
+    "kiosk": "/kiosk/{id}",
+    "display": "/display/{id}",
+    "window_display": "/display/window/{window}",
+    "guide": "/counter/guide",
+}
+"""The page each kind of screen shows; a printer's agent has none (it uses an API token)."""
+
+
+@dataclass(frozen=True)
+class EnrolmentLink:
+    """A one-time link that makes the browser opening it the device, then its screen."""
+
+    device: str
+    url: str
+    code: str
+    expires_at: datetime
+
+
+def enrolment_link(
+    session: Session,
+    device_id: str,
+    now: datetime,
+    lifetime: timedelta,
+    by: str,
+    base_url: str,
+    hall: str | None = None,
+) -> EnrolmentLink:
+    """A new one-time enrolment link for a screen device (of `hall`, if given), valid
+    for `lifetime` unused."""
+    device = session.get(orm.Device, device_id)
+    if device is None or (
+        hall is not None and session.get_one(orm.Hall, device.hall_id).code != hall
+    ):
+        raise NotFound("device.unknown", device=device_id)
+    if device.kind not in SCREEN_PATHS:
+        raise InvalidInput("device.no_screen", field="device", device=device_id)
+    path = SCREEN_PATHS[device.kind].format(id=device.id, **(device.settings or {}))
+    code = secrets.token_urlsafe(24)
+    expires_at = now + lifetime
+    session.add(
+        orm.Enrolment(
+            code_hash=token_hash(code),
+            device_id=device_id,
+            created_at=now,
+            created_by=by,
+            expires_at=expires_at,
+        )
+    )
+    url = f"{base_url.rstrip('/')}/enrol?{urlencode({'code': code, 'next': path})}"
+    return EnrolmentLink(device_id, url, code, expires_at)
+
+
+def redeem_enrolment(
+    session: Session, code: str, now: datetime, holder: int | None = None
+) -> Principal:
+    """The device a browser becomes by opening its enrolment link: once, before it expires.
+
+    The browser gets a token of its own (revoking the device ends it too). The browser
+    that already redeemed the code (its session holds token `holder`) opening the link
+    again stays enrolled; any other browser is refused.
+    """
+    enrolment = session.scalars(
+        select(orm.Enrolment).where(orm.Enrolment.code_hash == token_hash(code))
+    ).first()
+    if enrolment is None:
+        raise Forbidden("enrol.unknown")
+    if enrolment.used_at is not None:
+        principal = (
+            principal_for_token_id(session, holder)
+            if holder is not None and holder == enrolment.token_id
+            else None
+        )
+        if principal is None:
+            raise Forbidden("enrol.used")
+        return principal
+    if enrolment.expires_at <= now:
+        raise Forbidden("enrol.expired")
+    token = orm.ApiToken(
+        token_hash=token_hash(secrets.token_urlsafe(32)),
+        device_id=enrolment.device_id,
+        created_at=now,
+    )
+    session.add(token)
+    session.flush()
+    # Two browsers opening the link at once: only the first update finds it unused.
+    claimed = session.execute(
+        update(orm.Enrolment)
+        .where(orm.Enrolment.id == enrolment.id, orm.Enrolment.used_at.is_(None))
+        .values(used_at=now, token_id=token.id)
+        .execution_options(synchronize_session=False)
+    )
+    if not isinstance(claimed, CursorResult) or claimed.rowcount != 1:
+        raise Forbidden("enrol.used")
+    principal = principal_for_token_id(session, token.id)
+    if principal is None:
+        raise Forbidden("enrol.unknown")
+    return principal
 
 
 def revoke_device(session: Session, device_id: str, now: datetime) -> int:

@@ -16,7 +16,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
 
 from core.domain.errors import DomainError
 from core.extensions import csrf, limiter
@@ -101,19 +100,24 @@ def logout() -> ResponseReturnValue:
 
 @bp.get("/enrol")
 def enrol() -> ResponseReturnValue:
-    """A kiosk or display opens ``/enrol?token=…&next=/display/display-1`` once.
+    """A kiosk or display opens ``/enrol?code=…&next=/display/display-1`` once.
 
-    The token is exchanged for a long-lived session cookie, so it does not
-    stay in the address bar or the browser history; revoking the token ends
-    the session too.
+    The one-time code (``hallq device enrol``, or the API) becomes a token of this
+    browser's own, kept in a long-lived session cookie, so the link does not stay
+    usable in the address bar or the browser history: another browser opening it
+    is refused, and so is everyone after it expires. Revoking the device ends the
+    session too.
     """
-    token = request.args.get("token", "")
-    with runtime().db.read_session() as db_session:
-        principal = access.principal_for_token(db_session, token) if token else None
-    if principal is None or principal.kind != "device" or principal.token_id is None:
-        return render_template(
-            "message.html", message=gettext("This enrolment link is not valid.")
-        ), 403
+    code = request.args.get("code", "")
+    rt = runtime()
+    try:
+        with rt.db.writing() as db_session:
+            principal = access.redeem_enrolment(
+                db_session, code, rt.clock.now(), holder=session.get("token_id")
+            )
+            db_session.commit()
+    except DomainError as error:
+        return render_template("message.html", message=message_for(error.code)), 403
     session.clear()
     session.permanent = True
     session["token_id"] = principal.token_id

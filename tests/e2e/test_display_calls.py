@@ -22,6 +22,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.support.databases import Tokens
+from tests.support.enrolment import enrolment_url
 from tests.support.hub import HubProcess, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -88,7 +89,7 @@ def open_screen(
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     switch = f"/lang/{language}?{urlencode({'next': path})}"
-    page.goto(f"{hub.url}/enrol?{urlencode({'token': tokens.devices[device], 'next': switch})}")
+    page.goto(enrolment_url(hub.url, tokens, device, switch))
     assert page.url == f"{hub.url}{path}", page.url
     wait_for(lambda: screen(page, "client.resyncs"), timeout=10, message=f"{path} drawn")
     return page

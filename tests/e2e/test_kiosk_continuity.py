@@ -20,6 +20,7 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.databases import Tokens
+from tests.support.enrolment import enrolment_url
 from tests.support.hub import HubProcess, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -85,7 +86,7 @@ def open_kiosk(
     """A kiosk's page in a fresh profile, enrolled, drawn from the hub's snapshot."""
     context = browser.new_context(viewport=PORTRAIT, locale=locale, has_touch=True)
     page = context.new_page()
-    page.goto(f"{hub.url}/enrol?token={tokens.devices[kiosk]}&next=/kiosk/{kiosk}")
+    page.goto(enrolment_url(hub.url, tokens, kiosk, f"/kiosk/{kiosk}"))
     page.wait_for_function("() => window.hallqClient && window.hallqClient.resyncs > 0")
     return page
 

@@ -14,6 +14,7 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.databases import Tokens
+from tests.support.enrolment import enrolment_url
 from tests.support.hub import HubProcess, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -49,7 +50,7 @@ def open_kiosk(
     """Kiosk 1's page in a fresh browser profile, enrolled, drawn from the hub's snapshot."""
     context = browser.new_context(viewport=viewport, locale=locale, has_touch=True)
     page = context.new_page()
-    page.goto(f"{hub.url}/enrol?token={tokens.devices['kiosk-1']}&next=/kiosk/kiosk-1{query}")
+    page.goto(enrolment_url(hub.url, tokens, "kiosk-1", f"/kiosk/kiosk-1{query}"))
     expect(page.locator(".k-svc")).to_have_count(5)  # the emergency window's service is not offered
     return page
 
@@ -232,3 +233,32 @@ def shoot_every_screen(page: Page, screenshots: Path, suffix: str) -> None:
     page.screenshot(path=screenshots / f"kiosk-ticket-{suffix}.png")
     page.evaluate("window.hallqKiosk.showPrintState('failed')")
     page.screenshot(path=screenshots / f"kiosk-print-failed-{suffix}.png")
+
+
+def test_an_enrolment_link_makes_one_kiosk_and_is_refused_to_a_second_browser(
+    browser: Browser, hub: HubProcess, tokens: Tokens, screenshots: Path
+) -> None:
+    # GIVEN kiosk 2's one-time link, opened by the kiosk PC
+    link = enrolment_url(hub.url, tokens, "kiosk-2", "/kiosk/kiosk-2")
+    first = browser.new_context(viewport=PORTRAIT, locale="zh-CN", has_touch=True)
+    second = browser.new_context(viewport=PORTRAIT, locale="zh-CN", has_touch=True)
+    try:
+        kiosk = first.new_page()
+        kiosk.goto(link)
+        expect(kiosk.locator(".k-svc")).to_have_count(5)
+        # WHEN the same link is opened in another browser (copied from a chat, a history)
+        other = second.new_page()
+        answer = other.goto(link)
+        # THEN it is refused, in Chinese, and that browser is no kiosk
+        assert answer is not None
+        assert answer.status == 403
+        expect(other.locator("body")).to_contain_text("该设备注册链接已被其他浏览器使用")
+        other.screenshot(path=str(screenshots / "enrol-used-zh.png"))
+        other.goto(f"{hub.url}/kiosk/kiosk-2")
+        expect(other.locator(".k-svc")).to_have_count(0)
+        # … while the kiosk itself, restarted on the link, is still kiosk 2
+        kiosk.goto(link)
+        expect(kiosk.locator(".k-svc")).to_have_count(5)
+    finally:
+        first.close()
+        second.close()

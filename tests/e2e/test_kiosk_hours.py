@@ -19,6 +19,7 @@ from sqlalchemy import select
 from core.adapters import orm
 from core.adapters.db import Database
 from tests.support.databases import SqliteTemplate, Tokens
+from tests.support.enrolment import enrolment_url
 from tests.support.hub import HubProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -44,7 +45,7 @@ def hub_with_office_hours(template: SqliteTemplate, folder: Path, now: str) -> I
 def open_kiosk(browser: Browser, hub: HubProcess, tokens: Tokens) -> Page:
     context = browser.new_context(viewport={"width": 1080, "height": 1920}, locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{hub.url}/enrol?token={tokens.devices['kiosk-1']}&next=/kiosk/kiosk-1")
+    page.goto(enrolment_url(hub.url, tokens, "kiosk-1", "/kiosk/kiosk-1"))
     page.wait_for_function("() => window.hallqClient && window.hallqClient.resyncs > 0")
     return page
 

@@ -12,6 +12,7 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.databases import Tokens
+from tests.support.enrolment import enrolment_url
 from tests.support.hub import HubProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -45,7 +46,7 @@ def test_hub_down_sends_people_to_the_guide_desk_and_recovery_needs_no_reload(
     page = context.new_page()
     phone = None
     try:
-        page.goto(f"{hub.url}/enrol?token={tokens.devices['kiosk-1']}&next=/kiosk/kiosk-1")
+        page.goto(enrolment_url(hub.url, tokens, "kiosk-1", "/kiosk/kiosk-1"))
         expect(page.locator(".k-svc")).to_have_count(5)
         expect(page.locator("html[data-offline-ready]")).to_be_attached()
         page.click('.k-svc[data-service="invoice"]')

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -22,6 +23,7 @@ from core.config import Settings
 from core.hub import RecordingBroadcaster
 from core.services import access
 from tests.support.databases import DEMO_PASSWORD, Tokens
+from tests.support.enrolment import new_code
 
 HUB = "http://localhost"  # the test client's origin
 
@@ -129,11 +131,12 @@ def test_bearer_requests_need_no_csrf_token(app: Flask, tokens: Tokens) -> None:
 def test_revoking_a_device_stops_its_bearer_token_and_its_enrolled_browser_at_once(
     app: Flask, tokens: Tokens, clock: FixedClock
 ) -> None:
-    # GIVEN kiosk-1 used by an API script (bearer) and by a browser enrolled with the same token
+    # GIVEN kiosk-1 used by an API script (bearer) and by a browser enrolled by its link
     token = tokens.devices["kiosk-1"]
     script = app.test_client()
     browser = app.test_client()
-    enrolled = browser.get("/enrol", query_string={"token": token, "next": "/kiosk/kiosk-1"})
+    code = new_code(app, tokens, "kiosk-1")
+    enrolled = browser.get("/enrol", query_string={"code": code, "next": "/kiosk/kiosk-1"})
     assert (enrolled.status_code, enrolled.headers["Location"]) == (302, "/kiosk/kiosk-1")
     csrf = meta_token(browser)
     issue = {"json": {"service": "filing"}}
@@ -151,8 +154,8 @@ def test_revoking_a_device_stops_its_bearer_token_and_its_enrolled_browser_at_on
     assert (by_token.status_code, by_token.get_json()["error"]) == (401, "auth.invalid_token")
     assert (by_session.status_code, by_session.get_json()["error"]) == (401, "auth.required")
     assert ticket_count(app) == 2
-    # AND the revoked token cannot enrol a browser again
-    assert browser.get("/enrol", query_string={"token": token}).status_code == 403
+    # AND its link, opened again by the same browser, does not bring the device back
+    assert browser.get("/enrol", query_string={"code": code}).status_code == 403
 
 
 def test_a_login_post_without_the_forms_token_is_refused(app: Flask) -> None:
@@ -221,11 +224,9 @@ OFF_SITE = [
 @pytest.mark.parametrize("target", OFF_SITE)
 def test_enrolment_never_redirects_off_site(app: Flask, tokens: Tokens, target: str) -> None:
     # GIVEN a valid enrolment link whose next parameter points elsewhere
-    client = app.test_client()
+    code = new_code(app, tokens, "display-1")
     # WHEN a browser opens it
-    response = client.get(
-        "/enrol", query_string={"token": tokens.devices["display-1"], "next": target}
-    )
+    response = app.test_client().get("/enrol", query_string={"code": code, "next": target})
     # THEN it is enrolled and stays on the hub
     assert lands_on(response) == HUB
 
@@ -297,3 +298,68 @@ def test_the_login_endpoint_is_rate_limited(limited_app: Flask) -> None:
     assert log_in(client, "window3", DEMO_PASSWORD).status_code == 429
     # AND showing the form is not limited
     assert client.get("/login").status_code == 200
+
+
+def test_an_enrolment_link_enrols_one_browser_once(
+    app: Flask, tokens: Tokens, clock: FixedClock
+) -> None:
+    # GIVEN the administrator's one-time link for kiosk 1
+    code = new_code(app, tokens, "kiosk-1")
+    first, second = app.test_client(), app.test_client()
+    # WHEN the kiosk's browser opens it
+    opened = first.get("/enrol", query_string={"code": code, "next": "/kiosk/kiosk-1"})
+    # THEN it is kiosk 1
+    assert (opened.status_code, opened.headers["Location"]) == (302, "/kiosk/kiosk-1")
+    assert first.get("/kiosk/kiosk-1").status_code == 200
+    # WHEN a second browser opens the same link
+    refused = second.get("/enrol", query_string={"code": code, "next": "/kiosk/kiosk-1"})
+    # THEN it is refused with a sentence in its language, and is no kiosk
+    assert refused.status_code == 403
+    assert "已被其他浏览器使用" in refused.get_data(as_text=True)
+    assert second.get("/kiosk/kiosk-1").status_code in (302, 401, 403)
+    # … while the kiosk reopening its own link (a bookmark) stays the kiosk
+    again = first.get("/enrol", query_string={"code": code, "next": "/kiosk/kiosk-1"})
+    assert again.status_code == 302
+    assert first.get("/kiosk/kiosk-1").status_code == 200
+    # AND the link made kiosk 1 a token of its own, noted against the link
+    with app.extensions["hallq"].db.read_session() as session:
+        [used] = session.scalars(select(orm.Enrolment).where(orm.Enrolment.used_at.is_not(None)))
+        assert used.device_id == "kiosk-1"
+        assert used.token_id is not None
+
+
+def test_an_enrolment_link_expires_unused(app: Flask, tokens: Tokens, clock: FixedClock) -> None:
+    # GIVEN a link for display 1, left unused for longer than the hall allows (24 h)
+    code = new_code(app, tokens, "display-1")
+    clock.advance(timedelta(hours=24, seconds=1))
+    # WHEN the display's browser finally opens it
+    browser = app.test_client()
+    response = browser.get("/enrol", query_string={"code": code}, headers={"Accept-Language": "en"})
+    # THEN it is refused in the browser's language and enrols nothing
+    assert response.status_code == 403
+    assert "This enrolment link has expired" in response.get_data(as_text=True)
+    assert browser.get("/display/display-1").status_code == 403
+    # AND an API token is no enrolment link
+    token = browser.get("/enrol", query_string={"token": tokens.devices["display-1"]})
+    assert token.status_code == 403
+
+
+def test_a_printer_gets_no_enrolment_link_and_only_admins_make_them(
+    app: Flask, tokens: Tokens
+) -> None:
+    # GIVEN the hub's API
+    client = app.test_client()
+    # WHEN the administrator asks a link for a printer, and a leader one for a kiosk
+    printer = client.post(
+        "/api/v1/devices/printer-kiosk-1/enrolment", headers=bearer(tokens.staff["admin"])
+    )
+    leader = client.post(
+        "/api/v1/devices/kiosk-1/enrolment", headers=bearer(tokens.staff["leader"])
+    )
+    unknown = client.post(
+        "/api/v1/devices/kiosk-99/enrolment", headers=bearer(tokens.staff["admin"])
+    )
+    # THEN the printer is refused (its agent uses a token), the leader too, the unknown is 404
+    assert (printer.status_code, printer.get_json()["error"]) == (400, "device.no_screen")
+    assert leader.status_code == 403
+    assert unknown.status_code == 404

@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner, Result
@@ -21,6 +22,7 @@ from sqlalchemy import select
 
 from core import commands
 from core.adapters import orm
+from core.adapters.network import lan_address
 from core.halls import DEMO_FILE
 from core.services import access
 from tests.integration.conftest import AppFactory
@@ -105,6 +107,48 @@ def test_a_device_added_gets_a_working_token_until_revoked(
     assert "1 token" in revoked.stdout
     status, body = issue(app, token)
     assert (status, body["error"]) == (401, "auth.invalid_token")
+
+
+def on_the_lan(db_url: str, *args: str) -> Result:
+    """``hallq`` in this process for a hub serving the hall's network (HOST=0.0.0.0)."""
+    unset: dict[str, str | None] = {key: None for key in os.environ if key.startswith("HALLQ_")}
+    env = {**unset, "HALLQ_DATABASE_URL": db_url, "HALLQ_HOST": "0.0.0.0", "HALLQ_LOG_JSON": "0"}
+    return CliRunner().invoke(commands.cli, list(args), env=env)
+
+
+def test_a_screen_enrolled_by_its_cli_link_on_the_lan_address_once(
+    db_url: str, make_app: AppFactory
+) -> None:
+    # GIVEN a hub serving the hall's network, and an administrator at the shell
+    app = make_app(db_url)
+    # WHEN they print kiosk 1's enrolment link
+    result = on_the_lan(db_url, "device", "enrol", "kiosk-1")
+    # THEN it is a link on the machine's LAN address (a phone or PC in the hall can open it)
+    assert result.exit_code == 0, result.output
+    link = urlsplit(result.output.strip())
+    assert link.netloc == f"{lan_address()}:8000"
+    assert link.hostname not in ("0.0.0.0", None)
+    assert link.path == "/enrol"
+    # AND it enrols the first browser that opens it, on its screen, and no second one
+    first, second = app.test_client(), app.test_client()
+    opened = first.get(f"{link.path}?{link.query}")
+    assert (opened.status_code, opened.headers["Location"]) == (302, "/kiosk/kiosk-1")
+    assert first.get("/kiosk/kiosk-1").status_code == 200
+    assert second.get(f"{link.path}?{link.query}").status_code == 403
+
+
+def test_the_demo_prints_one_time_links_on_the_lan_address(db_url: str) -> None:
+    # GIVEN `make run` with HOST=0.0.0.0 WHEN the demo hall is loaded
+    result = on_the_lan(db_url, "demo")
+    # THEN every screen's link is a one-time code on the LAN address, never a token
+    assert result.exit_code == 0, result.output
+    links = [word for word in result.output.split() if "/enrol?" in word]
+    assert len(links) >= 10
+    assert all(urlsplit(link).netloc == f"{lan_address()}:8000" for link in links)
+    assert all("code=" in link and "token=" not in link for link in links)
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        [(unused,)] = connection.execute("SELECT count(*) FROM enrolments WHERE used_at IS NULL")
+    assert unused == len(links)
 
 
 def test_a_staff_member_added_with_a_password_from_stdin_gets_an_api_token(

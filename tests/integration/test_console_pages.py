@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from tests.integration.conftest import Api
 from tests.support.databases import DEMO_PASSWORD
+from tests.support.enrolment import enrolled
 
 
 def logged_in(app: Flask, username: str) -> FlaskClient:
@@ -79,9 +80,7 @@ def test_counter_staff_are_refused_with_a_page_that_says_why(app: Flask) -> None
 
 def test_a_device_session_is_refused(app: Flask, api: Api) -> None:
     # GIVEN the hall display's browser, enrolled as display-1
-    client = app.test_client()
-    enrol = client.get(f"/enrol?token={api.tokens.devices['display-1']}&next=/")
-    assert enrol.status_code == 302
+    client = enrolled(app, api.tokens, "display-1")
     # WHEN it opens the console
     response = client.get("/console")
     # THEN it is refused

@@ -11,13 +11,7 @@ from flask.testing import FlaskClient
 
 from tests.integration.conftest import Api
 from tests.support.databases import DEMO_PASSWORD
-
-
-def enrolled(app: Flask, token: str) -> FlaskClient:
-    """A browser that opened its device enrolment link once."""
-    client = app.test_client()
-    assert client.get(f"/enrol?token={token}&next=/").status_code == 302
-    return client
+from tests.support.enrolment import enrolled
 
 
 def logged_in(app: Flask, username: str) -> FlaskClient:
@@ -61,7 +55,7 @@ def test_the_login_form_itself_renders(app: Flask) -> None:
 
 def test_a_display_session_is_refused_both_staff_screens(app: Flask, api: Api) -> None:
     # GIVEN the hall display's browser, enrolled as display-1
-    client = enrolled(app, api.tokens.devices["display-1"])
+    client = enrolled(app, api.tokens, "display-1")
     # WHEN it opens a counter page or the guide desk
     # THEN it is refused, with a page that says these screens are for staff
     for path in ("/counter/3", "/counter/guide"):
@@ -72,7 +66,7 @@ def test_a_display_session_is_refused_both_staff_screens(app: Flask, api: Api) -
 
 def test_the_guide_device_opens_the_guide_desk_but_no_counter(app: Flask, api: Api) -> None:
     # GIVEN the guide desk's PC, enrolled as guide-1
-    client = enrolled(app, api.tokens.devices["guide-1"])
+    client = enrolled(app, api.tokens, "guide-1")
     # WHEN it opens the guide desk, then a counter
     guide = client.get("/counter/guide")
     counter = client.get("/counter/3")
@@ -123,7 +117,7 @@ def test_a_named_window_keeps_its_name_and_default_names_are_worded_per_language
 
 def test_the_guide_device_follows_the_hall_on_the_counter_namespace(app: Flask, api: Api) -> None:
     # GIVEN the guide desk's PC, enrolled as guide-1, with its page open
-    client = enrolled(app, api.tokens.devices["guide-1"])
+    client = enrolled(app, api.tokens, "guide-1")
     assert client.get("/counter/guide").status_code == 200
     # WHEN its script connects to /counter with the session cookie
     socketio = app.extensions["hallq"].socketio
@@ -137,7 +131,7 @@ def test_the_guide_device_follows_the_hall_on_the_counter_namespace(app: Flask, 
 
 def test_a_display_cannot_follow_the_counter_namespace(app: Flask, api: Api) -> None:
     # GIVEN the hall display's browser, enrolled as display-1
-    client = enrolled(app, api.tokens.devices["display-1"])
+    client = enrolled(app, api.tokens, "display-1")
     # WHEN it tries to connect to /counter
     socket = app.extensions["hallq"].socketio.test_client(
         app, namespace="/counter", flask_test_client=client

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from display.voice.build import build_clips
 from tests.integration.conftest import Api
+from tests.support.enrolment import enrolled
 
 VOICE = "/display/voice/announce.wav"
 
@@ -35,14 +35,6 @@ def with_clips(app: Flask, built_clips: Path) -> Flask:
     return app
 
 
-def enrolled(app: Flask, token: str, language: str = "zh") -> FlaskClient:
-    """A browser that opened its enrolment link once, as a display PC does at set-up."""
-    client = app.test_client()
-    assert client.get(f"/enrol?token={token}&next=/").status_code == 302
-    client.set_cookie("lang", language)
-    return client
-
-
 def page_config(html: str) -> dict[str, object]:
     found = re.search(r'<script type="application/json" id="hallq-config">(.*?)</script>', html)
     assert found, "the page carries its configuration"
@@ -51,7 +43,7 @@ def page_config(html: str) -> dict[str, object]:
 
 def test_an_enrolled_display_gets_a_real_announcement(with_clips: Flask, api: Api) -> None:
     # GIVEN the hall display display-1, enrolled
-    client = enrolled(with_clips, api.tokens.devices["display-1"])
+    client = enrolled(with_clips, api.tokens, "display-1")
     # WHEN it asks for the announcement of A012 to window 3
     response = client.get(f"{VOICE}?number=A012&window=3&english=0")
     # THEN it gets a WAV of several seconds, cacheable by the browser
@@ -66,7 +58,7 @@ def test_an_enrolled_display_gets_a_real_announcement(with_clips: Flask, api: Ap
 
 def test_an_unannounceable_number_is_refused_with_400(with_clips: Flask, api: Api) -> None:
     # GIVEN an enrolled display WHEN it asks for number XYZ THEN 400 with a JSON error
-    client = enrolled(with_clips, api.tokens.devices["display-1"])
+    client = enrolled(with_clips, api.tokens, "display-1")
     response = client.get(f"{VOICE}?number=XYZ&window=3")
     assert response.status_code == 400
     assert (response.json or {}).get("error") == "voice.invalid_call"
@@ -74,7 +66,7 @@ def test_an_unannounceable_number_is_refused_with_400(with_clips: Flask, api: Ap
 
 def test_a_window_that_is_not_a_number_is_refused_with_400(with_clips: Flask, api: Api) -> None:
     # GIVEN an enrolled display WHEN the window is not a number THEN 400
-    client = enrolled(with_clips, api.tokens.devices["display-1"])
+    client = enrolled(with_clips, api.tokens, "display-1")
     assert client.get(f"{VOICE}?number=A012&window=x").status_code == 400
 
 
@@ -94,7 +86,7 @@ def test_without_clips_the_voice_answers_503(app: Flask, api: Api) -> None:
 
 def test_the_hall_display_opens_for_its_own_device(app: Flask, api: Api) -> None:
     # GIVEN display-1 enrolled WHEN it opens its page THEN the page and its configuration
-    client = enrolled(app, api.tokens.devices["display-1"])
+    client = enrolled(app, api.tokens, "display-1")
     response = client.get("/display/display-1")
     assert response.status_code == 200
     config = page_config(response.get_data(as_text=True))
@@ -108,7 +100,7 @@ def test_the_hall_display_opens_for_its_own_device(app: Flask, api: Api) -> None
 
 def test_english_first_after_switching_language(app: Flask, api: Api) -> None:
     # GIVEN display-1 switched to English WHEN it opens its page THEN English comes first
-    client = enrolled(app, api.tokens.devices["display-1"], language="en")
+    client = enrolled(app, api.tokens, "display-1", language="en")
     config = page_config(client.get("/display/display-1?english=1").get_data(as_text=True))
     assert config["text"]["window"] == ["Window {n}", "{n}号窗口"]  # type: ignore[index]
     assert config["english_voice"] is True
@@ -132,7 +124,7 @@ def test_who_may_open_which_screen(
     app: Flask, api: Api, who: str | None, path: str, status: int
 ) -> None:
     # GIVEN a browser enrolled as `who` (or not at all) WHEN it opens `path` THEN `status`
-    client = enrolled(app, api.tokens.devices[who]) if who else app.test_client()
+    client = enrolled(app, api.tokens, who) if who else app.test_client()
     response = client.get(path)
     assert response.status_code == status
     if status == 403:

@@ -7,18 +7,11 @@ import re
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
-from tests.integration.conftest import Api
+from kiosk.pages import qr_svg
+from tests.integration.conftest import Api, AppFactory
 from tests.support.databases import Tokens
-
-
-def enrolled(app: Flask, device_token: str, next_path: str = "/") -> FlaskClient:
-    """A browser that opened the device's enrolment link."""
-    client = app.test_client()
-    response = client.get(f"/enrol?token={device_token}&next={next_path}")
-    assert response.status_code == 302
-    return client
+from tests.support.enrolment import enrolled
 
 
 def page_config(html: str) -> dict[str, object]:
@@ -44,7 +37,7 @@ def test_a_browser_that_is_not_enrolled_gets_the_bilingual_refusal(app: Flask) -
 
 def test_a_display_cannot_open_the_kiosk(app: Flask, tokens: Tokens) -> None:
     # GIVEN a browser enrolled as the hall display
-    client = enrolled(app, tokens.devices["display-1"])
+    client = enrolled(app, tokens, "display-1")
     # WHEN it opens the kiosk page
     response = client.get("/kiosk/kiosk-1")
     # THEN it is refused
@@ -54,7 +47,7 @@ def test_a_display_cannot_open_the_kiosk(app: Flask, tokens: Tokens) -> None:
 
 def test_a_kiosk_opens_only_its_own_page(app: Flask, tokens: Tokens) -> None:
     # GIVEN a browser enrolled as kiosk 1
-    client = enrolled(app, tokens.devices["kiosk-1"], "/kiosk/kiosk-1")
+    client = enrolled(app, tokens, "kiosk-1", "/kiosk/kiosk-1")
     # WHEN it opens its own page, then kiosk 2's
     own = client.get("/kiosk/kiosk-1")
     other = client.get("/kiosk/kiosk-2")
@@ -71,7 +64,7 @@ def test_a_kiosk_opens_only_its_own_page(app: Flask, tokens: Tokens) -> None:
 
 def test_a_kiosk_page_knows_its_printer_and_the_halls_clock(app: Flask, tokens: Tokens) -> None:
     # GIVEN kiosk 2, whose printer is printer-kiosk-2 in the demo hall
-    client = enrolled(app, tokens.devices["kiosk-2"])
+    client = enrolled(app, tokens, "kiosk-2")
     # WHEN it opens its page
     config = page_config(client.get("/kiosk/kiosk-2").get_data(as_text=True))
     # THEN the page knows which printer's failure is its own, and shows the hall's time
@@ -81,7 +74,7 @@ def test_a_kiosk_page_knows_its_printer_and_the_halls_clock(app: Flask, tokens: 
 
 def test_idle_parameter_shortens_the_timeouts_within_bounds(app: Flask, tokens: Tokens) -> None:
     # GIVEN an enrolled kiosk
-    client = enrolled(app, tokens.devices["kiosk-1"])
+    client = enrolled(app, tokens, "kiosk-1")
     # WHEN the page is opened with ?idle=2, and with an absurd ?idle=0
     short = page_config(client.get("/kiosk/kiosk-1?idle=2").get_data(as_text=True))
     floor = page_config(client.get("/kiosk/kiosk-1?idle=0").get_data(as_text=True))
@@ -107,7 +100,7 @@ def test_admin_staff_may_preview_a_kiosk_and_a_counter_may_not(app: Flask, token
 
 def test_the_qr_code_is_an_uncached_svg_for_kiosks_only(app: Flask, tokens: Tokens) -> None:
     # GIVEN an enrolled kiosk and a stranger
-    kiosk = enrolled(app, tokens.devices["kiosk-1"])
+    kiosk = enrolled(app, tokens, "kiosk-1")
     stranger = app.test_client()
     token = "AbCdEfGhIjKlMnOpQrStUv"
     # WHEN both ask for a ticket's QR code
@@ -119,6 +112,21 @@ def test_the_qr_code_is_an_uncached_svg_for_kiosks_only(app: Flask, tokens: Toke
     assert answer.headers["Cache-Control"] == "no-store"
     assert answer.get_data(as_text=True).startswith("<svg")
     assert refused.status_code == 401
+
+
+def test_the_kiosk_qr_code_opens_the_hall_s_public_address(
+    make_app: AppFactory, db_url: str, tokens: Tokens
+) -> None:
+    # GIVEN a hall whose phones reach HallQ at https://hallq.hall.lan, and kiosk 1
+    # enrolled from the hub's own machine (http://localhost)
+    app = make_app(db_url, public_url="https://hallq.hall.lan/")
+    kiosk = enrolled(app, tokens, "kiosk-1")
+    token = "AbCdEfGhIjKlMnOpQrStUv"
+    # WHEN the kiosk shows a ticket's QR code
+    answer = kiosk.get(f"/kiosk/qr/{token}.svg").get_data(as_text=True)
+    # THEN it encodes the public address (the printed ticket's too), not the kiosk's
+    assert answer == qr_svg(f"https://hallq.hall.lan/t/{token}")
+    assert answer != qr_svg(f"http://localhost/t/{token}")
 
 
 def test_status_page_shows_one_ticket_and_nothing_about_anyone_else(app: Flask, api: Api) -> None:

@@ -7,6 +7,7 @@ from flask import Flask
 
 from core import protocol
 from tests.support.databases import Tokens
+from tests.support.enrolment import enrolled
 
 
 @pytest.mark.parametrize(
@@ -40,8 +41,7 @@ def test_an_enrolled_kiosk_browser_connects_with_its_session_cookie(
     app: Flask, tokens: Tokens
 ) -> None:
     # GIVEN a browser that opened kiosk 1's enrolment link
-    browser = app.test_client()
-    browser.get(f"/enrol?token={tokens.devices['kiosk-1']}&next=/kiosk/kiosk-1")
+    browser = enrolled(app, tokens, "kiosk-1", "/kiosk/kiosk-1")
     # WHEN its page connects to /kiosk without a token
     client = app.extensions["hallq"].socketio.test_client(
         app, namespace=protocol.KIOSK, flask_test_client=browser

@@ -1,6 +1,6 @@
 """SQLAlchemy tables. Importing this package registers every table on `Base.metadata`."""
 
-from core.adapters.orm.access import ApiToken, AuditEntry, Device, Staff
+from core.adapters.orm.access import ApiToken, AuditEntry, Device, Enrolment, Staff
 from core.adapters.orm.base import Base, UTCDateTime
 from core.adapters.orm.continuity import (
     FollowUp,
@@ -29,6 +29,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Device",
+    "Enrolment",
     "FollowUp",
     "Hall",
     "HubRun",

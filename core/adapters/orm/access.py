@@ -66,3 +66,20 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(120), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Enrolment(Base):
+    """A device's one-time enrolment link (only its code's hash is kept): the first
+    browser that opens it before it expires becomes the device, with a token of its own."""
+
+    __tablename__ = "enrolments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(80))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+    """The token of the browser it enrolled."""
