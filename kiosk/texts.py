@@ -109,13 +109,13 @@ def kiosk_texts() -> dict[str, object]:
         "wait_none": gettext("no wait"),
         "wait_no_window": gettext("no window open for it yet"),
         "green": gettext("Green channel"),
-        "hint_plain": gettext("Tap once to get your ticket"),
+        "hint_plain": gettext("Tap your business to get your ticket"),
         "hint_green": gettext("Green channel: tap your business to get a priority ticket"),
-        "hint_details": gettext("Tap your business, then enter your phone or taxpayer ID"),
         "hint_sms": gettext("Tap your business, then enter your mobile number"),
-        "details_title": gettext("Add phone or taxpayer ID"),
-        "details_help": gettext("Optional: an SMS before your turn, a faster start at the window"),
-        "sms_title": gettext("Get your number by SMS"),
+        "details_help": gettext(
+            "Or first enter a mobile number (an SMS before your turn) "
+            "or a taxpayer ID (a faster start at the window):"
+        ),
         "sms_help": gettext(
             "This kiosk cannot print: enter your mobile number to get your number by SMS"
         ),

@@ -85,5 +85,6 @@ export class Keypad {
     this.hideError();
     this.focus("phone");
     this.draw();
+    this.onInput();
   }
 }

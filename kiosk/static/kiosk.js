@@ -6,9 +6,10 @@
 // the offline view when the hub cannot be reached. What the state means is
 // worked out in hallview.js and drawn on the start screen by start.js.
 //
-// Four screens: "start" (services), "details" (the keypad, which is also the
-// confirm step), "ticket", and "guide" (a business the self-service area does
-// during an outage: no ticket). One visit — from the start screen to the
+// Four screens: "start" (services), "details" (the second step after a tap: the
+// ticket at once with one big button, or a phone number / taxpayer ID typed on
+// the keypad first), "ticket", and "guide" (a business the self-service area
+// does during an outage: no ticket). One visit — from the start screen to the
 // ticket — sends one Idempotency-Key, whatever the taps and retries, so a
 // double or triple tap makes one ticket.
 
@@ -36,7 +37,7 @@ const REQUEST_TIMEOUT_MS = 8000;
 // Events after which the start screen is drawn again from the client's state.
 const REDRAWS = new Set(["queue:changed", "hall:mode", "notice:posted", "notice:removed", "device:status"]);
 
-const visit = { key: newKey(), green: false, details: false, service: null, busy: false, ticket: null, phone: "" };
+const visit = { key: newKey(), green: false, service: null, busy: false, ticket: null, phone: "" };
 let screen = "start";
 let idleDeadline = 0;
 let offlineShown = false;
@@ -47,7 +48,7 @@ let drawn = { day: null, start: "services", printerOut: false, unknownNotices: f
 // kiosk has the hub's answer to the tap.
 const printStates = new Map();
 const offlineMemory = new OfflineMemory(config.cacheKey);
-const keypad = new Keypad($("screen-details"));
+const keypad = new Keypad($("screen-details"), { onInput: () => drawConfirm() });
 const startScreen = new StartScreen(config);
 
 // --- screens and inactivity ---------------------------------------------------
@@ -80,7 +81,7 @@ function idleTick() {
   if (english && !client.offline) {
     // The next taxpayer probably reads Chinese; the language switch is one page load.
     location.assign(config.homeUrl);
-  } else if (screen === "start" && !visit.green && !visit.details) {
+  } else if (screen === "start" && !visit.green) {
     // Nothing to undo: redrawing would only swallow a tap (the tap shield).
     hideNotice();
     armIdle();
@@ -90,7 +91,7 @@ function idleTick() {
 }
 
 function startOver() {
-  Object.assign(visit, { key: newKey(), green: false, details: false, service: null, ticket: null, phone: "" });
+  Object.assign(visit, { key: newKey(), green: false, service: null, ticket: null, phone: "" });
   keypad.reset();
   hideNotice();
   drawOptions();
@@ -142,17 +143,17 @@ function drawHall(state) {
 function drawOptions() {
   const sms = document.body.classList.contains("is-printer-out");
   $("green-toggle").setAttribute("aria-pressed", String(visit.green));
-  $("details-toggle").setAttribute("aria-pressed", String(visit.details));
   // A kiosk that cannot print offers to text the number instead.
-  $("details-title").textContent = sms ? texts.sms_title : texts.details_title;
   $("details-help").textContent = sms ? texts.sms_help : texts.details_help;
   document.body.classList.toggle("is-green", visit.green);
-  document.body.classList.toggle("is-details", visit.details);
-  let hint = texts.hint_plain;
-  const details = sms ? texts.hint_sms : texts.hint_details;
-  if (visit.details) hint = visit.green ? `${texts.green} · ${details}` : details;
-  else if (visit.green) hint = texts.hint_green;
+  let hint = sms ? texts.hint_sms : texts.hint_plain;
+  if (visit.green) hint = texts.hint_green;
   $("start-hint").textContent = hint;
+}
+
+// "Done" is for what was typed; with nothing typed the big button above gets the ticket.
+function drawConfirm() {
+  $("details-confirm").disabled = visit.busy || Object.keys(keypad.filled()).length === 0;
 }
 
 function showNotice(text, { title = "", kind = "bad" } = {}) {
@@ -171,9 +172,10 @@ function hideNotice() {
 function setBusy(busy) {
   visit.busy = busy;
   document.body.classList.toggle("is-busy", busy);
-  for (const button of document.querySelectorAll(".k-svc, .k-option, #details-confirm, #details-back")) {
+  for (const button of document.querySelectorAll(".k-svc, .k-option, #details-skip, #details-back")) {
     button.disabled = busy;
   }
+  drawConfirm();
 }
 
 // --- the ticket ----------------------------------------------------------------
@@ -190,10 +192,6 @@ function chooseService(code) {
     showGuide(service);
     return;
   }
-  if (!visit.details) {
-    issue();
-    return;
-  }
   const title = [service ? `${service.prefix} · ${serviceNames(service, english)[0]}` : code];
   if (visit.green) title.push(texts.green);
   $("details-service").textContent = title.join(" · ");
@@ -204,12 +202,13 @@ function withTimeout(promise, ms) {
   return Promise.race([promise, new Promise((resolve, reject) => setTimeout(() => reject(new Error("timeout")), ms))]);
 }
 
-async function issue() {
+// `details`: send what was typed on the keypad (the "done" button), or not (the big one).
+async function issue({ details }) {
   if (visit.busy || !visit.service) return;
   setBusy(true);
   hideNotice();
   const slow = setTimeout(() => showNotice(texts.issuing, { kind: "info" }), 400);
-  const body = { service: visit.service, green: visit.green, ...(visit.details ? keypad.filled() : {}) };
+  const body = { service: visit.service, green: visit.green, ...(details ? keypad.filled() : {}) };
   visit.phone = body.phone || "";
   let answer = null;
   try {
@@ -317,8 +316,8 @@ $("services").addEventListener("click", (event) => {
   if (button && !button.disabled) chooseService(button.dataset.service);
 });
 $("green-toggle").addEventListener("click", () => { visit.green = !visit.green; drawOptions(); });
-$("details-toggle").addEventListener("click", () => { visit.details = !visit.details; drawOptions(); });
-$("details-confirm").addEventListener("click", () => issue());
+$("details-skip").addEventListener("click", () => issue({ details: false }));
+$("details-confirm").addEventListener("click", () => issue({ details: true }));
 $("details-back").addEventListener("click", () => { keypad.hideError(); show("start"); });
 $("ticket-done").addEventListener("click", () => startOver());
 $("guide-done").addEventListener("click", () => startOver());

@@ -77,6 +77,7 @@ def test_full_flow_from_the_kiosk_tap_to_the_call_on_every_screen(
     try:
         # WHEN a taxpayer taps 纳税申报 on kiosk 1
         kiosk.click('.k-svc[data-service="filing"]')
+        kiosk.click("#details-skip")
         # THEN the ticket is on the screen, and kiosk 1's printer printed it
         expect(kiosk.locator(TICKET)).to_be_visible()
         expect(kiosk.locator("#ticket-number")).to_have_text("C001")
@@ -181,6 +182,7 @@ def test_a_printer_out_of_paper_degrades_its_kiosk_until_refilled_and_the_ledger
         expect(display.locator("#ticker")).not_to_contain_text("打印机")
         # … and a tap gives a ticket on the screen, marked as not printed
         kiosk.click('.k-svc[data-service="filing"]')
+        kiosk.click("#details-skip")
         expect(kiosk.locator("#ticket-number")).to_have_text("C001")
         expect(kiosk.locator("#screen-ticket")).to_have_attribute("data-print", "failed")
         kiosk.screenshot(path=screenshots / "scenario-degraded-kiosk.png")
@@ -209,6 +211,7 @@ def test_a_printer_out_of_paper_degrades_its_kiosk_until_refilled_and_the_ledger
         expect(console.locator("#mode-text")).to_have_text("正常", timeout=5000)
         expect(display.locator("#ticker")).not_to_contain_text("1号取号机打印机")
         kiosk.click('.k-svc[data-service="filing"]')
+        kiosk.click("#details-skip")
         expect(kiosk.locator("#ticket-number")).to_have_text("C002")
         expect(kiosk.locator("#screen-ticket")).to_have_attribute("data-print", "printed")
         # AND the incident is closed, with its start and end on the console and in the API
@@ -282,6 +285,7 @@ def test_every_printer_down_turns_the_hall_to_paper_tickets_called_in_order(
     controls = {printer: printer_control(hub, printer) for printer in PRINTERS}
     kiosk = open_kiosk(browser, hub, tokens, "kiosk-1")
     kiosk.click('.k-svc[data-service="filing"]')
+    kiosk.click("#details-skip")
     expect(kiosk.locator("#ticket-number")).to_have_text("C001")
     expect(kiosk.locator("#screen-ticket")).to_have_attribute("data-print", "printed")
     kiosk.click("#ticket-done")
@@ -480,6 +484,7 @@ def test_the_hub_killed_and_restarted_every_open_screen_goes_offline_and_resyncs
         )
         # AND they carry on live: the kiosk issues the next number, window 3 serves and calls
         kiosk.click('.k-svc[data-service="consult"]')
+        kiosk.click("#details-skip")
         expect(kiosk.locator("#ticket-number")).to_have_text(f"E{waiting + 1:03d}")
         press(clerk, "F4")
         expect(led.locator("#state-first")).to_have_text("正在办理")

@@ -125,10 +125,12 @@ def test_a_kiosk_whose_printer_is_out_shows_tickets_on_screen_and_the_other_carr
     expect(kiosk.locator("#degraded")).to_be_visible(timeout=3000)
     expect(kiosk.locator("#degraded")).to_contain_text(DEGRADED)
     expect(kiosk.locator("#degraded")).to_contain_text("请记下您的号码")
-    expect(kiosk.locator("#details-title")).to_have_text("短信接收号码")
+    expect(kiosk.locator("#start-hint")).to_have_text("请先点击要办理的业务，再填写手机号")
     kiosk.screenshot(path=screenshots / "kiosk-degraded-portrait-zh.png")
-    # WHEN a taxpayer taps filing on it
+    # WHEN a taxpayer taps filing on it, and goes on without a phone number
     kiosk.click(service("filing"))
+    expect(kiosk.locator("#details-help")).to_contain_text("短信")
+    kiosk.click("#details-skip")
     # THEN the ticket is on screen at once, as a ticket that did not print
     expect(kiosk.locator(TICKET)).to_be_visible()
     expect(kiosk.locator("#ticket-number")).to_have_text("C001")
@@ -139,14 +141,17 @@ def test_a_kiosk_whose_printer_is_out_shows_tickets_on_screen_and_the_other_carr
     expect(other.locator("#degraded")).to_be_hidden()
     expect(other.locator("#notices")).to_be_hidden()
     other.click(service("invoice"))
+    other.click("#details-skip")
     expect(other.locator("#print-message")).to_have_text("请取走号票")
     # WHEN the paper is refilled
     kiosk.click("#ticket-done")
     fault(control, "none")
     # THEN kiosk 1's banner goes by itself, and its next ticket prints
     expect(kiosk.locator("#degraded")).to_be_hidden(timeout=5000)
-    expect(kiosk.locator("#details-title")).to_have_text("填写手机号或纳税人识别号")
+    expect(kiosk.locator("#start-hint")).to_have_text("点击您要办理的业务取号")
     kiosk.click(service("filing"))
+    expect(kiosk.locator("#details-help")).to_contain_text("纳税人识别号")
+    kiosk.click("#details-skip")
     expect(kiosk.locator("#print-message")).to_have_text("请取走号票")
 
 
@@ -162,8 +167,10 @@ def test_the_degraded_kiosk_in_english(
         expect(page.locator("#degraded")).to_contain_text("This kiosk cannot print tickets")
         page.screenshot(path=screenshots / "kiosk-degraded-portrait-en.png")
         # WHEN they ask for their number by SMS and take a ticket
-        page.click("#details-toggle")
         page.click(service("social"))
+        expect(page.locator("#details-help")).to_have_text(
+            "This kiosk cannot print: enter your mobile number to get your number by SMS"
+        )
         for key in "13812345678":
             page.click(f'.k-key[data-key="{key}"]')
         page.click("#details-confirm")
@@ -201,6 +208,7 @@ def test_paper_mode_replaces_the_services_until_it_ends(
         expect(kiosk.locator("#start-paper")).to_be_hidden(timeout=3000)
         expect(kiosk.locator(service("filing"))).to_be_visible()
         kiosk.click(service("filing"))
+        kiosk.click("#details-skip")
         expect(kiosk.locator("#ticket-number")).to_have_text("C001")
     finally:
         english.context.close()
@@ -212,6 +220,7 @@ def test_an_outage_routes_each_business_and_reaches_the_status_page(
     kiosk, _ = kiosks
     # GIVEN a taxpayer who took a filing ticket before the outage and follows it on their phone
     kiosk.click(service("filing"))
+    kiosk.click("#details-skip")
     expect(kiosk.locator("#ticket-number")).to_have_text("C001")
     qr = kiosk.get_attribute("#ticket-qr", "src") or ""
     token = qr.removeprefix("/kiosk/qr/").removesuffix(".svg")
@@ -245,6 +254,7 @@ def test_an_outage_routes_each_business_and_reaches_the_status_page(
         status.screenshot(path=screenshots / "status-outage-phone-zh.png", full_page=True)
         # WHEN a taxpayer taps filing
         kiosk.click(service("filing"))
+        kiosk.click("#details-skip")
         # THEN they get an emergency-window ticket that says where to go, large
         expect(kiosk.locator(TICKET)).to_be_visible()
         expect(kiosk.locator("#ticket-number")).to_have_text("Y001")
@@ -252,6 +262,7 @@ def test_an_outage_routes_each_business_and_reaches_the_status_page(
         expect(kiosk.locator("#ticket-service")).to_have_text("纳税申报 · 应急窗口办理")
         kiosk.screenshot(path=screenshots / "kiosk-outage-ticket-portrait-zh.png")
         english.click(service("registration"))
+        english.click("#details-skip")
         expect(english.locator("#ticket-go-where")).to_have_text("Please go to emergency window 8")
         english.screenshot(path=screenshots / "kiosk-outage-ticket-portrait-en.png")
         # WHEN the next taxpayer taps invoices
@@ -290,4 +301,5 @@ def test_load_relief_suggests_the_self_service_area(
     expect(route).to_have_text("排队较多，可到自助办税区办理", timeout=3000)
     expect(kiosk.locator(f"{service('filing')} .k-svc-route")).to_be_hidden()
     kiosk.click(service("invoice"))
+    kiosk.click("#details-skip")
     expect(kiosk.locator("#ticket-number")).to_have_text("B026")

@@ -76,8 +76,12 @@ def test_a_tap_shows_the_ticket_with_its_qr_code_and_the_hub_counts_it(
 ) -> None:
     # GIVEN two people already waiting for filing, shown on the kiosk's button
     before = waiting(hub, "filing")
-    # WHEN a taxpayer taps "纳税申报"
+    # WHEN a taxpayer taps "纳税申报", then the big "直接取号" the second step offers
     kiosk.click(service(kiosk, "filing"))
+    expect(kiosk.locator(DETAILS)).to_be_visible()
+    expect(kiosk.locator("#details-service")).to_have_text("C · 纳税申报")
+    expect(kiosk.locator("#details-confirm")).to_be_disabled()
+    kiosk.click("#details-skip")
     # THEN the ticket is on screen: number, people ahead, estimate, a QR code that loaded
     expect(kiosk.locator(TICKET)).to_be_visible()
     expect(kiosk.locator("#ticket-number")).to_have_text("C001")
@@ -99,6 +103,7 @@ def test_a_tap_shows_the_ticket_with_its_qr_code_and_the_hub_counts_it(
     # THEN the start screen is back, and the next ticket says who is ahead
     expect(kiosk.locator(START)).to_be_visible()
     kiosk.click(service(kiosk, "filing"))
+    kiosk.click("#details-skip")
     expect(kiosk.locator("#ticket-number")).to_have_text("C002")
     expect(kiosk.locator("#ticket-ahead")).to_have_text("前面还有 1 人")
 
@@ -106,24 +111,26 @@ def test_a_tap_shows_the_ticket_with_its_qr_code_and_the_hub_counts_it(
 def test_double_and_triple_taps_make_one_ticket_each(kiosk: Page, hub: HubProcess) -> None:
     # GIVEN nobody waiting
     assert total_waiting(hub) == 0
-    # WHEN a taxpayer double-taps a service button
+    # WHEN a taxpayer double-taps a service button, then double-taps "直接取号"
     kiosk.dblclick(service(kiosk, "invoice"))
+    expect(kiosk.locator(DETAILS)).to_be_visible()
+    kiosk.dblclick("#details-skip")
     expect(kiosk.locator(TICKET)).to_be_visible()
     # THEN one ticket exists
     assert total_waiting(hub) == 1
-    # WHEN the next taxpayer triple-taps, as fast as a finger can
+    # WHEN the next taxpayer triple-taps each, as fast as a finger can
     kiosk.click("#ticket-done")
     expect(kiosk.locator(START)).to_be_visible()
-    box = kiosk.locator(service(kiosk, "social")).bounding_box()
-    assert box is not None
-    kiosk.mouse.click(box["x"] + 40, box["y"] + 40, click_count=3, delay=0)
-    expect(kiosk.locator(TICKET)).to_be_visible()
-    # THEN again one ticket, and the taps after the first did not land on the ticket screen
+    for target, then in ((service(kiosk, "social"), DETAILS), ("#details-skip", TICKET)):
+        box = kiosk.locator(target).bounding_box()
+        assert box is not None
+        kiosk.mouse.click(box["x"] + 40, box["y"] + 40, click_count=3, delay=0)
+        expect(kiosk.locator(then)).to_be_visible()
+    # THEN again one ticket, and the taps after the first did not land on the next screen
     expect(kiosk.locator("#ticket-number")).to_have_text("D001")
     assert total_waiting(hub) == 2
     # WHEN one with a phone number double-taps the keypad's confirm button
     kiosk.click("#ticket-done")
-    kiosk.click("#details-toggle")
     kiosk.click(service(kiosk, "consult"))
     expect(kiosk.locator(DETAILS)).to_be_visible()
     type_on_keypad(kiosk, "13812345678")
@@ -140,7 +147,6 @@ def test_an_invalid_taxpayer_id_is_explained_on_the_keypad_and_makes_no_ticket(
 ) -> None:
     # GIVEN a green-channel taxpayer who chose to give a taxpayer ID
     kiosk.click("#green-toggle")
-    kiosk.click("#details-toggle")
     kiosk.click(service(kiosk, "registration"))
     expect(kiosk.locator(DETAILS)).to_be_visible()
     expect(kiosk.locator("#details-service")).to_have_text("A · 税务登记 · 绿色通道")
@@ -173,16 +179,18 @@ def test_the_language_switch_and_inactivity(
     try:
         # WHEN a taxpayer takes a ticket and walks away
         page.click(service(page, "filing"))
+        page.click("#details-skip")
         expect(page.locator(TICKET)).to_be_visible()
         # THEN the kiosk goes back to the start screen by itself
         expect(page.locator(START)).to_be_visible(timeout=6000)
         # WHEN someone starts typing a phone number and walks away
-        page.click("#details-toggle")
+        page.click("#green-toggle")
         page.click(service(page, "filing"))
         type_on_keypad(page, "138")
         # THEN the start screen is back, the entry and the options forgotten
         expect(page.locator(START)).to_be_visible(timeout=6000)
-        expect(page.locator("#details-toggle")).to_have_attribute("aria-pressed", "false")
+        expect(page.locator("#green-toggle")).to_have_attribute("aria-pressed", "false")
+        expect(page.locator("#value-phone")).to_have_text("")
         # WHEN a taxpayer taps "English"
         page.click('.k-lang-option[lang="en"]')
         # THEN the kiosk speaks English
@@ -218,16 +226,25 @@ def test_screenshots(browser: Browser, hub: HubProcess, tokens: Tokens, screensh
 def shoot_every_screen(page: Page, screenshots: Path, suffix: str) -> None:
     page.screenshot(path=screenshots / f"kiosk-{suffix}.png")
     page.click("#green-toggle")
-    page.click("#details-toggle")
     page.screenshot(path=screenshots / f"kiosk-options-{suffix}.png")
     page.click(service(page, "filing"))
+    expect(page.locator(DETAILS)).to_be_visible()
+    page.screenshot(path=screenshots / f"kiosk-details-{suffix}.png")
     page.click('.k-field[data-field="taxpayer_id"]')
     type_on_keypad(page, "9131")
     page.click("#details-confirm")
     expect(page.locator("#keypad-error")).to_be_visible()
     page.screenshot(path=screenshots / f"kiosk-keypad-{suffix}.png")
+    # (the second step fits its screen with the error shown: nothing under the footer)
+    footer = page.locator(".k-footer").bounding_box()
+    assert footer is not None
+    for part in ("#keypad-error", ".k-details .k-actions", '.k-key[data-action="clear"]'):
+        box = page.locator(part).bounding_box()
+        assert box is not None
+        assert box["y"] + box["height"] <= footer["y"] + 1, (part, box, footer)
     page.click('.k-key[data-action="clear"]')
-    page.click("#details-confirm")
+    expect(page.locator("#details-confirm")).to_be_disabled()
+    page.click("#details-skip")
     expect(page.locator(TICKET)).to_be_visible()
     wait_for(lambda: page.eval_on_selector("#ticket-qr", "img => img.complete"))
     page.screenshot(path=screenshots / f"kiosk-ticket-{suffix}.png")

@@ -89,6 +89,7 @@ def test_before_opening_the_kiosk_says_when_and_opens_by_itself(
         expect(page.locator(SERVICES).first).to_be_visible(timeout=15_000)
         expect(day).to_be_hidden()
         page.click('.k-svc[data-service="filing"]')
+        page.click("#details-skip")
         expect(page.locator("#ticket-number")).to_have_text("C001")
     finally:
         page.context.close()

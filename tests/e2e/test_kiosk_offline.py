@@ -50,6 +50,7 @@ def test_hub_down_sends_people_to_the_guide_desk_and_recovery_needs_no_reload(
         expect(page.locator(".k-svc")).to_have_count(5)
         expect(page.locator("html[data-offline-ready]")).to_be_attached()
         page.click('.k-svc[data-service="invoice"]')
+        page.click("#details-skip")
         expect(page.locator("#ticket-number")).to_have_text("B001")
         qr = page.get_attribute("#ticket-qr", "src")
         assert qr is not None
@@ -81,6 +82,7 @@ def test_hub_down_sends_people_to_the_guide_desk_and_recovery_needs_no_reload(
         expect(page.locator(OFFLINE)).to_be_hidden(timeout=15_000)
         assert page.evaluate("window.reloadMarker") is True
         page.click('.k-svc[data-service="filing"]')
+        page.click("#details-skip")
         expect(page.locator("#ticket-number")).to_have_text("C001")
         queue = requests.get(f"{hub.url}/api/v1/queue", timeout=5).json()
         assert next(s["waiting"] for s in queue["services"] if s["code"] == "filing") == 1
