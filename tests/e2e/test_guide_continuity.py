@@ -158,7 +158,6 @@ def test_the_paper_ticket_table_stays_whole_on_the_counter_pc(
               };
             }"""
         )
-        page.screenshot(path=str(screenshots / "debug.png"))
         scroller, panel = boxes["scroller"], boxes["panel"]
         assert boxes["tableWidth"] <= scroller["width"] + 1, boxes
         assert boxes["overflowing"] == 0, boxes
