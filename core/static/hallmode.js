@@ -34,6 +34,12 @@ export function outageNotice(notices) {
   return (notices || []).find((notice) => notice.mode === "outage") || null;
 }
 
+// Whether paper tickets are in use: the hall's mode says so, or a paper incident
+// is open under a more severe one (an outage while no kiosk prints).
+export function paperTickets(state) {
+  return state?.mode === "paper" || (state?.incidents || []).some((incident) => incident.mode === "paper");
+}
+
 // Whether a kiosk, or a printer of one, is out: the hall then tells taxpayers to
 // use another kiosk or the guide desk (which one is the console's business).
 export function kioskDown(state) {

@@ -14,6 +14,7 @@ import {
 import {
   $, MessageLine, Sender, clock, element, fill, normaliseNumber, localName, showHallStatus, showLink, windowLabel,
 } from "/static/counter/staff.js";
+import { paperTickets } from "/static/hallmode.js";
 import { FollowUps } from "/static/counter/followups.js";
 import { PaperDesk } from "/static/counter/paper.js";
 
@@ -21,7 +22,7 @@ const config = readConfig();
 const T = config.text;
 const PRESS_GUARD_MS = 800;
 
-const view = { hall: null, mode: null, offline: false, pressedAt: {}, tab: null };
+const view = { hall: null, mode: null, paper: false, offline: false, pressedAt: {}, tab: null };
 const messages = new MessageLine($("message"));
 const offlineMemory = new OfflineMemory(config.cacheKey);
 const sender = new Sender({ T, messages, command, newKey });
@@ -73,13 +74,13 @@ async function issue(service, button) {
 
 function resetForm() {
   $("issue-form").reset();
-  // In paper mode the desk hands out paper tickets: issuing should not print by default.
-  $("issue-print").checked = view.hall?.mode !== "paper";
+  // While paper tickets are in use the desk hands them out: issuing does not print by default.
+  $("issue-print").checked = !paperTickets(view.hall);
 }
 
-// Paper mode: no ticket printer works, so the desk issues without printing and says so.
+// Paper tickets: no ticket printer works, so the desk issues without printing and says so.
 function showPaperNote() {
-  const paperMode = view.hall?.mode === "paper";
+  const paperMode = paperTickets(view.hall);
   $("issue-paper-note").hidden = !paperMode;
   $("issue-paper-note").textContent = paperMode ? T.modeNote : "";
   $("issue-hint").hidden = paperMode;
@@ -211,12 +212,14 @@ function windowItems() {
 function render() {
   if (!view.hall) return;
   document.body.dataset.ready = "true"; // the service buttons are there (tests wait for it)
-  if (view.hall.mode !== view.mode) {
-    // Entering or leaving paper mode changes whether the desk prints by default,
-    // and in paper mode registering handed-out tickets is the desk's main job.
+  const paperInUse = paperTickets(view.hall);
+  if (view.hall.mode !== view.mode || paperInUse !== view.paper) {
+    // Paper tickets starting or ending change whether the desk prints by default,
+    // and while they are in use registering them is the desk's main job.
     view.mode = view.hall.mode;
-    $("issue-print").checked = view.mode !== "paper";
-    if (view.mode === "paper") showTab("paper");
+    view.paper = paperInUse;
+    $("issue-print").checked = !paperInUse;
+    if (paperInUse) showTab("paper");
     followUps.defaultReason(view.mode);
   }
   $("hall-name").textContent = localName(view.hall.hall);

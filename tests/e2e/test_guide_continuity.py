@@ -140,7 +140,12 @@ def test_the_paper_ticket_table_stays_whole_on_the_counter_pc(
     guide = log_in(context, hub, "guide", "/counter/guide")
     english = open_also(context, hub, "/counter/guide?lang=en")
     for page in (guide, english):
-        page.locator("#tab-paper").click()
+        # THEN the desk knows paper tickets are in use under the outage: it opens on
+        # them and does not print by default
+        expect(page.locator("#hall-mode")).to_have_attribute("data-mode", "outage")
+        expect(page.locator("#tab-paper")).to_have_attribute("aria-selected", "true")
+        expect(page.locator("#issue-print")).not_to_be_checked()
+        expect(page.locator("#issue-paper-note")).to_be_visible()
         expect(page.locator("#paper-ranges tr")).to_have_count(rows)
         # THEN the table keeps a useful height and its four columns inside the panel
         boxes = page.evaluate(
