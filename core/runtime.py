@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
 from flask import current_app
 from flask_socketio import SocketIO
@@ -13,8 +14,16 @@ from core.adapters.db import Database
 from core.config import Settings
 from core.services.bus import CommandBus
 
-if TYPE_CHECKING:
-    from core.printing import PrintService
+
+class Printing(Protocol):
+    """What the app asks of its print service (`core.printing.PrintService`, which
+    itself runs on the runtime: naming it here would make the two import each other)."""
+
+    wake: threading.Event
+    """Set to send new print jobs now rather than at the pump's next round."""
+
+    def start(self) -> None:
+        """Start the hub-side print agents and the job pump."""
 
 
 @dataclass
@@ -26,7 +35,7 @@ class Runtime:
     clock: Clock
     bus: CommandBus
     socketio: SocketIO
-    printing: PrintService | None = None
+    printing: Printing | None = None
 
 
 def runtime() -> Runtime:
