@@ -159,7 +159,6 @@ class EnrolmentLink:
 
     device: str
     url: str
-    code: str
     expires_at: datetime
 
 
@@ -194,7 +193,7 @@ def enrolment_link(
         )
     )
     url = f"{base_url.rstrip('/')}/enrol?{urlencode({'code': code, 'next': path})}"
-    return EnrolmentLink(device_id, url, code, expires_at)
+    return EnrolmentLink(device_id, url, expires_at)
 
 
 def redeem_enrolment(
