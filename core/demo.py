@@ -29,7 +29,7 @@ def load_demo(db: Database, spec: HallFile, base_url: str, link_lifetime: timede
                 access.add_staff(session, account["username"], account["role"], password, hall=hall)
         lines.append(
             "Screens — open each link on its device: it enrols that one browser and "
-            f"redirects; unused, it expires in {link_lifetime}:"
+            f"redirects; unused, it expires in {link_lifetime.total_seconds() / 3600:g} h:"
         )
         for device in spec.devices:
             if device.kind not in access.SCREEN_PATHS:
