@@ -20,7 +20,7 @@ from core.adapters.db import Database
 from core.config import Settings, load_settings
 from core.extensions import babel, csrf, limiter
 from core.halls import calendar_for
-from core.hub import SocketIOBroadcaster
+from core.hub.broadcast import SocketIOBroadcaster
 from core.logs import configure_logging
 from core.runtime import Runtime
 from core.services.bus import CommandBus, Publish
@@ -154,8 +154,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_namespaces(runtime: Runtime) -> None:
-    from core.printing import PrinterNamespace, PrintService
-    from core.realtime import PublicNamespace
+    from core.hub.printing import PrinterNamespace, PrintService
+    from core.hub.realtime import PublicNamespace
     from counter.sockets import ConsoleNamespace, CounterNamespace
     from display.sockets import DisplayNamespace
     from kiosk.sockets import KioskNamespace

@@ -323,7 +323,7 @@ def ledger_export(
 @click.option("--port", type=int, default=None)
 def run(host: str | None, port: int | None) -> None:
     """Migrate, then serve the hub (HTTP and Socket.IO) until stopped."""
-    from core.serve import serve
+    from core.hub.serve import serve
 
     overrides = {key: value for key, value in (("host", host), ("port", port)) if value}
     try:

@@ -16,7 +16,7 @@ from core.services.bus import CommandBus
 
 
 class Printing(Protocol):
-    """What the app asks of its print service (`core.printing.PrintService`, which
+    """What the app asks of its print service (`core.hub.printing.PrintService`, which
     itself runs on the runtime: naming it here would make the two import each other)."""
 
     wake: threading.Event

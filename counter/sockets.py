@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import protocol
-from core.realtime import HallNamespace
+from core.hub.realtime import HallNamespace
 from core.services.access import Role
 
 

@@ -1,4 +1,4 @@
-"""SMS senders: the one outside thing `core.sms_dispatch` talks to.
+"""SMS senders: the one outside thing `core.hub.sms` talks to.
 
 Every sender has the same single method, ``send(phone, body)``, which returns
 when the message was handed over and raises `SmsSendError` otherwise; the

@@ -1,5 +1,5 @@
 """Queueing SMS: messages go to the outbox in the caller's transaction; the dispatcher
-(`core.sms_dispatch`) sends them later with retries, quiet hours and a daily cap."""
+(`core.hub.sms`) sends them later with retries, quiet hours and a daily cap."""
 
 from __future__ import annotations
 

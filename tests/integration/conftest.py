@@ -16,7 +16,7 @@ from werkzeug.test import TestResponse
 from core.adapters.clock import FixedClock
 from core.app import create_app
 from core.config import Settings
-from core.hub import RecordingBroadcaster
+from core.hub.broadcast import RecordingBroadcaster
 from tests.support.databases import PostgresTemplate, SqliteTemplate, Tokens
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

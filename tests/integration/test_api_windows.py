@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.adapters import orm
 from core.adapters.clock import FixedClock
 from core.domain.hallday import business_day
-from core.hub import RecordingBroadcaster
+from core.hub.broadcast import RecordingBroadcaster
 from core.services import views
 from tests.integration.conftest import SHANGHAI, Api
 

@@ -20,7 +20,7 @@ from core.adapters import orm
 from core.adapters.clock import FixedClock
 from core.app import create_app
 from core.config import Settings
-from core.hub import RecordingBroadcaster
+from core.hub.broadcast import RecordingBroadcaster
 from core.services import access
 from tests.support.databases import DEMO_PASSWORD, Tokens
 from tests.support.enrolment import new_code

@@ -13,7 +13,7 @@ from core.adapters.clock import SystemClock
 from core.adapters.db import Database
 from core.domain import commands as cmd
 from core.halls import HallFile, calendar_for, load_hall
-from core.hub import RecordingBroadcaster
+from core.hub.broadcast import RecordingBroadcaster
 from core.services.bus import CommandBus
 from core.services.handlers import HANDLERS
 from core.services.tickets import new_token, roll_over_day

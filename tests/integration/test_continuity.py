@@ -15,8 +15,8 @@ from core.adapters import orm
 from core.adapters.clock import FixedClock
 from core.domain import commands as cmd
 from core.domain import continuity_commands as cc
-from core.health import HubLife
-from core.hub import RecordingBroadcaster
+from core.hub.broadcast import RecordingBroadcaster
+from core.hub.health import HubLife
 from core.ledger import ledger_rows
 from core.services.bus import Result
 from tests.integration.conftest import SHANGHAI, Api

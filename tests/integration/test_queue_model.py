@@ -25,7 +25,7 @@ from core.domain.errors import DomainError
 from core.domain.policy import choose_next
 from core.domain.tickets import TicketState
 from core.halls import calendar_for, rules_of
-from core.hub import RecordingBroadcaster
+from core.hub.broadcast import RecordingBroadcaster
 from core.services.bus import CommandBus
 from core.services.handlers import HANDLERS
 from core.services.tickets import roll_over_day

@@ -22,8 +22,8 @@ from core.adapters.clock import FixedClock
 from core.adapters.db import Database
 from core.adapters.sms import HttpGatewaySender, SmsSendError
 from core.halls import DEMO_FILE, load_hall, read_hall_file
+from core.hub.sms import SmsDispatcher
 from core.services.sms import SmsKind, queue_sms
-from core.sms_dispatch import SmsDispatcher
 
 TEMPLATE = '{"mobile": "{phone}", "content": "{text}", "sign": "办税服务厅"}'
 HEADERS = {"Authorization": "Bearer gateway-secret", "X-Account": "hall-demo"}

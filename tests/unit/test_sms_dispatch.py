@@ -20,8 +20,8 @@ from core.adapters.clock import FixedClock
 from core.adapters.db import Database
 from core.adapters.sms import RecordingSender, SmsSendError
 from core.halls import DEMO_FILE, load_hall, read_hall_file
+from core.hub.sms import QuietHours, SmsDispatcher, backoff
 from core.services.sms import SmsKind, queue_sms
-from core.sms_dispatch import QuietHours, SmsDispatcher, backoff
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_10AM = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)

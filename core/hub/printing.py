@@ -23,7 +23,7 @@ from core.adapters import orm
 from core.adapters.network import public_base_url
 from core.domain.commands import AcknowledgePrint, FailStalePrintJobs, ReportDeviceStatus
 from core.domain.errors import DomainError
-from core.realtime import socket_principal
+from core.hub.realtime import socket_principal
 from core.runtime import Runtime
 from core.services.printing import OPEN_JOB_STATES, PENDING, SENT
 from printers.layout import PrinterProfile, TicketPrint

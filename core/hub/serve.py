@@ -19,10 +19,10 @@ from core.adapters.sms import SmsSender, make_sender
 from core.app import create_app
 from core.config import ConfigError, Settings
 from core.domain.commands import CheckDay
-from core.health import HealthWatch, HubLife, probes_of
+from core.hub.health import HealthWatch, HubLife, probes_of
+from core.hub.sms import SmsDispatcher
 from core.runtime import Runtime
 from core.services.retention import erase_personal_data
-from core.sms_dispatch import SmsDispatcher
 
 log = logging.getLogger(__name__)
 
