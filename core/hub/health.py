@@ -190,7 +190,9 @@ class HealthWatch:
                         self.run_probe(probe)
                 if now >= next_refresh:
                     next_refresh = now + OUTAGE_REFRESH_S
-                    self.for_each_hall(lambda hall: cc.RefreshOutages(hall=hall, actor="system"))
+                    for_each_hall(
+                        self.runtime, lambda hall: cc.RefreshOutages(hall=hall, actor="system")
+                    )
             except Exception:  # keep watching; the next round retries
                 log.exception("health watch round failed")
             self.runtime.socketio.sleep(HEARTBEAT_CHECK_S)
@@ -200,8 +202,9 @@ class HealthWatch:
         timeout = self.runtime.settings.device_timeout_s
         if now - self.started < timeout:
             return
-        self.for_each_hall(
-            lambda hall: cc.CheckHeartbeats(hall=hall, actor="system", timeout_s=timeout)
+        for_each_hall(
+            self.runtime,
+            lambda hall: cc.CheckHeartbeats(hall=hall, actor="system", timeout_s=timeout),
         )
 
     def run_probe(self, probe: ProbeState) -> None:
@@ -221,6 +224,3 @@ class HealthWatch:
                     hall=probe.hall, actor="system", system=probe.system, up=verdict, detail=detail
                 )
             )
-
-    def for_each_hall(self, build: Callable[[str], Any]) -> None:
-        for_each_hall(self.runtime, build)

@@ -19,6 +19,9 @@ from core.halls import hours_of, rules_of
 from core.services.uow import UnitOfWork
 from core.services.views import estimate_for, queue_summary
 
+SYSTEM_ACTOR = "system"
+"""Who acts when the hub acts by itself (detection, rerouting, its own outage)."""
+
 
 @dataclass(frozen=True)
 class Outcome:

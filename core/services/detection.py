@@ -20,7 +20,7 @@ from core.domain.continuity import (
 )
 from core.domain.errors import InvalidInput
 from core.domain.events import DeviceStatusChanged
-from core.services.context import Context, Outcome
+from core.services.context import SYSTEM_ACTOR, Context, Outcome
 from core.services.incidents import close_incident, find_auto, open_incident
 
 ALL_PRINTERS = "printers:all"
@@ -46,14 +46,14 @@ def on_device_status(context: Context, device: orm.Device) -> None:
             context,
             kind=IncidentKind.EQUIPMENT,
             mode=Mode.DEGRADED,
-            actor="system",
+            actor=SYSTEM_ACTOR,
             devices=(device.id,),
             description=f"{device.name or device.id}{failure_words(device.status, device.status_detail)}",
             source="auto",
             auto_key=key,
         )
     elif not failed and current is not None:
-        close_incident(context, current, RECOVERED, "system")
+        close_incident(context, current, RECOVERED, SYSTEM_ACTOR)
     if device.kind == "printer":
         _check_all_printers(context)
 
@@ -72,7 +72,7 @@ def _check_all_printers(context: Context) -> None:
             context,
             kind=IncidentKind.EQUIPMENT,
             mode=Mode.PAPER,
-            actor="system",
+            actor=SYSTEM_ACTOR,
             devices=tuple(printer.id for printer in printers),
             description="全部取号打印机不可用，启用纸质号票",
             source="auto",
@@ -80,7 +80,7 @@ def _check_all_printers(context: Context) -> None:
             notify_sms=False,
         )
     elif not none_works and current is not None:
-        close_incident(context, current, RECOVERED, "system")
+        close_incident(context, current, RECOVERED, SYSTEM_ACTOR)
 
 
 def set_device_status(context: Context, device: orm.Device, status: str, detail: str) -> bool:
@@ -146,7 +146,7 @@ def report_system(command: cc.ReportSystem, context: Context) -> Outcome:
             context,
             kind=IncidentKind.APPLICATION,
             mode=mode,
-            actor="system",
+            actor=SYSTEM_ACTOR,
             systems=(system.value,),
             description=f"{SYSTEM_WORDS.get(system, system.value)}健康检查连续失败，自动判定为故障",
             source="auto",
@@ -154,5 +154,5 @@ def report_system(command: cc.ReportSystem, context: Context) -> Outcome:
             notify_sms=mode is Mode.OUTAGE,
         )
     elif command.up and current is not None:
-        close_incident(context, current, RECOVERED, "system")
+        close_incident(context, current, RECOVERED, SYSTEM_ACTOR)
     return Outcome({"system": system.value, "status": status.status})

@@ -16,13 +16,12 @@ from core.adapters import orm
 from core.domain import continuity_commands as cc
 from core.domain.continuity import IncidentKind, Mode
 from core.domain.events import IncidentChanged
-from core.services.context import Context, Outcome
+from core.services.context import SYSTEM_ACTOR, Context, Outcome
 from core.services.incidents import close_incident, open_incident
 
 HUB_KEY = "hub"
 REPORTS_ACCEPTED_FOR = timedelta(minutes=30)
 """Screens that come back within this time after the restart add their report."""
-SYSTEM = "system"
 
 
 def record_hub_outage(command: cc.RecordHubOutage, context: Context) -> Outcome:
@@ -32,7 +31,7 @@ def record_hub_outage(command: cc.RecordHubOutage, context: Context) -> Outcome:
         context,
         kind=IncidentKind.APPLICATION,
         mode=Mode.NORMAL,
-        actor=SYSTEM,
+        actor=SYSTEM_ACTOR,
         description=(
             f"叫号系统服务器意外停止：最后一次心跳 {since:%m月%d日 %H:%M:%S}，"
             f"{until:%H:%M:%S} 重新启动。期间各屏幕显示离线界面，窗口人工叫号。"
@@ -41,7 +40,7 @@ def record_hub_outage(command: cc.RecordHubOutage, context: Context) -> Outcome:
         auto_key=HUB_KEY,
     )
     incident.started_at = command.since
-    close_incident(context, incident, "服务器重新启动后恢复，各屏幕自动重新连接", SYSTEM)
+    close_incident(context, incident, "服务器重新启动后恢复，各屏幕自动重新连接", SYSTEM_ACTOR)
     return Outcome({"incident": incident.id})
 
 
@@ -85,7 +84,7 @@ def report_screen_offline(command: cc.ReportScreenOffline, context: Context) -> 
         orm.IncidentStep(
             incident_id=incident.id,
             at=context.now,
-            actor=SYSTEM,
+            actor=SYSTEM_ACTOR,
             text=f"{prefix}{since:%H:%M:%S} 起显示离线界面，{now:%H:%M:%S} 重新连接",
         )
     )

@@ -14,11 +14,9 @@ from core.adapters import orm
 from core.domain.continuity import Route, route_for
 from core.domain.events import TicketChanged
 from core.services import notices as wording
-from core.services.context import Context
+from core.services.context import SYSTEM_ACTOR, Context
 from core.services.sms import SmsKind, queue_sms
 from core.services.views import routing_of, systems_down
-
-SYSTEM = "system"
 
 
 def reroute_waiting(context: Context, incident: orm.Incident) -> set[str]:
@@ -40,7 +38,7 @@ def reroute_waiting(context: Context, incident: orm.Incident) -> set[str]:
                 assert emergency is not None
                 ticket.reroute(context.now, to_service=emergency.code)
                 row.requested_service = row.requested_service or service.code
-                uow.tickets.save(ticket, context.seq, SYSTEM)
+                uow.tickets.save(ticket, context.seq, SYSTEM_ACTOR)
                 context.record(TicketChanged(ticket.number, emergency.code, "waiting", None))
                 body = wording.rerouted_sms(hall.name_zh, ticket.number, service.name_zh, windows)
                 moved += 1
@@ -58,7 +56,7 @@ def reroute_waiting(context: Context, incident: orm.Incident) -> set[str]:
             orm.IncidentStep(
                 incident_id=incident.id,
                 at=context.now,
-                actor=SYSTEM,
+                actor=SYSTEM_ACTOR,
                 text=wording.rerouted_step(moved, told),
             )
         )

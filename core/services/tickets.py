@@ -12,7 +12,7 @@ from core.domain.errors import Conflict
 from core.domain.events import TicketChanged, TicketIssued
 from core.domain.identity import validate_phone, validate_taxpayer_id
 from core.domain.tickets import Channel, Ticket, format_number, normalise_number, requeue_position
-from core.services.context import Context, Outcome
+from core.services.context import SYSTEM_ACTOR, Context, Outcome
 from core.services.printing import queue_print_job
 from core.services.views import routing_of, systems_down, ticket_view
 
@@ -154,7 +154,7 @@ def roll_over_day(context: Context) -> None:
         return
     for ticket in uow.tickets.open_before(hall, today):
         ticket.expire(context.now)
-        uow.tickets.save(ticket, context.seq, "system")
+        uow.tickets.save(ticket, context.seq, SYSTEM_ACTOR)
     for row in uow.halls.window_rows(hall):
         row.state, row.staff, row.current = "closed", None, None
     hall.business_day = today

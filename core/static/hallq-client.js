@@ -40,6 +40,14 @@ export function readConfig(id = "hallq-config") {
   return element ? JSON.parse(element.textContent) : {};
 }
 
+// A window's own name beside its number (8号窗口 · 应急专窗), or "": the hall loader
+// names the others "<n>号窗口". The hall file names the emergency window in Chinese;
+// an English page shows `emergencyWord` instead.
+export function windowOwnName(window, { english = false, emergencyWord = "" } = {}) {
+  const name = window.name && window.name !== `${window.n}号窗口` ? window.name : "";
+  return name && window.emergency && english ? emergencyWord : name;
+}
+
 export class HallClient {
   constructor({
     namespace,

@@ -6,7 +6,7 @@
 // the offline memory that survives a reload, and warming the offline cache.
 
 import { shownNotices } from "/static/hallmode.js";
-import { readConfig } from "/static/hallq-client.js";
+import { readConfig, windowOwnName } from "/static/hallq-client.js";
 
 export const $ = (id) => document.getElementById(id);
 
@@ -25,14 +25,12 @@ export function localName(service, lang = language()) {
   return lang === "en" && service.name_en ? service.name_en : service.name;
 }
 
-// "Window 8 · 应急专窗": the number in the page's words, plus the window's own
-// name when it has one (the hall loader names the others "<n>号窗口").
-// `T` gives the words: "Window {window}", and the emergency window's English name
-// (the hall file names it in Chinese, 应急专窗).
+// "Window 8 · Emergency window": the number in the page's words, plus the window's
+// own name when it has one. `T` gives the words: "Window {window}", and the
+// emergency window's English name.
 export function windowLabel(window, T) {
   const plain = fill(T.window, { window: window.n });
-  let special = window.name && window.name !== `${window.n}号窗口` ? window.name : "";
-  if (special && window.emergency && language() === "en") special = T.emergencyWindow;
+  const special = windowOwnName(window, { english: language() === "en", emergencyWord: T.emergencyWindow });
   return special ? `${plain} · ${special}` : plain;
 }
 

@@ -6,10 +6,8 @@
 // - whether *this* kiosk's printer is out (another kiosk's failure changes nothing here);
 // - which notices to show, and where: an outage's notice prominently, a device
 //   failure's not at all (a working kiosk works; a kiosk whose printer is out
-//   says so in its own banner);
-// - the filing-deadline extension of an open outage.
-
-export { extensionOf } from "/static/hallmode.js";
+//   says so in its own banner).
+// (What the hall's incidents mean for every screen is /static/hallmode.js.)
 
 // Printer statuses that count as failed (core/domain/continuity.py PRINTER_FAILURES);
 // paper near its end still prints.

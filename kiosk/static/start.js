@@ -4,10 +4,10 @@
 // banner of this kiosk's printer; the hall's notices. What the state means is
 // decided in hallview.js; this module only draws.
 
-import { dayText } from "/static/hallmode.js";
+import { dayText, extensionOf } from "/static/hallmode.js";
 import { clockText, fill, noticeTexts } from "./common.js";
 import {
-  dayStatus, extensionOf, pickable, printerFailed, printerOf, sortNotices, startView,
+  dayStatus, pickable, printerFailed, printerOf, sortNotices, startView,
 } from "./hallview.js";
 
 const $ = (id) => document.getElementById(id);

@@ -1,5 +1,6 @@
 // "Hall now": the mode, the day, every service's queue, the windows, the devices' health.
 
+import { windowOwnName } from "/static/hallq-client.js";
 import { $, element, fill, language, localName } from "./util.js";
 
 const PRINTER_FAILURES = new Set(["paper_out", "cover_open", "offline", "not_responding", "not_acknowledging"]);
@@ -113,11 +114,9 @@ function drawServices(ctx) {
   $("services").replaceChildren(...rows);
 }
 
-// "Window 8" in the page's words, and the window's own name (应急专窗) when it has one:
-// the hall loader names the others "<n>号窗口".
+// "Window 8" in the page's words, and the window's own name (应急专窗) when it has one.
 function windowName(ctx, window) {
-  let special = window.name && window.name !== `${window.n}号窗口` ? window.name : "";
-  if (special && window.emergency && language() === "en") special = ctx.text.routes.emergency;
+  const special = windowOwnName(window, { english: language() === "en", emergencyWord: ctx.text.routes.emergency });
   return element("span", { className: "window__name" },
     fill(ctx.text.window, { window: window.n }),
     special ? element("span", { className: "window__special", text: special }) : null);
