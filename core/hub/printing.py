@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import request
 from flask_socketio import Namespace, join_room
+from socketio.exceptions import ConnectionRefusedError as Refused
 from sqlalchemy import select
 
 from core import protocol
@@ -218,18 +219,25 @@ class PrinterNamespace(Namespace):  # type: ignore[misc]
         self.service = service
         self.clients: dict[str, tuple[str, str]] = {}
         """Socket id → (hall, printer id)."""
+        self.token_of: dict[str, int] = {}
+        """Socket id → the agent's token: the access watch ends it when revoked."""
         self.announced: set[str] = set()
 
     def on_connect(self, auth: Any = None) -> None:
         principal = socket_principal(auth)
         if principal is None or not principal.is_device("printer") or principal.hall is None:
-            raise ConnectionRefusedError("auth.forbidden")
-        self.clients[request.sid] = (principal.hall, principal.name)  # type: ignore[attr-defined]
+            raise Refused("auth.forbidden")
+        sid = request.sid  # type: ignore[attr-defined]
+        self.clients[sid] = (principal.hall, principal.name)
+        if principal.token_id is not None:
+            self.token_of[sid] = principal.token_id
         join_room(protocol.device_room(principal.name))
 
     def on_disconnect(self, reason: Any = None) -> None:
-        self.clients.pop(request.sid, None)  # type: ignore[attr-defined]
-        self.announced.discard(request.sid)  # type: ignore[attr-defined]
+        sid = request.sid  # type: ignore[attr-defined]
+        self.clients.pop(sid, None)
+        self.token_of.pop(sid, None)
+        self.announced.discard(sid)
 
     def trigger_event(self, event: str, *args: Any) -> Any:
         return super().trigger_event(event.replace(":", "_"), *args)

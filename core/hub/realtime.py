@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import request, session
 from flask_socketio import Namespace, emit, join_room
+from socketio.exceptions import ConnectionRefusedError as Refused
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -65,19 +66,21 @@ class HallNamespace(Namespace):  # type: ignore[misc]
         """Socket id → device id, for clients that are enrolled devices."""
         self.actor_of: dict[str, str] = {}
         """Socket id → who is connected (``device:kiosk-1``, ``staff:window3``)."""
+        self.token_of: dict[str, int] = {}
+        """Socket id → the token it came in with: the access watch ends it when revoked."""
         self.reported: dict[str, float] = {}
         """Device id → when its heartbeat was last written (monotonic seconds)."""
 
     def admit(self, auth: Any) -> tuple[Principal | None, str]:
-        """Who connects and to which hall; raise ConnectionRefusedError to refuse."""
+        """Who connects and to which hall; raise Refused (its reason reaches the client)."""
         principal = socket_principal(auth)
         if principal is None:
-            raise ConnectionRefusedError("auth.required")
+            raise Refused("auth.required")
         if principal.kind == "staff":
             if self.role is None or not principal.at_least(self.role):
-                raise ConnectionRefusedError("auth.forbidden")
+                raise Refused("auth.forbidden")
         elif not principal.is_device(*self.devices):
-            raise ConnectionRefusedError("auth.forbidden")
+            raise Refused("auth.forbidden")
         return principal, principal.hall or runtime().settings.hall
 
     def on_connect(self, auth: Any = None) -> None:
@@ -86,6 +89,8 @@ class HallNamespace(Namespace):  # type: ignore[misc]
         self.clients[sid] = hall
         if principal is not None:
             self.actor_of[sid] = principal.actor
+            if principal.token_id is not None:
+                self.token_of[sid] = principal.token_id
         if principal is not None and principal.kind == "device":
             self.device_of[sid] = principal.name
             self.reported.pop(principal.name, None)  # a (re)connect is news: write it now
@@ -94,9 +99,9 @@ class HallNamespace(Namespace):  # type: ignore[misc]
         emit(protocol.STATE_SNAPSHOT, self.snapshot(hall))
 
     def on_disconnect(self, reason: Any = None) -> None:
-        self.clients.pop(request.sid, None)  # type: ignore[attr-defined]
-        self.device_of.pop(request.sid, None)  # type: ignore[attr-defined]
-        self.actor_of.pop(request.sid, None)  # type: ignore[attr-defined]
+        sid = request.sid  # type: ignore[attr-defined]
+        for held in (self.clients, self.device_of, self.actor_of, self.token_of):
+            held.pop(sid, None)
 
     def heartbeat(self, sid: str) -> None:
         """Record that a device is alive, at most every third of the device timeout."""
@@ -198,7 +203,7 @@ class PublicNamespace(HallNamespace):
                     .where(orm.Ticket.token == token)
                 )
             if found is None:
-                raise ConnectionRefusedError("ticket.token_unknown")
+                raise Refused("ticket.token_unknown")
             hall = found
         return None, hall
 

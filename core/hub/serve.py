@@ -20,6 +20,7 @@ from core.app import create_app
 from core.config import ConfigError, Settings
 from core.domain.commands import CheckDay
 from core.hub.health import HealthWatch, HubLife, probes_of
+from core.hub.revocation import AccessWatch
 from core.hub.sms import SmsDispatcher
 from core.runtime import Runtime
 from core.services.retention import erase_personal_data
@@ -47,6 +48,7 @@ def serve(settings: Settings) -> None:
     _stop_cleanly_on_sigterm(life, socketio)
     watch = HealthWatch(rt, probes_of(rt), life)
     socketio.start_background_task(watch.run)
+    socketio.start_background_task(AccessWatch(rt).run)
     if settings.sms_dispatch:
         sms = SmsDispatcher(
             rt.db, rt.clock, sms_sender(settings, rt), daily_cap=settings.sms_daily_cap

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -255,6 +256,27 @@ def revoke_device(session: Session, device_id: str, now: datetime) -> int:
     for token in tokens:
         token.revoked_at = now
     return len(tokens)
+
+
+def lapsed_tokens(session: Session, token_ids: Iterable[int]) -> set[int]:
+    """Which of `token_ids` no longer admit anyone: revoked, deleted, or of a disabled account.
+
+    The hub asks this about the tokens its open sockets came in with, every
+    second: a socket whose token lapsed is disconnected (SPEC §10).
+    """
+    asked = set(token_ids)
+    if not asked:
+        return set()
+    valid = session.scalars(
+        select(orm.ApiToken.id)
+        .outerjoin(orm.Staff, orm.Staff.id == orm.ApiToken.staff_id)
+        .where(
+            orm.ApiToken.id.in_(asked),
+            orm.ApiToken.revoked_at.is_(None),
+            or_(orm.ApiToken.staff_id.is_(None), orm.Staff.active.is_(True)),
+        )
+    )
+    return asked - set(valid)
 
 
 def principal_for_token(session: Session, token: str) -> Principal | None:

@@ -14,6 +14,8 @@
 //   const client = new HallClient({namespace: "/display", cacheKey: "display:display-1",
 //     onState: (state) => draw(state), onEvent: (name, payload, state) => animate(name, payload),
 //     onOffline: () => showOffline(), onOnline: () => hideOffline()});
+// A page whose credentials the hub refuses (a revoked device) reloads itself by
+// default (`onRefused`), and the hub then shows it its "not enrolled" screen.
 //   client.start();
 
 /* global io */
@@ -34,6 +36,27 @@ export const HALL_EVENTS = [
 ];
 
 const HEARTBEAT_MS = 10000;
+
+// Why the hub refuses a connection that retrying cannot cure (core/hub/realtime.py).
+const REFUSED = ["auth.required", "auth.forbidden"];
+const RELOAD_KEY = "hallq:refused-reload";
+const RELOAD_EVERY_MS = 60000;
+
+// A refused page loads itself again: the hub then serves what a browser without
+// access sees (a kiosk's or display's "not enrolled" screen, a counter's login
+// form). Its offline copy goes first, so it cannot come back during an outage.
+// At most once a minute: a page the hub still serves while refusing its socket
+// must not reload in a loop (its client asks again a minute later).
+export async function reloadRefused() {
+  try {
+    if (Date.now() - Number(sessionStorage.getItem(RELOAD_KEY) || 0) < RELOAD_EVERY_MS) return;
+    sessionStorage.setItem(RELOAD_KEY, String(Date.now()));
+  } catch {
+    // without storage, no loop guard: reload all the same
+  }
+  await forgetCached(location.pathname + location.search);
+  location.reload();
+}
 
 export function readConfig(id = "hallq-config") {
   const element = document.getElementById(id);
@@ -60,9 +83,10 @@ export class HallClient {
     onEvent = () => {},
     onOffline = () => {},
     onOnline = () => {},
+    onRefused = reloadRefused,
   }) {
     Object.assign(this, { namespace, auth, cacheKey, offlineAfterMs, checkEveryMs, heartbeat });
-    Object.assign(this, { onState, onEvent, onOffline, onOnline });
+    Object.assign(this, { onState, onEvent, onOffline, onOnline, onRefused });
     this.seq = -1;
     this.state = null;
     this.offline = false;
@@ -96,9 +120,18 @@ export class HallClient {
       timeout: 4000,
     });
     this.socket.on("connect", () => this.connected());
-    this.socket.on("disconnect", () => this.armOfflineTimer());
-    this.socket.on("connect_error", () => {
+    this.socket.on("disconnect", (reason) => {
       this.armOfflineTimer();
+      // The hub ended this connection on purpose (its access was taken back, SPEC §10):
+      // Socket.IO would not come back by itself; ask once more and the hub decides.
+      if (reason === "io server disconnect") this.socket.connect();
+    });
+    this.socket.on("connect_error", (error) => {
+      this.armOfflineTimer();
+      if (REFUSED.includes(error && error.message)) {
+        this.refused();
+        return;
+      }
       // Socket.IO retries a lost connection by itself, but not one the hub refused
       // (still starting, database busy): a screen must never stay offline while
       // the hub is up, so ask again a little later — the hub decides again.
@@ -118,6 +151,15 @@ export class HallClient {
     }
     window.hallqClient = this;
     return this;
+  }
+
+  // The hub refused this page's credentials (revoked, logged out): retrying cannot
+  // help. Stop, and let the page show what a browser without access gets.
+  refused() {
+    this.socket.disconnect();
+    // If the page stays (it already reloaded a moment ago), it asks again later.
+    setTimeout(() => this.socket.connect(), RELOAD_EVERY_MS);
+    this.onRefused();
   }
 
   connected() {

@@ -363,3 +363,31 @@ def test_a_printer_gets_no_enrolment_link_and_only_admins_make_them(
     assert (printer.status_code, printer.get_json()["error"]) == (400, "device.no_screen")
     assert leader.status_code == 403
     assert unknown.status_code == 404
+
+
+def test_lapsed_tokens_names_the_revoked_the_unknown_and_those_of_disabled_accounts(
+    app: Flask, tokens: Tokens, clock: FixedClock
+) -> None:
+    # GIVEN the tokens of kiosk-1, display-1, window1 and window3, and an id no token has
+    db = app.extensions["hallq"].db
+    with db.read_session() as session:
+        ids = {
+            who: access.principal_for_token(session, token).token_id  # type: ignore[union-attr]
+            for who, token in (
+                ("kiosk-1", tokens.devices["kiosk-1"]),
+                ("display-1", tokens.devices["display-1"]),
+                ("window1", tokens.staff["window1"]),
+                ("window3", tokens.staff["window3"]),
+            )
+        }
+    # WHEN kiosk-1 is revoked and window1's account is disabled
+    with db.write_session() as session:
+        access.revoke_device(session, "kiosk-1", clock.now())
+        staff = session.scalars(select(orm.Staff).where(orm.Staff.username == "window1")).one()
+        staff.active = False
+        session.commit()
+    # THEN exactly those two, and the unknown id, have lapsed
+    with db.read_session() as session:
+        lapsed = access.lapsed_tokens(session, [*ids.values(), 999_999])
+        assert lapsed == {ids["kiosk-1"], ids["window1"], 999_999}
+        assert access.lapsed_tokens(session, []) == set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -153,3 +154,41 @@ def test_a_snapshot_after_restart_shows_what_was_shown_before(
         assert after["recent_calls"][0]["number"] == "B001"
     finally:
         display.close()
+
+
+def test_a_revoked_device_loses_its_socket_within_2_s(hub: HubProcess, tokens: Tokens) -> None:
+    # GIVEN display-1 and kiosk-1 connected with their tokens, and a counter beside them
+    display = Listener(hub.url, protocol.DISPLAY, {"token": tokens.devices["display-1"]})
+    kiosk = Listener(hub.url, protocol.KIOSK, {"token": tokens.devices["kiosk-1"]})
+    counter = Listener(hub.url, protocol.COUNTER, {"token": tokens.staff["window3"]})
+    cut_off: list[float] = []
+    display.client.on("disconnect", lambda *_: cut_off.append(time.monotonic()), protocol.DISPLAY)
+    try:
+        wait_for(lambda: display.received(protocol.STATE_SNAPSHOT), message="display snapshot")
+        # WHEN an operator revokes display-1 from the command line (another process)
+        revoked = hub.cli("device", "revoke", "display-1")
+        done = time.monotonic()
+        assert revoked.returncode == 0, revoked.stderr
+        # THEN the hub ends its socket within 2 s, and it can no longer ask for anything
+        wait_for(lambda: cut_off, timeout=2.0, message="display-1 disconnected")
+        assert cut_off[0] - done < 2.0
+        assert not display.client.connected
+        # AND it cannot come back with the same token
+        again = socketio.Client(reconnection=False)
+        refusals: list[Any] = []
+        again.on("connect_error", refusals.append, protocol.DISPLAY)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            again.connect(
+                hub.url,
+                namespaces=[protocol.DISPLAY],
+                auth={"token": tokens.devices["display-1"]},
+                transports=["websocket"],
+                wait_timeout=5,
+            )
+        assert refusals == [{"message": "auth.required"}]
+        # AND the devices and staff not revoked keep theirs
+        assert kiosk.call(protocol.STATE_CHECK)["seq"] >= 0
+        assert counter.call(protocol.STATE_CHECK)["seq"] >= 0
+    finally:
+        for listener in (display, kiosk, counter):
+            listener.close()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
+import socketio
 from sqlalchemy import select
 
 from core import protocol
@@ -191,3 +193,43 @@ def test_clients_end_with_the_right_state_after_redis_stops_and_restarts(
         )
     finally:
         display.close()
+
+
+def test_revoking_a_device_cuts_its_sockets_on_every_process_within_2_s(
+    cluster: tuple[HubProcess, HubProcess, str, Tokens],
+) -> None:
+    # GIVEN kiosk-1 connected to process 1 and to process 2, and display-1 to process 2
+    first, second, _url, tokens = cluster
+    sockets = {
+        (hub.url, namespace): socketio.Client(reconnection=False)
+        for hub, namespace in ((first, protocol.KIOSK), (second, protocol.KIOSK))
+    }
+    sockets[(second.url, protocol.DISPLAY)] = socketio.Client(reconnection=False)
+    cut_off: dict[tuple[str, str], float] = {}
+    for (url, namespace), client in sockets.items():
+        client.on(
+            "disconnect",
+            lambda *_, at=(url, namespace): cut_off.setdefault(at, time.monotonic()),
+            namespace,
+        )
+        device = "kiosk-1" if namespace == protocol.KIOSK else "display-1"
+        client.connect(
+            url,
+            namespaces=[namespace],
+            auth={"token": tokens.devices[device]},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+    try:
+        # WHEN an operator revokes both devices with `hallq device revoke` (a third process)
+        for device in ("kiosk-1", "display-1"):
+            revoked = first.cli("device", "revoke", device)
+            assert revoked.returncode == 0, revoked.stderr
+        done = time.monotonic()
+        # THEN every one of their sockets, on both processes, is ended within 2 s
+        wait_for(lambda: len(cut_off) == len(sockets), timeout=3.0, message="all sockets cut")
+        assert max(cut_off.values()) - done < 2.0, cut_off
+        assert not any(client.connected for client in sockets.values())
+    finally:
+        for client in sockets.values():
+            client.disconnect()

@@ -127,5 +127,17 @@ class HubProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
 
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """``hallq <args>`` as an operator runs it beside this hub: another process, same database."""
+        return subprocess.run(
+            [sys.executable, "-m", "core.cli", *args],
+            cwd=ROOT,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

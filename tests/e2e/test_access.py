@@ -1,0 +1,47 @@
+"""Access taken back, as the screens show it (SPEC §10), in Chromium against a real hub."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.scenario_support import hall_display, remaining_ms
+from tests.e2e.test_kiosk_flow import open_kiosk
+from tests.support.databases import Tokens
+from tests.support.hub import HubProcess
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_a_revoked_kiosk_and_display_show_their_not_enrolled_screen(
+    browser: Browser, hub: HubProcess, tokens: Tokens, screenshots: Path
+) -> None:
+    # GIVEN kiosk 1 and the hall TV, enrolled and live
+    kiosk = open_kiosk(browser, hub, tokens)
+    display = hall_display(browser, hub, tokens)
+    try:
+        # WHEN the administrator revokes both from the command line
+        for device in ("kiosk-1", "display-1"):
+            revoked = hub.cli("device", "revoke", device)
+            assert revoked.returncode == 0, revoked.stderr
+        deadline = time.monotonic() + 5
+        # THEN within seconds each shows its "not enrolled" screen, in Chinese first,
+        # instead of the last state it knew or an offline view retrying forever
+        expect(kiosk.locator(".refused h1").first).to_have_text(
+            "本机尚未登记为取号机", timeout=remaining_ms(deadline)
+        )
+        expect(display.locator("body")).to_contain_text(
+            "本屏幕尚未登记", timeout=remaining_ms(deadline)
+        )
+        expect(kiosk.locator(".k-svc")).to_have_count(0)
+        kiosk.screenshot(path=screenshots / "kiosk-revoked.png")
+        display.screenshot(path=screenshots / "display-revoked.png")
+        # AND a reload while the hub is up does not bring the kiosk back
+        kiosk.reload()
+        expect(kiosk.locator(".refused h1").first).to_have_text("本机尚未登记为取号机")
+    finally:
+        kiosk.context.close()
+        display.context.close()
