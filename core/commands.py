@@ -6,6 +6,7 @@ import getpass
 import importlib
 import sqlite3
 import sys
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
@@ -23,6 +24,7 @@ from core.config import ConfigError, Settings, load_settings
 from core.domain.errors import DomainError
 from core.halls import DEMO_FILE, HallFileError, load_hall, read_hall_file
 from core.services import access
+from core.services.access import Principal
 
 
 def _settings() -> Settings:
@@ -227,12 +229,7 @@ def staff_add(
     username: str, role: str, password_stdin: bool, hall_code: str | None, name: str
 ) -> None:
     """Create a staff account; the password is asked for (or read from stdin)."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("password: ")
-        if getpass.getpass("again: ") != password:
-            raise click.ClickException("the passwords differ")
+    password = _read_password(password_stdin)
     with _database().write_session() as db_session:
         try:
             access.add_staff(
@@ -249,6 +246,16 @@ def staff_add(
     click.echo(f"staff {username} ({role}) added")
 
 
+def _read_password(from_stdin: bool) -> str:
+    """A password from standard input, or asked for twice on the terminal."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != password:
+        raise click.ClickException("the passwords differ")
+    return password
+
+
 @staff.command("token")
 @click.argument("username")
 def staff_token(username: str) -> None:
@@ -260,6 +267,74 @@ def staff_token(username: str) -> None:
             raise click.ClickException(str(error)) from error
         db_session.commit()
     click.echo(token)
+
+
+def _operator() -> Principal:
+    """Who runs the command, as the audit log names them (``shell:root``)."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no login name in a bare container
+        name = "unknown"
+    return Principal("shell", name, None)
+
+
+def _staff_change(
+    username: str, change: Callable[[Session, datetime], object], action: str
+) -> object:
+    """Run `change` on USERNAME's account in one transaction, audited as done from the shell."""
+    with _database().write_session() as db_session:
+        now = SystemClock().now()
+        try:
+            result = change(db_session, now)
+        except DomainError as error:
+            raise click.ClickException(str(error)) from error
+        access.audit(db_session, now, _operator(), action, target=f"staff:{username}")
+        db_session.commit()
+    return result
+
+
+@staff.command("disable")
+@click.argument("username")
+def staff_disable(username: str) -> None:
+    """USERNAME can no longer log in; every session, token and open screen of it ends now."""
+    ended = _staff_change(
+        username, lambda db, now: access.disable_staff(db, username, now), "staff.disable"
+    )
+    click.echo(f"staff {username} disabled; {ended} session(s) and token(s) ended")
+
+
+@staff.command("enable")
+@click.argument("username")
+def staff_enable(username: str) -> None:
+    """USERNAME may log in again (old sessions and tokens stay ended)."""
+    _staff_change(username, lambda db, now: access.enable_staff(db, username), "staff.enable")
+    click.echo(f"staff {username} enabled")
+
+
+@staff.command("revoke-tokens")
+@click.argument("username")
+def staff_revoke_tokens(username: str) -> None:
+    """End every session and API token of USERNAME (the account stays enabled)."""
+    ended = _staff_change(
+        username,
+        lambda db, now: access.revoke_staff_tokens(db, access.account(db, username), now),
+        "staff.revoke_tokens",
+    )
+    click.echo(f"{ended} session(s) and token(s) of {username} ended")
+
+
+@staff.command("password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def staff_password(username: str, password_stdin: bool) -> None:
+    """Set USERNAME's password; every session and token of the account ends."""
+    password = _read_password(password_stdin)
+    ended = _staff_change(
+        username,
+        lambda db, now: access.set_password(db, username, password, now),
+        "staff.password",
+    )
+    click.echo(f"password of {username} changed; {ended} session(s) and token(s) ended")
 
 
 @cli.command()

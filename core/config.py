@@ -61,6 +61,10 @@ class Settings:
     rate_limits: bool = True
     rate_limit_public: str = "600 per minute"
     rate_limit_login: str = "10 per minute"
+    login_idle_h: float = 12.0
+    """A staff login ends after this many hours without a request (SPEC §10)."""
+    login_max_days: float = 7.0
+    """… and this many days after it began, used or not."""
     secure_cookies: bool = False
     """Set when the hall serves HallQ over HTTPS."""
     watchdog: bool = True

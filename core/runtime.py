@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol, cast
 
 from flask import current_app
@@ -12,6 +13,7 @@ from flask_socketio import SocketIO
 from core.adapters.clock import Clock
 from core.adapters.db import Database
 from core.config import Settings
+from core.services.access import LoginLifetime
 from core.services.bus import CommandBus
 
 
@@ -36,6 +38,14 @@ class Runtime:
     bus: CommandBus
     socketio: SocketIO
     printing: Printing | None = None
+
+    @property
+    def login_lifetime(self) -> LoginLifetime:
+        """How long staff logins last, as configured."""
+        return LoginLifetime(
+            idle=timedelta(hours=self.settings.login_idle_h),
+            absolute=timedelta(days=self.settings.login_max_days),
+        )
 
 
 def runtime() -> Runtime:

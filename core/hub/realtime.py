@@ -35,17 +35,14 @@ SNAPSHOTS: dict[tuple[str, str], tuple[int, float, dict[str, Any]]] = {}
 def socket_principal(auth: Any) -> Principal | None:
     """The connecting client: ``auth: {"token": …}`` (devices, scripts) or the session cookie."""
     token = auth.get("token") if isinstance(auth, dict) else None
-    with runtime().db.read_session() as db_session:
+    rt = runtime()
+    now = rt.clock.now()
+    with rt.db.read_session() as db_session:
         if isinstance(token, str) and token:
-            return access.principal_for_token(db_session, token)
+            return access.principal_for_token(db_session, token, now, rt.login_lifetime)
         token_id = session.get("token_id")
         if isinstance(token_id, int):
-            return access.principal_for_token_id(db_session, token_id)
-        staff_id = session.get("staff_id")
-        if isinstance(staff_id, int):
-            staff = db_session.get(orm.Staff, staff_id)
-            if staff is not None and staff.active:
-                return access.staff_principal(db_session, staff)
+            return access.principal_for_token_id(db_session, token_id, now, rt.login_lifetime)
     return None
 
 

@@ -32,7 +32,8 @@ class HoldsTokens(Protocol):
 
 
 class AccessWatch:
-    """Disconnects this process's sockets whose token was revoked or whose account was disabled."""
+    """Disconnects this process's sockets whose token was revoked, expired (a staff login
+    past its lifetime) or whose account was disabled."""
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -53,7 +54,12 @@ class AccessWatch:
         if not held:
             return 0
         with self.runtime.db.read_session() as session:
-            lapsed = access.lapsed_tokens(session, {token for _, _, token in held})
+            lapsed = access.lapsed_tokens(
+                session,
+                {token for _, _, token in held},
+                self.runtime.clock.now(),
+                self.runtime.login_lifetime,
+            )
         ended = [(namespace, sid) for namespace, sid, token in held if token in lapsed]
         for namespace, sid in ended:
             log.info("access revoked: disconnecting %s on %s", sid, namespace)

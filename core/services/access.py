@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -39,12 +39,14 @@ MAX_NAME_LENGTH = 100  # staff.display_name's column
 class Principal:
     """Who is asking: a staff member (with a role) or an enrolled device (with a kind)."""
 
-    kind: str  # "staff" | "device"
+    kind: str  # "staff" | "device" | "shell" (an operator at the command line)
     name: str  # username or device id
     hall: str | None
     role: Role | None = None
     device_kind: str | None = None
     token_id: int | None = None
+    used_at: datetime | None = None
+    """When a staff login was last used (None for other tokens)."""
 
     @property
     def actor(self) -> str:
@@ -58,6 +60,30 @@ class Principal:
     def is_device(self, *kinds: str) -> bool:
         """A device of one of `kinds`."""
         return self.kind == "device" and self.device_kind in kinds
+
+
+LOGIN = "login"
+"""The kind of token a staff login is (others are ``api``)."""
+TOUCH_EVERY = timedelta(minutes=1)
+"""How often a login's last use is written: its idle time is counted to the minute."""
+
+
+@dataclass(frozen=True)
+class LoginLifetime:
+    """How long a staff login lasts: `idle` after its last use, `absolute` after it began."""
+
+    idle: timedelta = timedelta(hours=12)
+    absolute: timedelta = timedelta(days=7)
+
+    def live(self, now: datetime) -> ColumnElement[bool]:
+        """SQL: the token is no login, or a login within both limits at `now`."""
+        return or_(
+            orm.ApiToken.kind != LOGIN,
+            and_(
+                orm.ApiToken.created_at > now - self.absolute,
+                func.coalesce(orm.ApiToken.last_used_at, orm.ApiToken.created_at) > now - self.idle,
+            ),
+        )
 
 
 def token_hash(token: str) -> str:
@@ -84,8 +110,7 @@ def add_staff(
     (the person's name, for the incident ledger) defaults to the username."""
     if role not in Role.__members__.values():
         raise InvalidInput("staff.role", field="role", role=role)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("staff.password_short", field="password", minimum=MIN_PASSWORD_LENGTH)
+    password_hash = _password_hash(password)
     if len(display_name.strip()) > MAX_NAME_LENGTH:
         raise InvalidInput("staff.name_long", field="name", maximum=MAX_NAME_LENGTH)
     if session.scalars(select(orm.Staff).where(orm.Staff.username == username)).first():
@@ -94,12 +119,100 @@ def add_staff(
         username=username,
         display_name=display_name.strip() or username,
         role=role,
-        password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
+        password_hash=password_hash,
         hall_id=hall.id if hall else None,
     )
     session.add(staff)
     session.flush()
     return staff
+
+
+def _password_hash(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput("staff.password_short", field="password", minimum=MIN_PASSWORD_LENGTH)
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+def account(session: Session, username: str) -> orm.Staff:
+    """A staff account, active or disabled."""
+    staff = session.scalars(select(orm.Staff).where(orm.Staff.username == username)).first()
+    if staff is None:
+        raise NotFound("staff.unknown", username=username)
+    return staff
+
+
+def revoke_staff_tokens(session: Session, staff: orm.Staff, now: datetime) -> int:
+    """End every login and API token of an account; how many were live.
+
+    Its open sockets are disconnected by the hub's access watch within seconds.
+    """
+    ended = session.execute(
+        update(orm.ApiToken)
+        .where(orm.ApiToken.staff_id == staff.id, orm.ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return ended.rowcount if isinstance(ended, CursorResult) else 0
+
+
+def disable_staff(session: Session, username: str, now: datetime) -> int:
+    """The account can no longer log in, and every session and token of it ends."""
+    staff = account(session, username)
+    staff.active = False
+    return revoke_staff_tokens(session, staff, now)
+
+
+def enable_staff(session: Session, username: str) -> None:
+    """The account may log in again (its old sessions and tokens stay ended)."""
+    account(session, username).active = True
+
+
+def set_password(session: Session, username: str, password: str, now: datetime) -> int:
+    """A new password; every session and token of the account ends with the old one."""
+    staff = account(session, username)
+    staff.password_hash = _password_hash(password)
+    return revoke_staff_tokens(session, staff, now)
+
+
+def open_login(session: Session, staff: orm.Staff, now: datetime) -> Principal:
+    """A staff member logs in: a login token, which the session cookie names by id."""
+    token = orm.ApiToken(
+        token_hash=token_hash(secrets.token_urlsafe(32)),
+        staff_id=staff.id,
+        kind=LOGIN,
+        created_at=now,
+        last_used_at=now,
+    )
+    session.add(token)
+    session.flush()
+    principal = principal_for_token_id(session, token.id, now)
+    if principal is None:
+        raise Forbidden("auth.bad_login")
+    return principal
+
+
+def touch_login(session: Session, token_id: int, now: datetime) -> None:
+    """A login was used at `now`: its idle time starts again."""
+    session.execute(
+        update(orm.ApiToken)
+        .where(orm.ApiToken.id == token_id, orm.ApiToken.kind == LOGIN)
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def end_login(session: Session, token_id: int, now: datetime) -> None:
+    """Log out: the login ends for good, whoever replays its cookie later."""
+    session.execute(
+        update(orm.ApiToken)
+        .where(
+            orm.ApiToken.id == token_id,
+            orm.ApiToken.kind == LOGIN,
+            orm.ApiToken.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def staff_by_name(session: Session, username: str) -> orm.Staff:
@@ -213,7 +326,7 @@ def redeem_enrolment(
         raise Forbidden("enrol.unknown")
     if enrolment.used_at is not None:
         principal = (
-            principal_for_token_id(session, holder)
+            principal_for_token_id(session, holder, now)
             if holder is not None and holder == enrolment.token_id
             else None
         )
@@ -238,7 +351,7 @@ def redeem_enrolment(
     )
     if not isinstance(claimed, CursorResult) or claimed.rowcount != 1:
         raise Forbidden("enrol.used")
-    principal = principal_for_token_id(session, token.id)
+    principal = principal_for_token_id(session, token.id, now)
     if principal is None:
         raise Forbidden("enrol.unknown")
     return principal
@@ -258,8 +371,14 @@ def revoke_device(session: Session, device_id: str, now: datetime) -> int:
     return len(tokens)
 
 
-def lapsed_tokens(session: Session, token_ids: Iterable[int]) -> set[int]:
-    """Which of `token_ids` no longer admit anyone: revoked, deleted, or of a disabled account.
+def lapsed_tokens(
+    session: Session,
+    token_ids: Iterable[int],
+    now: datetime,
+    lifetime: LoginLifetime = LoginLifetime(),
+) -> set[int]:
+    """Which of `token_ids` no longer admit anyone: revoked, deleted, logins past their
+    lifetime, or of a disabled account.
 
     The hub asks this about the tokens its open sockets came in with, every
     second: a socket whose token lapsed is disconnected (SPEC §10).
@@ -274,26 +393,34 @@ def lapsed_tokens(session: Session, token_ids: Iterable[int]) -> set[int]:
             orm.ApiToken.id.in_(asked),
             orm.ApiToken.revoked_at.is_(None),
             or_(orm.ApiToken.staff_id.is_(None), orm.Staff.active.is_(True)),
+            lifetime.live(now),
         )
     )
     return asked - set(valid)
 
 
-def principal_for_token(session: Session, token: str) -> Principal | None:
-    """The principal behind a bearer token, or None if unknown or revoked."""
-    return _principal(session, orm.ApiToken.token_hash == token_hash(token))
+def principal_for_token(
+    session: Session, token: str, now: datetime, lifetime: LoginLifetime = LoginLifetime()
+) -> Principal | None:
+    """The principal behind a bearer token, or None if unknown, revoked or lapsed."""
+    return _principal(session, orm.ApiToken.token_hash == token_hash(token), now, lifetime)
 
 
-def principal_for_token_id(session: Session, token_id: int) -> Principal | None:
+def principal_for_token_id(
+    session: Session, token_id: int, now: datetime, lifetime: LoginLifetime = LoginLifetime()
+) -> Principal | None:
     """The principal behind a stored token (sessions remember the token's id)."""
-    return _principal(session, orm.ApiToken.id == token_id)
+    return _principal(session, orm.ApiToken.id == token_id, now, lifetime)
 
 
-def _principal(session: Session, which: Any) -> Principal | None:
+def _principal(
+    session: Session, which: Any, now: datetime, lifetime: LoginLifetime
+) -> Principal | None:
     # One statement per request: the token, its owner (staff or device) and the hall.
     row = session.execute(
         select(
             orm.ApiToken.id,
+            orm.ApiToken.last_used_at,
             orm.Staff.username,
             orm.Staff.role,
             orm.Staff.active,
@@ -304,30 +431,20 @@ def _principal(session: Session, which: Any) -> Principal | None:
         .outerjoin(orm.Staff, orm.Staff.id == orm.ApiToken.staff_id)
         .outerjoin(orm.Device, orm.Device.id == orm.ApiToken.device_id)
         .outerjoin(orm.Hall, orm.Hall.id == func.coalesce(orm.Staff.hall_id, orm.Device.hall_id))
-        .where(which, orm.ApiToken.revoked_at.is_(None))
+        .where(which, orm.ApiToken.revoked_at.is_(None), lifetime.live(now))
     ).first()
     if row is None:
         return None
-    token_id, username, role, active, device_id, device_kind, hall = row
+    token_id, used_at, username, role, active, device_id, device_kind, hall = row
     if username is not None:
         if not active:
             return None
-        return Principal("staff", username, hall, role=Role(role), token_id=token_id)
+        return Principal(
+            "staff", username, hall, role=Role(role), token_id=token_id, used_at=used_at
+        )
     if device_id is None:
         return None
     return Principal("device", device_id, hall, device_kind=device_kind, token_id=token_id)
-
-
-def staff_principal(session: Session, staff: orm.Staff, token_id: int | None = None) -> Principal:
-    """The principal of a logged-in staff member."""
-    hall = session.get(orm.Hall, staff.hall_id) if staff.hall_id else None
-    return Principal(
-        kind="staff",
-        name=staff.username,
-        hall=hall.code if hall else None,
-        role=Role(staff.role),
-        token_id=token_id,
-    )
 
 
 def audit(

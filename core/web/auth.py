@@ -9,7 +9,6 @@ from typing import Any, TypeVar, cast
 
 from flask import g, request, session
 
-from core.adapters import orm
 from core.domain.errors import Forbidden
 from core.extensions import csrf
 from core.runtime import runtime
@@ -38,30 +37,31 @@ def current_principal() -> Principal | None:
 
 def _resolve() -> Principal | None:
     header = request.headers.get("Authorization", "")
-    with runtime().db.read_session() as db_session:
+    rt = runtime()
+    now = rt.clock.now()
+    with rt.db.read_session() as db_session:
         if header:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise Unauthenticated("auth.invalid_token")
-            principal = access.principal_for_token(db_session, token.strip())
+            principal = access.principal_for_token(
+                db_session, token.strip(), now, rt.login_lifetime
+            )
             if principal is None:
                 raise Unauthenticated("auth.invalid_token")
             g.bearer = True
             return principal
         token_id = session.get("token_id")
-        if isinstance(token_id, int):
-            principal = access.principal_for_token_id(db_session, token_id)
-            if principal is None:
-                session.clear()
-            return principal
-        staff_id = session.get("staff_id")
-        if isinstance(staff_id, int):
-            staff = db_session.get(orm.Staff, staff_id)
-            if staff is None or not staff.active:
-                session.clear()
-                return None
-            return access.staff_principal(db_session, staff)
-    return None
+        if not isinstance(token_id, int):
+            return None
+        principal = access.principal_for_token_id(db_session, token_id, now, rt.login_lifetime)
+    if principal is None:
+        session.clear()  # logged out, expired, revoked: the cookie is worth nothing now
+    elif principal.used_at is not None and now - principal.used_at >= access.TOUCH_EVERY:
+        with rt.db.writing() as db_session:
+            access.touch_login(db_session, token_id, now)
+            db_session.commit()
+    return principal
 
 
 def protect_cookie_session() -> None:
@@ -74,7 +74,7 @@ def protect_cookie_session() -> None:
         return
     if request.headers.get("Authorization"):
         return
-    if "staff_id" in session or "token_id" in session:
+    if "token_id" in session:
         csrf.protect()
 
 

@@ -22,6 +22,7 @@ from core.extensions import csrf, limiter
 from core.messages import message_for
 from core.runtime import runtime
 from core.services import access
+from core.web.auth import current_principal
 
 bp = Blueprint("web", __name__)
 
@@ -76,7 +77,7 @@ def login() -> ResponseReturnValue:
             except DomainError as failure:
                 error = message_for(failure.code)
             else:
-                principal = access.staff_principal(db_session, staff)
+                principal = access.open_login(db_session, staff, rt.clock.now())
                 access.audit(
                     db_session,
                     rt.clock.now(),
@@ -87,13 +88,23 @@ def login() -> ResponseReturnValue:
                 db_session.commit()
                 session.clear()
                 session.permanent = False
-                session["staff_id"] = staff.id
+                session["token_id"] = principal.token_id
                 return redirect(target)
     return render_template("login.html", next=target, error=error)
 
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    """The login ends for good: its cookie, replayed later, opens nothing (SPEC §10)."""
+    principal = current_principal()
+    if principal is not None and principal.kind == "staff" and principal.token_id is not None:
+        rt = runtime()
+        with rt.db.writing() as db_session:
+            access.end_login(db_session, principal.token_id, rt.clock.now())
+            access.audit(
+                db_session, rt.clock.now(), principal, "logout", address=request.remote_addr or ""
+            )
+            db_session.commit()
     session.clear()
     return redirect(url_for("web.login"))
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.scenario_support import hall_display, remaining_ms
+from tests.e2e.scenario_support import counter, hall_display, remaining_ms
 from tests.e2e.test_kiosk_flow import open_kiosk
 from tests.support.databases import Tokens
 from tests.support.hub import HubProcess
@@ -45,3 +46,20 @@ def test_a_revoked_kiosk_and_display_show_their_not_enrolled_screen(
     finally:
         kiosk.context.close()
         display.context.close()
+
+
+def test_a_disabled_clerks_counter_goes_to_the_login_form(
+    browser: Browser, hub: HubProcess, screenshots: Path
+) -> None:
+    # GIVEN window 3's clerk at their counter, live
+    page = counter(browser, hub, "window3", "/counter/3")
+    try:
+        # WHEN the administrator disables the account from the shell
+        disabled = hub.cli("staff", "disable", "window3")
+        assert disabled.returncode == 0, disabled.stderr
+        # THEN within seconds the counter shows the login form, not a screen that still looks usable
+        expect(page).to_have_url(re.compile(r"/login\?next=/counter/3"), timeout=5000)
+        expect(page.locator("input[name=password]")).to_be_visible()
+        page.screenshot(path=screenshots / "counter-disabled-login.png")
+    finally:
+        page.context.close()

@@ -22,6 +22,7 @@ from core.app import create_app
 from core.config import Settings
 from core.hub.broadcast import RecordingBroadcaster
 from core.services import access
+from tests.integration.conftest import AppFactory
 from tests.support.databases import DEMO_PASSWORD, Tokens
 from tests.support.enrolment import new_code
 
@@ -372,7 +373,7 @@ def test_lapsed_tokens_names_the_revoked_the_unknown_and_those_of_disabled_accou
     db = app.extensions["hallq"].db
     with db.read_session() as session:
         ids = {
-            who: access.principal_for_token(session, token).token_id  # type: ignore[union-attr]
+            who: access.principal_for_token(session, token, clock.now()).token_id  # type: ignore[union-attr]
             for who, token in (
                 ("kiosk-1", tokens.devices["kiosk-1"]),
                 ("display-1", tokens.devices["display-1"]),
@@ -388,6 +389,61 @@ def test_lapsed_tokens_names_the_revoked_the_unknown_and_those_of_disabled_accou
         session.commit()
     # THEN exactly those two, and the unknown id, have lapsed
     with db.read_session() as session:
-        lapsed = access.lapsed_tokens(session, [*ids.values(), 999_999])
+        lapsed = access.lapsed_tokens(session, [*ids.values(), 999_999], clock.now())
         assert lapsed == {ids["kiosk-1"], ids["window1"], 999_999}
-        assert access.lapsed_tokens(session, []) == set()
+        assert access.lapsed_tokens(session, [], clock.now()) == set()
+
+
+def test_a_cookie_replayed_after_logout_opens_nothing(app: Flask) -> None:
+    # GIVEN window3's clerk logged in, and a copy of their session cookie (a shared PC, a proxy log)
+    client = app.test_client()
+    log_in(client, "window3", DEMO_PASSWORD)
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    assert client.get("/api/v1/windows/3").status_code == 200
+    # WHEN they log out
+    logged_out = client.post("/logout", headers={"X-CSRFToken": meta_token(client)})
+    assert logged_out.status_code == 302
+    # THEN the copied cookie, sent again, is refused: the login ended on the hub, not only in the browser
+    replay = app.test_client()
+    replay.set_cookie("session", cookie.value)
+    refused = replay.get("/api/v1/windows/3")
+    assert (refused.status_code, refused.get_json()["error"]) == (401, "auth.required")
+    # AND the logout is in the audit log
+    with app.extensions["hallq"].db.read_session() as session:
+        actions = list(session.scalars(select(orm.AuditEntry.action).order_by(orm.AuditEntry.id)))
+    assert actions[-2:] == ["login", "logout"]
+
+
+def test_a_login_ends_after_12_idle_hours_and_after_7_days_however_used(
+    app: Flask, clock: FixedClock
+) -> None:
+    # GIVEN a clerk logged in, who makes a request every 11 hours
+    client = app.test_client()
+    log_in(client, "window3", DEMO_PASSWORD)
+    for _ in range(14):  # 14 × 11 h = 6 days 10 h: always within the idle time
+        clock.advance(timedelta(hours=11))
+        assert client.get("/api/v1/windows/3").status_code == 200
+    # WHEN 7 days have passed since the login
+    clock.advance(timedelta(hours=15))
+    # THEN it has ended, used or not
+    assert client.get("/api/v1/windows/3").status_code == 401
+    # AND GIVEN a new login left alone for 12 hours and a minute, it has ended too
+    log_in(client, "window3", DEMO_PASSWORD)
+    clock.advance(timedelta(hours=11, minutes=59))
+    assert client.get("/api/v1/windows/3").status_code == 200
+    clock.advance(timedelta(hours=12, minutes=1))
+    assert client.get("/api/v1/windows/3").status_code == 401
+
+
+def test_the_login_lifetimes_are_settings(
+    make_app: AppFactory, db_url: str, clock: FixedClock
+) -> None:
+    # GIVEN a hall that ends logins after 1 idle hour
+    app = make_app(db_url, login_idle_h=1.0)
+    client = app.test_client()
+    log_in(client, "window3", DEMO_PASSWORD)
+    # WHEN the clerk comes back after 61 minutes
+    clock.advance(timedelta(minutes=61))
+    # THEN they must log in again
+    assert client.get("/api/v1/windows/3").status_code == 401

@@ -26,7 +26,8 @@ from core.adapters.network import lan_address
 from core.halls import DEMO_FILE
 from core.services import access
 from tests.integration.conftest import AppFactory
-from tests.support.databases import Tokens
+from tests.integration.test_auth import log_in
+from tests.support.databases import DEMO_PASSWORD, Tokens
 from tests.support.hub import ROOT
 
 HALLQ = Path(sys.executable).with_name("hallq")
@@ -179,6 +180,54 @@ def test_a_staff_member_added_with_a_password_from_stdin_gets_an_api_token(
     assert "counter-pass-1" not in staff.password_hash
 
 
+def test_disabling_a_clerk_ends_their_logins_and_tokens_until_enabled_and_a_new_password_too(
+    cli: Cli, db_url: str, make_app: AppFactory, tokens: Tokens
+) -> None:
+    # GIVEN window3's clerk logged in at the counter, and a script using their API token
+    app = make_app(db_url)
+    browser = app.test_client()
+    assert log_in(browser, "window3", DEMO_PASSWORD).status_code == 302
+    script = {"Authorization": f"Bearer {tokens.staff['window3']}"}
+    assert browser.get("/api/v1/windows/3").status_code == 200
+    # WHEN the administrator disables the account from the shell
+    disabled = cli("staff", "disable", "window3")
+    # THEN the login and the token are refused at once, and so is a new login
+    assert disabled.returncode == 0, disabled.stderr
+    assert "2 session(s) and token(s) ended" in disabled.stdout
+    assert browser.get("/api/v1/windows/3").status_code == 401
+    assert app.test_client().get("/api/v1/windows/3", headers=script).status_code == 401
+    assert log_in(app.test_client(), "window3", DEMO_PASSWORD).status_code == 200  # the form again
+    # AND once enabled, the clerk logs in again, while the old token stays ended
+    assert cli.in_process("staff", "enable", "window3").exit_code == 0
+    assert log_in(browser, "window3", DEMO_PASSWORD).status_code == 302
+    assert browser.get("/api/v1/windows/3").status_code == 200
+    assert app.test_client().get("/api/v1/windows/3", headers=script).status_code == 401
+    # AND a new password ends that login too, and only the new password opens a new one
+    changed = cli.in_process(
+        "staff", "password", "window3", "--password-stdin", stdin="new-pass-123\n"
+    )
+    assert changed.exit_code == 0, changed.output
+    assert browser.get("/api/v1/windows/3").status_code == 401
+    assert log_in(app.test_client(), "window3", DEMO_PASSWORD).status_code == 200
+    assert log_in(browser, "window3", "new-pass-123").status_code == 302
+    # AND revoke-tokens ends it, the account staying enabled
+    assert cli.in_process("staff", "revoke-tokens", "window3").exit_code == 0
+    assert browser.get("/api/v1/windows/3").status_code == 401
+    # AND each change is audited as the operator's
+    with app.extensions["hallq"].db.read_session() as session:
+        entries = session.execute(
+            select(orm.AuditEntry.action, orm.AuditEntry.actor, orm.AuditEntry.target).where(
+                orm.AuditEntry.action.startswith("staff.")
+            )
+        ).all()
+    assert [action for action, _, _ in entries] == [
+        "staff.disable", "staff.enable", "staff.password", "staff.revoke_tokens"
+    ]  # fmt: skip
+    assert all(
+        actor.startswith("shell:") and target == "staff:window3" for _, actor, target in entries
+    )
+
+
 MISTAKES = {
     "unknown role": (
         ("staff", "add", "boss", "--role", "emperor", "--password-stdin"),
@@ -210,6 +259,12 @@ MISTAKES = {
     "token, unknown device": (("device", "token", "kiosk-404"), None, ["kiosk-404", "unknown"]),
     "revoke, unknown device": (("device", "revoke", "kiosk-404"), None, ["kiosk-404", "unknown"]),
     "token, unknown staff": (("staff", "token", "ghost"), None, ["ghost", "unknown"]),
+    "disable, unknown staff": (("staff", "disable", "ghost"), None, ["ghost", "unknown"]),
+    "new password too short": (
+        ("staff", "password", "window3", "--password-stdin"),
+        "short\n",
+        ["password", "8"],
+    ),
     "hall of another code": (
         ("device", "add", "kiosk", "kiosk-11", "--hall", "nowhere"),
         None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ import requests
 import socketio
 
 from core import protocol
-from tests.support.databases import SqliteTemplate, Tokens
+from tests.support.databases import DEMO_PASSWORD, SqliteTemplate, Tokens
 from tests.support.hub import HubProcess, wait_for
 
 
@@ -191,4 +192,55 @@ def test_a_revoked_device_loses_its_socket_within_2_s(hub: HubProcess, tokens: T
         assert counter.call(protocol.STATE_CHECK)["seq"] >= 0
     finally:
         for listener in (display, kiosk, counter):
+            listener.close()
+
+
+def logged_in_cookie(hub: HubProcess, username: str) -> str:
+    """Log in through the form as a browser does; the ``Cookie`` header of that login."""
+    browser = requests.Session()
+    form = browser.get(f"{hub.url}/login", timeout=5).text
+    match = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert match, "no CSRF token in the login form"
+    answer = browser.post(
+        f"{hub.url}/login",
+        data={"username": username, "password": DEMO_PASSWORD, "csrf_token": match.group(1)},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert answer.status_code == 302, answer.text
+    return "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+
+
+def test_disabling_a_clerk_cuts_their_open_counters_within_2_s(
+    hub: HubProcess, tokens: Tokens
+) -> None:
+    # GIVEN window3's clerk at a counter page (login cookie) and a script (API token),
+    # and window1's clerk beside them
+    cookie = logged_in_cookie(hub, "window3")
+    page = socketio.Client(reconnection=False)
+    page.connect(
+        hub.url,
+        namespaces=[protocol.COUNTER],
+        headers={"Cookie": cookie},
+        transports=["websocket"],
+        wait_timeout=10,
+    )
+    script = Listener(hub.url, protocol.COUNTER, {"token": tokens.staff["window3"]})
+    other = Listener(hub.url, protocol.COUNTER, {"token": tokens.staff["window1"]})
+    try:
+        # WHEN the administrator disables window3's account from the shell
+        disabled = hub.cli("staff", "disable", "window3")
+        done = time.monotonic()
+        assert disabled.returncode == 0, disabled.stderr
+        # THEN both of its sockets end within 2 s; window1's stays
+        wait_for(
+            lambda: not page.connected and not script.client.connected,
+            timeout=2.0,
+            message="window3's sockets cut",
+        )
+        assert time.monotonic() - done < 2.0
+        assert other.call(protocol.STATE_CHECK)["seq"] >= 0
+    finally:
+        page.disconnect()
+        for listener in (script, other):
             listener.close()

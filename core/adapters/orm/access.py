@@ -41,7 +41,12 @@ class Device(Base):
 
 
 class ApiToken(Base):
-    """A bearer token for a device or a staff member; only its hash is kept."""
+    """A bearer token for a device or a staff member; only its hash is kept.
+
+    A staff member's login is a token too (``kind = "login"``, remembered by id in
+    the session cookie): logging out revokes it, and it lapses after an idle time
+    and an absolute lifetime counted from `created_at` and `last_used_at`.
+    """
 
     __tablename__ = "api_tokens"
 
@@ -49,7 +54,9 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     device_id: Mapped[str | None] = mapped_column(ForeignKey("devices.id"))
+    kind: Mapped[str] = mapped_column(String(8), default="api", server_default="api")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
