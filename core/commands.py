@@ -23,7 +23,7 @@ from core.adapters.network import public_base_url
 from core.config import ConfigError, Settings, load_settings
 from core.domain.errors import DomainError
 from core.halls import DEMO_FILE, HallFileError, load_hall, read_hall_file
-from core.services import access
+from core.services import access, logins
 from core.services.access import Principal
 
 
@@ -321,6 +321,19 @@ def staff_revoke_tokens(username: str) -> None:
         "staff.revoke_tokens",
     )
     click.echo(f"{ended} session(s) and token(s) of {username} ended")
+
+
+@staff.command("unlock")
+@click.argument("username")
+def staff_unlock(username: str) -> None:
+    """Let USERNAME, locked after failed logins, log in again from anywhere."""
+    with _database().write_session() as db_session:
+        try:
+            logins.unlock(db_session, username, SystemClock().now(), _operator())
+        except DomainError as error:
+            raise click.ClickException(str(error)) from error
+        db_session.commit()
+    click.echo(f"staff {username} unlocked")
 
 
 @staff.command("password")

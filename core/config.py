@@ -65,6 +65,11 @@ class Settings:
     """A staff login ends after this many hours without a request (SPEC §10)."""
     login_max_days: float = 7.0
     """… and this many days after it began, used or not."""
+    login_failures: int = 10
+    """Failed logins (per address, and per user name) within `login_window_min` that
+    refuse that address, and lock that account for `login_lock_min` (SPEC §10)."""
+    login_window_min: float = 15.0
+    login_lock_min: float = 15.0
     secure_cookies: bool = False
     """Set when the hall serves HallQ over HTTPS."""
     watchdog: bool = True

@@ -133,6 +133,13 @@ MESSAGES: dict[str, LazyString] = {
     "auth.required": lazy_gettext("Please log in first."),
     "auth.invalid_token": lazy_gettext("The access token is not valid or has been revoked."),
     "auth.bad_login": lazy_gettext("Wrong user name or password."),
+    "auth.throttled": lazy_gettext(
+        "Too many failed logins from this computer: please try again in %(minutes)s minutes."
+    ),
+    "auth.locked": lazy_gettext(
+        "This account is locked after too many failed logins: try again later, "
+        "or ask the duty leader to unlock it."
+    ),
     "auth.forbidden": lazy_gettext("You are not allowed to do this."),
     "auth.csrf": lazy_gettext("The page has expired; please reload it and try again."),
     "device.no_screen": lazy_gettext(

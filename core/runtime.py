@@ -15,6 +15,7 @@ from core.adapters.db import Database
 from core.config import Settings
 from core.services.access import LoginLifetime
 from core.services.bus import CommandBus
+from core.services.logins import LoginPolicy
 
 
 class Printing(Protocol):
@@ -38,6 +39,15 @@ class Runtime:
     bus: CommandBus
     socketio: SocketIO
     printing: Printing | None = None
+
+    @property
+    def login_policy(self) -> LoginPolicy:
+        """When failed logins refuse an address or lock an account, as configured."""
+        return LoginPolicy(
+            failures=self.settings.login_failures,
+            window=timedelta(minutes=self.settings.login_window_min),
+            lock=timedelta(minutes=self.settings.login_lock_min),
+        )
 
     @property
     def login_lifetime(self) -> LoginLifetime:

@@ -13,8 +13,19 @@ from core.api import (  # noqa: E402
     openapi,
     paperwork,
     queue,
+    staff,
     tickets,
     windows,
 )
 
-__all__ = ["bp", "devices", "incidents", "openapi", "paperwork", "queue", "tickets", "windows"]
+__all__ = [
+    "bp",
+    "devices",
+    "incidents",
+    "openapi",
+    "paperwork",
+    "queue",
+    "staff",
+    "tickets",
+    "windows",
+]

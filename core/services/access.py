@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -223,10 +224,19 @@ def staff_by_name(session: Session, username: str) -> orm.Staff:
     return staff
 
 
+@cache
+def _nobody_hash() -> str:
+    """Checked against when the user name is unknown: a wrong name costs the time of a
+    wrong password, so the answer's time does not tell which names exist."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
+
+
 def check_login(session: Session, username: str, password: str) -> orm.Staff:
-    """The staff account if the password matches; the same error either way otherwise."""
+    """The staff account if the password matches; the same error, in the same time,
+    whether the name is unknown, disabled or the password wrong."""
     staff = session.scalars(select(orm.Staff).where(orm.Staff.username == username)).first()
-    if staff is None or not staff.active or not check_password_hash(staff.password_hash, password):
+    matches = check_password_hash(staff.password_hash if staff else _nobody_hash(), password)
+    if staff is None or not staff.active or not matches:
         raise Forbidden("auth.bad_login")
     return staff
 

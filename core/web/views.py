@@ -21,7 +21,7 @@ from core.domain.errors import DomainError
 from core.extensions import csrf, limiter
 from core.messages import message_for
 from core.runtime import runtime
-from core.services import access
+from core.services import access, logins
 from core.web.auth import current_principal
 
 bp = Blueprint("web", __name__)
@@ -69,21 +69,30 @@ def login() -> ResponseReturnValue:
     if request.method == "POST":
         csrf.protect()  # no session yet, but a foreign page must not log a desk in
         rt = runtime()
+        now = rt.clock.now()
+        address = request.remote_addr or ""
         with rt.db.writing() as db_session:
             try:
-                staff = access.check_login(
-                    db_session, request.form.get("username", ""), request.form.get("password", "")
+                staff = logins.log_in(
+                    db_session,
+                    request.form.get("username", ""),
+                    request.form.get("password", ""),
+                    address,
+                    now,
+                    rt.login_policy,
                 )
             except DomainError as failure:
-                error = message_for(failure.code)
+                db_session.commit()  # the failure is audited, and counts
+                error = message_for(failure.code, failure.params)
             else:
-                principal = access.open_login(db_session, staff, rt.clock.now())
+                principal = access.open_login(db_session, staff, now)
                 access.audit(
                     db_session,
-                    rt.clock.now(),
+                    now,
                     principal,
-                    "login",
-                    address=request.remote_addr or "",
+                    logins.LOGGED_IN,
+                    target=f"staff:{staff.username}",
+                    address=address,
                 )
                 db_session.commit()
                 session.clear()

@@ -4,6 +4,7 @@ revocation, password storage, safe redirects, security headers and the login rat
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from core.adapters import orm
 from core.adapters.clock import FixedClock
 from core.app import create_app
 from core.config import Settings
+from core.domain.errors import DomainError
 from core.hub.broadcast import RecordingBroadcaster
 from core.services import access
 from tests.integration.conftest import AppFactory
@@ -447,3 +449,106 @@ def test_the_login_lifetimes_are_settings(
     clock.advance(timedelta(minutes=61))
     # THEN they must log in again
     assert client.get("/api/v1/windows/3").status_code == 401
+
+
+def attempt(client: FlaskClient, username: str, password: str, address: str) -> TestResponse:
+    """One login from `address`, as the hub sees it."""
+    token = form_token(client.get("/login", environ_base={"REMOTE_ADDR": address}))
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def guess(app: Flask, username: str, addresses: list[str]) -> None:
+    """A wrong password for `username` from each address in turn."""
+    for address in addresses:
+        assert attempt(app.test_client(), username, "guess-123", address).status_code == 200
+
+
+CLERK_PC, ATTACKER, ELSEWHERE = "10.0.0.3", "10.0.9.66", "10.0.7.7"
+
+
+def test_guessing_from_one_address_refuses_that_address_and_locks_the_account_elsewhere(
+    app: Flask, tokens: Tokens
+) -> None:
+    # GIVEN window3's clerk, who logged in from their counter PC yesterday
+    assert attempt(app.test_client(), "window3", DEMO_PASSWORD, CLERK_PC).status_code == 302
+    # WHEN someone guesses window3's password 10 times from another address
+    guess(app, "window3", [ATTACKER] * 10)
+    # THEN even the right password is refused from that address, in Chinese
+    refused = attempt(app.test_client(), "window3", DEMO_PASSWORD, ATTACKER)
+    assert refused.status_code == 200
+    assert "本机登录失败次数过多，请 15 分钟后再试" in refused.get_data(as_text=True)
+    # AND the account is locked for any other address…
+    locked = attempt(app.test_client(), "window3", DEMO_PASSWORD, ELSEWHERE)
+    assert "该账户因登录失败次数过多已被暂时锁定" in locked.get_data(as_text=True)
+    # … but not for the clerk at their own counter PC: the attacker cannot lock them out
+    assert attempt(app.test_client(), "window3", DEMO_PASSWORD, CLERK_PC).status_code == 302
+    # AND a clerk cannot unlock it, a leader can: then the right password works from
+    # anywhere but the throttled address
+    by_clerk = app.test_client().post(
+        "/api/v1/staff/window3/unlock", headers=bearer(tokens.staff["window1"])
+    )
+    assert by_clerk.status_code == 403
+    unlocked = app.test_client().post(
+        "/api/v1/staff/window3/unlock", headers=bearer(tokens.staff["leader"])
+    )
+    assert unlocked.status_code == 200, unlocked.get_json()
+    assert unlocked.get_json() == {"username": "window3", "locked": False}
+    assert attempt(app.test_client(), "window3", DEMO_PASSWORD, ELSEWHERE).status_code == 302
+    assert attempt(app.test_client(), "window3", DEMO_PASSWORD, ATTACKER).status_code == 200
+
+
+def test_guessing_from_many_addresses_locks_the_account_for_a_while(
+    app: Flask, clock: FixedClock
+) -> None:
+    # GIVEN 10 wrong passwords for window1, each from a different address
+    guess(app, "window1", [f"10.1.0.{n}" for n in range(10)])
+    # WHEN the right password comes from an address never used by window1
+    locked = attempt(app.test_client(), "window1", DEMO_PASSWORD, ELSEWHERE)
+    # THEN it is refused while the lock lasts, and accepted after its 15 minutes
+    assert "该账户因登录失败次数过多已被暂时锁定" in locked.get_data(as_text=True)
+    clock.advance(timedelta(minutes=16))
+    assert attempt(app.test_client(), "window1", DEMO_PASSWORD, ELSEWHERE).status_code == 302
+
+
+def test_unknown_user_names_are_audited_locked_and_timed_like_real_ones(app: Flask) -> None:
+    # GIVEN 10 failed logins for a name that exists and for one that does not
+    guess(app, "window2", [f"10.2.0.{n}" for n in range(10)])
+    guess(app, "nobody", [f"10.3.0.{n}" for n in range(10)])
+    # WHEN each is tried once more from elsewhere
+    answers = [
+        attempt(app.test_client(), name, "guess-123", ELSEWHERE).get_data(as_text=True)
+        for name in ("window2", "nobody")
+    ]
+    # THEN both answers say the same: nothing tells which name exists
+    assert all("该账户因登录失败次数过多已被暂时锁定" in answer for answer in answers)
+    # AND every failure is audited with the name as typed, the address and the time
+    with app.extensions["hallq"].db.read_session() as session:
+        failures = session.execute(
+            select(orm.AuditEntry.target, orm.AuditEntry.address, orm.AuditEntry.at).where(
+                orm.AuditEntry.action == "login.failed"
+            )
+        ).all()
+    assert len(failures) == 22
+    assert ("staff:nobody", "10.3.0.4") in {(target, address) for target, address, _ in failures}
+    assert all(at is not None for _, _, at in failures)
+
+
+def test_an_unknown_name_costs_the_time_of_a_wrong_password(app: Flask) -> None:
+    # GIVEN the same check for a real name with a wrong password, and for a name nobody has
+    def duration(name: str) -> float:
+        with app.extensions["hallq"].db.read_session() as session:
+            start = time.perf_counter()
+            with pytest.raises(DomainError):
+                access.check_login(session, name, "guess-123")
+            return time.perf_counter() - start
+
+    duration("nobody")  # the unknown name's stand-in hash is made once
+    # WHEN each is timed five times
+    wrong = sorted(duration("window3") for _ in range(5))[2]
+    unknown = sorted(duration("nobody") for _ in range(5))[2]
+    # THEN the medians are of the same order (they were 8 ms against 154 ms)
+    assert unknown > wrong / 3, (unknown, wrong)

@@ -213,6 +213,8 @@ def test_disabling_a_clerk_ends_their_logins_and_tokens_until_enabled_and_a_new_
     # AND revoke-tokens ends it, the account staying enabled
     assert cli.in_process("staff", "revoke-tokens", "window3").exit_code == 0
     assert browser.get("/api/v1/windows/3").status_code == 401
+    # AND unlocking (after failed logins) is the operator's to do too
+    assert cli.in_process("staff", "unlock", "window3").exit_code == 0
     # AND each change is audited as the operator's
     with app.extensions["hallq"].db.read_session() as session:
         entries = session.execute(
@@ -260,6 +262,7 @@ MISTAKES = {
     "revoke, unknown device": (("device", "revoke", "kiosk-404"), None, ["kiosk-404", "unknown"]),
     "token, unknown staff": (("staff", "token", "ghost"), None, ["ghost", "unknown"]),
     "disable, unknown staff": (("staff", "disable", "ghost"), None, ["ghost", "unknown"]),
+    "unlock, unknown staff": (("staff", "unlock", "ghost"), None, ["ghost", "unknown"]),
     "new password too short": (
         ("staff", "password", "window3", "--password-stdin"),
         "short\n",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.adapters.orm.base import Base, UTCDateTime
@@ -64,6 +64,8 @@ class AuditEntry(Base):
     """Append-only: every staff action, by whom, on what, from where."""
 
     __tablename__ = "audit_log"
+    # Failed logins, locks and an account's usual addresses are looked up by action and target.
+    __table_args__ = (Index("ix_audit_log_action_target", "action", "target"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
