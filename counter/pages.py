@@ -68,7 +68,7 @@ def counter_config(principal: Principal, window: int) -> dict[str, Any]:
     rt = runtime()
     hall_code = principal.hall or rt.settings.hall
     with rt.db.read_session() as session:
-        detail = views.window_detail(session, hall_code, window, rt.clock.now())
+        detail = views.window_detail(session, hall_code, window, rt.clock.now(), principal)
         hall = views.hall_by_code(session, hall_code)
         # The register (登记簿) each service's business usually goes in (hall file: register_form).
         hints = {

@@ -118,8 +118,10 @@ class WindowActionView(BaseModel):
 
 
 class CounterTicketView(TicketView):
-    phone: str | None
-    taxpayer_id: str | None
+    phone: str | None = Field(default=None, description="Only for this window's clerk and leaders.")
+    taxpayer_id: str | None = Field(
+        default=None, description="Only for this window's clerk and leaders."
+    )
     recalls: int
     called_at: str | None
     started_at: str | None

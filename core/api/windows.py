@@ -111,7 +111,8 @@ for _action in ACTIONS:
     bp,
     "GET",
     "/windows/<int(max=999):n>",
-    summary="The window, its staff and its current ticket with the taxpayer's details.",
+    summary="The window, its staff and its current ticket; the taxpayer's phone and ID "
+    "only for the clerk of this window, leaders and administrators.",
     tag="windows",
     responses={200: ("The window", WindowDetailView), 404: ("Unknown window", Error)},
 )
@@ -119,4 +120,6 @@ for _action in ACTIONS:
 def window_detail(n: int) -> Response:
     rt = runtime()
     with rt.db.read_session() as session:
-        return json_response(views.window_detail(session, hall_code(), n, rt.clock.now()))
+        return json_response(
+            views.window_detail(session, hall_code(), n, rt.clock.now(), require_principal())
+        )

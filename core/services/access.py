@@ -87,6 +87,12 @@ class LoginLifetime:
         )
 
 
+def sees_personal_data(who: Principal, window_staff: str | None) -> bool:
+    """A ticket's phone and taxpayer ID go to the clerk of the window that holds it,
+    and to leaders and administrators; any other caller gets the ticket without them."""
+    return who.at_least(Role.LEADER) or (who.kind == "staff" and who.name == window_staff)
+
+
 def token_hash(token: str) -> str:
     """Tokens are stored hashed: a copy of the database reveals none."""
     return hashlib.sha256(token.encode()).hexdigest()

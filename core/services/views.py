@@ -25,6 +25,8 @@ from core.domain.tickets import TicketState
 from core.domain.windows import WindowState
 from core.halls import calendar_for, hours_of
 from core.protocol import queue_payload
+from core.services import access
+from core.services.access import Principal
 
 RECENT_CALLS = 10
 
@@ -350,7 +352,9 @@ def public_ticket(session: Session, token: str, now: datetime) -> dict[str, Any]
     }
 
 
-def window_detail(session: Session, hall_code: str, number: int, now: datetime) -> dict[str, Any]:
+def window_detail(
+    session: Session, hall_code: str, number: int, now: datetime, viewer: Principal
+) -> dict[str, Any]:
     """A window and its current ticket with the taxpayer's details, for its counter."""
     hall = hall_by_code(session, hall_code)
     window = session.scalars(
@@ -368,7 +372,9 @@ def window_detail(session: Session, hall_code: str, number: int, now: datetime) 
             )
         ).one_or_none()
         if row is not None:
-            ticket = counter_ticket(session, hall, row)
+            ticket = counter_ticket(
+                session, hall, row, personal=access.sees_personal_data(viewer, window.staff)
+            )
     return {
         "window": window.number,
         "name": window.name,
@@ -382,13 +388,15 @@ def window_detail(session: Session, hall_code: str, number: int, now: datetime) 
     }
 
 
-def counter_ticket(session: Session, hall: orm.Hall, row: orm.Ticket) -> dict[str, Any]:
-    """A ticket as its window sees it: with phone and taxpayer ID, for staff only."""
+def counter_ticket(
+    session: Session, hall: orm.Hall, row: orm.Ticket, *, personal: bool
+) -> dict[str, Any]:
+    """A ticket as a counter sees it; with its phone and taxpayer ID when `personal`."""
     ahead, minutes = estimate_for(session, hall, row)
+    details = {"phone": row.phone, "taxpayer_id": row.taxpayer_id} if personal else {}
     return {
         **ticket_view(row, ahead, minutes),
-        "phone": row.phone,
-        "taxpayer_id": row.taxpayer_id,
+        **details,
         "recalls": row.recalls,
         "called_at": row.called_at.astimezone(UTC).isoformat() if row.called_at else None,
         "started_at": row.started_at.astimezone(UTC).isoformat() if row.started_at else None,

@@ -81,7 +81,8 @@ export class CounterScreen {
     $("ticket-waited").textContent = fill(T.minutes, { minutes: this.waitedMinutes(ticket) });
     $("ticket-channel").textContent = T.channels[ticket.channel] || ticket.channel;
     for (const [id, value] of [["ticket-phone", ticket.phone], ["ticket-taxpayer", ticket.taxpayer_id]]) {
-      // Staff see both in full, to prepare the taxpayer's business; nothing public shows them.
+      // The window's own clerk (and leaders) get both in full, to prepare the taxpayer's
+      // business; the hub leaves them out for anyone else, and nothing public shows them.
       $(id).textContent = value || T.none;
       $(id).dataset.given = String(Boolean(value));
     }

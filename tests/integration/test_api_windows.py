@@ -299,3 +299,26 @@ def test_calls_made_by_hand_while_the_hub_was_down_are_reconciled(
         row["code"]: row["waiting"] for row in api.get("/api/v1/queue").get_json()["services"]
     }
     assert waiting["filing"] == 1  # C004, untouched
+
+
+def test_a_tickets_phone_and_taxpayer_id_go_only_to_its_window_and_leaders(api: Api) -> None:
+    # GIVEN a filing ticket with a phone and a taxpayer ID, called by window 3's clerk
+    issued = api.issue("filing", phone="13800138000", taxpayer_id="11010519491231002X")
+    assert issued.status_code == 201, issued.get_json()
+    api.window(3, "open")
+    assert api.window(3, "call-next").status_code == 200
+    # WHEN window 3 is looked at by its clerk, by the clerk of window 2, and by the duty leader
+    seen = {
+        who: api.get("/api/v1/windows/3", as_=who).get_json()
+        for who in ("window3", "window2", "leader")
+    }
+    # THEN window 3's clerk and the leader see the taxpayer's details
+    for who in ("window3", "leader"):
+        ticket = seen[who]["ticket"]
+        assert (ticket["phone"], ticket["taxpayer_id"]) == ("13800138000", "11010519491231002X")
+    # AND the clerk of window 2 gets the ticket without them
+    other = seen["window2"]["ticket"]
+    assert other["number"] == seen["window3"]["ticket"]["number"]
+    assert "phone" not in other
+    assert "taxpayer_id" not in other
+    assert "13800138000" not in str(seen["window2"])
