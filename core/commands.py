@@ -24,7 +24,7 @@ from core.config import ConfigError, Settings, load_settings
 from core.domain.errors import DomainError
 from core.halls import DEMO_FILE, HallFileError, load_hall, read_hall_file
 from core.services import access, logins
-from core.services.access import Principal
+from core.services.access import Principal, Role
 
 
 def _settings() -> Settings:
@@ -221,7 +221,7 @@ def staff() -> None:
 
 @staff.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["staff", "leader", "admin"]), required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--hall", "hall_code", default=None, help="Hall code (default: HALLQ_HALL).")
 @click.option("--name", default="", help="The person's name, as the incident ledger writes it.")

@@ -130,6 +130,16 @@ MESSAGES: dict[str, LazyString] = {
         "The working-day calendar has no data for %(year)s; enter the official arrangement."
     ),
     # who may do what
+    "window.holding_other": lazy_gettext(
+        "You already hold window %(other)s: close it before opening window %(window)s."
+    ),
+    "release.ticket": lazy_gettext(
+        "Choose what becomes of the window's ticket: back to the queue, or finished."
+    ),
+    "ticket.cancel_not_yours": lazy_gettext(
+        "Ticket %(number)s is not waiting for your window: the guide desk or the duty leader "
+        "can cancel it."
+    ),
     "auth.required": lazy_gettext("Please log in first."),
     "auth.invalid_token": lazy_gettext("The access token is not valid or has been revoked."),
     "auth.bad_login": lazy_gettext("Wrong user name or password."),

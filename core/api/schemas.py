@@ -143,3 +143,10 @@ class HealthView(BaseModel):
     database: str
     seq: int
     version: str
+
+
+class ReleaseBody(Strict):
+    ticket: Literal["requeue", "finish"] = Field(
+        default="requeue",
+        description="The current ticket goes back to the head of its queue, or is finished.",
+    )

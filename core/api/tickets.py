@@ -12,7 +12,7 @@ from core.domain.commands import CancelTicket, IssueTicket, RequeueTicket
 from core.domain.tickets import Channel
 from core.extensions import limiter
 from core.runtime import runtime
-from core.services import views
+from core.services import access, views
 from core.services.access import Role
 from core.web.auth import require_principal, requires
 
@@ -102,15 +102,19 @@ def requeue_ticket(number: str) -> Response:
     bp,
     "POST",
     "/tickets/<number>/cancel",
-    summary="Cancel a waiting ticket.",
+    summary="Cancel a waiting ticket: the guide desk and leaders any, a clerk only one "
+    "waiting for their own window.",
     tag="tickets",
     responses={
         200: ("The cancelled ticket", TicketView),
         400: ("Not a ticket number", Error),
+        403: ("A clerk, and not a ticket waiting for their window", Error),
         404: ("Unknown", Error),
         409: ("Not waiting", Error),
     },
 )
 @requires(Role.STAFF, devices=("guide",))
 def cancel_ticket(number: str) -> Response:
-    return command(CancelTicket, number=number)
+    principal = require_principal()
+    clerk = None if access.may_cancel_any_ticket(principal) else principal.name
+    return command(CancelTicket, number=number, only_for_window_of=clerk)

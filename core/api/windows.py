@@ -15,6 +15,7 @@ from core.api.schemas import (
     CallBody,
     Error,
     ReconcileBody,
+    ReleaseBody,
     TransferBody,
     WindowActionView,
     WindowDetailView,
@@ -105,6 +106,37 @@ def _register(action: Action) -> None:
 
 for _action in ACTIONS:
     _register(_action)
+
+
+@operation(
+    bp,
+    "POST",
+    "/windows/<int(max=999):n>/release",
+    summary="A leader closes a window its clerk left open (audited); its current ticket "
+    "goes back to the head of its queue or is finished.",
+    tag="windows",
+    body=ReleaseBody,
+    responses={
+        200: ("The window, closed, and what became of its ticket", WindowActionView),
+        400: ("Invalid input", Error),
+        404: ("Unknown window", Error),
+        409: ("The window is closed already", Error),
+    },
+    security=("staff:leader",),
+    headers=("Idempotency-Key",),
+)
+@requires(Role.LEADER)
+def release_window(n: int, data: ReleaseBody) -> Response:
+    principal = require_principal()
+    return run(
+        cmd.ReleaseWindow(
+            hall=hall_code(principal),
+            actor=principal.actor,
+            idempotency_key=idempotency_key(principal),
+            window=n,
+            ticket=data.ticket,
+        )
+    )
 
 
 @operation(

@@ -45,6 +45,15 @@ class WindowCommand(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReleaseWindow(Command):
+    """A leader closes window `window`, which its clerk left open; its current ticket
+    goes back to the head of its queue (`ticket = "requeue"`) or is finished."""
+
+    window: int
+    ticket: str = "requeue"
+
+
+@dataclass(frozen=True, kw_only=True)
 class OpenWindow(WindowCommand):
     """Open the window for `staff`."""
 
@@ -122,9 +131,13 @@ class RequeueTicket(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class CancelTicket(Command):
-    """Payload: `number`, a waiting ticket the taxpayer gives up."""
+    """Payload: `number`, a waiting ticket the taxpayer gives up.
+
+    `only_for_window_of`: the caller is a clerk, who may cancel only a ticket waiting
+    for a window they hold (None: the guide desk or a leader, who may cancel any)."""
 
     number: str
+    only_for_window_of: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

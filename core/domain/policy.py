@@ -31,6 +31,8 @@ class Rules:
     max_wait: timedelta = timedelta(minutes=60)
     no_show_after_recalls: int = 2
     requeue_after: int = 3
+    windows_per_staff: int = 1
+    """How many windows one account may hold open at once."""
 
 
 def eligible(window: Window, ticket: Ticket) -> bool:

@@ -249,6 +249,20 @@ class Ticket:
         self.queued_at = queued_at
         self.recalls = 0
 
+    def release(self, now: datetime, *, queued_at: datetime) -> None:
+        """Its window was released by a leader: the ticket waits again from `queued_at`
+        (the head of its queue), for any window of its service (or its target window)."""
+        self._move(
+            "released",
+            frozenset({TicketState.CALLED, TicketState.SERVING}),
+            TicketState.WAITING,
+            now,
+        )
+        self.window = None
+        self.queued_at = queued_at
+        self.called_at = self.started_at = None
+        self.recalls = 0
+
     def cancel(self, now: datetime) -> None:
         """The taxpayer gives up before being called."""
         self._move("cancelled", frozenset({TicketState.WAITING}), TicketState.CANCELLED, now)

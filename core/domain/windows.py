@@ -33,6 +33,14 @@ class Window:
         self.state = WindowState.OPEN
         self.staff = staff
 
+    def release(self) -> None:
+        """A leader closes a window its clerk left open (its ticket is dealt with first)."""
+        if self.state is WindowState.CLOSED:
+            raise Conflict("window.closed", window=self.number)
+        self.state = WindowState.CLOSED
+        self.staff = None
+        self.current = None
+
     def close(self) -> None:
         """Closing with a ticket in hand would strand the taxpayer."""
         if self.current is not None:
@@ -71,3 +79,17 @@ class Window:
     def serves(self, service: str) -> bool:
         """Whether this window takes tickets of `service`."""
         return service in self.services
+
+
+def require_may_hold(staff: str, number: int, windows: list[Window], allowed: int) -> None:
+    """One account holds at most `allowed` windows at once (the hall's rule): opening
+    window `number` must not make it more."""
+    held = [
+        window.number
+        for window in windows
+        if window.staff == staff
+        and window.state is not WindowState.CLOSED
+        and window.number != number
+    ]
+    if len(held) >= allowed:
+        raise Conflict("window.holding_other", window=number, other=held[0])

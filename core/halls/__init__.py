@@ -50,6 +50,7 @@ class RulesSpec(_Strict):
     max_wait_minutes: int = Field(default=60, ge=1)
     no_show_after_recalls: int = Field(default=2, ge=0)
     requeue_after: int = Field(default=3, ge=0)
+    windows_per_staff: int = Field(default=1, ge=1)
 
 
 class CalendarSpec(_Strict):
@@ -346,6 +347,7 @@ def rules_of(settings: dict[str, Any]) -> Rules:
         ),
         no_show_after_recalls=rules.get("no_show_after_recalls", defaults.no_show_after_recalls),
         requeue_after=rules.get("requeue_after", defaults.requeue_after),
+        windows_per_staff=rules.get("windows_per_staff", defaults.windows_per_staff),
     )
 
 

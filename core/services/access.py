@@ -22,11 +22,13 @@ from core.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 class Role(StrEnum):
     STAFF = "staff"
+    GUIDE = "guide"
+    """A clerk of the guide desk (导税员): what staff may do, and cancel any waiting ticket."""
     LEADER = "leader"
     ADMIN = "admin"
 
 
-ROLE_RANK = {Role.STAFF: 1, Role.LEADER: 2, Role.ADMIN: 3}
+ROLE_RANK = {Role.STAFF: 1, Role.GUIDE: 1, Role.LEADER: 2, Role.ADMIN: 3}
 
 DEVICE_KINDS = ("kiosk", "display", "window_display", "guide", "printer")
 """Kinds of enrolled device; `printer` is a print agent."""
@@ -85,6 +87,12 @@ class LoginLifetime:
                 func.coalesce(orm.ApiToken.last_used_at, orm.ApiToken.created_at) > now - self.idle,
             ),
         )
+
+
+def may_cancel_any_ticket(who: Principal) -> bool:
+    """The guide desk (its device or a guide) and leaders cancel any waiting ticket; a
+    clerk only one waiting for their own window."""
+    return who.is_device("guide") or who.role is Role.GUIDE or who.at_least(Role.LEADER)
 
 
 def sees_personal_data(who: Principal, window_staff: str | None) -> bool:

@@ -23,6 +23,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.CheckDay: tickets.check_day,
     cmd.OpenWindow: windows.open_window,
     cmd.CloseWindow: windows.close_window,
+    cmd.ReleaseWindow: windows.release_window,
     cmd.PauseWindow: windows.pause_window,
     cmd.ResumeWindow: windows.resume_window,
     cmd.CallNext: windows.call_next,

@@ -8,7 +8,7 @@ from typing import Any
 from core.adapters import orm
 from core.domain.commands import CancelTicket, CheckDay, IssueTicket, RequeueTicket
 from core.domain.continuity import Mode, Route, route_for
-from core.domain.errors import Conflict
+from core.domain.errors import Conflict, Forbidden
 from core.domain.events import TicketChanged, TicketIssued
 from core.domain.identity import validate_phone, validate_taxpayer_id
 from core.domain.tickets import Channel, Ticket, format_number, normalise_number, requeue_position
@@ -133,6 +133,14 @@ def cancel_ticket(command: CancelTicket, context: Context) -> Outcome:
     """A waiting taxpayer gives up their number."""
     uow, hall = context.uow, context.hall
     ticket = uow.tickets.by_number(hall, context.day.business_day, normalise_number(command.number))
+    if command.only_for_window_of is not None:
+        # A clerk cancels only a ticket waiting for their own window; the guide desk
+        # and leaders cancel any.
+        held = ticket.target_window is not None and (
+            uow.halls.window(hall, ticket.target_window)[1].staff == command.only_for_window_of
+        )
+        if not held:
+            raise Forbidden("ticket.cancel_not_yours", number=ticket.number)
     ticket.cancel(context.now)
     uow.tickets.save(ticket, context.seq, command.actor)
     context.record(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from core.adapters import orm
+from core.adapters.repository import window_from_row
 from core.domain import commands as cmd
 from core.domain.errors import Conflict, InvalidInput
 from core.domain.events import TicketCalled, TicketChanged
 from core.domain.policy import choose_next
-from core.domain.tickets import Ticket, TicketState, normalise_number
-from core.domain.windows import Window
+from core.domain.tickets import Ticket, TicketState, normalise_number, requeue_position
+from core.domain.windows import Window, require_may_hold
 from core.services.context import Context, Outcome
 from core.services.tickets import ticket_body
 from core.services.views import record_service_time
@@ -47,10 +48,42 @@ def _finish(
 
 
 def open_window(command: cmd.OpenWindow, context: Context) -> Outcome:
-    """Open for the staff member asking."""
+    """Open for the staff member asking, who may hold only so many windows at once."""
     row, window = context.uow.halls.window(context.hall, command.window)
+    others = [window_from_row(other) for other in context.uow.halls.window_rows(context.hall)]
+    require_may_hold(command.staff, command.window, others, context.rules.windows_per_staff)
     window.open(command.staff)
     return _finish(context, command, row, window)
+
+
+RELEASE_CHOICES = ("requeue", "finish")
+
+
+def release_window(command: cmd.ReleaseWindow, context: Context) -> Outcome:
+    """A leader closes a window its clerk left open. Its current ticket goes back to
+    the head of its queue, or is finished, as the leader chooses."""
+    if command.ticket not in RELEASE_CHOICES:
+        raise InvalidInput("release.ticket", field="ticket", choice=command.ticket)
+    uow, hall, day = context.uow, context.hall, context.day.business_day
+    row, window = uow.halls.window(hall, command.window)
+    ticket = _current(context, window) if window.current is not None else None
+    window.release()
+    uow.halls.save_window(row, window)
+    if ticket is not None:
+        if command.ticket == "requeue":
+            waiting = [other.queued_at for other in uow.tickets.waiting(hall, day, ticket.service)]
+            ticket.release(context.now, queued_at=requeue_position(waiting, 0, context.now))
+        else:
+            if ticket.state is TicketState.CALLED:
+                ticket.start(context.now)
+            ticket.finish(context.now)
+        uow.tickets.save(ticket, context.seq, command.actor)
+        context.record(TicketChanged(ticket.number, ticket.service, ticket.state.value, None))
+    context.record(context.summary())
+    body = {"window": window.number, "state": window.state.value}
+    return Outcome(
+        {**body, "ticket": ticket_body(context, uow.tickets.row(ticket)) if ticket else None}
+    )
 
 
 def close_window(command: cmd.CloseWindow, context: Context) -> Outcome:

@@ -322,3 +322,106 @@ def test_a_tickets_phone_and_taxpayer_id_go_only_to_its_window_and_leaders(api: 
     assert "phone" not in other
     assert "taxpayer_id" not in other
     assert "13800138000" not in str(seen["window2"])
+
+
+def set_rule(app: Flask, name: str, value: object) -> None:
+    """One of the hall's calling rules, as the hall file would set it."""
+    with app.extensions["hallq"].db.write_session() as session:
+        hall = session.scalars(select(orm.Hall)).first()
+        assert hall is not None
+        settings = dict(hall.settings or {})
+        settings["rules"] = {**settings.get("rules", {}), name: value}
+        hall.settings = settings
+        session.commit()
+
+
+def window_states(app: Flask) -> dict[int, tuple[str, str | None]]:
+    with app.extensions["hallq"].db.read_session() as session:
+        rows = session.execute(select(orm.Window.number, orm.Window.state, orm.Window.staff)).all()
+    return {number: (state, staff) for number, state, staff in rows}
+
+
+def test_one_account_holds_one_window_unless_the_hall_allows_more(api: Api, app: Flask) -> None:
+    # GIVEN window3's clerk holding window 3
+    assert api.window(3, "open").status_code == 200
+    # WHEN they open window 4 too
+    refused = api.window(4, "open", as_="window3")
+    # THEN refused with a reason in Chinese, and window 4 stays closed
+    assert refused.status_code == 409
+    assert refused.get_json()["error"] == "window.holding_other"
+    assert "您已在 3 号窗口工作" in refused.get_json()["message"]
+    assert window_states(app)[4] == ("closed", None)
+    # AND in a hall that allows two windows per account, the same request opens it
+    set_rule(app, "windows_per_staff", 2)
+    assert api.window(4, "open", as_="window3").status_code == 200
+    assert window_states(app)[4] == ("open", "window3")
+
+
+def test_a_leader_releases_a_window_left_open_and_its_ticket_goes_back_to_the_head(
+    api: Api, app: Flask
+) -> None:
+    # GIVEN three filing tickets; window 3's clerk called C002 and left, window 3 still open
+    for _ in range(3):
+        api.issue("filing")
+    api.window(3, "open")
+    assert api.window(3, "call", number="C002").status_code == 200
+    # WHEN a clerk tries to release it, then the duty leader does, sending C002 back
+    by_clerk = api.post("/api/v1/windows/3/release", as_="window2", json={"ticket": "requeue"})
+    released = api.post("/api/v1/windows/3/release", as_="leader", json={"ticket": "requeue"})
+    # THEN only the leader may; window 3 is closed and held by nobody
+    assert by_clerk.status_code == 403
+    assert released.status_code == 200, released.get_json()
+    assert released.get_json()["ticket"]["state"] == "waiting"
+    assert window_states(app)[3] == ("closed", None)
+    # AND C002 is at the head of its queue: the next call gets it before C001
+    api.window(3, "open")
+    assert api.window(3, "call-next").get_json()["ticket"]["number"] == "C002"
+    # AND the release is in the audit log as the leader's, and in the ticket's history
+    with app.extensions["hallq"].db.read_session() as session:
+        actors = session.scalars(
+            select(orm.AuditEntry.actor).where(orm.AuditEntry.action == "ReleaseWindow")
+        ).all()
+    assert actors == ["staff:leader"]
+    assert ("released", "staff:leader") in history(app, "C002")
+
+
+def test_a_leader_may_finish_the_ticket_of_the_window_released(api: Api, app: Flask) -> None:
+    # GIVEN window 3 serving C001
+    api.issue("filing")
+    api.window(3, "open")
+    api.window(3, "call-next")
+    # WHEN the leader releases it and chooses to finish the ticket
+    released = api.post("/api/v1/windows/3/release", as_="leader", json={"ticket": "finish"})
+    # THEN the ticket is done and the window closed; a choice that is neither is refused
+    assert released.get_json()["ticket"]["state"] == "done"
+    assert window_states(app)[3] == ("closed", None)
+    wrong = api.post("/api/v1/windows/3/release", as_="leader", json={"ticket": "drop"})
+    assert wrong.status_code == 400
+
+
+def test_cancelling_is_for_the_guide_desk_the_tickets_own_window_and_leaders(
+    api: Api, app: Flask
+) -> None:
+    # GIVEN four waiting filing tickets, and C004 sent to window 3 by a transfer
+    for _ in range(4):
+        api.issue("filing")
+    api.window(2, "open")
+    api.window(2, "call", number="C004")
+    api.window(2, "start")
+    api.window(3, "open")
+    assert api.window(2, "transfer", to_window=3).status_code == 200
+    # WHEN window 2's clerk cancels C001, which waits for any window
+    refused = api.post("/api/v1/tickets/C001/cancel", as_="window2")
+    # THEN refused, with who can, and C001 still waits
+    assert refused.status_code == 403
+    assert "导税台或值班领导" in refused.get_json()["message"]
+    # AND the guide, the guide desk's device and the leader may; window 3's clerk may cancel C004
+    for number, who in (
+        ("C001", "guide"),
+        ("C002", "guide-1"),
+        ("C003", "leader"),
+        ("C004", "window3"),
+    ):
+        answer = api.post(f"/api/v1/tickets/{number}/cancel", as_=who)
+        assert answer.status_code == 200, (who, answer.get_json())
+        assert answer.get_json()["state"] == "cancelled"

@@ -29,7 +29,7 @@ POSTGRES_URL = os.environ.get(
 )
 DEMO_PASSWORD = "hallq-demo-test"
 STAFF = {f"window{n}": "staff" for n in range(1, 9)} | {
-    "guide": "staff",
+    "guide": "guide",
     "leader": "leader",
     "admin": "admin",
 }

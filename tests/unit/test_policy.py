@@ -24,7 +24,7 @@ from core.adapters.repository import TicketRepository
 from core.domain.errors import Conflict, Forbidden
 from core.domain.policy import Rules, choose_next, eligible, position
 from core.domain.tickets import Channel, Ticket, TicketState
-from core.domain.windows import Window, WindowState
+from core.domain.windows import Window, WindowState, require_may_hold
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 23)
@@ -111,6 +111,34 @@ def test_another_clerk_cannot_open_or_act_on_a_window_in_use() -> None:
     )
     assert desk.staff == "wang"
     desk.require_staff("wang")
+
+
+def test_an_account_holds_as_many_windows_as_the_hall_allows() -> None:
+    # GIVEN wang holding window 3 (paused counts: it is still held), window 5 closed
+    windows = [
+        Window(3, ("filing",), WindowState.PAUSED, staff="wang"),
+        Window(4, ("filing",), WindowState.OPEN, staff="li"),
+        Window(5, ("filing",)),
+    ]
+    # WHEN wang opens window 5 in a hall of one window each
+    with pytest.raises(Conflict) as refused:
+        require_may_hold("wang", 5, windows, allowed=1)
+    # THEN refused, naming the window wang holds; li may, and wang may where two are allowed
+    assert (refused.value.code, refused.value.params["other"]) == ("window.holding_other", 3)
+    require_may_hold("zhao", 5, windows, allowed=1)
+    require_may_hold("wang", 5, windows, allowed=2)
+    require_may_hold("wang", 3, windows, allowed=1)  # opening one's own window again
+
+
+def test_a_released_window_is_closed_and_holds_nobody_and_nothing() -> None:
+    # GIVEN window 3 left open by wang with C007 in hand
+    desk = Window(3, ("filing",), WindowState.OPEN, staff="wang", current="C007")
+    # WHEN a leader releases it
+    desk.release()
+    # THEN it is closed, held by nobody, with no ticket; releasing it again is refused
+    assert (desk.state, desk.staff, desk.current) == (WindowState.CLOSED, None, None)
+    with pytest.raises(Conflict):
+        desk.release()
 
 
 def test_nobody_acts_on_a_closed_window() -> None:

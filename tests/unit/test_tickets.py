@@ -56,6 +56,7 @@ ACTIONS: dict[str, Callable[[Ticket], None]] = {
     "transfer": lambda ticket: ticket.transfer(NOW, to_service="invoice"),
     "requeue": lambda ticket: ticket.requeue(NOW, queued_at=NOW),
     "cancel": lambda ticket: ticket.cancel(NOW),
+    "release": lambda ticket: ticket.release(NOW, queued_at=ISSUED),
     "expire": lambda ticket: ticket.expire(NOW),
 }
 ALLOWED: dict[tuple[TicketState, str], TicketState] = {
@@ -68,6 +69,8 @@ ALLOWED: dict[tuple[TicketState, str], TicketState] = {
     (S.SERVING, "transfer"): S.WAITING,  # through transferred, in the history
     (S.NO_SHOW, "requeue"): S.WAITING,
     (S.WAITING, "cancel"): S.CANCELLED,
+    (S.CALLED, "release"): S.WAITING,  # a leader released its window
+    (S.SERVING, "release"): S.WAITING,
     (S.WAITING, "expire"): S.EXPIRED,
     (S.CALLED, "expire"): S.EXPIRED,
     (S.SERVING, "expire"): S.EXPIRED,
