@@ -5,9 +5,11 @@ is documented.
 
 Every *hall event* carries the hall-wide `seq` and reaches every hall
 namespace (kiosk, display, counter, console, public): no hall event carries a
-phone number, taxpayer ID or name, so every screen may see all of them, and a
-client that sees ``seq`` jump by more than one knows it missed something and
-asks for a ``state:snapshot``. Print jobs are not hall events: they go to one
+phone number, taxpayer ID or name, and a client that sees ``seq`` jump by more
+than one knows it missed something and asks for a ``state:snapshot``. Phones
+(``/public``, admitted with a ticket token of today) get each event cut down to
+what the status page shows (`PUBLIC_FIELDS`): no device details, no per-ticket
+flags. Print jobs are not hall events: they go to one
 print agent only, which gets its pending jobs again on every connect.
 
 Server → client
@@ -127,6 +129,26 @@ def message(stamped: Stamped) -> tuple[str, dict[str, Any]]:
     name = _NAMES[type(event)]
     payload = queue_payload(event) if isinstance(event, events.QueueChanged) else asdict(event)
     return name, {"seq": stamped.seq, **payload}
+
+
+PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
+    TICKET_ISSUED: ("service",),
+    TICKET_CALLED: ("number", "window", "service", "recall"),
+    TICKET_CHANGED: ("number", "service", "state", "window"),
+    QUEUE_CHANGED: ("mode", "services", "windows"),
+    HALL_MODE: ("mode",),
+    NOTICE_POSTED: ("id", "text_zh", "text_en", "incident", "mode"),
+    NOTICE_REMOVED: ("id",),
+}
+"""What of each hall event reaches ``/public`` (taxpayers' phones): what the status
+page shows — calls, the queue summary, the mode, notices. Every other event, and
+every other field (a ticket's ``green`` flag, its channel, a device's health and
+its error), is cut down to its ``seq``, so phones still see a gapless sequence."""
+
+
+def public_payload(name: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The ``/public`` form of a hall event."""
+    return {"seq": payload["seq"], **{key: payload[key] for key in PUBLIC_FIELDS.get(name, ())}}
 
 
 HALL_EVENT_NAMES = tuple(_NAMES.values())

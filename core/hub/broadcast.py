@@ -34,7 +34,12 @@ class SocketIOBroadcaster:
             name, payload = protocol.message(item)
             try:
                 for namespace in protocol.HALL_NAMESPACES:
-                    self.socketio.emit(name, payload, to=room, namespace=namespace)
+                    shown = (
+                        protocol.public_payload(name, payload)
+                        if namespace == protocol.PUBLIC
+                        else payload
+                    )
+                    self.socketio.emit(name, shown, to=room, namespace=namespace)
             except Exception:
                 log.exception("emit of %s seq=%s failed; clients will resync", name, item.seq)
 

@@ -28,6 +28,8 @@ from core.services.access import Principal, Role
 log = logging.getLogger(__name__)
 
 SNAPSHOT_REUSE_S = 1.0
+MAX_TOKEN = 64
+"""No ticket token is longer (`secrets.token_urlsafe`)."""
 SNAPSHOTS: dict[tuple[str, str], tuple[int, float, dict[str, Any]]] = {}
 """(namespace, hall) → (seq, when built, snapshot): the latest snapshot of each."""
 
@@ -185,23 +187,24 @@ class HallNamespace(Namespace):  # type: ignore[misc]
 
 
 class PublicNamespace(HallNamespace):
-    """Status pages on taxpayers' phones: no login; ``auth: {"ticket": token}`` names the hall."""
+    """Status pages on taxpayers' phones: no login, but ``auth: {"ticket": token}`` with
+    the token of a ticket of the hall's current day; it names the hall. Events reach
+    them cut down to what the status page shows (`protocol.PUBLIC_FIELDS`)."""
 
     namespace = protocol.PUBLIC
 
     def admit(self, auth: Any) -> tuple[Principal | None, str]:
         token = auth.get("ticket") if isinstance(auth, dict) else None
-        hall = runtime().settings.hall
-        if isinstance(token, str) and token:
-            with runtime().db.read_session() as db_session:
-                found = db_session.scalar(
-                    select(orm.Hall.code)
-                    .join(orm.Ticket, orm.Ticket.hall_id == orm.Hall.id)
-                    .where(orm.Ticket.token == token)
-                )
-            if found is None:
-                raise Refused("ticket.token_unknown")
-            hall = found
+        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN:
+            raise Refused("ticket.token_unknown")
+        with runtime().db.read_session() as db_session:
+            hall = db_session.scalar(
+                select(orm.Hall.code)
+                .join(orm.Ticket, orm.Ticket.hall_id == orm.Hall.id)
+                .where(orm.Ticket.token == token, orm.Ticket.business_day == orm.Hall.business_day)
+            )
+        if hall is None:
+            raise Refused("ticket.token_unknown")
         return None, hall
 
     def build_snapshot(self, session: Session, hall: str, now: datetime) -> dict[str, Any]:

@@ -38,7 +38,7 @@ export const HALL_EVENTS = [
 const HEARTBEAT_MS = 10000;
 
 // Why the hub refuses a connection that retrying cannot cure (core/hub/realtime.py).
-const REFUSED = ["auth.required", "auth.forbidden"];
+const REFUSED = ["auth.required", "auth.forbidden", "ticket.token_unknown"];
 const RELOAD_KEY = "hallq:refused-reload";
 const RELOAD_EVERY_MS = 60000;
 
@@ -253,7 +253,7 @@ export class HallClient {
         this.state.notices = notices;
       } else if (name === "notice:removed") {
         this.state.notices = (this.state.notices || []).filter((notice) => notice.id !== payload.id);
-      } else if (name === "device:status") {
+      } else if (name === "device:status" && payload.device) { // phones get only its seq
         const devices = this.state.devices || (this.state.devices = []);
         const known = devices.find((device) => device.id === payload.device);
         // Keep what the snapshot knew (name, printer); the event brings the health.

@@ -4,10 +4,10 @@
 // It listens to /public and re-reads its own ticket (GET /api/v1/tickets/<token>)
 // when an event may have moved it; other taxpayers' events are only a cue to
 // re-read, never shown. Only events that can change the people ahead or the
-// estimate count: a ticket of the same service called or changed, a green
-// ticket of that service issued, a window opened, paused or closed. A new
-// ticket behind us, or another service's queue, changes nothing here — in a
-// busy hall that spares the hub most of the re-reads. Re-reads after other
+// estimate count: a ticket of the same service issued (a green one goes ahead;
+// /public does not say which, SPEC §10), called or changed, a window opened,
+// paused or closed. Another service's queue changes nothing here — in a busy
+// hall that spares the hub most of the re-reads. Re-reads after other
 // people's events wait a random 0–1.5 s, so a hall's phones do not all ask at
 // the same instant.
 
@@ -168,8 +168,7 @@ function mayMoveUs(name, payload) {
     return moved;
   }
   if (payload.service !== ticket.service) return false;
-  if (name === "ticket:issued") return payload.green === true; // green tickets go ahead
-  return name === "ticket:called" || name === "ticket:changed";
+  return name === "ticket:issued" || name === "ticket:called" || name === "ticket:changed";
 }
 
 function setOffline(offline) {
@@ -198,6 +197,9 @@ const client = new HallClient({
     refreshSoon(); // a (re)connect: anything may have changed meanwhile
   },
   onEvent,
+  // Refused: the ticket is not of today any more (its page shows it expired). No
+  // reload: the page itself still has the ticket to show.
+  onRefused: () => refresh(),
   onOffline: () => setOffline(true),
   onOnline: () => setOffline(false),
 });

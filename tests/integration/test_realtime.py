@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -244,3 +245,60 @@ def test_disabling_a_clerk_cuts_their_open_counters_within_2_s(
         page.disconnect()
         for listener in (script, other):
             listener.close()
+
+
+def refusal(hub: HubProcess, namespace: str, auth: dict[str, str] | None) -> Any:
+    """What the hub answers a connection it refuses (raises if it admits it)."""
+    client = socketio.Client(reconnection=False)
+    refusals: list[Any] = []
+    client.on("connect_error", refusals.append, namespace)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(
+            hub.url, namespaces=[namespace], auth=auth, transports=["websocket"], wait_timeout=5
+        )
+    client.disconnect()
+    return refusals[0] if refusals else None
+
+
+def test_phones_need_a_ticket_of_today_and_get_no_device_details_nor_ticket_flags(
+    hub: HubProcess, tokens: Tokens
+) -> None:
+    # GIVEN a ticket of today, and one of yesterday's
+    def issue(**body: Any) -> dict[str, Any]:
+        answer = requests.post(
+            f"{hub.url}/api/v1/tickets",
+            json={"service": "filing", **body},
+            headers=bearer(tokens, "kiosk-1"),
+            timeout=5,
+        )
+        answer.raise_for_status()
+        return dict(answer.json())
+
+    mine, old = issue(), issue()
+    with sqlite3.connect(hub.database_url.removeprefix("sqlite:///")) as db:
+        db.execute(
+            "update tickets set business_day = '2020-01-02' where token = ?", (old["token"],)
+        )
+    # WHEN phones connect to /public with no ticket, an unknown one, yesterday's, and today's
+    # THEN only today's ticket is admitted
+    for auth in ({}, {"ticket": "no-such-ticket-token"}, {"ticket": old["token"]}):
+        assert refusal(hub, protocol.PUBLIC, auth) == {"message": "ticket.token_unknown"}
+    phone = Listener(hub.url, protocol.PUBLIC, {"ticket": mine["token"]})
+    try:
+        wait_for(lambda: phone.received(protocol.STATE_SNAPSHOT), message="phone snapshot")
+        # AND WHEN a display comes online (device:status) and a green ticket is issued
+        display = Listener(hub.url, protocol.DISPLAY, {"token": tokens.devices["display-1"]})
+        display.close()
+        issue(green=True)
+        wait_for(lambda: phone.received(protocol.TICKET_ISSUED), message="ticket:issued")
+        wait_for(lambda: phone.received(protocol.DEVICE_STATUS), message="device:status")
+        # THEN the phone gets both events' seq, but no device details and no flag
+        issued = phone.received(protocol.TICKET_ISSUED)[-1]
+        assert issued.keys() == {"seq", "service"}
+        assert all(status.keys() == {"seq"} for status in phone.received(protocol.DEVICE_STATUS))
+        seqs = [
+            payload["seq"] for event, payload in phone.events if event != protocol.STATE_SNAPSHOT
+        ]
+        assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+    finally:
+        phone.close()
