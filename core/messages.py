@@ -36,6 +36,9 @@ MESSAGES: dict[str, LazyString] = {
         "Something went wrong on the hub; please try again or tell the IT staff."
     ),
     "request.not_json": lazy_gettext("The request body must be JSON."),
+    "request.too_deep": lazy_gettext(
+        "The request body is nested too deeply (at most %(maximum)s levels)."
+    ),
     "ticket.number": lazy_gettext("%(number)s is not a ticket number."),
     "ticket.sequence": lazy_gettext("%(number)s is not a ticket number."),
     "service.prefix": lazy_gettext("A service prefix is one capital letter."),

@@ -54,8 +54,40 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 
+MAX_JSON_DEPTH = 16
+"""No body of the API nests deeper. A deeper one is refused before it is parsed: a
+body nested 10,000 levels would exhaust Python's recursion in ``json.loads``."""
+
+
+def too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON text nests arrays and objects more than `limit` levels (brackets
+    inside strings do not count). Linear, and skipped when too few brackets exist."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    depth, in_string, escaped = 0, False, False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # closing quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return False
+
+
 def parse_body(model: type[BaseModel]) -> BaseModel:
     """The request's JSON body as `model`, or `InvalidInput` that says what is wrong."""
+    if too_deep(request.get_data()):
+        raise InvalidInput("request.too_deep", field="body", maximum=MAX_JSON_DEPTH)
     payload = request.get_json(silent=True)
     if payload is None:
         if request.get_data():

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
 from core.adapters import orm
 from core.adapters.clock import FixedClock
+from core.api.registry import MAX_JSON_DEPTH, too_deep
 from tests.integration.conftest import Api
 
 
@@ -216,3 +219,38 @@ def test_waits_and_the_long_queue_hint_read_as_a_person_would(api: Api, clock: F
     # THEN five waiting at one window read as 30 min (half the configured 12 min each), not 5
     assert registration["waiting"] == 5
     assert registration["estimated_wait_min"] == 30
+
+
+DEEP = "[" * 10_000 + "]" * 10_000
+
+
+@pytest.mark.parametrize(
+    ("path", "who"), [("/api/v1/tickets", "kiosk-1"), ("/api/v1/incidents", "leader")]
+)
+def test_a_body_nested_10000_deep_is_refused_before_parsing(
+    api: Api, app: Flask, path: str, who: str
+) -> None:
+    # GIVEN a JSON body nested 10,000 levels deep (valid JSON; json.loads would recurse to death)
+    token = api.tokens.staff.get(who) or api.tokens.devices[who]
+    # WHEN it is posted
+    answer = api.client.post(
+        path,
+        data=DEEP,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "zh"},
+    )
+    # THEN 400 with a Chinese reason, not a 500, and nothing is written
+    assert answer.status_code == 400
+    assert answer.get_json()["error"] == "request.too_deep"
+    assert "嵌套层数过多" in answer.get_json()["message"]
+    assert ticket_count(app) == 0
+
+
+def test_depth_counts_brackets_only_outside_strings() -> None:
+    # GIVEN bodies whose brackets are mostly inside strings, or nested just within the limit
+    quoted = json.dumps({"service": "filing", "note": "[" * 100 + '\\"{' * 50})
+    limit = "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH
+    # WHEN / THEN only the one nested beyond the limit is too deep
+    assert not too_deep(quoted.encode())
+    assert not too_deep(limit.encode())
+    assert too_deep(("[" + limit + "]").encode())
