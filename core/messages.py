@@ -73,7 +73,13 @@ MESSAGES: dict[str, LazyString] = {
         "What became of a number called by hand is served, no_show or at_window."
     ),
     "window.opened_by_other": lazy_gettext("Window %(window)s is open for %(staff)s."),
-    "idempotency.reused": lazy_gettext("This request key was already used for another action."),
+    "idempotency.reused": lazy_gettext(
+        "This Idempotency-Key was already used for a different request: "
+        "send a new key with a new request."
+    ),
+    "idempotency.too_long": lazy_gettext(
+        "The Idempotency-Key is too long (at most %(maximum)s characters)."
+    ),
     "staff.exists": lazy_gettext("Staff member %(username)s already exists."),
     "device.exists": lazy_gettext("Device %(device)s already exists."),
     "staff.role": lazy_gettext("Role must be staff, leader or admin."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -9,6 +10,7 @@ from flask import Response, jsonify, request
 from sqlalchemy.orm import Session
 
 from core.domain.commands import Command
+from core.domain.errors import InvalidInput
 from core.runtime import runtime
 from core.services.access import Principal
 from core.web.auth import current_principal, require_principal
@@ -24,10 +26,20 @@ def hall_code(principal: Principal | None = None) -> str:
     return request.args.get("hall") or runtime().settings.hall
 
 
+MAX_IDEMPOTENCY_KEY = 80
+
+
 def idempotency_key(principal: Principal) -> str | None:
-    """The request's idempotency key, scoped to the caller so two clients never collide."""
+    """The request's idempotency key, whole, scoped to the caller so two clients never
+    collide, and hashed (a fixed length to store); over 80 characters it is refused."""
     key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
-    return f"{principal.actor}:{key[:80]}" if key else None
+    if not key:
+        return None
+    if len(key) > MAX_IDEMPOTENCY_KEY:
+        raise InvalidInput(
+            "idempotency.too_long", field=IDEMPOTENCY_HEADER, maximum=MAX_IDEMPOTENCY_KEY
+        )
+    return hashlib.sha256(f"{principal.actor}\n{key}".encode()).hexdigest()
 
 
 def run(command: Command) -> Response:

@@ -10,7 +10,7 @@ from flask import Response
 from pydantic import BaseModel
 
 from core.api import bp
-from core.api.common import json_response
+from core.api.common import MAX_IDEMPOTENCY_KEY, json_response
 from core.api.registry import OPERATIONS, Operation
 
 REF = "#/components/schemas/{model}"
@@ -40,7 +40,7 @@ def _operation(item: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
             "name": header,
             "in": "header",
             "required": False,
-            "schema": {"type": "string", "maxLength": 80},
+            "schema": {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY},
         }
         for header in item.headers
     ]
@@ -50,20 +50,25 @@ def _operation(item: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
         if model is not None:
             entry["content"] = {"application/json": {"schema": _collect(model, schemas)}}
         responses[str(status)] = entry
-    if "public" not in item.security:
+    error = {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}
+    if item.headers:
         responses.setdefault(
-            "401",
-            {
-                "description": "Not logged in or token revoked",
-                "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}},
-            },
+            "400",
+            {"description": "Invalid input, or an Idempotency-Key too long", "content": error},
         )
         responses.setdefault(
-            "403",
+            "422",
             {
-                "description": "Not allowed for this caller",
-                "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}},
+                "description": "The Idempotency-Key was used for a different request",
+                "content": error,
             },
+        )
+    if "public" not in item.security:
+        responses.setdefault(
+            "401", {"description": "Not logged in or token revoked", "content": error}
+        )
+        responses.setdefault(
+            "403", {"description": "Not allowed for this caller", "content": error}
         )
     result: dict[str, Any] = {
         "summary": item.summary,

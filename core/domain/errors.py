@@ -44,5 +44,9 @@ class Conflict(DomainError):
     """The request is valid but the hall's current state does not allow it."""
 
 
+class Unprocessable(DomainError):
+    """Well-formed, but contradicts an earlier request (a key reused for another body)."""
+
+
 class Forbidden(DomainError):
     """The caller may not do this (role, device kind, or not their window)."""

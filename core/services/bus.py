@@ -7,6 +7,8 @@ that then rolls back would lie to every screen.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -20,7 +22,7 @@ from core.adapters import orm
 from core.adapters.clock import Clock
 from core.adapters.db import Database
 from core.domain.commands import Command
-from core.domain.errors import Conflict
+from core.domain.errors import Unprocessable
 from core.domain.workdays import WorkdayCalendar
 from core.services.context import Context, Outcome
 from core.services.uow import Stamped, UnitOfWork
@@ -86,7 +88,8 @@ class CommandBus:
         with UnitOfWork(self.db) as uow:
             hall = uow.halls.get(command.hall, lock=True)
             if command.idempotency_key:
-                stored = _stored_answer(uow, hall, command.idempotency_key, name)
+                fingerprint = _fingerprint(command)
+                stored = _stored_answer(uow, hall, command.idempotency_key, name, fingerprint)
                 if stored is not None:
                     return stored
             context = Context(
@@ -103,6 +106,7 @@ class CommandBus:
                         hall_id=hall.id,
                         key=command.idempotency_key,
                         command=name,
+                        fingerprint=fingerprint,
                         status=outcome.status,
                         response=outcome.body,
                         created_at=context.now,
@@ -139,7 +143,22 @@ def audit_entry(command: Command, hall: orm.Hall, now: datetime) -> orm.AuditEnt
     )
 
 
-def _stored_answer(uow: UnitOfWork, hall: orm.Hall, key: str, command: str) -> Result | None:
+def _fingerprint(command: Command) -> str:
+    """What the command asks, whoever sends it: the same key must come with the same."""
+    fields = {
+        key: value
+        for key, value in asdict(command).items()
+        if key not in ("hall", "actor", "idempotency_key")
+    }
+    text = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _stored_answer(
+    uow: UnitOfWork, hall: orm.Hall, key: str, command: str, fingerprint: str
+) -> Result | None:
+    """The answer already given to this key, if the request is the same; a key reused
+    for another action or another body is refused (422)."""
     stored = uow.session.scalars(
         select(orm.IdempotencyKey).where(
             orm.IdempotencyKey.hall_id == hall.id, orm.IdempotencyKey.key == key
@@ -147,8 +166,8 @@ def _stored_answer(uow: UnitOfWork, hall: orm.Hall, key: str, command: str) -> R
     ).one_or_none()
     if stored is None:
         return None
-    if stored.command != command:
-        raise Conflict("idempotency.reused", key=key, command=stored.command)
+    if stored.command != command or stored.fingerprint != fingerprint:
+        raise Unprocessable("idempotency.reused")
     return Result(stored.response, stored.status, [], replayed=True)
 
 

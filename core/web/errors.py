@@ -10,13 +10,20 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from core.domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from core.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unprocessable,
+)
 from core.messages import message_for
 from core.web.auth import Unauthenticated
 
 log = logging.getLogger(__name__)
 
-STATUS = {InvalidInput: 400, NotFound: 404, Conflict: 409, Forbidden: 403}
+STATUS = {InvalidInput: 400, NotFound: 404, Conflict: 409, Forbidden: 403, Unprocessable: 422}
 
 
 def error_response(code: str, status: int, params: dict[str, object] | None = None) -> Response:

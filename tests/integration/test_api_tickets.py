@@ -73,6 +73,30 @@ def test_the_same_idempotency_key_returns_the_same_ticket(api: Api, app: Flask) 
     assert ticket_count(app) == 1
 
 
+def test_a_key_is_whole_and_bound_to_its_body(api: Api, app: Flask) -> None:
+    # GIVEN a ticket issued with an 80-character key
+    key = "k" * 79 + "1"
+    first = api.post("/api/v1/tickets", as_="kiosk-1", json={"service": "invoice"}, key=key)
+    assert first.status_code == 201
+    # WHEN another key sharing its first 79 characters asks for another service,
+    # and the same key comes back with another body
+    other = api.post(
+        "/api/v1/tickets", as_="kiosk-1", json={"service": "filing"}, key="k" * 79 + "2"
+    )
+    reused = api.post("/api/v1/tickets", as_="kiosk-1", json={"service": "filing"}, key=key)
+    # THEN the other key gets its own ticket; the reused key is refused, in Chinese
+    assert other.status_code == 201
+    assert other.get_json()["service"] == "filing"
+    assert other.get_json()["number"] != first.get_json()["number"]
+    assert reused.status_code == 422
+    assert reused.get_json()["error"] == "idempotency.reused"
+    assert "已用于另一个不同的请求" in reused.get_json()["message"]
+    # AND a key over 80 characters is refused as the OpenAPI document says, issuing nothing
+    too_long = api.post("/api/v1/tickets", as_="kiosk-1", json={"service": "invoice"}, key="k" * 81)
+    assert (too_long.status_code, too_long.get_json()["error"]) == (400, "idempotency.too_long")
+    assert ticket_count(app) == 2
+
+
 def test_keys_are_per_client(api: Api, app: Flask) -> None:
     # GIVEN kiosk 1 used a key
     one = api.post("/api/v1/tickets", as_="kiosk-1", json={"service": "invoice"}, key="k")

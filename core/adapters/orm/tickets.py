@@ -102,7 +102,10 @@ class IdempotencyKey(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
     key: Mapped[str] = mapped_column(String(120))
+    """SHA-256 of the caller and the whole key they sent."""
     command: Mapped[str] = mapped_column(String(40))
+    fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    """SHA-256 of the command's fields: the same key with another body is refused."""
     status: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
