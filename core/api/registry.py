@@ -13,6 +13,7 @@ from flask import Blueprint, request
 from pydantic import BaseModel, ValidationError
 
 from core.domain.errors import InvalidInput
+from core.web.auth import ACCESS_RULE, authorize
 
 _RULE_PARAM = re.compile(r"<(?:(\w+)(?:\(max=(\d+)\))?:)?(\w+)>")
 
@@ -131,8 +132,12 @@ def operation(
     """Register `view` at `rule`; with `body`, it receives the parsed body as `data`."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        access = getattr(view, ACCESS_RULE, None)
+
         @wraps(view)
         def endpoint(**kwargs: Any) -> Any:
+            if access is not None:
+                authorize(*access)  # who may call comes before what they sent (401/403, not 400)
             if body is not None:
                 kwargs["data"] = parse_body(body)
             return view(**kwargs)

@@ -93,16 +93,27 @@ def allowed(principal: Principal, role: Role | None, devices: tuple[str, ...]) -
     return principal.is_device(*devices)
 
 
+def authorize(role: Role | None, devices: tuple[str, ...]) -> None:
+    """401 without credentials, 403 unless staff of `role` or above or a device of `devices`."""
+    if not allowed(require_principal(), role, devices):
+        raise Forbidden("auth.forbidden")
+
+
+ACCESS_RULE = "access_rule"
+"""Attribute `requires` leaves on a view: (role, devices). The API checks it before it
+reads a request's body, so a caller without the right learns nothing from validation."""
+
+
 def requires(role: Role | None = Role.STAFF, devices: tuple[str, ...] = ()) -> Callable[[F], F]:
     """Only staff of `role` or above, or devices of the given kinds, may call the view."""
 
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if not allowed(require_principal(), role, devices):
-                raise Forbidden("auth.forbidden")
+            authorize(role, devices)
             return view(*args, **kwargs)
 
+        setattr(wrapper, ACCESS_RULE, (role, devices))
         return cast(F, wrapper)
 
     return decorate

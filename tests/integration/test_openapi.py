@@ -19,6 +19,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 
+from core.api.registry import OPERATIONS
 from tests.support.databases import Tokens
 
 PREFIX = "/api/v1"
@@ -182,3 +183,20 @@ def test_an_id_beyond_the_databases_integers_is_not_found_rather_than_a_server_e
     response = getattr(app.test_client(), method)(PREFIX + path.format(2**63), headers=headers)
     # THEN it is simply not found, not a server error
     assert response.status_code == 404, response.get_json()
+
+
+def test_who_may_call_is_checked_before_what_they_sent(app: Flask, tokens: Tokens) -> None:
+    # GIVEN every operation that takes a body, and nobody's credentials or a display's
+    client = app.test_client()
+    display = {"Authorization": f"Bearer {tokens.devices['display-1']}"}
+    with_body = [item for item in OPERATIONS if item.body is not None]
+    assert with_body
+    for item in with_body:
+        path = PREFIX + re.sub(r"<(?:[^:>]+:)?(\w+)>", "1", item.rule)
+        for headers, expected in (({}, 401), (display, 403)):
+            if "public" in item.security or (expected == 403 and "device:display" in item.security):
+                continue
+            # WHEN an invalid body is sent
+            answer = client.open(path, method=item.method, json={"service": ""}, headers=headers)
+            # THEN the answer is about who is asking, not about the body
+            assert answer.status_code == expected, (item.method, path, headers, answer.get_json())
