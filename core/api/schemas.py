@@ -8,15 +8,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Strict(BaseModel):
-    """Unknown fields are refused: a typo must not be silently ignored."""
+    """Unknown fields are refused, and values are not coerced: a typo must not be silently
+    ignored, and ``"yes"`` is no boolean nor ``"3"`` a number (SPEC §9)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class IssueTicketBody(Strict):
     service: str = Field(min_length=1, max_length=40, description="Service code, e.g. `filing`.")
-    phone: str | None = Field(default=None, max_length=20, description="Mainland mobile number.")
-    taxpayer_id: str | None = Field(default=None, max_length=40)
+    phone: str | None = Field(
+        default=None, max_length=20, description="Mainland mobile number; empty means none."
+    )
+    taxpayer_id: str | None = Field(
+        default=None, max_length=40, description="统一社会信用代码 or ID number; empty means none."
+    )
     green: bool = Field(default=False, description="Green channel (elderly, disabled, pregnant).")
     print: bool = Field(default=True, description="Print on the issuing desk's printer.")
 

@@ -278,3 +278,41 @@ def test_depth_counts_brackets_only_outside_strings() -> None:
     assert not too_deep(quoted.encode())
     assert not too_deep(limit.encode())
     assert too_deep(("[" + limit + "]").encode())
+
+
+@pytest.mark.parametrize(
+    ("path", "who", "body", "field"),
+    [
+        ("/api/v1/tickets", "kiosk-1", {"service": "filing", "green": "yes"}, "green"),
+        ("/api/v1/tickets", "kiosk-1", {"service": "filing", "print": 1}, "print"),
+        ("/api/v1/tickets", "kiosk-1", {"service": 7}, "service"),
+        ("/api/v1/windows/3/transfer", "window3", {"to_window": "3"}, "to_window"),
+        ("/api/v1/incidents", "leader", {"kind": "power", "notify_sms": "yes"}, "notify_sms"),
+        ("/api/v1/paper-tickets", "guide", {"service": "filing", "first": "51"}, "first"),
+    ],
+)
+def test_values_of_the_wrong_type_are_refused_not_coerced(
+    api: Api, app: Flask, path: str, who: str, body: dict[str, object], field: str
+) -> None:
+    # GIVEN window 3 serving a ticket (for the transfer), and the counts before
+    api.issue("filing")
+    api.window(3, "open")
+    api.window(3, "call-next")
+    api.window(3, "start")
+    tickets = ticket_count(app)
+    # WHEN a value of the wrong type is sent ("yes" for a boolean, "3" for a number…)
+    answer = api.post(path, as_=who, json=body)
+    # THEN 400 naming the field, and nothing changes
+    assert answer.status_code == 400, answer.get_json()
+    assert (answer.get_json()["error"], answer.get_json()["field"]) == ("request.invalid", field)
+    assert ticket_count(app) == tickets
+
+
+def test_an_empty_phone_or_taxpayer_id_means_none_was_given(api: Api, app: Flask) -> None:
+    # GIVEN / WHEN a ticket issued with both fields empty (a form left blank)
+    answer = api.issue("filing", phone="", taxpayer_id="")
+    # THEN it is issued, with no phone and no taxpayer ID stored
+    assert answer.status_code == 201, answer.get_json()
+    with app.extensions["hallq"].db.read_session() as session:
+        row = session.scalars(select(orm.Ticket)).one()
+    assert (row.phone, row.taxpayer_id) == (None, None)
