@@ -51,6 +51,11 @@ def _operation(item: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
             entry["content"] = {"application/json": {"schema": _collect(model, schemas)}}
         responses[str(status)] = entry
     error = {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}
+    if item.body is not None:
+        responses.setdefault("400", {"description": "Invalid input", "content": error})
+        responses.setdefault("413", {"description": "The body is over 256 KiB", "content": error})
+    if item.parameters:
+        responses.setdefault("404", {"description": "Not found", "content": error})
     if item.headers:
         responses.setdefault(
             "400",
@@ -81,7 +86,8 @@ def _operation(item: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
     }
     if item.body is not None:
         result["requestBody"] = {
-            "required": True,
+            # A body whose every field is optional may be left out (it reads as {}).
+            "required": any(field.is_required() for field in item.body.model_fields.values()),
             "content": {"application/json": {"schema": _collect(item.body, schemas)}},
         }
     return result

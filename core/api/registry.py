@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, request
 from pydantic import BaseModel, ValidationError
 
+from core.api.schemas import NUMBER_PATTERN
 from core.domain.errors import InvalidInput
 from core.web.auth import ACCESS_RULE, authorize
 
@@ -47,6 +48,8 @@ class Operation:
                 found.append(
                     (name, {"type": "integer", "minimum": 0, "maximum": int(maximum or 2**31 - 1)})
                 )
+            elif name == "number":
+                found.append((name, {"type": "string", "maxLength": 12, "pattern": NUMBER_PATTERN}))
             else:
                 found.append((name, {"type": "string"}))
         return found

@@ -2,41 +2,96 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+from pydantic.config import JsonDict
+from pydantic_core import PydanticCustomError
+
+NUMBER_PATTERN = r"^\s*[A-Za-z]0*[1-9][0-9]*\s*$"
+"""A ticket number: its service's letter and a sequence from 1 (``C051``; `` c51 `` too)."""
+PHONE_PATTERN = (
+    r"^$|^[\s\-－]*([+＋]?(86|８６)|0086|００８６)?[\s\-－]*[1１][\s\-－]*[3-9３-９]"
+    r"([\s\-－]*[0-9０-９]){9}[\s\-－]*$"
+)
+"""A mainland mobile number (spaces, dashes, +86, full-width as a Chinese input method
+types them), or empty for none."""
+_ID_CHAR = r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]\s*"
+TAXPAYER_ID_PATTERN = rf"^$|^\s*({_ID_CHAR}){{15}}(({_ID_CHAR}){{3}}(({_ID_CHAR}){{2}})?)?$"
+"""15, 18 or 20 letters and digits (统一社会信用代码, resident ID, older tax numbers), or
+empty for none; the check digit is checked by the hub (a wrong one is a 400)."""
+TEXT = r"\S"
+"""A text to be filled in: at least one character that is not a space."""
+
+
+def checked(pattern: str) -> JsonDict:
+    """A pattern the document shows and the hub's own rules check, so a value that does not
+    match gets the rule's own message ("请输入以13–19开头的11位手机号码") rather than a
+    generic one."""
+    return {"pattern": pattern}
+
+
+def _not_text(value: object) -> object:
+    """JSON numbers only: ``"3"`` (or ``true``) is no number (SPEC §9). An integral
+    ``3.0`` is one, as JSON Schema says."""
+    if isinstance(value, str | bool):
+        raise PydanticCustomError("int_type", "a number is needed")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_not_text)]
+"""An integer as JSON sends it: never coerced from a string or a boolean."""
 
 
 class Strict(BaseModel):
-    """Unknown fields are refused, and values are not coerced: a typo must not be silently
-    ignored, and ``"yes"`` is no boolean nor ``"3"`` a number (SPEC §9)."""
+    """Unknown fields are refused, and values are not coerced: a typo must not be
+    silently ignored, and ``"yes"`` is no boolean nor ``"3"`` a number (SPEC §9): booleans
+    are `StrictBool`, integers `JsonInt`; strings are never made from numbers."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class IssueTicketBody(Strict):
     service: str = Field(min_length=1, max_length=40, description="Service code, e.g. `filing`.")
     phone: str | None = Field(
-        default=None, max_length=20, description="Mainland mobile number; empty means none."
+        default=None,
+        max_length=20,
+        json_schema_extra=checked(PHONE_PATTERN),
+        description="Mainland mobile number; empty means none.",
     )
     taxpayer_id: str | None = Field(
-        default=None, max_length=40, description="统一社会信用代码 or ID number; empty means none."
+        default=None,
+        max_length=40,
+        json_schema_extra=checked(TAXPAYER_ID_PATTERN),
+        description="统一社会信用代码 or ID number; empty means none.",
     )
-    green: bool = Field(default=False, description="Green channel (elderly, disabled, pregnant).")
-    print: bool = Field(default=True, description="Print on the issuing desk's printer.")
+    green: StrictBool = Field(
+        default=False, description="Green channel (elderly, disabled, pregnant)."
+    )
+    print: StrictBool = Field(default=True, description="Print on the issuing desk's printer.")
 
 
 class TransferBody(Strict):
     to_service: str | None = Field(default=None, min_length=1, max_length=40)
-    to_window: int | None = Field(default=None, ge=1, le=999)
+    to_window: JsonInt | None = Field(default=None, ge=1, le=999)
 
 
 class CallBody(Strict):
-    number: str = Field(min_length=2, max_length=12, description="Ticket number, e.g. `C051`.")
+    number: str = Field(
+        min_length=2,
+        max_length=12,
+        json_schema_extra=checked(NUMBER_PATTERN),
+        description="Ticket number, e.g. `C051`.",
+    )
 
 
 class ReconcileBody(Strict):
-    number: str = Field(min_length=2, max_length=12, description="Ticket number, e.g. `C001`.")
+    number: str = Field(
+        min_length=2,
+        max_length=12,
+        json_schema_extra=checked(NUMBER_PATTERN),
+        description="Ticket number, e.g. `C001`.",
+    )
     outcome: Literal["served", "no_show", "at_window"] = Field(
         description="What became of a number called by hand while the hub was down: served "
         "(done), no_show (过号), at_window (being served at this window now)."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from sqlalchemy import func, select
 
 from core.adapters import orm
@@ -23,7 +25,8 @@ from core.services.sms import SmsKind, queue_sms
 from core.services.views import open_incidents
 
 TO_BACKFILL, BACKFILLED = "to_backfill", "backfilled"
-FOLLOW_UP_REASONS = ("policy_unclear", "system_down", "other")
+FollowUpReason = Literal["policy_unclear", "system_down", "other"]
+FOLLOW_UP_REASONS: tuple[str, ...] = get_args(FollowUpReason)
 MAX_TEXT = 2000
 
 

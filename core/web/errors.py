@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import NotFound as NoSuchRoute
 
 from core.domain.errors import (
     Conflict,
@@ -39,6 +40,20 @@ def status_of(error: DomainError) -> int:
         if isinstance(error, kind):
             return status
     return 400
+
+
+def _resource_exists(error: MethodNotAllowed) -> bool:
+    """Whether the path names something another method serves. Werkzeug answers 405 when
+    a route's pattern matches but its converter refuses the value (an id beyond the
+    route's range): there is no such resource, so that is a 404."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in error.valid_methods or ():
+        try:
+            adapter.match(method=method)
+        except HTTPException:
+            continue
+        return True
+    return False
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -72,10 +87,15 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException) -> Response | HTTPException:
         if not request.path.startswith("/api/"):
             return error
+        if isinstance(error, MethodNotAllowed) and not _resource_exists(error):
+            error = NoSuchRoute()
         code = {404: "route.unknown", 405: "route.method", 413: "request.too_large"}.get(
             error.code or 400, "request.invalid"
         )
-        return error_response(code, error.code or 400, {"field": "body", "problem": "invalid"})
+        response = error_response(code, error.code or 400, {"field": "body", "problem": "invalid"})
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)  # RFC 9110
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
@@ -20,7 +23,8 @@ from schemathesis.specs.openapi.checks import (
 from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 
 from core.api.registry import OPERATIONS
-from tests.support.databases import Tokens
+from tests.support.databases import SqliteTemplate, Tokens
+from tests.support.hub import HubProcess
 
 PREFIX = "/api/v1"
 CHECKS = [
@@ -171,6 +175,7 @@ def test_a_malformed_ticket_number_gets_a_documented_answer(
         ("get", "/incidents/{}"),
         ("post", "/notices/{}/remove"),
         ("post", "/registers/{}/backfill"),
+        ("patch", "/incidents/{}"),  # Werkzeug says 405 here: the GET route's pattern matches
     ],
 )
 def test_an_id_beyond_the_databases_integers_is_not_found_rather_than_a_server_error(
@@ -200,3 +205,55 @@ def test_who_may_call_is_checked_before_what_they_sent(app: Flask, tokens: Token
             answer = client.open(path, method=item.method, json={"service": ""}, headers=headers)
             # THEN the answer is about who is asking, not about the body
             assert answer.status_code == expected, (item.method, path, headers, answer.get_json())
+
+
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+SCHEMATHESIS_CONFIG = Path(__file__).resolve().parents[1] / "schemathesis.toml"
+
+
+def test_schemathesis_with_every_check_finds_nothing(
+    sqlite_template: SqliteTemplate, tmp_path: Path
+) -> None:
+    # GIVEN a hub on the demo hall, and schemathesis's command line with every check: status
+    # codes and bodies as documented, schema-valid data accepted and invalid data refused,
+    # undeclared methods answered 405 with Allow, missing credentials refused…
+    hub = HubProcess(
+        sqlite_template.copy(tmp_path / "hallq.db"), tmp_path, HALLQ_PRINT_AGENTS="0"
+    ).start()
+    try:
+        # WHEN it sends 10 examples per operation and phase as the administrator
+        run = subprocess.run(
+            [
+                str(SCHEMATHESIS),
+                "--config-file",
+                str(SCHEMATHESIS_CONFIG),
+                "run",
+                f"{hub.url}{PREFIX}/openapi.json",
+                "--checks",
+                "all",
+                "--max-examples",
+                "10",
+                "--generation-deterministic",
+                "--header",
+                f"Authorization: Bearer {sqlite_template.tokens.staff['admin']}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        hub.stop()
+    # THEN it finds no failure at all
+    assert run.returncode == 0, run.stdout[-6000:]
+    assert " passed" in run.stdout
+
+
+def test_a_method_the_route_does_not_serve_gets_405_with_allow(app: Flask, tokens: Tokens) -> None:
+    # GIVEN the administrator
+    headers = {"Authorization": f"Bearer {tokens.staff['admin']}"}
+    # WHEN they DELETE the incidents list (served for GET and POST only)
+    answer = app.test_client().delete(f"{PREFIX}/incidents", headers=headers)
+    # THEN 405, as JSON, saying which methods are served
+    assert (answer.status_code, answer.get_json()["error"]) == (405, "route.method")
+    assert set(answer.headers["Allow"].split(", ")) >= {"GET", "POST"}
