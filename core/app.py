@@ -18,6 +18,7 @@ from flask_socketio import SocketIO
 from core.adapters.clock import Clock, ShiftedClock, SystemClock
 from core.adapters.db import Database
 from core.config import Settings, load_settings
+from core.domain.errors import InvalidInput
 from core.extensions import babel, csrf, limiter
 from core.halls import calendar_for
 from core.hub.broadcast import SocketIOBroadcaster
@@ -67,6 +68,18 @@ def _secret_key(settings: Settings) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+MAX_HEADER_LINE = 8192
+"""The longest header line (name and value) a request may carry. The hub checks it
+itself, so the refusal is the JSON 400 every other bad request gets; the web server's
+own limit is set above it (`core.hub.serve`)."""
+
+
+def _limit_header_lines() -> None:
+    for name, value in request.headers.items():
+        if len(name) + len(value) + 2 > MAX_HEADER_LINE:
+            raise InvalidInput("request.header_too_long", field=name[:40], maximum=MAX_HEADER_LINE)
 
 
 def _security_headers(response: Response) -> Response:
@@ -133,6 +146,7 @@ def create_app(
     csrf.init_app(app)
     limiter.init_app(app)
     register_error_handlers(app)
+    app.before_request(_limit_header_lines)
     app.after_request(_security_headers)
     _register_blueprints(app)
     _register_namespaces(runtime)

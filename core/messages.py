@@ -36,6 +36,9 @@ MESSAGES: dict[str, LazyString] = {
         "Something went wrong on the hub; please try again or tell the IT staff."
     ),
     "request.not_json": lazy_gettext("The request body must be JSON."),
+    "request.header_too_long": lazy_gettext(
+        "A header of the request is too long (at most %(maximum)s bytes a line)."
+    ),
     "request.too_deep": lazy_gettext(
         "The request body is nested too deeply (at most %(maximum)s levels)."
     ),

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from core import migrate
 from core.adapters import orm, systemd
 from core.adapters.sms import SmsSender, make_sender
-from core.app import create_app
+from core.app import MAX_HEADER_LINE, create_app
 from core.config import ConfigError, Settings
 from core.domain.commands import CheckDay
 from core.hub.health import HealthWatch, HubLife, probes_of
@@ -60,6 +60,9 @@ def serve(settings: Settings) -> None:
     if listener is not None:
         import eventlet.wsgi
 
+        # The app refuses header lines over core.app.MAX_HEADER_LINE with its JSON 400;
+        # eventlet's own limit (the same 8 KiB) would answer first, with an empty body.
+        eventlet.wsgi.MAX_HEADER_LINE = 8 * MAX_HEADER_LINE
         # Each open screen or phone holds one green thread for its websocket; eventlet's
         # default cap (1,024) would turn the 1,025th phone away.
         eventlet.wsgi.server(listener, app, log_output=False, max_size=MAX_CONNECTIONS)

@@ -18,10 +18,9 @@ from core.domain.continuity import (
     failure_words,
     mode_for_systems,
 )
-from core.domain.errors import InvalidInput
 from core.domain.events import DeviceStatusChanged
 from core.services.context import SYSTEM_ACTOR, Context, Outcome
-from core.services.incidents import close_incident, find_auto, open_incident
+from core.services.incidents import choice, close_incident, find_auto, open_incident
 
 ALL_PRINTERS = "printers:all"
 SYSTEM_WORDS = {
@@ -122,10 +121,7 @@ def check_heartbeats(command: cc.CheckHeartbeats, context: Context) -> Outcome:
 
 def report_system(command: cc.ReportSystem, context: Context) -> Outcome:
     """A probe's verdict: a tax system down opens an outage; back up, it ends."""
-    try:
-        system = System(command.system)
-    except ValueError:
-        raise InvalidInput("incident.field", field="system", detail=command.system) from None
+    system = choice(System, command.system, "system")
     session = context.uow.session
     status = session.get(orm.SystemStatus, (context.hall.id, system.value))
     if status is None:

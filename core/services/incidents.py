@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -312,6 +313,18 @@ def refresh_outage(context: Context, incident: orm.Incident) -> None:
         context.record(_posted(notice, incident))
 
 
+E = TypeVar("E", bound=StrEnum)
+
+
+def choice(options: type[E], value: str, field: str) -> E:
+    """`value` as one of `options`; else refused, naming the field and the value as sent
+    (never Python's own English: ``'alien' is not a valid IncidentKind``)."""
+    try:
+        return options(value)
+    except ValueError:
+        raise InvalidInput("incident.field", field=field, detail=str(value)[:40]) from None
+
+
 def find_auto(context: Context, key: str) -> orm.Incident | None:
     """The open incident detection opened for `key`, if any."""
     return context.uow.session.scalars(
@@ -328,11 +341,10 @@ def find_auto(context: Context, key: str) -> orm.Incident | None:
 
 def declare_incident(command: cc.DeclareIncident, context: Context) -> Outcome:
     """A duty leader declares an incident by hand."""
-    try:
-        kind, level, mode = IncidentKind(command.kind), Level(command.level), Mode(command.mode)
-        systems = tuple(System(system).value for system in command.systems)
-    except ValueError as error:
-        raise InvalidInput("incident.field", field="kind", detail=str(error)) from None
+    kind = choice(IncidentKind, command.kind, "kind")
+    level = choice(Level, command.level, "level")
+    mode = choice(Mode, command.mode, "mode")
+    systems = tuple(choice(System, system, "systems").value for system in command.systems)
     if systems and mode is Mode.NORMAL:
         mode = mode_for_systems(System(system) for system in systems)
     for device in command.devices:
@@ -376,8 +388,8 @@ def update_incident(command: cc.UpdateIncident, context: Context) -> Outcome:
         raise InvalidInput("request.invalid", field=unknown[0], problem="extra_forbidden")
     for name, value in command.changes.items():
         text = _text(str(value), name)
-        if name == "level" and text not in {level.value for level in Level}:
-            raise InvalidInput("incident.field", field="level", detail=text)
+        if name == "level":
+            choice(Level, text, "level")
         setattr(incident, name, text)
     notice = _notice_of(context.uow.session, incident)
     text_now = _generated_notice(context, incident)

@@ -15,6 +15,7 @@ from core.adapters import orm
 from core.adapters.clock import FixedClock
 from core.domain import commands as cmd
 from core.domain import continuity_commands as cc
+from core.domain.errors import InvalidInput
 from core.hub.broadcast import RecordingBroadcaster
 from core.hub.health import HubLife
 from core.ledger import ledger_rows
@@ -657,3 +658,35 @@ def test_an_emergency_window_ticket_prints_the_business_it_came_for(app: Flask, 
     # THEN its print job names both: the emergency service and the business asked for
     [job] = rows(app, orm.PrintJob)
     assert job.payload["service_name"] == "应急受理 · 纳税申报"
+
+
+PYTHON_ENGLISH = re.compile(r"is not a valid|IncidentKind|Level|System|ValueError")
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "alien"}, "kind"),
+        ({"kind": "power", "level": "huge"}, "level"),
+        ({"kind": "power", "systems": ["moon"]}, "systems"),
+    ],
+)
+def test_a_wrong_choice_is_refused_in_chinese_without_pythons_english(
+    api: Api, body: dict[str, Any], field: str
+) -> None:
+    # GIVEN / WHEN the duty leader declares an incident with a value that is not one of the choices
+    answer = api.post("/api/v1/incidents", as_="leader", json=body)
+    # THEN 400 naming the field, in Chinese, with nothing of Python's own English
+    assert answer.status_code == 400
+    assert answer.get_json()["field"].startswith(field)
+    message = answer.get_json()["message"]
+    assert re.search(r"[\u4e00-\u9fff]", message), message
+    assert not PYTHON_ENGLISH.search(message), message
+
+
+def test_a_probe_naming_an_unknown_system_is_refused_by_its_own_name(app: Flask) -> None:
+    # GIVEN / WHEN a probe reports a system the hall does not know (a typo in the hall file)
+    with pytest.raises(InvalidInput) as refused:
+        system(app, "moon", up=False)
+    # THEN refused naming the field and the value, not with Python's message
+    assert refused.value.params == {"field": "system", "detail": "moon"}

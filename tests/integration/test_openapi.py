@@ -11,6 +11,7 @@ from typing import Any
 
 import jsonschema_rs
 import pytest
+import requests
 import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, Phase, given, settings
@@ -211,39 +212,58 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 SCHEMATHESIS_CONFIG = Path(__file__).resolve().parents[1] / "schemathesis.toml"
 
 
+@pytest.fixture(scope="module")
+def hub(
+    sqlite_template: SqliteTemplate, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[HubProcess]:
+    """A hub process (eventlet, as in a hall) on the demo hall, for what goes over the wire."""
+    folder = tmp_path_factory.mktemp("openapi-hub")
+    process = HubProcess(sqlite_template.copy(folder / "hallq.db"), folder, HALLQ_PRINT_AGENTS="0")
+    process.start()
+    yield process
+    process.stop()
+
+
+def test_a_header_line_over_the_limit_gets_the_json_error(hub: HubProcess) -> None:
+    # GIVEN / WHEN a request with a 10 KB header line, in Chinese
+    answer = requests.get(
+        f"{hub.url}{PREFIX}/queue",
+        headers={"X-Padding": "x" * 10_000, "Accept-Language": "zh"},
+        timeout=10,
+    )
+    # THEN the JSON 400 every other bad request gets, with its reason in Chinese
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "request.header_too_long"
+    assert "标头过长" in answer.json()["message"]
+
+
 def test_schemathesis_with_every_check_finds_nothing(
-    sqlite_template: SqliteTemplate, tmp_path: Path
+    hub: HubProcess, sqlite_template: SqliteTemplate
 ) -> None:
     # GIVEN a hub on the demo hall, and schemathesis's command line with every check: status
     # codes and bodies as documented, schema-valid data accepted and invalid data refused,
     # undeclared methods answered 405 with Allow, missing credentials refused…
-    hub = HubProcess(
-        sqlite_template.copy(tmp_path / "hallq.db"), tmp_path, HALLQ_PRINT_AGENTS="0"
-    ).start()
-    try:
-        # WHEN it sends 10 examples per operation and phase as the administrator
-        run = subprocess.run(
-            [
-                str(SCHEMATHESIS),
-                "--config-file",
-                str(SCHEMATHESIS_CONFIG),
-                "run",
-                f"{hub.url}{PREFIX}/openapi.json",
-                "--checks",
-                "all",
-                "--max-examples",
-                "10",
-                "--generation-deterministic",
-                "--header",
-                f"Authorization: Bearer {sqlite_template.tokens.staff['admin']}",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-    finally:
-        hub.stop()
+    # WHEN it sends 10 examples per operation and phase as the administrator
+    run = subprocess.run(
+        [
+            str(SCHEMATHESIS),
+            "--config-file",
+            str(SCHEMATHESIS_CONFIG),
+            "run",
+            f"{hub.url}{PREFIX}/openapi.json",
+            "--checks",
+            "all",
+            "--max-examples",
+            "10",
+            "--generation-deterministic",
+            "--header",
+            f"Authorization: Bearer {sqlite_template.tokens.staff['admin']}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     # THEN it finds no failure at all
     assert run.returncode == 0, run.stdout[-6000:]
     assert " passed" in run.stdout
