@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import requests
 from sqlalchemy import select
@@ -163,6 +163,13 @@ def for_each_hall(runtime: Runtime, build: Callable[[str], Any]) -> None:
         runtime.bus.handle(build(hall))
 
 
+@runtime_checkable
+class HoldsDevices(Protocol):
+    """A namespace whose connected devices count as alive (`realtime.HallNamespace`)."""
+
+    def keep_alive(self, rt: Runtime) -> None: ...
+
+
 class HealthWatch:
     """Runs in the hub's event loop: heartbeats, probes, outage refresh."""
 
@@ -183,6 +190,7 @@ class HealthWatch:
                 if self.life is not None and now >= next_beat:
                     next_beat = now + HUB_BEAT_S
                     self.life.beat()
+                self.keep_connected_alive()
                 self.check_heartbeats(now)
                 for probe in self.probes:
                     if now >= probe.next_at:
@@ -196,6 +204,12 @@ class HealthWatch:
             except Exception:  # keep watching; the next round retries
                 log.exception("health watch round failed")
             self.runtime.socketio.sleep(HEARTBEAT_CHECK_S)
+
+    def keep_connected_alive(self) -> None:
+        """Devices with a socket open on this process are alive, heartbeats or not."""
+        for handler in list(self.runtime.socketio.server.namespace_handlers.values()):
+            if isinstance(handler, HoldsDevices):
+                handler.keep_alive(self.runtime)
 
     def check_heartbeats(self, now: float) -> None:
         """After a grace period (devices reconnect after a hub restart), flag the silent."""

@@ -21,7 +21,7 @@ from core import protocol
 from core.adapters import orm
 from core.domain import continuity_commands as cc
 from core.domain.commands import ReportDeviceStatus
-from core.runtime import runtime
+from core.runtime import Runtime, runtime
 from core.services import access, views
 from core.services.access import Principal, Role
 
@@ -102,12 +102,12 @@ class HallNamespace(Namespace):  # type: ignore[misc]
         for held in (self.clients, self.device_of, self.actor_of, self.token_of):
             held.pop(sid, None)
 
-    def heartbeat(self, sid: str) -> None:
+    def heartbeat(self, sid: str, rt: Runtime | None = None) -> None:
         """Record that a device is alive, at most every third of the device timeout."""
         device = self.device_of.get(sid)
         if device is None:
             return
-        rt = runtime()
+        rt = rt or runtime()
         now = time.monotonic()
         if now - self.reported.get(device, -1e9) < rt.settings.device_timeout_s / 3:
             return
@@ -121,6 +121,13 @@ class HallNamespace(Namespace):  # type: ignore[misc]
                 detail="",
             )
         )
+
+    def keep_alive(self, rt: Runtime) -> None:
+        """A device connected here is alive: engine.io's ping, every 10 s, is answered for
+        it, and a dead socket is dropped within 20 s. Heartbeats add detail (a screen's
+        offline report); a third-party screen that never sends one is not failed for it."""
+        for sid in list(self.device_of):
+            self.heartbeat(sid, rt)
 
     def on_device_heartbeat(self, data: Any = None) -> dict[str, int]:
         """Screens say they are alive every ~10 s; the answer carries the hall's seq.

@@ -302,3 +302,45 @@ def test_phones_need_a_ticket_of_today_and_get_no_device_details_nor_ticket_flag
         assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
     finally:
         phone.close()
+
+
+def test_a_connected_display_that_sends_no_heartbeat_is_not_failed(
+    sqlite_template: SqliteTemplate, tmp_path: Path, tokens: Tokens
+) -> None:
+    # GIVEN a hub that fails devices silent for 3 s, and a third-party display that
+    # connects to /display with its token and only listens (no device:heartbeat)
+    hub = HubProcess(
+        sqlite_template.copy(tmp_path / "hallq.db"),
+        tmp_path,
+        HALLQ_PRINT_AGENTS="0",
+        HALLQ_DEVICE_TIMEOUT_S="3",
+    ).start()
+    leader = bearer(tokens, "leader")
+
+    def display_1() -> dict[str, Any]:
+        items = requests.get(f"{hub.url}/api/v1/devices", headers=leader, timeout=5).json()
+        return next(item for item in items["items"] if item["id"] == "display-1")
+
+    try:
+        listener = Listener(hub.url, protocol.DISPLAY, {"token": tokens.devices["display-1"]})
+        try:
+            # WHEN it stays connected three timeouts long
+            deadline = time.monotonic() + 9
+            while time.monotonic() < deadline:
+                # THEN it is never silent for a timeout, and no incident opens
+                assert display_1()["silent_s"] < 3, display_1()
+                time.sleep(0.5)
+            incidents = requests.get(f"{hub.url}/api/v1/incidents", headers=leader, timeout=5)
+            assert incidents.json()["items"] == []
+        finally:
+            listener.close()
+        # AND once it is gone, it is failed after the timeout, as before
+        wait_for(
+            lambda: requests.get(f"{hub.url}/api/v1/incidents", headers=leader, timeout=5).json()[
+                "items"
+            ],
+            timeout=10,
+            message="the display's incident",
+        )
+    finally:
+        hub.stop()
