@@ -11,8 +11,8 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import request, session
-from flask_socketio import Namespace, emit, join_room
+from flask import Flask, current_app, request, session
+from flask_socketio import Namespace, join_room
 from socketio.exceptions import ConnectionRefusedError as Refused
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +28,8 @@ from core.services.access import Principal, Role
 log = logging.getLogger(__name__)
 
 SNAPSHOT_REUSE_S = 1.0
+CONNECT_WAIT_S = 5.0
+"""How long the first snapshot waits for its connection to be acknowledged."""
 MAX_TOKEN = 64
 """No ticket token is longer (`secrets.token_urlsafe`)."""
 SNAPSHOTS: dict[tuple[str, str], tuple[int, float, dict[str, Any]]] = {}
@@ -95,7 +97,24 @@ class HallNamespace(Namespace):  # type: ignore[misc]
             self.reported.pop(principal.name, None)  # a (re)connect is news: write it now
             self.heartbeat(sid)
         join_room(protocol.hall_room(hall))
-        emit(protocol.STATE_SNAPSHOT, self.snapshot(hall))
+        rt = runtime()
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        rt.socketio.start_background_task(self.send_snapshot, app, rt, sid, hall)
+
+    def send_snapshot(self, app: Flask, rt: Runtime, sid: str, hall: str) -> None:
+        """The first snapshot, once the connection is acknowledged: python-socketio sends
+        what a connect handler emits *before* its CONNECT packet, so a client that clears
+        its screen on ``connect`` would wipe it (SPEC §6, docs/PROTOCOL.md)."""
+        deadline = time.monotonic() + CONNECT_WAIT_S
+        while not rt.socketio.server.manager.is_connected(sid, self.namespace):
+            if time.monotonic() > deadline or sid not in self.clients:
+                return  # refused or gone: the client asks again with state:request
+            rt.socketio.sleep(0.005)
+        with app.app_context():
+            snapshot = self.snapshot(hall)
+        rt.socketio.emit(
+            protocol.STATE_SNAPSHOT, snapshot, to=sid, namespace=self.namespace, ignore_queue=True
+        )
 
     def on_disconnect(self, reason: Any = None) -> None:
         sid = request.sid  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from tests.integration.conftest import Api
 from tests.support.databases import DEMO_PASSWORD
 from tests.support.enrolment import enrolled
+from tests.support.protocol_client import wait_for_snapshot
 
 
 def logged_in(app: Flask, username: str) -> FlaskClient:
@@ -124,8 +125,7 @@ def test_the_guide_device_follows_the_hall_on_the_counter_namespace(app: Flask, 
     socket = socketio.test_client(app, namespace="/counter", flask_test_client=client)
     # THEN it is admitted and gets the hall's snapshot to draw from
     assert socket.is_connected("/counter")
-    names = [event["name"] for event in socket.get_received("/counter")]
-    assert "state:snapshot" in names
+    wait_for_snapshot(socket, "/counter")
     socket.disconnect(namespace="/counter")
 
 

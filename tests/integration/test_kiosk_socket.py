@@ -8,6 +8,7 @@ from flask import Flask
 from core import protocol
 from tests.support.databases import Tokens
 from tests.support.enrolment import enrolled
+from tests.support.protocol_client import wait_for_snapshot
 
 
 @pytest.mark.parametrize(
@@ -32,8 +33,7 @@ def test_only_kiosks_the_guide_desk_and_admins_connect(
     # THEN kiosks, the guide desk and admins are in, and get the hall's snapshot
     assert client.is_connected(protocol.KIOSK) is admitted
     if admitted:
-        names = [event["name"] for event in client.get_received(protocol.KIOSK)]
-        assert protocol.STATE_SNAPSHOT in names
+        wait_for_snapshot(client, protocol.KIOSK)
         client.disconnect(namespace=protocol.KIOSK)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +18,7 @@ import socketio
 
 from core import protocol
 from tests.support.databases import DEMO_PASSWORD, SqliteTemplate, Tokens
-from tests.support.hub import HubProcess, wait_for
+from tests.support.hub import ROOT, HubProcess, wait_for
 
 
 class Listener:
@@ -344,3 +346,36 @@ def test_a_connected_display_that_sends_no_heartbeat_is_not_failed(
         )
     finally:
         hub.stop()
+
+
+NODE_DISPLAY = Path(__file__).resolve().parents[1] / "support" / "third_party_display.mjs"
+
+
+def test_the_official_node_client_gets_the_snapshot_after_its_connect(
+    hub: HubProcess, tokens: Tokens
+) -> None:
+    # GIVEN a call made, and a third-party display on the official Node socket.io-client
+    # that clears its screen on `connect`
+    requests.post(
+        f"{hub.url}/api/v1/tickets",
+        json={"service": "filing"},
+        headers=bearer(tokens, "kiosk-1"),
+        timeout=5,
+    ).raise_for_status()
+    # WHEN it connects and listens for 3 s (a call happening meanwhile)
+    display = subprocess.Popen(
+        ["node", str(NODE_DISPLAY), hub.url, tokens.devices["display-1"], "3"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.0)
+    requests.post(f"{hub.url}/api/v1/windows/3/open", headers=bearer(tokens, "window3"), timeout=5)
+    out, _ = display.communicate(timeout=30)
+    seen = json.loads(out)
+    # THEN the snapshot came after the connect, so its screen shows it, in step with events
+    assert seen.get("error") is None, seen
+    assert (seen["connects"], seen["snapshots"], seen["snapshotBeforeConnect"]) == (1, 1, 0)
+    assert seen["screen"] is not None
+    assert seen["events"], seen
+    assert seen["screen"]["seq"] == seen["events"][-1][1]
