@@ -210,12 +210,22 @@ class PrintAgent:
             self._drop_connection()
         if not after.can_print:
             # Paper ran out or the cover opened under this ticket: it may be cut
-            # short, so it counts as not printed (a reprint beats a lost ticket).
-            return f"printer {after} after the job: {conn.detail}"
+            # short, so it counts as not printed (a reprint beats a lost ticket) —
+            # and what is left of it in the printer goes, or it would come out after
+            # the refill, late and under another ticket.
+            reason = f"printer {after} after the job: {conn.detail}"
+            if after is not PrinterState.NOT_RESPONDING:
+                try:
+                    conn.clear_buffers()
+                except Exception as error:  # the next poll reconnects, and clears then
+                    self._drop_connection()
+                    log.warning("clearing the printer's buffers failed: %s", error)
+            return reason
         return None
 
     def _poll(self) -> PrinterState:
         """Ask the printer for its state (connecting first if need be) and report it."""
+        fresh = self._conn is None
         if self._conn is None:
             try:
                 self._conn = self._connect()
@@ -223,6 +233,11 @@ class PrintAgent:
                 self._set_state(PrinterState.NOT_RESPONDING, f"cannot connect: {error}")
                 return self.state
         try:
+            if fresh:
+                # Whatever the printer kept from before this link (a ticket sent as the
+                # paper ran out, a link that broke) was acknowledged as not printed: it
+                # must not come out later, after the refill, among other people's.
+                self._conn.clear_buffers()
             state, detail = self._conn.query_status(), self._conn.detail
         except Exception as error:  # PrinterError, or a backend's own: same remedy
             state, detail = PrinterState.NOT_RESPONDING, str(error)

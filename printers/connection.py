@@ -44,6 +44,12 @@ class PrinterConnection(Protocol):
         Raises PrinterConnectionError when the link itself broke.
         """
 
+    def clear_buffers(self) -> None:
+        """Drop what the printer holds unprinted (DLE DC4 fn=8), where it can.
+
+        Raises PrinterConnectionError when the link itself broke.
+        """
+
     def close(self) -> None:
         """Release the link; never raises."""
 
@@ -98,6 +104,14 @@ class EscposConnection:
         """Send one status request and return the one-byte answer, None on timeout."""
         raise NotImplementedError
 
+    def clear_buffers(self) -> None:
+        """DLE DC4 fn=8; its 3-byte answer is read off, so no status answer is shifted."""
+        self.send(codes.CLEAR_BUFFERS)
+        self._drain(len(codes.CLEAR_BUFFERS_ANSWER))
+
+    def _drain(self, count: int) -> None:
+        """Read up to `count` bytes the printer sent unasked (none by default)."""
+
     def close(self) -> None:
         """Close the python-escpos printer object."""
         # Closing a broken link must not hide the error that broke it.
@@ -139,6 +153,22 @@ class TcpConnection(EscposConnection):
         if not answer:
             raise PrinterConnectionError("printer closed the connection")
         return answer[0]
+
+    def _drain(self, count: int) -> None:
+        received = b""
+        try:
+            self._sock.settimeout(self.timeouts.status_s)
+            while len(received) < count:
+                chunk = self._sock.recv(count - len(received))
+                if not chunk:
+                    raise PrinterConnectionError("printer closed the connection")
+                received += chunk
+        except TimeoutError:
+            return  # a printer without the answer (or without the command) says nothing
+        except OSError as error:
+            raise PrinterConnectionError(f"clearing the buffers failed: {error}") from error
+        finally:
+            self._sock.settimeout(self.timeouts.write_s)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ with the reason, and the print agent treats it like any unreachable printer.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from escpos.printer import CupsPrinter, Serial, Usb
@@ -60,6 +61,12 @@ class UsbConnection(EscposConnection):
             raise PrinterConnectionError(f"status query failed: {error}") from error
         return int(packet[-1]) if len(packet) else None
 
+    def _drain(self, count: int) -> None:
+        import usb.core
+
+        with contextlib.suppress(usb.core.USBTimeoutError):
+            self._printer.device.read(self._printer.in_ep, 64, int(self.timeouts.status_s * 1000))
+
 
 class SerialConnection(EscposConnection):
     """A serial printer through python-escpos ``Serial`` (pyserial)."""
@@ -105,6 +112,9 @@ class CupsConnection(EscposConnection):
             self._printer.send()
         except Exception as error:  # cups.IPPError and friends
             raise PrinterConnectionError(f"CUPS refused the job: {error}") from error
+
+    def clear_buffers(self) -> None:
+        """Nothing to do: CUPS spools whole jobs and sends no real-time commands."""
 
     def query_status(self) -> PrinterState:
         """Map CUPS's printer-state and state reasons (CUPS can't ask DLE EOT)."""

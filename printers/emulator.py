@@ -24,7 +24,15 @@ from typing import Any
 
 from printers.emulator_control import ControlServer
 from printers.errors import PrinterError
-from printers.escpos_parser import EscPosParser, LinePrinted, ParsedTicket, StatusRequest, TicketCut
+from printers.escpos_codes import CLEAR_BUFFERS_ANSWER
+from printers.escpos_parser import (
+    BuffersCleared,
+    EscPosParser,
+    LinePrinted,
+    ParsedTicket,
+    StatusRequest,
+    TicketCut,
+)
 from printers.imaging import draw_blocks, stack
 
 log = logging.getLogger(__name__)
@@ -41,6 +49,7 @@ class Fault(StrEnum):
     SILENT = "silent"  # never answers status, swallows data
     SLOW = "slow"  # answers status only after `slow_delay_s`
     RESET = "reset"  # resets the connection in the middle of the next job, once
+    PAPER_RUNS_OUT = "paper_runs_out"  # ready, until the paper runs out under the next job
 
 
 #: Answers to DLE EOT 1, 2, 4 (see printers.status for the bits). A fault that
@@ -89,7 +98,10 @@ class PrinterEmulator:
         self._tickets: list[PrintedTicket] = []
         self._seq = 0
         self.interrupted_jobs = 0  # jobs cut off by the reset fault
-        self.discarded_jobs = 0  # jobs sent while paper was out, cover open, offline
+        self.discarded_jobs = 0  # jobs held during a fault, then cleared (DLE DC4 8)
+        self._held: list[ParsedTicket] = []
+        """Jobs received while paper was out, the cover open or the printer offline: a
+        real printer keeps them in its buffer and prints them when the fault clears."""
         self._changed = threading.Condition()
         self._stopping = threading.Event()
         self._server: socketserver.ThreadingTCPServer | None = None
@@ -161,10 +173,22 @@ class PrinterEmulator:
         return self._fault
 
     def set_fault(self, fault: Fault | str) -> None:
-        """Switch into `fault` ("none" to heal); a bad name raises ValueError."""
+        """Switch into `fault` ("none" to heal); a bad name raises ValueError. Healed, the
+        printer prints what it kept in its buffer meanwhile, late, as a real one does."""
         with self._changed:
             self._fault = Fault(fault)
+            late: list[ParsedTicket] = []
+            if self._fault not in _STOPS_PRINTING:
+                late, self._held = self._held, []
             self._changed.notify_all()
+        for parsed in late:
+            self._keep(parsed)
+
+    @property
+    def held_jobs(self) -> int:
+        """Jobs in the buffer, waiting for the fault to clear."""
+        with self._changed:
+            return len(self._held)
 
     def tickets(self) -> list[PrintedTicket]:
         """Every ticket printed since start (or since reset_tickets())."""
@@ -206,6 +230,8 @@ class PrinterEmulator:
         for event in parser.feed(data):
             if isinstance(event, StatusRequest):
                 self._answer_status(sock, event.n)
+            elif isinstance(event, BuffersCleared):
+                self._clear_buffers(sock)
             elif isinstance(event, LinePrinted) and self._fault is Fault.RESET:
                 self._reset_connection(sock)
                 return False
@@ -226,6 +252,14 @@ class PrinterEmulator:
         with contextlib.suppress(OSError):
             sock.sendall(bytes([byte]))
 
+    def _clear_buffers(self, sock: socket.socket) -> None:
+        with self._changed:
+            self.discarded_jobs += len(self._held)
+            self._held.clear()
+            self._changed.notify_all()
+        with contextlib.suppress(OSError):
+            sock.sendall(CLEAR_BUFFERS_ANSWER)
+
     def _reset_connection(self, sock: socket.socket) -> None:
         # SO_LINGER 0 makes close() send RST: a cable pulled mid-ticket.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -240,8 +274,10 @@ class PrinterEmulator:
         if not parsed.blocks and not parsed.images:
             return  # a bare cut (e.g. a test page) is no ticket
         with self._changed:
+            if self._fault is Fault.PAPER_RUNS_OUT:
+                self._fault = Fault.PAPER_OUT  # this ticket stays in the buffer
             if self._fault in _STOPS_PRINTING:
-                self.discarded_jobs += 1  # nothing comes out of a stopped printer
+                self._held.append(parsed)  # nothing comes out now; it will, later
                 self._changed.notify_all()
                 return
             self._seq += 1

@@ -1,7 +1,7 @@
 """The emulator's control API: a tiny HTTP/JSON server on its own port.
 
 - ``GET /state`` → ``{"fault", "slow_delay_s", "interrupted_jobs", "discarded_jobs",
-  "tickets": [{"seq", "number", "text", "qr", "raster"}]}``
+  "held_jobs", "tickets": [{"seq", "number", "text", "qr", "raster"}]}``
 - ``POST /fault`` ``{"fault": "paper_out"}`` (and optionally ``"slow_delay_s": 3``)
   → ``{"fault"}``; an unknown fault → 400 ``{"error", "message"}``
 - ``POST /reset-tickets`` → ``{"tickets": []}``
@@ -50,6 +50,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "slow_delay_s": emulator.slow_delay_s,
                 "interrupted_jobs": emulator.interrupted_jobs,
                 "discarded_jobs": emulator.discarded_jobs,
+                "held_jobs": emulator.held_jobs,
                 "tickets": [ticket.to_json() for ticket in emulator.tickets()],
             },
         )

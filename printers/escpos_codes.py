@@ -26,6 +26,11 @@ STATUS_PRINTER = DLE + EOT + b"\x01"
 STATUS_OFFLINE_CAUSE = DLE + EOT + b"\x02"
 STATUS_ERROR_CAUSE = DLE + EOT + b"\x03"
 STATUS_PAPER = DLE + EOT + b"\x04"
+CLEAR_BUFFERS = DLE + b"\x14\x08\x01\x03\x14\x01\x06\x02\x08"
+"""DLE DC4 fn=8, a real-time command: drop what sits in the receive and print buffers
+(a job sent while the paper was out would print late, after the refill)."""
+CLEAR_BUFFERS_ANSWER = b"\x37\x25\x00"
+"""What the printer answers once its buffers are cleared."""
 
 ALIGN_LEFT = ESC + b"a\x00"
 ALIGN_CENTER = ESC + b"a\x01"

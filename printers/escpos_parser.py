@@ -37,6 +37,11 @@ class StatusRequest:
 
 
 @dataclass(frozen=True)
+class BuffersCleared:
+    """DLE DC4 fn=8 arrived: drop every job not printed yet, and say so."""
+
+
+@dataclass(frozen=True)
 class LinePrinted:
     """A text line was printed (LF, or a feed that flushed the buffer)."""
 
@@ -79,7 +84,7 @@ class TicketCut:
     ticket: ParsedTicket
 
 
-Event = StatusRequest | LinePrinted | TicketCut
+Event = StatusRequest | BuffersCleared | LinePrinted | TicketCut
 
 
 class EscPosParser:
@@ -211,6 +216,8 @@ class EscPosParser:
         if first == _DLE:
             if second == 0x04:
                 yield StatusRequest(command[2])
+            elif second == 0x14 and command[2] == 0x08:
+                yield BuffersCleared()
         elif first == _ESC:
             yield from self._escape(second, command)
         elif first == _FS:

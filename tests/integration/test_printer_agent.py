@@ -10,7 +10,7 @@ import pytest
 from printers.agent import PrintAgent
 from printers.connection import TcpConnection
 from printers.emulator import Fault, PrinterEmulator
-from printers.layout import PrinterProfile
+from printers.layout import PrinterProfile, render
 from printers.status import PrinterState
 from tests.integration.printer_support import FAST_TIMEOUTS, RecordingHub, make_ticket, wait_until
 
@@ -220,3 +220,47 @@ def test_job_submitted_after_stop_is_acked_failed(start_agent: AgentFactory) -> 
     agent.submit("job-8", make_ticket(number="A108"))
     # THEN it is acked failed at once rather than queued for no one
     assert hub.acks_for("job-8") == [("job-8", False, "print agent stopped")]
+
+
+def test_a_ticket_the_paper_ran_out_under_never_prints_late_after_the_refill(
+    emulator: PrinterEmulator, start_agent: AgentFactory
+) -> None:
+    # GIVEN a ready printer whose paper runs out under the next ticket (it keeps the
+    # ticket in its buffer, as a real printer does), and an agent with a 1 s deadline
+    agent, hub = start_agent(print_timeout_s=1.0)
+    emulator.set_fault(Fault.PAPER_RUNS_OUT)
+    # WHEN a ticket is sent, acknowledged as not printed (the kiosk shows the number)
+    agent.submit("job-9", make_ticket(number="A109"))
+    [(_, ok, _error)] = hub.wait_for_acks("job-9", 1, timeout=4)
+    assert not ok
+    # THEN the printer's buffer was cleared, so the refill prints nothing late
+    assert wait_until(lambda: emulator.held_jobs == 0, timeout=2)
+    emulator.set_fault(Fault.NONE)
+    assert hub.wait_for_state(PrinterState.READY, timeout=2)
+    assert _printed(emulator, "A109") == 0
+    # AND the next ticket prints normally
+    agent.submit("job-10", make_ticket(number="A110"))
+    assert hub.wait_for_acks("job-10", 1, timeout=4) == [("job-10", True, None)]
+    assert _printed(emulator, "A110") == 1
+
+
+def test_a_new_link_clears_what_the_printer_kept_from_before(emulator: PrinterEmulator) -> None:
+    # GIVEN a printer out of paper holding a ticket sent before (by an agent since gone)
+    emulator.set_fault(Fault.PAPER_OUT)
+    before = TcpConnection("127.0.0.1", emulator.port, FAST_TIMEOUTS)
+    before.send(render(make_ticket(number="A111"), PrinterProfile(80, "gb18030")))
+    before.close()
+    assert wait_until(lambda: emulator.held_jobs == 1, timeout=2)
+    # WHEN a print agent connects to it
+    hub = RecordingHub()
+    connect = partial(TcpConnection, "127.0.0.1", emulator.port, FAST_TIMEOUTS)
+    agent = PrintAgent(connect, hub, PrinterProfile(80, "gb18030"), poll_interval_s=0.1).start()
+    try:
+        assert hub.wait_for_state(PrinterState.PAPER_OUT, timeout=2)
+        # THEN the old ticket is dropped before the refill could print it
+        emulator.set_fault(Fault.NONE)
+        assert hub.wait_for_state(PrinterState.READY, timeout=2)
+        assert _printed(emulator, "A111") == 0
+        assert emulator.discarded_jobs == 1
+    finally:
+        agent.stop()
