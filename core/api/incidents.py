@@ -38,7 +38,6 @@ LEADER_ERRORS = {
     summary="Incidents (newest first); ?state=open for open ones.",
     tag="incidents",
     responses={200: ("Incidents with steps and notices", Listing)},
-    security=("staff:leader",),
 )
 @requires(Role.LEADER)
 def list_incidents() -> Response:
@@ -54,7 +53,6 @@ def list_incidents() -> Response:
     tag="incidents",
     body=DeclareIncidentBody,
     responses={201: ("Declared", Created), **LEADER_ERRORS},
-    security=("staff:leader",),
     headers=("Idempotency-Key",),
 )
 @requires(Role.LEADER)
@@ -71,7 +69,6 @@ def declare_incident(data: DeclareIncidentBody) -> Response:
     summary="One incident.",
     tag="incidents",
     responses={200: ("The incident", Created), 404: ("Unknown", Error)},
-    security=("staff:leader",),
 )
 @requires(Role.LEADER)
 def get_incident(incident_id: int) -> Response:
@@ -88,7 +85,6 @@ def get_incident(incident_id: int) -> Response:
     tag="incidents",
     body=UpdateIncidentBody,
     responses={200: ("Changed", Created), **LEADER_ERRORS},
-    security=("staff:leader",),
 )
 @requires(Role.LEADER)
 def update_incident(incident_id: int, data: UpdateIncidentBody) -> Response:
@@ -104,7 +100,6 @@ def update_incident(incident_id: int, data: UpdateIncidentBody) -> Response:
     tag="incidents",
     body=StepBody,
     responses={201: ("Added", Created), **LEADER_ERRORS},
-    security=("staff:leader",),
 )
 @requires(Role.LEADER)
 def add_step(incident_id: int, data: StepBody) -> Response:
@@ -119,7 +114,6 @@ def add_step(incident_id: int, data: StepBody) -> Response:
     tag="incidents",
     body=EndIncidentBody,
     responses={200: ("Ended", Created), **LEADER_ERRORS},
-    security=("staff:leader",),
     headers=("Idempotency-Key",),
 )
 @requires(Role.LEADER)
@@ -134,7 +128,6 @@ def end_incident(incident_id: int, data: EndIncidentBody) -> Response:
     summary="The notices on every screen now.",
     tag="notices",
     responses={200: ("Notices", Listing)},
-    security=("public",),
 )
 @limiter.limit(lambda: runtime().settings.rate_limit_public)
 def list_notices() -> Response:
@@ -151,7 +144,6 @@ def list_notices() -> Response:
     tag="notices",
     body=NoticeBody,
     responses={201: ("Posted", Created), 400: ("Invalid", Error)},
-    security=("staff:leader",),
 )
 @requires(Role.LEADER)
 def post_notice(data: NoticeBody) -> Response:
@@ -166,7 +158,6 @@ def post_notice(data: NoticeBody) -> Response:
     tag="notices",
     body=NoticeBody,
     responses={200: ("Changed", Created), 404: ("Unknown", Error)},
-    security=("staff:leader",),
 )
 @requires(Role.LEADER)
 def edit_notice(notice_id: int, data: NoticeBody) -> Response:
@@ -180,7 +171,6 @@ def edit_notice(notice_id: int, data: NoticeBody) -> Response:
     summary="Take a notice down.",
     tag="notices",
     responses={200: ("Removed", Created), 404: ("Unknown", Error)},
-    security=("staff:leader",),
 )
 @requires(Role.LEADER)
 def remove_notice(notice_id: int) -> Response:

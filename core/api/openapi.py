@@ -68,7 +68,7 @@ def _operation(item: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
                 "content": error,
             },
         )
-    if "public" not in item.security:
+    if "public" not in item.callers:
         responses.setdefault(
             "401", {"description": "Not logged in or token revoked", "content": error}
         )
@@ -81,8 +81,8 @@ def _operation(item: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
         "operationId": operation_id(item),
         "parameters": parameters,
         "responses": responses,
-        "x-allowed-callers": list(item.security),
-        "security": [] if "public" in item.security else [{"bearer": []}, {"session": []}],
+        "x-allowed-callers": list(item.callers),
+        "security": [] if "public" in item.callers else [{"bearer": []}, {"session": []}],
     }
     if item.body is not None:
         result["requestBody"] = {
@@ -136,3 +136,24 @@ def document() -> dict[str, Any]:
 @bp.get("/openapi.json")
 def openapi_json() -> Response:
     return json_response(document())
+
+
+CALLER_WORDS = {
+    "public": "anyone",
+    "staff": "any staff",
+    "staff:leader": "leaders, admins",
+    "staff:admin": "admins",
+}
+
+
+def callers_table() -> str:
+    """Who may call each operation, as the enforced rules say: the table in
+    docs/SECURITY.md (a test keeps the two equal; ``python scripts/security_table.py``
+    prints it)."""
+    lines = ["| operation | who may call |", "|---|---|"]
+    for item in sorted(OPERATIONS, key=lambda item: (item.path, item.method)):
+        staff = [CALLER_WORDS[who] for who in item.callers if not who.startswith("device:")]
+        devices = [who.removeprefix("device:") for who in item.callers if who.startswith("device:")]
+        words = [*staff, *(["devices: " + ", ".join(devices)] if devices else [])]
+        lines.append(f"| `{item.method} {item.path}` | {'; '.join(words)} |")
+    return "\n".join(lines)

@@ -34,7 +34,6 @@ GUIDE = ("guide",)
     tag="paper",
     body=PaperTicketsBody,
     responses={201: ("Registered", Created), **ERRORS},
-    security=("staff", "device:guide"),
     headers=("Idempotency-Key",),
 )
 @requires(Role.STAFF, devices=GUIDE)
@@ -54,7 +53,6 @@ def register_paper(data: PaperTicketsBody) -> Response:
     summary="Today's paper ranges: registered, called, not yet called.",
     tag="paper",
     responses={200: ("Reconciliation", Listing)},
-    security=("staff", "device:guide"),
 )
 @requires(Role.STAFF, devices=GUIDE)
 def paper_reconciliation() -> Response:
@@ -69,7 +67,6 @@ def paper_reconciliation() -> Response:
     summary="The register forms (fields, labels, types).",
     tag="registers",
     responses={200: ("Forms", Created)},
-    security=("staff",),
 )
 @requires(Role.STAFF)
 def register_forms() -> Response:
@@ -84,7 +81,6 @@ def register_forms() -> Response:
     tag="registers",
     body=RegisterBody,
     responses={201: ("Recorded", Created), **ERRORS},
-    security=("staff",),
     headers=("Idempotency-Key",),
 )
 @requires(Role.STAFF)
@@ -99,7 +95,6 @@ def submit_register(data: RegisterBody) -> Response:
     summary="Register records; ?state=to_backfill is the backfill worklist.",
     tag="registers",
     responses={200: ("Records", Listing)},
-    security=("staff",),
 )
 @requires(Role.STAFF)
 def list_registers() -> Response:
@@ -114,7 +109,6 @@ def list_registers() -> Response:
     summary="Mark a record entered (补录).",
     tag="registers",
     responses={200: ("Backfilled", Created), **ERRORS},
-    security=("staff",),
 )
 @requires(Role.STAFF)
 def backfill(record_id: int) -> Response:
@@ -129,7 +123,6 @@ def backfill(record_id: int) -> Response:
     tag="follow-ups",
     body=FollowUpBody,
     responses={201: ("Recorded", Created), **ERRORS},
-    security=("staff", "device:guide"),
     headers=("Idempotency-Key",),
 )
 @requires(Role.STAFF, devices=GUIDE)
@@ -144,7 +137,6 @@ def add_follow_up(data: FollowUpBody) -> Response:
     summary="The follow-up ledger; ?state=open for unanswered ones.",
     tag="follow-ups",
     responses={200: ("Follow-ups", Listing)},
-    security=("staff", "device:guide"),
 )
 @requires(Role.STAFF, devices=GUIDE)
 def list_follow_ups() -> Response:
@@ -159,7 +151,6 @@ def list_follow_ups() -> Response:
     summary="Questions recorded and answered per day.",
     tag="follow-ups",
     responses={200: ("Totals", Listing)},
-    security=("staff",),
 )
 @requires(Role.STAFF)
 def follow_up_totals() -> Response:
@@ -174,7 +165,6 @@ def follow_up_totals() -> Response:
     tag="follow-ups",
     body=AnswerBody,
     responses={200: ("Answered", Created), **ERRORS},
-    security=("staff",),
 )
 @requires(Role.STAFF)
 def answer_follow_up(follow_up_id: int, data: AnswerBody) -> Response:

@@ -24,7 +24,6 @@ from core.services import views
     summary="Waiting counts and estimates per service, and every window's state.",
     tag="queue",
     responses={200: ("The queue", QueueView), 404: ("Unknown hall", Error)},
-    security=("public",),
 )
 @limiter.limit(lambda: runtime().settings.rate_limit_public)
 def queue() -> Response:
@@ -40,7 +39,6 @@ def queue() -> Response:
     summary="Whether the hub and its database answer (for monitoring and systemd).",
     tag="operations",
     responses={200: ("Healthy", HealthView), 503: ("The database does not answer", HealthView)},
-    security=("public",),
 )
 def health() -> Response:
     rt = runtime()

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from core.api.schemas import NUMBER_PATTERN
 from core.domain.errors import InvalidInput
+from core.services.access import Role
 from core.web.auth import ACCESS_RULE, authorize
 
 _RULE_PARAM = re.compile(r"<(?:(\w+)(?:\(max=(\d+)\))?:)?(\w+)>")
@@ -29,9 +30,19 @@ class Operation:
     tag: str
     body: type[BaseModel] | None
     responses: dict[int, tuple[str, type[BaseModel] | None]]
-    security: tuple[str, ...]
-    """Who may call it, for the document: ``public``, ``device:kiosk``, ``staff``…"""
     headers: tuple[str, ...] = field(default=())
+    access: tuple[Role | None, tuple[str, ...]] | None = None
+    """The rule `requires` enforces on the view: (lowest staff role, device kinds)."""
+
+    @property
+    def callers(self) -> tuple[str, ...]:
+        """Who may call it, as the enforced rule says: ``public``, ``staff``,
+        ``staff:leader``, ``staff:admin``, ``device:<kind>``."""
+        if self.access is None:
+            return ("public",)
+        role, devices = self.access
+        staff = {None: (), Role.STAFF: ("staff",)}.get(role, (f"staff:{role}",))
+        return (*staff, *(f"device:{kind}" for kind in devices))
 
     @property
     def path(self) -> str:
@@ -129,10 +140,10 @@ def operation(
     tag: str,
     responses: dict[int, tuple[str, type[BaseModel] | None]],
     body: type[BaseModel] | None = None,
-    security: tuple[str, ...] = ("staff",),
     headers: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register `view` at `rule`; with `body`, it receives the parsed body as `data`."""
+    """Register `view` at `rule`; with `body`, it receives the parsed body as `data`. Who
+    may call it is what `requires` on the view enforces; the document says the same."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         access = getattr(view, ACCESS_RULE, None)
@@ -146,7 +157,7 @@ def operation(
             return view(**kwargs)
 
         blueprint.add_url_rule(rule, view_func=endpoint, methods=[method])
-        OPERATIONS.append(Operation(method, rule, summary, tag, body, responses, security, headers))
+        OPERATIONS.append(Operation(method, rule, summary, tag, body, responses, headers, access))
         return endpoint
 
     return decorate

@@ -31,7 +31,6 @@ class LockView(BaseModel):
         403: ("Not a leader, or an account of another hall", Error),
         404: ("Unknown account", Error),
     },
-    security=("staff:leader",),
 )
 @requires(Role.LEADER)
 def unlock_staff(username: str) -> Response:

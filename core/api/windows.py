@@ -122,7 +122,6 @@ for _action in ACTIONS:
         404: ("Unknown window", Error),
         409: ("The window is closed already", Error),
     },
-    security=("staff:leader",),
     headers=("Idempotency-Key",),
 )
 @requires(Role.LEADER)

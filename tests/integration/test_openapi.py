@@ -200,7 +200,7 @@ def test_who_may_call_is_checked_before_what_they_sent(app: Flask, tokens: Token
     for item in with_body:
         path = PREFIX + re.sub(r"<(?:[^:>]+:)?(\w+)>", "1", item.rule)
         for headers, expected in (({}, 401), (display, 403)):
-            if "public" in item.security or (expected == 403 and "device:display" in item.security):
+            if "public" in item.callers or (expected == 403 and "device:display" in item.callers):
                 continue
             # WHEN an invalid body is sent
             answer = client.open(path, method=item.method, json={"service": ""}, headers=headers)
