@@ -123,9 +123,9 @@ class HallNamespace(Namespace):  # type: ignore[misc]
 
     def heartbeat(self, sid: str, rt: Runtime | None = None) -> None:
         """Record that a device is alive, at most every third of the device timeout."""
-        device = self.device_of.get(sid)
-        if device is None:
-            return
+        device, hall = self.device_of.get(sid), self.clients.get(sid)
+        if device is None or hall is None:
+            return  # gone meanwhile
         rt = rt or runtime()
         now = time.monotonic()
         if now - self.reported.get(device, -1e9) < rt.settings.device_timeout_s / 3:
@@ -133,7 +133,7 @@ class HallNamespace(Namespace):  # type: ignore[misc]
         self.reported[device] = now
         rt.bus.handle(
             ReportDeviceStatus(
-                hall=self.clients[sid],
+                hall=hall,
                 actor=f"device:{device}",
                 device=device,
                 status="ok",

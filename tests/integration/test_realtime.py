@@ -49,20 +49,34 @@ class Listener:
         self.client.disconnect()
 
 
-@pytest.fixture(params=["eventlet", "threading"])
-def hub(
-    request: pytest.FixtureRequest, sqlite_template: SqliteTemplate, tmp_path: Path
+def running_hub(
+    sqlite_template: SqliteTemplate, tmp_path: Path, async_mode: str = "eventlet", **env: str
 ) -> Iterator[HubProcess]:
     # No print agents: their acknowledgements are hall events too, and would race the call.
     process = HubProcess(
         sqlite_template.copy(tmp_path / "hallq.db"),
         tmp_path,
-        async_mode=request.param,
+        async_mode=async_mode,
         HALLQ_PRINT_AGENTS="0",
+        **env,
     )
     process.start()
     yield process
     process.stop()
+
+
+@pytest.fixture(params=["eventlet", "threading"])
+def hub(
+    request: pytest.FixtureRequest, sqlite_template: SqliteTemplate, tmp_path: Path
+) -> Iterator[HubProcess]:
+    """A hub in each async mode: the protocol must hold in both."""
+    yield from running_hub(sqlite_template, tmp_path, request.param)
+
+
+@pytest.fixture
+def hall_hub(sqlite_template: SqliteTemplate, tmp_path: Path) -> Iterator[HubProcess]:
+    """A hub as a hall runs it (eventlet), for the access rules on top of the protocol."""
+    yield from running_hub(sqlite_template, tmp_path)
 
 
 def bearer(tokens: Tokens, who: str) -> dict[str, str]:
@@ -160,17 +174,17 @@ def test_a_snapshot_after_restart_shows_what_was_shown_before(
         display.close()
 
 
-def test_a_revoked_device_loses_its_socket_within_2_s(hub: HubProcess, tokens: Tokens) -> None:
+def test_a_revoked_device_loses_its_socket_within_2_s(hall_hub: HubProcess, tokens: Tokens) -> None:
     # GIVEN display-1 and kiosk-1 connected with their tokens, and a counter beside them
-    display = Listener(hub.url, protocol.DISPLAY, {"token": tokens.devices["display-1"]})
-    kiosk = Listener(hub.url, protocol.KIOSK, {"token": tokens.devices["kiosk-1"]})
-    counter = Listener(hub.url, protocol.COUNTER, {"token": tokens.staff["window3"]})
+    display = Listener(hall_hub.url, protocol.DISPLAY, {"token": tokens.devices["display-1"]})
+    kiosk = Listener(hall_hub.url, protocol.KIOSK, {"token": tokens.devices["kiosk-1"]})
+    counter = Listener(hall_hub.url, protocol.COUNTER, {"token": tokens.staff["window3"]})
     cut_off: list[float] = []
     display.client.on("disconnect", lambda *_: cut_off.append(time.monotonic()), protocol.DISPLAY)
     try:
         wait_for(lambda: display.received(protocol.STATE_SNAPSHOT), message="display snapshot")
         # WHEN an operator revokes display-1 from the command line (another process)
-        revoked = hub.cli("device", "revoke", "display-1")
+        revoked = hall_hub.cli("device", "revoke", "display-1")
         done = time.monotonic()
         assert revoked.returncode == 0, revoked.stderr
         # THEN the hub ends its socket within 2 s, and it can no longer ask for anything
@@ -183,7 +197,7 @@ def test_a_revoked_device_loses_its_socket_within_2_s(hub: HubProcess, tokens: T
         again.on("connect_error", refusals.append, protocol.DISPLAY)
         with pytest.raises(socketio.exceptions.ConnectionError):
             again.connect(
-                hub.url,
+                hall_hub.url,
                 namespaces=[protocol.DISPLAY],
                 auth={"token": tokens.devices["display-1"]},
                 transports=["websocket"],
@@ -215,24 +229,24 @@ def logged_in_cookie(hub: HubProcess, username: str) -> str:
 
 
 def test_disabling_a_clerk_cuts_their_open_counters_within_2_s(
-    hub: HubProcess, tokens: Tokens
+    hall_hub: HubProcess, tokens: Tokens
 ) -> None:
     # GIVEN window3's clerk at a counter page (login cookie) and a script (API token),
     # and window1's clerk beside them
-    cookie = logged_in_cookie(hub, "window3")
+    cookie = logged_in_cookie(hall_hub, "window3")
     page = socketio.Client(reconnection=False)
     page.connect(
-        hub.url,
+        hall_hub.url,
         namespaces=[protocol.COUNTER],
         headers={"Cookie": cookie},
         transports=["websocket"],
         wait_timeout=10,
     )
-    script = Listener(hub.url, protocol.COUNTER, {"token": tokens.staff["window3"]})
-    other = Listener(hub.url, protocol.COUNTER, {"token": tokens.staff["window1"]})
+    script = Listener(hall_hub.url, protocol.COUNTER, {"token": tokens.staff["window3"]})
+    other = Listener(hall_hub.url, protocol.COUNTER, {"token": tokens.staff["window1"]})
     try:
         # WHEN the administrator disables window3's account from the shell
-        disabled = hub.cli("staff", "disable", "window3")
+        disabled = hall_hub.cli("staff", "disable", "window3")
         done = time.monotonic()
         assert disabled.returncode == 0, disabled.stderr
         # THEN both of its sockets end within 2 s; window1's stays
@@ -263,12 +277,12 @@ def refusal(hub: HubProcess, namespace: str, auth: dict[str, str] | None) -> Any
 
 
 def test_phones_need_a_ticket_of_today_and_get_no_device_details_nor_ticket_flags(
-    hub: HubProcess, tokens: Tokens
+    hall_hub: HubProcess, tokens: Tokens
 ) -> None:
     # GIVEN a ticket of today, and one of yesterday's
     def issue(**body: Any) -> dict[str, Any]:
         answer = requests.post(
-            f"{hub.url}/api/v1/tickets",
+            f"{hall_hub.url}/api/v1/tickets",
             json={"service": "filing", **body},
             headers=bearer(tokens, "kiosk-1"),
             timeout=5,
@@ -277,19 +291,19 @@ def test_phones_need_a_ticket_of_today_and_get_no_device_details_nor_ticket_flag
         return dict(answer.json())
 
     mine, old = issue(), issue()
-    with sqlite3.connect(hub.database_url.removeprefix("sqlite:///")) as db:
+    with sqlite3.connect(hall_hub.database_url.removeprefix("sqlite:///")) as db:
         db.execute(
             "update tickets set business_day = '2020-01-02' where token = ?", (old["token"],)
         )
     # WHEN phones connect to /public with no ticket, an unknown one, yesterday's, and today's
     # THEN only today's ticket is admitted
     for auth in ({}, {"ticket": "no-such-ticket-token"}, {"ticket": old["token"]}):
-        assert refusal(hub, protocol.PUBLIC, auth) == {"message": "ticket.token_unknown"}
-    phone = Listener(hub.url, protocol.PUBLIC, {"ticket": mine["token"]})
+        assert refusal(hall_hub, protocol.PUBLIC, auth) == {"message": "ticket.token_unknown"}
+    phone = Listener(hall_hub.url, protocol.PUBLIC, {"ticket": mine["token"]})
     try:
         wait_for(lambda: phone.received(protocol.STATE_SNAPSHOT), message="phone snapshot")
         # AND WHEN a display comes online (device:status) and a green ticket is issued
-        display = Listener(hub.url, protocol.DISPLAY, {"token": tokens.devices["display-1"]})
+        display = Listener(hall_hub.url, protocol.DISPLAY, {"token": tokens.devices["display-1"]})
         display.close()
         issue(green=True)
         wait_for(lambda: phone.received(protocol.TICKET_ISSUED), message="ticket:issued")
@@ -326,8 +340,8 @@ def test_a_connected_display_that_sends_no_heartbeat_is_not_failed(
     try:
         listener = Listener(hub.url, protocol.DISPLAY, {"token": tokens.devices["display-1"]})
         try:
-            # WHEN it stays connected three timeouts long
-            deadline = time.monotonic() + 9
+            # WHEN it stays connected more than two timeouts long
+            deadline = time.monotonic() + 7
             while time.monotonic() < deadline:
                 # THEN it is never silent for a timeout, and no incident opens
                 assert display_1()["silent_s"] < 3, display_1()
