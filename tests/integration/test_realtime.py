@@ -84,6 +84,18 @@ def bearer(tokens: Tokens, who: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def issue(hub: HubProcess, tokens: Tokens, service: str = "filing", **body: Any) -> dict[str, Any]:
+    """A ticket issued by kiosk 1; the hub's answer."""
+    answer = requests.post(
+        f"{hub.url}/api/v1/tickets",
+        json={"service": service, **body},
+        headers=bearer(tokens, "kiosk-1"),
+        timeout=5,
+    )
+    answer.raise_for_status()
+    return dict(answer.json())
+
+
 def test_a_display_receives_the_call_with_the_next_seq(hub: HubProcess, tokens: Tokens) -> None:
     # GIVEN a display connected with its device token, and one filing ticket waiting
     display = Listener(hub.url, protocol.DISPLAY, {"token": tokens.devices["display-1"]})
@@ -280,17 +292,7 @@ def test_phones_need_a_ticket_of_today_and_get_no_device_details_nor_ticket_flag
     hall_hub: HubProcess, tokens: Tokens
 ) -> None:
     # GIVEN a ticket of today, and one of yesterday's
-    def issue(**body: Any) -> dict[str, Any]:
-        answer = requests.post(
-            f"{hall_hub.url}/api/v1/tickets",
-            json={"service": "filing", **body},
-            headers=bearer(tokens, "kiosk-1"),
-            timeout=5,
-        )
-        answer.raise_for_status()
-        return dict(answer.json())
-
-    mine, old = issue(), issue()
+    mine, old = issue(hall_hub, tokens), issue(hall_hub, tokens)
     with sqlite3.connect(hall_hub.database_url.removeprefix("sqlite:///")) as db:
         db.execute(
             "update tickets set business_day = '2020-01-02' where token = ?", (old["token"],)
@@ -305,7 +307,7 @@ def test_phones_need_a_ticket_of_today_and_get_no_device_details_nor_ticket_flag
         # AND WHEN a display comes online (device:status) and a green ticket is issued
         display = Listener(hall_hub.url, protocol.DISPLAY, {"token": tokens.devices["display-1"]})
         display.close()
-        issue(green=True)
+        issue(hall_hub, tokens, green=True)
         wait_for(lambda: phone.received(protocol.TICKET_ISSUED), message="ticket:issued")
         wait_for(lambda: phone.received(protocol.DEVICE_STATUS), message="device:status")
         # THEN the phone gets both events' seq, but no device details and no flag
@@ -370,12 +372,7 @@ def test_the_official_node_client_gets_the_snapshot_after_its_connect(
 ) -> None:
     # GIVEN a call made, and a third-party display on the official Node socket.io-client
     # that clears its screen on `connect`
-    requests.post(
-        f"{hub.url}/api/v1/tickets",
-        json={"service": "filing"},
-        headers=bearer(tokens, "kiosk-1"),
-        timeout=5,
-    ).raise_for_status()
+    issue(hub, tokens)
     # WHEN it connects and listens for 3 s (a call happening meanwhile)
     display = subprocess.Popen(
         ["node", str(NODE_DISPLAY), hub.url, tokens.devices["display-1"], "3"],
