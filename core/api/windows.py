@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response
 
 from core.api import bp
-from core.api.common import hall_code, idempotency_key, json_response, run
+from core.api.common import command, hall_code, idempotency_key, json_response, run
 from core.api.registry import operation
 from core.api.schemas import (
     CallBody,
@@ -126,16 +126,7 @@ for _action in ACTIONS:
 )
 @requires(Role.LEADER)
 def release_window(n: int, data: ReleaseBody) -> Response:
-    principal = require_principal()
-    return run(
-        cmd.ReleaseWindow(
-            hall=hall_code(principal),
-            actor=principal.actor,
-            idempotency_key=idempotency_key(principal),
-            window=n,
-            ticket=data.ticket,
-        )
-    )
+    return command(cmd.ReleaseWindow, window=n, ticket=data.ticket)
 
 
 @operation(

@@ -34,6 +34,8 @@ LOGGED_IN = "login"
 FAILED = "login.failed"
 LOCKED = "login.locked"
 UNLOCKED = "login.unlocked"
+SYSTEM = Principal("system", "login-guard", None)
+"""Who locks an account, in the audit log."""
 MAX_TYPED = 80
 """Longer user names are cut (in the audit log, and before comparing): none is longer."""
 
@@ -78,7 +80,7 @@ def log_in(
                 now,
                 SYSTEM,
                 LOCKED,
-                target=_target(typed),
+                target=account_target(typed),
                 until=(now + policy.lock).isoformat(),
             )
         raise
@@ -91,7 +93,7 @@ def unlock(session: Session, username: str, now: datetime, by: Principal) -> Non
         hall = session.scalars(select(orm.Hall).where(orm.Hall.code == by.hall)).one()
         if hall.id != staff.hall_id:
             raise Forbidden("auth.forbidden")
-    access.audit(session, now, by, UNLOCKED, target=_target(username))
+    access.audit(session, now, by, UNLOCKED, target=account_target(username))
 
 
 def locked(session: Session, username: str, now: datetime, policy: LoginPolicy) -> bool:
@@ -99,10 +101,8 @@ def locked(session: Session, username: str, now: datetime, policy: LoginPolicy) 
     return _locked(session, username[:MAX_TYPED], now, policy)
 
 
-SYSTEM = Principal("system", "login-guard", None)
-
-
-def _target(typed: str) -> str:
+def account_target(typed: str) -> str:
+    """How the audit log names the account a login is about (as typed, for failures)."""
     return f"staff:{typed}"
 
 
@@ -112,7 +112,7 @@ def _failed(session: Session, typed: str, address: str, now: datetime, reason: s
         now,
         Principal("anonymous", address or "unknown", None),
         FAILED,
-        target=_target(typed),
+        target=account_target(typed),
         address=address,
         reason=reason,
     )
@@ -126,7 +126,7 @@ def _failures(
     if address is not None:
         query = query.where(orm.AuditEntry.address == address)
     if username is not None:
-        query = query.where(orm.AuditEntry.target == _target(username))
+        query = query.where(orm.AuditEntry.target == account_target(username))
     return int(session.scalar(query) or 0)
 
 
@@ -135,7 +135,7 @@ def _last(session: Session, action: str, typed: str, since: datetime) -> datetim
     return session.scalar(
         select(func.max(orm.AuditEntry.at)).where(
             orm.AuditEntry.action == action,
-            orm.AuditEntry.target == _target(typed),
+            orm.AuditEntry.target == account_target(typed),
             orm.AuditEntry.at >= since,
         )
     )
@@ -155,7 +155,7 @@ def _trusted(
             select(orm.AuditEntry.id)
             .where(
                 orm.AuditEntry.action == LOGGED_IN,
-                orm.AuditEntry.target == _target(typed),
+                orm.AuditEntry.target == account_target(typed),
                 orm.AuditEntry.address == address,
                 orm.AuditEntry.at > now - policy.trusted_for,
             )

@@ -91,7 +91,7 @@ def login() -> ResponseReturnValue:
                     now,
                     principal,
                     logins.LOGGED_IN,
-                    target=f"staff:{staff.username}",
+                    target=logins.account_target(staff.username),
                     address=address,
                 )
                 db_session.commit()

@@ -4,12 +4,12 @@ events in seq order, a snapshot on a gap or a reconnect, and a periodic seq chec
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import socketio
 
 from core import protocol
+from tests.support.hub import wait_for
 
 
 class FollowingClient:
@@ -82,12 +82,13 @@ class FollowingClient:
         self.client.disconnect()
 
 
-def wait_for_snapshot(test_client: Any, namespace: str, timeout: float = 10.0) -> None:
+def wait_for_snapshot(test_client: Any, namespace: str) -> None:
     """Wait until a Flask-SocketIO test client got its first ``state:snapshot`` (it follows
     the connect's acknowledgement, sent from a background task)."""
     names: list[str] = []
-    deadline = time.monotonic() + timeout
-    while protocol.STATE_SNAPSHOT not in names:
-        assert time.monotonic() < deadline, f"no snapshot on {namespace}: {names}"
+
+    def arrived() -> bool:
         names.extend(event["name"] for event in test_client.get_received(namespace))
-        time.sleep(0.01)
+        return protocol.STATE_SNAPSHOT in names
+
+    wait_for(arrived, message=f"a snapshot on {namespace}")
