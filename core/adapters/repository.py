@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, union_all, update
+from sqlalchemy import select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from core.adapters import orm
 from core.domain.continuity import PaperRange, next_electronic
 from core.domain.errors import NotFound
+from core.domain.queue import IN_HAND, Queue, Queued
 from core.domain.tickets import Channel, Ticket, TicketState
 from core.domain.windows import Window, WindowState
 
@@ -102,11 +103,38 @@ def window_from_row(row: orm.Window) -> Window:
 
 
 class TicketRepository:
-    """Tickets of one hall and their history."""
+    """Tickets of one hall and their history; every ticket stored is also taken into
+    `queue`, the hall's queue in memory, once the unit of work has one."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._rows: dict[int, orm.Ticket] = {}
+        self.queue: Queue | None = None
+
+    def load_queue(self, hall: orm.Hall, day: date) -> Queue:
+        """The hall's queue of `day` as the database has it now (one statement)."""
+        rows = self.session.execute(
+            select(
+                orm.Ticket.id,
+                orm.Ticket.number,
+                orm.Ticket.service,
+                orm.Ticket.target_window,
+                orm.Ticket.green,
+                orm.Ticket.queued_at,
+                orm.Ticket.state,
+            ).where(
+                orm.Ticket.hall_id == hall.id,
+                orm.Ticket.business_day == day,
+                orm.Ticket.state.in_([TicketState.WAITING.value, *IN_HAND]),
+            )
+        )
+        queue = Queue(day, hall.seq)
+        for id_, number, service, target_window, green, queued_at, state in rows:
+            if state == TicketState.WAITING:
+                queue.waiting[id_] = Queued(id_, service, target_window, green, queued_at)
+            else:
+                queue.in_hand[number] = TicketState(state)
+        return queue
 
     def paper_ranges(self, hall: orm.Hall, service: str, day: date) -> list[PaperRange]:
         """The paper ticket ranges of `service` registered on `day`."""
@@ -165,6 +193,8 @@ class TicketRepository:
         self.session.flush()
         ticket.id = row.id
         self._rows[row.id] = row
+        if self.queue is not None:
+            self.queue.track(ticket)
         return row
 
     def by_number(self, hall: orm.Hall, day: date, number: str) -> Ticket:
@@ -259,19 +289,6 @@ class TicketRepository:
         )
         return [self._remember(row) for row in rows]
 
-    def waiting_counts(self, hall: orm.Hall, day: date) -> dict[str, tuple[int, datetime]]:
-        """Per service: how many wait and since when the longest has waited."""
-        rows = self.session.execute(
-            select(orm.Ticket.service, func.count(), func.min(orm.Ticket.queued_at))
-            .where(
-                orm.Ticket.hall_id == hall.id,
-                orm.Ticket.business_day == day,
-                orm.Ticket.state == TicketState.WAITING.value,
-            )
-            .group_by(orm.Ticket.service)
-        ).all()
-        return {service: (count, oldest) for service, count, oldest in rows}
-
     def save(self, ticket: Ticket, seq: int, actor: str | None) -> None:
         """Write the ticket's state back and append its recorded changes to the history."""
         row = self.row(ticket)
@@ -306,6 +323,8 @@ class TicketRepository:
                 )
             )
         ticket.changes.clear()
+        if self.queue is not None:
+            self.queue.track(ticket)
 
     def _remember(self, row: orm.Ticket) -> Ticket:
         self._rows[row.id] = row

@@ -3,6 +3,14 @@
 Nothing is emitted, printed or sent inside the transaction: under eventlet a
 transaction that yields can freeze the process, and an event about a command
 that then rolls back would lie to every screen.
+
+The bus keeps each hall's queue of the day in memory (`core.domain.queue`) from
+one command to the next. It trusts it only while nothing else can have changed
+the queue: the hall's `seq` is still the one the queue was left at by this
+process's last command, and the business day is the same. Another hub process's
+command, a new day, a process start or a command that failed (its changes may be
+half taken in) make the bus load the queue again from the database, inside the
+command's transaction.
 """
 
 from __future__ import annotations
@@ -10,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -23,6 +32,7 @@ from core.adapters.clock import Clock
 from core.adapters.db import Database
 from core.domain.commands import Command
 from core.domain.errors import Unprocessable
+from core.domain.queue import Queue
 from core.domain.workdays import WorkdayCalendar
 from core.services.context import Context, Outcome
 from core.services.uow import Stamped, UnitOfWork
@@ -66,6 +76,16 @@ class CommandBus:
         self.publish = publish
         self.handlers = handlers
         self.prepare = prepare
+        self.queues: dict[str, Queue] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def _hall_lock(self, hall: str) -> threading.Lock:
+        """This process's lock on a hall: its commands run one at a time, which keeps
+        the hall's queue in memory in step (on PostgreSQL they would queue on the hall
+        row anyway, each holding a pooled connection)."""
+        with self._locks_guard:
+            return self._locks.setdefault(hall, threading.Lock())
 
     def handle(self, command: Command) -> Result:
         """Run `command`; retry only when the database says to try again."""
@@ -85,7 +105,7 @@ class CommandBus:
     def _run(self, command: Command) -> Result:
         handler = self.handlers[type(command)]
         name = type(command).__name__
-        with UnitOfWork(self.db) as uow:
+        with self._hall_lock(command.hall), UnitOfWork(self.db) as uow:
             hall = uow.halls.get(command.hall, lock=True)
             if command.idempotency_key:
                 fingerprint = _fingerprint(command)
@@ -95,7 +115,15 @@ class CommandBus:
             context = Context(
                 uow=uow, hall=hall, now=self.clock.now(), calendar=self.calendar_for(hall)
             )
+            # Taken out until commit: a command that fails may leave changes in it.
+            kept = self.queues.pop(command.hall, None)
             self.prepare(context)
+            if (
+                kept is not None
+                and (kept.seq, kept.business_day) == (hall.seq, context.day.business_day)
+                and uow.tickets.queue is None
+            ):
+                uow.tickets.queue = kept
             outcome = handler(command, context)
             stamped = uow.stamp(hall, context.events)
             if command.actor.startswith("staff:"):
@@ -113,6 +141,9 @@ class CommandBus:
                     )
                 )
             uow.commit()
+            if uow.tickets.queue is not None:
+                uow.tickets.queue.seq = hall.seq
+                self.queues[command.hall] = uow.tickets.queue
         return Result(outcome.body, outcome.status, stamped)
 
 

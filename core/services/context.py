@@ -14,10 +14,11 @@ from core.domain.errors import NotFound
 from core.domain.events import Event, QueueChanged
 from core.domain.hallday import HallDay, hall_day
 from core.domain.policy import Rules
+from core.domain.queue import Queue
 from core.domain.workdays import WorkdayCalendar
 from core.halls import hours_of, rules_of
 from core.services.uow import UnitOfWork
-from core.services.views import estimate_for, queue_summary
+from core.services.views import estimate_for, summarize, systems_down
 
 SYSTEM_ACTOR = "system"
 """Who acts when the hub acts by itself (detection, rerouting, its own outage)."""
@@ -77,22 +78,32 @@ class Context:
                 return service
         raise NotFound("service.unknown", service=code)
 
+    @property
+    def queue(self) -> Queue:
+        """The hall's queue of the day in memory, with this command's changes so far."""
+        return self.uow.queue(self.hall, self.day.business_day)
+
     def summary(self, down: set[System] | None = None) -> QueueChanged:
         """The queue as it stands in this command's transaction; `down` (the systems open
         incidents say are down) when the command has read it already."""
-        return queue_summary(
-            self.uow.session,
+        return summarize(
             self.hall,
             self.now,
+            self.queue,
             services=self.services,
             windows=self.windows,
-            down=down,
+            down=down if down is not None else systems_down(self.uow.session, self.hall),
         )
 
     def estimate(self, row: orm.Ticket) -> tuple[int, int | None]:
         """(people ahead, estimated minutes or None when no open window serves it)."""
         return estimate_for(
-            self.uow.session, self.hall, row, services=self.services, windows=self.windows
+            self.uow.session,
+            self.hall,
+            row,
+            services=self.services,
+            windows=self.windows,
+            ahead=self.queue.ahead(row.id),
         )
 
     @cached_property

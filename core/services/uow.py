@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from types import TracebackType
 
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from core.adapters import orm
 from core.adapters.db import Database
 from core.adapters.repository import HallRepository, TicketRepository
 from core.domain.events import Event
+from core.domain.queue import Queue
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,13 @@ class UnitOfWork:
             self.session.close()
         finally:
             self.db.write_lock.__exit__(None, None, None)
+
+    def queue(self, hall: orm.Hall, day: date) -> Queue:
+        """The hall's queue of `day` in memory, kept in step with every ticket stored from
+        now on: the one the bus attached, or else loaded from this transaction."""
+        if self.tickets.queue is None or self.tickets.queue.business_day != day:
+            self.tickets.queue = self.tickets.load_queue(hall, day)
+        return self.tickets.queue
 
     def stamp(self, hall: orm.Hall, events: list[Event]) -> list[Stamped]:
         """Give each event the next hall `seq` (the hall row is locked by now)."""

@@ -21,6 +21,7 @@ from core.domain.estimates import (
 )
 from core.domain.events import QueueChanged, ServiceSummary, WindowSummary
 from core.domain.hallday import business_day, hall_day, next_opening
+from core.domain.queue import Queue
 from core.domain.tickets import TicketState
 from core.domain.windows import WindowState
 from core.halls import calendar_for, hours_of
@@ -97,18 +98,33 @@ def queue_summary(
     windows: list[orm.Window] | None = None,
     down: set[System] | None = None,
 ) -> QueueChanged:
-    """Every service's waiting count, estimate, route and relief flag, and every window.
-
-    `services`, `windows` and `down` (the systems down) may be passed already
-    loaded (a command loads them once).
-    """
-    day = business_day(now, ZoneInfo(hall.timezone))
+    """The queue summary as the database has it now (for readers; a command summarises
+    its hall's queue in memory). `services`, `windows` and `down` (the systems down)
+    may be passed already loaded."""
     repository = HallRepository(session)
-    counts = TicketRepository(session).waiting_counts(hall, day)
-    down = down if down is not None else systems_down(session, hall)
-    windows = windows if windows is not None else repository.window_rows(hall)
+    return summarize(
+        hall,
+        now,
+        TicketRepository(session).load_queue(hall, business_day(now, ZoneInfo(hall.timezone))),
+        services=services if services is not None else repository.services(hall),
+        windows=windows if windows is not None else repository.window_rows(hall),
+        down=down if down is not None else systems_down(session, hall),
+    )
+
+
+def summarize(
+    hall: orm.Hall,
+    now: datetime,
+    queue: Queue,
+    *,
+    services: list[orm.Service],
+    windows: list[orm.Window],
+    down: set[System],
+) -> QueueChanged:
+    """Every service's waiting count, estimate, route and relief flag, and every window."""
+    counts = queue.waiting_by_service()
     summaries = []
-    for service in services if services is not None else repository.services(hall):
+    for service in services:
         waiting, oldest = counts.get(service.code, (0, now))
         longest = max(0, int((now - oldest).total_seconds() // 60))
         routing = routing_of(service)
@@ -134,15 +150,6 @@ def queue_summary(
                 register_form=(service.settings or {}).get("register_form"),
             )
         )
-    in_hand = dict(
-        session.execute(
-            select(orm.Ticket.number, orm.Ticket.state).where(
-                orm.Ticket.hall_id == hall.id,
-                orm.Ticket.business_day == day,
-                orm.Ticket.state.in_((TicketState.CALLED.value, TicketState.SERVING.value)),
-            )
-        ).all()
-    )
     return QueueChanged(
         mode=hall.mode,
         services=tuple(summaries),
@@ -153,7 +160,7 @@ def queue_summary(
                 state=window.state,
                 current=window.current,
                 services=tuple(window.services),
-                current_state=in_hand.get(window.current) if window.current else None,
+                current_state=queue.in_hand.get(window.current) if window.current else None,
                 emergency=window.emergency,
             )
             for window in windows
@@ -203,14 +210,16 @@ def estimate_for(
     *,
     services: list[orm.Service] | None = None,
     windows: list[orm.Window] | None = None,
+    ahead: int | None = None,
 ) -> tuple[int, int | None]:
     """(people ahead, estimated minutes) for one ticket; (0, 0) once it has left the queue.
 
-    The minutes are None while no open window serves the ticket's service.
+    The minutes are None while no open window serves the ticket's service. `services`,
+    `windows` and the people `ahead` may be passed already known (a command knows them).
     """
     if ticket.state != TicketState.WAITING:
         return 0, 0
-    ahead = ahead_of(session, ticket)
+    ahead = ahead if ahead is not None else ahead_of(session, ticket)
     repository = HallRepository(session)
     service = next(
         (row for row in services or [] if row.code == ticket.service), None

@@ -15,8 +15,8 @@ from sqlalchemy import event
 
 from tests.integration.conftest import Api
 
-KIOSK_TICKET_STATEMENTS = 19
-CALL_NEXT_STATEMENTS = 17
+KIOSK_TICKET_STATEMENTS = 16
+CALL_NEXT_STATEMENTS = 15
 
 
 @contextmanager

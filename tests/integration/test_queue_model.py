@@ -1,13 +1,15 @@
 """The queue's invariants, checked by a hypothesis state machine against the real bus and SQLite.
 
 The oracle for *call next* is the pure policy applied to *every* waiting ticket;
-the hub only reads each queue's head (and locks rows). They must agree.
+the hub only reads each queue's head (and locks rows). They must agree. The bus's
+queue in memory, and the summary screens get from it, must equal what the database
+says after every step.
 """
 
 from __future__ import annotations
 
 import tempfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,16 +21,18 @@ from sqlalchemy import select
 from core.adapters import orm
 from core.adapters.clock import FixedClock
 from core.adapters.db import Database
-from core.adapters.repository import ticket_from_row, window_from_row
+from core.adapters.repository import TicketRepository, ticket_from_row, window_from_row
 from core.domain import commands as cmd
 from core.domain.errors import DomainError
+from core.domain.events import QueueChanged
 from core.domain.policy import choose_next
 from core.domain.tickets import TicketState
 from core.halls import calendar_for, rules_of
-from core.hub.broadcast import RecordingBroadcaster
 from core.services.bus import CommandBus
 from core.services.handlers import HANDLERS
 from core.services.tickets import roll_over_day
+from core.services.uow import Stamped
+from core.services.views import ahead_of, queue_summary
 from tests.integration.conftest import MONDAY_10AM
 from tests.support.databases import SqliteTemplate
 
@@ -48,16 +52,23 @@ class QueueMachine(RuleBasedStateMachine):
             self.db,
             self.clock,
             calendar_for,
-            RecordingBroadcaster().publish,
+            self.published,
             HANDLERS,
             prepare=roll_over_day,
         )
         self.issued: list[tuple[date | None, str]] = []
+        self.summaries: list[tuple[datetime, Stamped]] = []
         # Start from a hall at work, so most runs get to the interesting part.
         for window in WINDOWS:
             self.window_command(cmd.OpenWindow, window)
         for service in SERVICES:
             self.issue(service, green=False)
+
+    def published(self, _hall: str, events: list[Stamped]) -> None:
+        """The bus announces a command: keep its queue summary, and when it was made."""
+        self.summaries += [
+            (self.clock.now(), e) for e in events if isinstance(e.event, QueueChanged)
+        ]
 
     def teardown(self) -> None:
         if hasattr(self, "db"):
@@ -194,6 +205,23 @@ class QueueMachine(RuleBasedStateMachine):
                     choose_next(domain, waiting, self.clock.now(), rules_of(hall.settings))
                     is not None
                 )
+
+    @invariant()
+    def the_queue_in_memory_and_its_summary_are_the_database_s(self) -> None:
+        if not hasattr(self, "db"):
+            return
+        with self.db.read_session() as session:
+            hall = session.scalars(select(orm.Hall)).one()
+            kept = self.bus.queues.get("demo")
+            if kept is not None:
+                assert kept.seq == hall.seq
+                assert kept == TicketRepository(session).load_queue(hall, kept.business_day)
+                for ticket_id in kept.waiting:
+                    ticket = session.get_one(orm.Ticket, ticket_id)
+                    assert kept.ahead(ticket_id) == ahead_of(session, ticket), ticket.number
+            if self.summaries and self.summaries[-1][1].seq == hall.seq:
+                at, last = self.summaries[-1]
+                assert last.event == queue_summary(session, hall, at)
 
 
 @pytest.fixture(autouse=True)
