@@ -25,7 +25,7 @@ from core.hub.broadcast import SocketIOBroadcaster
 from core.logs import configure_logging
 from core.runtime import Runtime
 from core.services.bus import CommandBus, Publish
-from core.services.handlers import HANDLERS
+from core.services.handlers import HANDLERS, KEEPS_CONFIGURATION
 from core.services.tickets import roll_over_day
 from core.web.errors import register_error_handlers
 
@@ -137,6 +137,7 @@ def create_app(
         publish or SocketIOBroadcaster(socketio).publish,
         HANDLERS,
         prepare=roll_over_day,
+        keeps_configuration=KEEPS_CONFIGURATION,
     )
     runtime = Runtime(settings, db, clock, bus, socketio)
     app.extensions["hallq"] = runtime

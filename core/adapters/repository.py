@@ -128,7 +128,7 @@ class TicketRepository:
                 orm.Ticket.state.in_([TicketState.WAITING.value, *IN_HAND]),
             )
         )
-        queue = Queue(day, hall.seq)
+        queue = Queue(day)
         for id_, number, service, target_window, green, queued_at, state in rows:
             if state == TicketState.WAITING:
                 queue.waiting[id_] = Queued(id_, service, target_window, green, queued_at)

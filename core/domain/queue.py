@@ -45,10 +45,9 @@ class Queued:
 @dataclass
 class Queue:
     """One business day of one hall: the waiting tickets, and the called or served ones
-    by number. `seq` is the hall's seq this view is true at."""
+    by number."""
 
     business_day: date
-    seq: int
     waiting: dict[int, Queued] = field(default_factory=dict)
     in_hand: dict[str, TicketState] = field(default_factory=dict)
 

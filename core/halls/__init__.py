@@ -249,6 +249,10 @@ def load_hall(session: Session, spec: HallFile) -> orm.Hall:
     if hall is None:
         hall = orm.Hall(code=spec.hall.code, seq=0, mode="normal")
         session.add(hall)
+    else:
+        # Running hubs keep the configuration while the seq stays; screens see the gap
+        # and draw the hall again, with its new services and windows.
+        hall.seq += 1
     hall.name_zh, hall.name_en, hall.timezone = (
         spec.hall.name,
         spec.hall.name_en,

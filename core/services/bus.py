@@ -32,9 +32,8 @@ from core.adapters.clock import Clock
 from core.adapters.db import Database
 from core.domain.commands import Command
 from core.domain.errors import Unprocessable
-from core.domain.queue import Queue
 from core.domain.workdays import WorkdayCalendar
-from core.services.context import Context, Outcome
+from core.services.context import Context, Kept, Outcome
 from core.services.uow import Stamped, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -69,6 +68,7 @@ class CommandBus:
         publish: Publish,
         handlers: dict[type[Command], Handler],
         prepare: Callable[[Context], None] = lambda context: None,
+        keeps_configuration: frozenset[type[Command]] = frozenset(),
     ) -> None:
         self.db = db
         self.clock = clock
@@ -76,7 +76,10 @@ class CommandBus:
         self.publish = publish
         self.handlers = handlers
         self.prepare = prepare
-        self.queues: dict[str, Queue] = {}
+        self.keeps_configuration = keeps_configuration
+        """Commands that change no service, window setting or incident: after these the
+        hall's configuration is kept; after any other command it is loaded again."""
+        self.kept: dict[str, Kept] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -112,18 +115,15 @@ class CommandBus:
                 stored = _stored_answer(uow, hall, command.idempotency_key, name, fingerprint)
                 if stored is not None:
                     return stored
+            kept = self._kept(uow, hall, command)
             context = Context(
-                uow=uow, hall=hall, now=self.clock.now(), calendar=self.calendar_for(hall)
+                uow=uow,
+                hall=hall,
+                now=self.clock.now(),
+                calendar=self.calendar_for(hall),
+                kept=kept,
             )
-            # Taken out until commit: a command that fails may leave changes in it.
-            kept = self.queues.pop(command.hall, None)
             self.prepare(context)
-            if (
-                kept is not None
-                and (kept.seq, kept.business_day) == (hall.seq, context.day.business_day)
-                and uow.tickets.queue is None
-            ):
-                uow.tickets.queue = kept
             outcome = handler(command, context)
             stamped = uow.stamp(hall, context.events)
             if command.actor.startswith("staff:"):
@@ -141,10 +141,25 @@ class CommandBus:
                     )
                 )
             uow.commit()
-            if uow.tickets.queue is not None:
-                uow.tickets.queue.seq = hall.seq
-                self.queues[command.hall] = uow.tickets.queue
+            kept.seq, kept.queue = hall.seq, uow.tickets.queue
+            if type(command) not in self.keeps_configuration:
+                kept.forget_configuration()
+            self.kept[command.hall] = kept
         return Result(outcome.body, outcome.status, stamped)
+
+    def _kept(self, uow: UnitOfWork, hall: orm.Hall, command: Command) -> Kept:
+        """What the last command of this process left of the hall, if nothing else has
+        changed the hall since (its seq says so); else nothing. Taken out until this
+        command commits: a command that fails may leave changes in it."""
+        kept = self.kept.pop(command.hall, None)
+        if kept is None or kept.seq != hall.seq:
+            return Kept()
+        if type(command) in self.keeps_configuration:
+            uow.session.add_all([*(kept.services or []), *(kept.windows or [])])
+        else:
+            kept.forget_configuration()
+        uow.tickets.queue = kept.queue
+        return kept
 
 
 PERSONAL = frozenset({"phone", "taxpayer_id"})

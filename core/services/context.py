@@ -9,12 +9,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.adapters import orm
+from core.adapters.repository import window_from_row
 from core.domain.continuity import System
 from core.domain.errors import NotFound
 from core.domain.events import Event, QueueChanged
 from core.domain.hallday import HallDay, hall_day
 from core.domain.policy import Rules
 from core.domain.queue import Queue
+from core.domain.windows import Window
 from core.domain.workdays import WorkdayCalendar
 from core.halls import hours_of, rules_of
 from core.services.uow import UnitOfWork
@@ -33,6 +35,24 @@ class Outcome:
 
 
 @dataclass
+class Kept:
+    """What a hub process keeps of a hall from one command to the next, true while the
+    hall's seq is `seq`: its queue of the day, and its configuration (services, windows,
+    the systems open incidents say are down) once a command has loaded it. Kept rows
+    are the previous command's, joined to the next command's session unchanged."""
+
+    seq: int = -1
+    queue: Queue | None = None
+    services: list[orm.Service] | None = None
+    windows: list[orm.Window] | None = None
+    down: set[System] | None = None
+
+    def forget_configuration(self) -> None:
+        """After a command that may have changed it: load it again next time."""
+        self.services = self.windows = self.down = None
+
+
+@dataclass
 class Context:
     """One command's view of its hall at one instant; `record` collects its events."""
 
@@ -41,6 +61,7 @@ class Context:
     now: datetime
     calendar: WorkdayCalendar
     events: list[Event] = field(default_factory=list)
+    kept: Kept = field(default_factory=Kept)
 
     def record(self, *events: Event) -> None:
         """Queue events for announcement after commit."""
@@ -61,38 +82,55 @@ class Context:
         """The hall's calling rules."""
         return rules_of(self.hall.settings)
 
-    @cached_property
+    @property
     def services(self) -> list[orm.Service]:
-        """The hall's active services, loaded once per command."""
-        return self.uow.halls.services(self.hall)
+        """The hall's active services in display order, loaded once."""
+        if self.kept.services is None:
+            self.kept.services = self.uow.halls.services(self.hall)
+        return self.kept.services
 
-    @cached_property
+    @property
     def windows(self) -> list[orm.Window]:
-        """The hall's windows, loaded once per command (changes apply to these same rows)."""
-        return self.uow.halls.window_rows(self.hall)
+        """The hall's windows by number, loaded once (changes apply to these same rows)."""
+        if self.kept.windows is None:
+            self.kept.windows = self.uow.halls.window_rows(self.hall)
+        return self.kept.windows
+
+    @property
+    def down(self) -> set[System]:
+        """The outside systems the hall's open incidents say are down, loaded once."""
+        if self.kept.down is None:
+            self.kept.down = systems_down(self.uow.session, self.hall)
+        return self.kept.down
 
     def service(self, code: str) -> orm.Service:
-        """An active service of the hall, from the list this command loaded."""
+        """An active service of the hall."""
         for service in self.services:
             if service.code == code:
                 return service
         raise NotFound("service.unknown", service=code)
+
+    def window(self, number: int) -> tuple[orm.Window, Window]:
+        """Window `number` as stored and as the domain sees it."""
+        for row in self.windows:
+            if row.number == number:
+                return row, window_from_row(row)
+        raise NotFound("window.unknown", window=number)
 
     @property
     def queue(self) -> Queue:
         """The hall's queue of the day in memory, with this command's changes so far."""
         return self.uow.queue(self.hall, self.day.business_day)
 
-    def summary(self, down: set[System] | None = None) -> QueueChanged:
-        """The queue as it stands in this command's transaction; `down` (the systems open
-        incidents say are down) when the command has read it already."""
+    def summary(self) -> QueueChanged:
+        """The queue as it stands in this command's transaction."""
         return summarize(
             self.hall,
             self.now,
             self.queue,
             services=self.services,
             windows=self.windows,
-            down=down if down is not None else systems_down(self.uow.session, self.hall),
+            down=self.down,
         )
 
     def estimate(self, row: orm.Ticket) -> tuple[int, int | None]:

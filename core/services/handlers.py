@@ -16,6 +16,33 @@ from core.services import (
 )
 from core.services.bus import Handler
 
+KEEPS_CONFIGURATION: frozenset[type[cmd.Command]] = frozenset(
+    {
+        cmd.IssueTicket,
+        cmd.RequeueTicket,
+        cmd.CancelTicket,
+        cmd.CheckDay,
+        cmd.OpenWindow,
+        cmd.CloseWindow,
+        cmd.ReleaseWindow,
+        cmd.PauseWindow,
+        cmd.ResumeWindow,
+        cmd.CallNext,
+        cmd.CallSpecific,
+        cmd.Recall,
+        cmd.MarkNoShow,
+        cmd.StartService,
+        cmd.FinishService,
+        cmd.TransferTicket,
+        cmd.ReconcileCall,
+        cmd.AcknowledgePrint,
+        cc.RegisterPaperTickets,
+    }
+)
+"""The queue's commands: they change tickets, windows' state and services' recent times,
+always through the rows the bus keeps, never a service, a window's settings or an
+incident. After any other command the bus loads the hall's configuration again."""
+
 HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.IssueTicket: tickets.issue_ticket,
     cmd.RequeueTicket: tickets.requeue_ticket,

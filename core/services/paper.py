@@ -19,7 +19,7 @@ from core.services.tickets import new_token
 def register_paper_tickets(command: RegisterPaperTickets, context: Context) -> Outcome:
     """Register C051–C060 (or one number): each becomes a waiting ticket, in order."""
     uow, hall, day = context.uow, context.hall, context.day.business_day
-    service = uow.halls.service(hall, command.service)
+    service = context.service(command.service)
     candidate = PaperRange(command.first, command.last)
     issued = [
         parse_number(number)[1]

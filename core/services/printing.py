@@ -80,11 +80,7 @@ def queue_print_job(
         return
     local = ticket.issued_at.astimezone(context.zone)
     # An emergency-window ticket names the business it came for: 应急受理 · 税务登记.
-    requested = (
-        context.uow.halls.service(context.hall, ticket.requested_service)
-        if ticket.requested_service
-        else None
-    )
+    requested = context.service(ticket.requested_service) if ticket.requested_service else None
     service_name = f"{service.name_zh} · {requested.name_zh}" if requested else service.name_zh
     context.uow.session.add(
         orm.PrintJob(

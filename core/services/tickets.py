@@ -14,7 +14,7 @@ from core.domain.identity import validate_phone, validate_taxpayer_id
 from core.domain.tickets import Channel, Ticket, format_number, normalise_number, requeue_position
 from core.services.context import SYSTEM_ACTOR, Context, Outcome
 from core.services.printing import queue_print_job
-from core.services.views import routing_of, systems_down, ticket_view
+from core.services.views import routing_of, ticket_view
 
 
 def new_token() -> str:
@@ -36,8 +36,7 @@ def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
         raise Conflict("hall.not_issuing", status=context.day.status.value)
     if hall.mode == Mode.PAPER and command.channel is Channel.KIOSK:
         raise Conflict("hall.paper_mode")
-    down = systems_down(uow.session, hall)
-    route = route_for(routing_of(service), down)
+    route = route_for(routing_of(service), context.down)
     requested = None
     if route is Route.SELF_SERVICE:
         raise Conflict("route.self_service", service=service.name_zh)
@@ -86,14 +85,14 @@ def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
             ahead=body["ahead"],
             estimated_wait_min=body["estimated_wait_min"],
         ),
-        context.summary(down),
+        context.summary(),
     )
     return Outcome(body, 201)
 
 
 def emergency_service(context: Context) -> orm.Service:
     """The service the emergency windows (应急专窗) take during an outage."""
-    for service in context.uow.halls.services(context.hall):
+    for service in context.services:
         if (service.settings or {}).get("emergency"):
             return service
     raise Conflict("route.no_emergency_window")
@@ -137,7 +136,7 @@ def cancel_ticket(command: CancelTicket, context: Context) -> Outcome:
         # A clerk cancels only a ticket waiting for their own window; the guide desk
         # and leaders cancel any.
         held = ticket.target_window is not None and (
-            uow.halls.window(hall, ticket.target_window)[1].staff == command.only_for_window_of
+            context.window(ticket.target_window)[0].staff == command.only_for_window_of
         )
         if not held:
             raise Forbidden("ticket.cancel_not_yours", number=ticket.number)
@@ -163,7 +162,7 @@ def roll_over_day(context: Context) -> None:
     for ticket in uow.tickets.open_before(hall, today):
         ticket.expire(context.now)
         uow.tickets.save(ticket, context.seq, SYSTEM_ACTOR)
-    for row in uow.halls.window_rows(hall):
+    for row in context.windows:
         row.state, row.staff, row.current = "closed", None, None
     hall.business_day = today
     context.record(context.summary())

@@ -54,7 +54,8 @@ class UnitOfWork:
 
     def queue(self, hall: orm.Hall, day: date) -> Queue:
         """The hall's queue of `day` in memory, kept in step with every ticket stored from
-        now on: the one the bus attached, or else loaded from this transaction."""
+        now on: the one the bus kept from the last command, or else loaded from this
+        transaction."""
         if self.tickets.queue is None or self.tickets.queue.business_day != day:
             self.tickets.queue = self.tickets.load_queue(hall, day)
         return self.tickets.queue

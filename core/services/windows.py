@@ -16,7 +16,7 @@ from core.services.views import record_service_time
 
 
 def _window(command: cmd.WindowCommand, context: Context) -> tuple[orm.Window, Window]:
-    row, window = context.uow.halls.window(context.hall, command.window)
+    row, window = context.window(command.window)
     window.require_staff(command.staff)
     return row, window
 
@@ -49,8 +49,8 @@ def _finish(
 
 def open_window(command: cmd.OpenWindow, context: Context) -> Outcome:
     """Open for the staff member asking, who may hold only so many windows at once."""
-    row, window = context.uow.halls.window(context.hall, command.window)
-    others = [window_from_row(other) for other in context.uow.halls.window_rows(context.hall)]
+    row, window = context.window(command.window)
+    others = [window_from_row(other) for other in context.windows]
     require_may_hold(command.staff, command.window, others, context.rules.windows_per_staff)
     window.open(command.staff)
     return _finish(context, command, row, window)
@@ -65,7 +65,7 @@ def release_window(command: cmd.ReleaseWindow, context: Context) -> Outcome:
     if command.ticket not in RELEASE_CHOICES:
         raise InvalidInput("release.ticket", field="ticket", choice=command.ticket)
     uow, hall, day = context.uow, context.hall, context.day.business_day
-    row, window = uow.halls.window(hall, command.window)
+    row, window = context.window(command.window)
     ticket = _current(context, window) if window.current is not None else None
     window.release()
     uow.halls.save_window(row, window)
@@ -180,7 +180,7 @@ def finish_service(command: cmd.FinishService, context: Context) -> Outcome:
     ticket = _current(context, window)
     ticket.finish(context.now)
     if ticket.started_at is not None:
-        service = context.uow.halls.service(context.hall, ticket.service)
+        service = context.service(ticket.service)
         record_service_time(service, context.now - ticket.started_at)
     window.current = None
     return _changed(context, command, row, window, ticket)
@@ -216,11 +216,11 @@ def transfer(command: cmd.TransferTicket, context: Context) -> Outcome:
     row, window = _window(command, context)
     ticket = _current(context, window)
     if command.to_service is not None:
-        context.uow.halls.service(context.hall, command.to_service)
+        context.service(command.to_service)
     if command.to_window is not None:
         if command.to_window == window.number:
             raise InvalidInput("transfer.same_window", field="to_window")
-        context.uow.halls.window(context.hall, command.to_window)
+        context.window(command.to_window)
     ticket.transfer(context.now, to_service=command.to_service, to_window=command.to_window)
     window.current = None
     context.record(TicketChanged(ticket.number, ticket.service, TicketState.WAITING.value, None))

@@ -15,7 +15,7 @@ from core.domain import commands as cmd
 from core.halls import HallFile, calendar_for, load_hall
 from core.hub.broadcast import RecordingBroadcaster
 from core.services.bus import CommandBus
-from core.services.handlers import HANDLERS
+from core.services.handlers import HANDLERS, KEEPS_CONFIGURATION
 from core.services.tickets import new_token, roll_over_day
 from tests.support.databases import Tokens
 
@@ -89,6 +89,7 @@ def test_forty_callers_call_every_ticket_exactly_once(backend: tuple[str, Tokens
         RecordingBroadcaster().publish,
         HANDLERS,
         prepare=roll_over_day,
+        keeps_configuration=KEEPS_CONFIGURATION,
     )
     for n in range(1, CALLERS + 1):
         bus.handle(

@@ -13,10 +13,12 @@ from contextlib import contextmanager
 from flask import Flask
 from sqlalchemy import event
 
+from core.adapters.db import Database
+from core.halls import DEMO_FILE, ServiceSpec, load_hall, read_hall_file
 from tests.integration.conftest import Api
 
-KIOSK_TICKET_STATEMENTS = 16
-CALL_NEXT_STATEMENTS = 15
+KIOSK_TICKET_STATEMENTS = 13
+CALL_NEXT_STATEMENTS = 11
 
 
 @contextmanager
@@ -53,3 +55,28 @@ def test_a_kiosk_ticket_and_a_call_send_no_more_statements_than_counted(
     # THEN each sent no more statements than the hot path is allowed
     assert len(issued) <= KIOSK_TICKET_STATEMENTS, "\n".join(issued)
     assert len(called) <= CALL_NEXT_STATEMENTS, "\n".join(called)
+
+
+def test_a_hall_file_loaded_while_the_hub_runs_applies_to_the_next_ticket(
+    app: Flask, api: Api
+) -> None:
+    # GIVEN a hall without a customs service, and a hub that has just issued a ticket
+    # (it keeps the hall's services in memory)
+    assert api.issue("customs").status_code == 404
+    assert api.issue("filing").status_code == 201
+
+    # WHEN the hall's file, with a new service, is loaded from the shell meanwhile
+    spec = read_hall_file(DEMO_FILE)
+    spec.services.append(ServiceSpec(code="customs", prefix="K", name="出口退税"))
+    database = Database(app.extensions["hallq"].db.url)
+    with database.write_session() as session:
+        load_hall(session, spec)
+        session.commit()
+    database.dispose()
+
+    # THEN the next ticket of the new service is issued, and the queue lists it
+    issued = api.issue("customs")
+    assert issued.status_code == 201, issued.json
+    assert issued.json["number"] == "K001"
+    queue = api.get("/api/v1/queue", as_="kiosk-1").json
+    assert "customs" in [service["code"] for service in queue["services"]]

@@ -29,7 +29,7 @@ from core.domain.policy import choose_next
 from core.domain.tickets import TicketState
 from core.halls import calendar_for, rules_of
 from core.services.bus import CommandBus
-from core.services.handlers import HANDLERS
+from core.services.handlers import HANDLERS, KEEPS_CONFIGURATION
 from core.services.tickets import roll_over_day
 from core.services.uow import Stamped
 from core.services.views import ahead_of, queue_summary
@@ -55,6 +55,7 @@ class QueueMachine(RuleBasedStateMachine):
             self.published,
             HANDLERS,
             prepare=roll_over_day,
+            keeps_configuration=KEEPS_CONFIGURATION,
         )
         self.issued: list[tuple[date | None, str]] = []
         self.summaries: list[tuple[datetime, Stamped]] = []
@@ -212,13 +213,14 @@ class QueueMachine(RuleBasedStateMachine):
             return
         with self.db.read_session() as session:
             hall = session.scalars(select(orm.Hall)).one()
-            kept = self.bus.queues.get("demo")
-            if kept is not None:
+            kept = self.bus.kept.get("demo")
+            if kept is not None and kept.queue is not None:
+                queue = kept.queue
                 assert kept.seq == hall.seq
-                assert kept == TicketRepository(session).load_queue(hall, kept.business_day)
-                for ticket_id in kept.waiting:
+                assert queue == TicketRepository(session).load_queue(hall, queue.business_day)
+                for ticket_id in queue.waiting:
                     ticket = session.get_one(orm.Ticket, ticket_id)
-                    assert kept.ahead(ticket_id) == ahead_of(session, ticket), ticket.number
+                    assert queue.ahead(ticket_id) == ahead_of(session, ticket), ticket.number
             if self.summaries and self.summaries[-1][1].seq == hall.seq:
                 at, last = self.summaries[-1]
                 assert last.event == queue_summary(session, hall, at)

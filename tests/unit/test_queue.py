@@ -28,7 +28,7 @@ def ticket(
 
 
 def queue_of(*tickets: Ticket) -> Queue:
-    queue = Queue(MONDAY, seq=0)
+    queue = Queue(MONDAY)
     for each in tickets:
         queue.track(each)
     return queue
