@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select, union_all, update
+from sqlalchemy import bindparam, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -102,6 +103,24 @@ def window_from_row(row: orm.Window) -> Window:
     )
 
 
+@cache
+def _next_number(dialect: str) -> Any:
+    """Add one to a service's daily counter (created at 1), answering the new value.
+    Built once: an unchanged statement object is compiled once and found in the cache
+    without building its key again."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    upsert = insert(orm.NumberCounter).values(
+        hall_id=bindparam("hall_id"),
+        service=bindparam("service"),
+        business_day=bindparam("day"),
+        last=1,
+    )
+    return upsert.on_conflict_do_update(
+        index_elements=["hall_id", "service", "business_day"],
+        set_={"last": orm.NumberCounter.last + 1},
+    ).returning(orm.NumberCounter.last)
+
+
 class TicketRepository:
     """Tickets of one hall and their history; every ticket stored is also taken into
     `queue`, the hall's queue in memory, once the unit of work has one."""
@@ -128,45 +147,59 @@ class TicketRepository:
                 orm.Ticket.state.in_([TicketState.WAITING.value, *IN_HAND]),
             )
         )
-        queue = Queue(day)
+        queue = Queue(day, paper=self.paper_ranges(hall, day))
         for id_, number, service, target_window, green, queued_at, state in rows:
             if state == TicketState.WAITING:
-                queue.waiting[id_] = Queued(id_, service, target_window, green, queued_at)
+                queue.wait(Queued(id_, service, target_window, green, queued_at))
             else:
                 queue.in_hand[number] = TicketState(state)
         return queue
 
-    def paper_ranges(self, hall: orm.Hall, service: str, day: date) -> list[PaperRange]:
-        """The paper ticket ranges of `service` registered on `day`."""
+    def paper_ranges(self, hall: orm.Hall, day: date) -> dict[str, list[PaperRange]]:
+        """The paper ticket ranges registered on `day`, per service."""
         rows = self.session.execute(
-            select(orm.PaperRange.first, orm.PaperRange.last).where(
-                orm.PaperRange.hall_id == hall.id,
-                orm.PaperRange.service == service,
-                orm.PaperRange.business_day == day,
+            select(orm.PaperRange.service, orm.PaperRange.first, orm.PaperRange.last).where(
+                orm.PaperRange.hall_id == hall.id, orm.PaperRange.business_day == day
             )
-        ).all()
-        return [PaperRange(first, last) for first, last in rows]
+        )
+        ranges: dict[str, list[PaperRange]] = {}
+        for service, first, last in rows:
+            ranges.setdefault(service, []).append(PaperRange(first, last))
+        return ranges
+
+    def reserve_paper_range(
+        self, hall: orm.Hall, service: str, day: date, paper: PaperRange, **extra: Any
+    ) -> None:
+        """Store a paper range: its numbers are skipped by the kiosks from now on."""
+        self.session.add(
+            orm.PaperRange(
+                hall_id=hall.id,
+                service=service,
+                business_day=day,
+                first=paper.first,
+                last=paper.last,
+                **extra,
+            )
+        )
+        if self.queue is not None and self.queue.business_day == day:
+            self.queue.paper.setdefault(service, []).append(paper)
 
     def next_sequence(self, hall: orm.Hall, service: str, day: date) -> int:
         """The next daily sequence of `service`: a counter row, never a COUNT; numbers
         reserved by paper ranges are skipped."""
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        upsert = insert(orm.NumberCounter).values(
-            hall_id=hall.id, service=service, business_day=day, last=1
-        )
         sequence: int = self.session.execute(
-            upsert.on_conflict_do_update(
-                index_elements=["hall_id", "service", "business_day"],
-                set_={"last": orm.NumberCounter.last + 1},
-            ).returning(orm.NumberCounter.last)
+            _next_number(self.session.get_bind().dialect.name),
+            {"hall_id": hall.id, "service": service, "day": day},
         ).scalar_one()
         counter = (
             orm.NumberCounter.hall_id == hall.id,
             orm.NumberCounter.service == service,
             orm.NumberCounter.business_day == day,
         )
-        reserved = self.paper_ranges(hall, service, day)
+        if self.queue is not None and self.queue.business_day == day:
+            reserved = self.queue.paper.get(service, [])
+        else:
+            reserved = self.paper_ranges(hall, day).get(service, [])
         skipped = next_electronic(sequence - 1, reserved)
         if skipped != sequence:
             self.session.execute(update(orm.NumberCounter).where(*counter).values(last=skipped))

@@ -10,9 +10,11 @@ database whenever it could be out of step (see `core.services.bus`).
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from core.domain.continuity import PaperRange
 from core.domain.tickets import Ticket, TicketState
 
 IN_HAND = frozenset({TicketState.CALLED, TicketState.SERVING})
@@ -28,57 +30,89 @@ class Queued:
     green: bool
     queued_at: datetime
 
-    def same_queue(self, other: Queued) -> bool:
-        """A ticket sent to a window queues with the others sent there; the rest queue
-        per service."""
+    @property
+    def line(self) -> tuple[str, int | str]:
+        """Which queue it stands in: a ticket sent to a window queues with the others
+        sent there; the rest queue per service."""
         if self.target_window is not None:
-            return other.target_window == self.target_window
-        return other.target_window is None and other.service == self.service
+            return ("window", self.target_window)
+        return ("service", self.service)
 
-    def ahead_of(self, other: Queued) -> bool:
-        """Called before `other` in its queue: green channel first, then the queue time
-        (then the order of issue, for tickets queued in the same instant)."""
-        earlier = (self.queued_at, self.id) < (other.queued_at, other.id)
-        return (self.green and earlier) if other.green else (self.green or earlier)
+    @property
+    def place(self) -> tuple[datetime, int]:
+        """Its order among equals: the queue time, then the order of issue."""
+        return (self.queued_at, self.id)
+
+
+@dataclass
+class Line:
+    """One queue's waiting tickets in the order they are called: the green channel
+    first, each part by queue time (lists kept sorted, so a place is a bisection)."""
+
+    green: list[tuple[datetime, int]] = field(default_factory=list)
+    regular: list[tuple[datetime, int]] = field(default_factory=list)
+
+    def part(self, queued: Queued) -> list[tuple[datetime, int]]:
+        return self.green if queued.green else self.regular
+
+    def ahead(self, queued: Queued) -> int:
+        """People called before `queued`: earlier green tickets, and for a regular
+        ticket every green one and the earlier regular ones."""
+        before = bisect_left(self.part(queued), queued.place)
+        return before if queued.green else len(self.green) + before
 
 
 @dataclass
 class Queue:
     """One business day of one hall: the waiting tickets, and the called or served ones
-    by number."""
+    by number. Kept with them, for the summary and estimates: each queue's order and
+    each service's waiting tickets by queue time."""
 
     business_day: date
     waiting: dict[int, Queued] = field(default_factory=dict)
     in_hand: dict[str, TicketState] = field(default_factory=dict)
+    paper: dict[str, list[PaperRange]] = field(default_factory=dict)
+    """Per service, the paper ticket ranges registered: numbers the kiosks skip."""
+    lines: dict[tuple[str, int | str], Line] = field(default_factory=dict, compare=False)
+    by_service: dict[str, list[tuple[datetime, int]]] = field(default_factory=dict, compare=False)
 
     def track(self, ticket: Ticket) -> None:
         """Take in a ticket's new state (tickets of other days are not in this queue)."""
         if ticket.business_day != self.business_day or ticket.id is None:
             return
-        self.waiting.pop(ticket.id, None)
+        self._leave(ticket.id)
         self.in_hand.pop(ticket.number, None)
         if ticket.state is TicketState.WAITING:
-            self.waiting[ticket.id] = Queued(
-                ticket.id, ticket.service, ticket.target_window, ticket.green, ticket.queued_at
+            self.wait(
+                Queued(
+                    ticket.id, ticket.service, ticket.target_window, ticket.green, ticket.queued_at
+                )
             )
         elif ticket.state in IN_HAND:
             self.in_hand[ticket.number] = ticket.state
 
+    def wait(self, queued: Queued) -> None:
+        """A ticket joins its queue."""
+        self.waiting[queued.id] = queued
+        insort(self.lines.setdefault(queued.line, Line()).part(queued), queued.place)
+        insort(self.by_service.setdefault(queued.service, []), queued.place)
+
+    def _leave(self, ticket_id: int) -> None:
+        queued = self.waiting.pop(ticket_id, None)
+        if queued is None:
+            return
+        self.lines[queued.line].part(queued).remove(queued.place)
+        self.by_service[queued.service].remove(queued.place)
+
     def waiting_by_service(self) -> dict[str, tuple[int, datetime]]:
         """Per service: how many wait, and since when the longest has waited."""
-        counts: dict[str, tuple[int, datetime]] = {}
-        for queued in self.waiting.values():
-            count, oldest = counts.get(queued.service, (0, queued.queued_at))
-            counts[queued.service] = (count + 1, min(oldest, queued.queued_at))
-        return counts
+        return {
+            service: (len(places), places[0][0])
+            for service, places in self.by_service.items()
+            if places
+        }
 
     def ahead(self, ticket_id: int) -> int:
         """People ahead of a ticket in its own queue; 0 once it no longer waits."""
         mine = self.waiting.get(ticket_id)
-        if mine is None:
-            return 0
-        return sum(
-            1
-            for other in self.waiting.values()
-            if other.id != ticket_id and mine.same_queue(other) and other.ahead_of(mine)
-        )
+        return 0 if mine is None else self.lines[mine.line].ahead(mine)

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import ColumnElement, CursorResult, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -80,13 +80,21 @@ class LoginLifetime:
 
     def live(self, now: datetime) -> ColumnElement[bool]:
         """SQL: the token is no login, or a login within both limits at `now`."""
-        return or_(
-            orm.ApiToken.kind != LOGIN,
-            and_(
-                orm.ApiToken.created_at > now - self.absolute,
-                func.coalesce(orm.ApiToken.last_used_at, orm.ApiToken.created_at) > now - self.idle,
-            ),
-        )
+        return _live(now - self.absolute, now - self.idle)
+
+    def bounds(self, now: datetime) -> dict[str, datetime]:
+        """`live`'s limits at `now`, as the parameters of a statement built with `_live`."""
+        return {"begun_after": now - self.absolute, "used_after": now - self.idle}
+
+
+def _live(begun_after: Any, used_after: Any) -> ColumnElement[bool]:
+    return or_(
+        orm.ApiToken.kind != LOGIN,
+        and_(
+            orm.ApiToken.created_at > begun_after,
+            func.coalesce(orm.ApiToken.last_used_at, orm.ApiToken.created_at) > used_after,
+        ),
+    )
 
 
 def may_cancel_any_ticket(who: Principal) -> bool:
@@ -427,21 +435,21 @@ def principal_for_token(
     session: Session, token: str, now: datetime, lifetime: LoginLifetime = LoginLifetime()
 ) -> Principal | None:
     """The principal behind a bearer token, or None if unknown, revoked or lapsed."""
-    return _principal(session, orm.ApiToken.token_hash == token_hash(token), now, lifetime)
+    return _principal(session, "token_hash", token_hash(token), now, lifetime)
 
 
 def principal_for_token_id(
     session: Session, token_id: int, now: datetime, lifetime: LoginLifetime = LoginLifetime()
 ) -> Principal | None:
     """The principal behind a stored token (sessions remember the token's id)."""
-    return _principal(session, orm.ApiToken.id == token_id, now, lifetime)
+    return _principal(session, "id", token_id, now, lifetime)
 
 
-def _principal(
-    session: Session, which: Any, now: datetime, lifetime: LoginLifetime
-) -> Principal | None:
-    # One statement per request: the token, its owner (staff or device) and the hall.
-    row = session.execute(
+@cache
+def _principal_query(by: str) -> Any:
+    """One statement per request: the token (found by its column `by`), its owner (staff
+    or device) and the hall. Built once, so each request finds it compiled."""
+    return (
         select(
             orm.ApiToken.id,
             orm.ApiToken.last_used_at,
@@ -455,8 +463,18 @@ def _principal(
         .outerjoin(orm.Staff, orm.Staff.id == orm.ApiToken.staff_id)
         .outerjoin(orm.Device, orm.Device.id == orm.ApiToken.device_id)
         .outerjoin(orm.Hall, orm.Hall.id == func.coalesce(orm.Staff.hall_id, orm.Device.hall_id))
-        .where(which, orm.ApiToken.revoked_at.is_(None), lifetime.live(now))
-    ).first()
+        .where(
+            getattr(orm.ApiToken, by) == bindparam("key"),
+            orm.ApiToken.revoked_at.is_(None),
+            _live(bindparam("begun_after"), bindparam("used_after")),
+        )
+    )
+
+
+def _principal(
+    session: Session, by: str, key: str | int, now: datetime, lifetime: LoginLifetime
+) -> Principal | None:
+    row = session.execute(_principal_query(by), {"key": key, **lifetime.bounds(now)}).first()
     if row is None:
         return None
     token_id, used_at, username, role, active, device_id, device_kind, hall = row

@@ -32,19 +32,15 @@ def register_paper_tickets(command: RegisterPaperTickets, context: Context) -> O
         )
         if number.startswith(service.prefix)
     ]
-    check_paper_range(
-        candidate, issued, uow.tickets.paper_ranges(hall, service.code, day), service.prefix
-    )
-    uow.session.add(
-        orm.PaperRange(
-            hall_id=hall.id,
-            service=service.code,
-            business_day=day,
-            first=candidate.first,
-            last=candidate.last,
-            registered_by=command.actor,
-            registered_at=context.now,
-        )
+    registered = context.queue.paper.get(service.code, [])
+    check_paper_range(candidate, issued, registered, service.prefix)
+    uow.tickets.reserve_paper_range(
+        hall,
+        service.code,
+        day,
+        candidate,
+        registered_by=command.actor,
+        registered_at=context.now,
     )
     numbers = []
     for offset, sequence in enumerate(range(candidate.first, candidate.last + 1)):

@@ -23,6 +23,7 @@ from core.adapters.clock import FixedClock
 from core.adapters.db import Database
 from core.adapters.repository import TicketRepository, ticket_from_row, window_from_row
 from core.domain import commands as cmd
+from core.domain import continuity_commands as cc
 from core.domain.errors import DomainError
 from core.domain.events import QueueChanged
 from core.domain.policy import choose_next
@@ -167,6 +168,24 @@ class QueueMachine(RuleBasedStateMachine):
     def requeue(self, data: st.DataObject) -> None:
         number = data.draw(st.sampled_from([number for _day, number in self.issued]))
         self.run(cmd.RequeueTicket(hall="demo", actor="staff:guide", number=number))
+
+    @rule(
+        service=st.sampled_from(SERVICES),
+        first=st.integers(min_value=2, max_value=5),
+        count=st.integers(min_value=1, max_value=3),
+    )
+    def hand_out_paper_tickets(self, service: str, first: int, count: int) -> None:
+        """The guide desk registers paper tickets; the kiosks skip their numbers."""
+        body = self.run(
+            cc.RegisterPaperTickets(
+                hall="demo",
+                actor="staff:guide",
+                service=service,
+                first=first,
+                last=first + count - 1,
+            )
+        )
+        event("paper tickets registered" if body else "paper tickets refused")
 
     @rule(minutes=st.integers(min_value=1, max_value=90))
     def time_passes(self, minutes: int) -> None:
