@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, select, union_all, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -121,6 +121,21 @@ def _next_number(dialect: str) -> Any:
     ).returning(orm.NumberCounter.last)
 
 
+@cache
+def _waiting_rows() -> Any:
+    """Tickets by id, if still waiting, locked for this transaction (built once)."""
+    return (
+        select(orm.Ticket)
+        .where(
+            orm.Ticket.id.in_(bindparam("ids", expanding=True)),
+            orm.Ticket.hall_id == bindparam("hall_id"),
+            orm.Ticket.business_day == bindparam("day"),
+            orm.Ticket.state == TicketState.WAITING.value,
+        )
+        .with_for_update(skip_locked=True)
+    )
+
+
 class TicketRepository:
     """Tickets of one hall and their history; every ticket stored is also taken into
     `queue`, the hall's queue in memory, once the unit of work has one."""
@@ -141,6 +156,8 @@ class TicketRepository:
                 orm.Ticket.green,
                 orm.Ticket.queued_at,
                 orm.Ticket.state,
+                orm.Ticket.appointment_start,
+                orm.Ticket.appointment_end,
             ).where(
                 orm.Ticket.hall_id == hall.id,
                 orm.Ticket.business_day == day,
@@ -148,9 +165,10 @@ class TicketRepository:
             )
         )
         queue = Queue(day, paper=self.paper_ranges(hall, day))
-        for id_, number, service, target_window, green, queued_at, state in rows:
+        for id_, number, service, target_window, green, queued_at, state, start, end in rows:
             if state == TicketState.WAITING:
-                queue.wait(Queued(id_, service, target_window, green, queued_at))
+                booked = (start, end) if start and end else None
+                queue.wait(Queued(id_, service, target_window, green, queued_at, booked))
             else:
                 queue.in_hand[number] = TicketState(state)
         return queue
@@ -248,55 +266,12 @@ class TicketRepository:
         assert ticket.id is not None
         return self._rows[ticket.id]
 
-    def waiting_heads(
-        self, hall: orm.Hall, day: date, services: tuple[str, ...], window: int, now: datetime
-    ) -> list[Ticket]:
-        """Just the tickets `policy.choose_next` can pick for a window.
-
-        Per queue (each service of the window, and the tickets transferred to
-        this window): the oldest green ticket, the oldest regular one and the
-        appointments due now. One
-        statement finds them, a second loads (and on PostgreSQL locks, ``FOR
-        UPDATE SKIP LOCKED``) those still waiting.
-        """
-        waiting = (
-            orm.Ticket.hall_id == hall.id,
-            orm.Ticket.business_day == day,
-            orm.Ticket.state == TicketState.WAITING.value,
-        )
-        oldest = (orm.Ticket.queued_at, orm.Ticket.id)
-
-        def head(*where: Any, order: tuple[Any, ...] = oldest, limit: int = 1) -> Any:
-            query = select(orm.Ticket.id).where(*waiting, *where).order_by(*order).limit(limit)
-            return select(query.subquery())
-
-        # Each queue the window takes from: its services, and the tickets sent to it
-        # by a transfer (which keep their green channel and appointment slot).
-        queues = [(orm.Ticket.target_window == window,)] + [
-            (orm.Ticket.service == service, orm.Ticket.target_window.is_(None))
-            for service in services
-        ]
-        heads = []
-        for queue in queues:
-            heads.append(head(*queue, orm.Ticket.green))
-            heads.append(head(*queue, ~orm.Ticket.green))
-            heads.append(
-                head(
-                    *queue,
-                    orm.Ticket.appointment_start <= now,
-                    orm.Ticket.appointment_end >= now,
-                    order=(orm.Ticket.appointment_start, *oldest),
-                    limit=5,
-                )
-            )
-        ids = list(self.session.scalars(union_all(*heads)))
+    def still_waiting(self, hall: orm.Hall, day: date, ids: list[int]) -> list[Ticket]:
+        """Those of the tickets `ids` still waiting, locked for this transaction (on
+        PostgreSQL ``FOR UPDATE SKIP LOCKED``: another process's call skips them)."""
         if not ids:
             return []
-        rows = self.session.scalars(
-            select(orm.Ticket)
-            .where(orm.Ticket.id.in_(ids), *waiting)
-            .with_for_update(skip_locked=True)
-        )
+        rows = self.session.scalars(_waiting_rows(), {"hall_id": hall.id, "day": day, "ids": ids})
         return [self._remember(row) for row in rows]
 
     def waiting(self, hall: orm.Hall, day: date, service: str) -> list[Ticket]:

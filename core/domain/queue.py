@@ -29,6 +29,8 @@ class Queued:
     target_window: int | None
     green: bool
     queued_at: datetime
+    appointment: tuple[datetime, datetime] | None = None
+    """The booked slot of an appointment ticket (start, end)."""
 
     @property
     def line(self) -> tuple[str, int | str]:
@@ -51,6 +53,8 @@ class Line:
 
     green: list[tuple[datetime, int]] = field(default_factory=list)
     regular: list[tuple[datetime, int]] = field(default_factory=list)
+    booked: dict[int, Queued] = field(default_factory=dict)
+    """The appointment tickets among them."""
 
     def part(self, queued: Queued) -> list[tuple[datetime, int]]:
         return self.green if queued.green else self.regular
@@ -60,6 +64,17 @@ class Line:
         ticket every green one and the earlier regular ones."""
         before = bisect_left(self.part(queued), queued.place)
         return before if queued.green else len(self.green) + before
+
+    def heads(self, now: datetime) -> list[int]:
+        """The tickets a window may call first from this queue: the oldest green one, the
+        oldest regular one, and the (first five) appointments due at `now`."""
+        firsts = [part[0][1] for part in (self.green, self.regular) if part]
+        due = sorted(
+            (queued.appointment[0], queued.place, queued.id)
+            for queued in self.booked.values()
+            if queued.appointment and queued.appointment[0] <= now <= queued.appointment[1]
+        )
+        return firsts + [ticket_id for _start, _place, ticket_id in due[:5]]
 
 
 @dataclass
@@ -83,9 +98,15 @@ class Queue:
         self._leave(ticket.id)
         self.in_hand.pop(ticket.number, None)
         if ticket.state is TicketState.WAITING:
+            booked = ticket.appointment_start, ticket.appointment_end
             self.wait(
                 Queued(
-                    ticket.id, ticket.service, ticket.target_window, ticket.green, ticket.queued_at
+                    ticket.id,
+                    ticket.service,
+                    ticket.target_window,
+                    ticket.green,
+                    ticket.queued_at,
+                    (booked[0], booked[1]) if booked[0] and booked[1] else None,
                 )
             )
         elif ticket.state in IN_HAND:
@@ -94,14 +115,19 @@ class Queue:
     def wait(self, queued: Queued) -> None:
         """A ticket joins its queue."""
         self.waiting[queued.id] = queued
-        insort(self.lines.setdefault(queued.line, Line()).part(queued), queued.place)
+        line = self.lines.setdefault(queued.line, Line())
+        insort(line.part(queued), queued.place)
+        if queued.appointment:
+            line.booked[queued.id] = queued
         insort(self.by_service.setdefault(queued.service, []), queued.place)
 
     def _leave(self, ticket_id: int) -> None:
         queued = self.waiting.pop(ticket_id, None)
         if queued is None:
             return
-        self.lines[queued.line].part(queued).remove(queued.place)
+        line = self.lines[queued.line]
+        line.part(queued).remove(queued.place)
+        line.booked.pop(ticket_id, None)
         self.by_service[queued.service].remove(queued.place)
 
     def waiting_by_service(self) -> dict[str, tuple[int, datetime]]:
@@ -111,6 +137,17 @@ class Queue:
             for service, places in self.by_service.items()
             if places
         }
+
+    def heads(self, services: tuple[str, ...], window: int, now: datetime) -> list[int]:
+        """The tickets `window` may call first (see `Line.heads`): from the tickets sent
+        to it, and from each of its services' queues."""
+        keys = [("window", window), *(("service", service) for service in services)]
+        return [
+            ticket_id
+            for key in keys
+            if key in self.lines
+            for ticket_id in self.lines[key].heads(now)
+        ]
 
     def ahead(self, ticket_id: int) -> int:
         """People ahead of a ticket in its own queue; 0 once it no longer waits."""

@@ -121,8 +121,12 @@ def call_next(command: cmd.CallNext, context: Context) -> Outcome:
     row, window = _window(command, context)
     window.require_open()
     window.require_free()
-    heads = context.uow.tickets.waiting_heads(
-        context.hall, context.day.business_day, window.services, window.number, context.now
+    # Per queue the window takes from (its services, the tickets sent to it): the
+    # oldest green ticket, the oldest regular one and the appointments due now.
+    heads = context.uow.tickets.still_waiting(
+        context.hall,
+        context.day.business_day,
+        context.queue.heads(window.services, window.number, context.now),
     )
     ticket = choose_next(window, heads, context.now, context.rules)
     if ticket is None:

@@ -18,7 +18,7 @@ from core.halls import DEMO_FILE, ServiceSpec, load_hall, read_hall_file
 from tests.integration.conftest import Api
 
 KIOSK_TICKET_STATEMENTS = 12
-CALL_NEXT_STATEMENTS = 11
+CALL_NEXT_STATEMENTS = 10
 
 
 @contextmanager

@@ -476,7 +476,8 @@ def _engine() -> Engine:
 
 
 def repository_choice(desk: Window, tickets: list[Ticket]) -> str | None:
-    """What the hub calls: the policy over the heads `TicketRepository` reads from SQLite."""
+    """What the hub calls: the policy over the heads the hall's queue (loaded from SQLite)
+    names, as the repository reads them back."""
     with _engine().connect() as connection, connection.begin() as transaction:
         session = Session(bind=connection)
         hall = orm.Hall(code="demo", name_zh="厅", seq=0, mode="normal", settings={})
@@ -503,7 +504,9 @@ def repository_choice(desk: Window, tickets: list[Ticket]) -> str | None:
                 )
             )
         session.flush()
-        read = TicketRepository(session).waiting_heads(hall, DAY, desk.services, desk.number, NOW)
+        repository = TicketRepository(session)
+        queue = repository.load_queue(hall, DAY)
+        read = repository.still_waiting(hall, DAY, queue.heads(desk.services, desk.number, NOW))
         chosen = choose_next(desk, read, NOW, RULES)
         session.close()
         transaction.rollback()  # every example starts from an empty hall
