@@ -6,7 +6,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -17,6 +17,12 @@ from core.domain.errors import NotFound
 from core.domain.queue import IN_HAND, Queue, Queued
 from core.domain.tickets import Channel, Ticket, TicketState
 from core.domain.windows import Window, WindowState
+
+
+@cache
+def _hall_by_code(lock: bool) -> Select[orm.Hall]:
+    query = select(orm.Hall).where(orm.Hall.code == bindparam("code"))
+    return query.with_for_update() if lock else query
 
 
 class HallRepository:
@@ -31,10 +37,7 @@ class HallRepository:
         Every command locks its hall first: commands of one hall are ordered,
         which keeps `seq` gapless in commit order on every backend.
         """
-        query = select(orm.Hall).where(orm.Hall.code == code)
-        if lock:
-            query = query.with_for_update()
-        hall = self.session.scalars(query).one_or_none()
+        hall = self.session.scalars(_hall_by_code(lock), {"code": code}).one_or_none()
         if hall is None:
             raise NotFound("hall.unknown", hall=code)
         return hall
@@ -101,6 +104,9 @@ def window_from_row(row: orm.Window) -> Window:
         emergency=row.emergency,
         name=row.name,
     )
+
+
+_TICKET_EVENTS = insert(orm.Base.metadata.tables["ticket_events"])
 
 
 @cache
@@ -315,20 +321,26 @@ class TicketRepository:
         for name, value in values.items():
             if getattr(row, name) != value:  # an UPDATE only for what changed
                 setattr(row, name, value)
-        for change in ticket.changes:
-            self.session.add(
-                orm.TicketEvent(
-                    hall_id=row.hall_id,
-                    ticket_id=row.id,
-                    seq=seq,
-                    kind=change.kind,
-                    from_state=change.from_state.value if change.from_state else None,
-                    to_state=change.to_state.value,
-                    window=change.window,
-                    actor=actor,
-                    at=change.at,
-                    detail=change.detail,
-                )
+        if ticket.changes:
+            # Appended straight to the table: history rows are never read back or changed
+            # in the command, and the ORM's unit of work would only add its bookkeeping.
+            self.session.connection().execute(
+                _TICKET_EVENTS,
+                [
+                    {
+                        "hall_id": row.hall_id,
+                        "ticket_id": row.id,
+                        "seq": seq,
+                        "kind": change.kind,
+                        "from_state": change.from_state.value if change.from_state else None,
+                        "to_state": change.to_state.value,
+                        "window": change.window,
+                        "actor": actor,
+                        "at": change.at,
+                        "detail": change.detail,
+                    }
+                    for change in ticket.changes
+                ],
             )
         ticket.changes.clear()
         if self.queue is not None:
