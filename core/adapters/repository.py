@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from core.adapters import orm
 from core.domain.continuity import PaperRange, next_electronic
@@ -93,6 +93,25 @@ class HallRepository:
         row.current = window.current
 
 
+class AnswerRepository:
+    """The answers given to commands sent with an idempotency key."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def find(self, hall: orm.Hall, key: str) -> Any:
+        """The stored answer to `key` (command, fingerprint, status, response), or None."""
+        return (
+            self.session.connection()
+            .execute(_FIND_ANSWER, {"hall_id": hall.id, "key": key})
+            .one_or_none()
+        )
+
+    def keep(self, hall: orm.Hall, key: str, **answer: Any) -> None:
+        """Store the answer to `key`, committed with the command it answers."""
+        self.session.connection().execute(_KEEP_ANSWER, {"hall_id": hall.id, "key": key, **answer})
+
+
 def window_from_row(row: orm.Window) -> Window:
     """The domain view of a stored window."""
     return Window(
@@ -106,16 +125,32 @@ def window_from_row(row: orm.Window) -> Window:
     )
 
 
-_TICKET_EVENTS = insert(orm.Base.metadata.tables["ticket_events"])
+TABLES = orm.Base.metadata.tables
+"""The hot path's plain inserts go to the tables themselves, not through the ORM: a
+statement built once and run on the connection is found compiled, while the ORM
+copies a statement (and rebuilds its cache key) on every execution."""
+
+_TICKET_EVENTS = insert(TABLES["ticket_events"])
+_INSERT_TICKET = insert(TABLES["tickets"]).returning(TABLES["tickets"].c.id)
+_EMPTY_TICKET: dict[str, Any] = {
+    **{column.name: None for column in TABLES["tickets"].columns if column.name != "id"},
+    "green": False,
+    "recalls": 0,
+    "print_state": "none",
+}
+"""Every column of a new ticket, so that none is left to load after the insert."""
+_ANSWERS = TABLES["idempotency_keys"]
+_FIND_ANSWER = select(
+    _ANSWERS.c.command, _ANSWERS.c.fingerprint, _ANSWERS.c.status, _ANSWERS.c.response
+).where(_ANSWERS.c.hall_id == bindparam("hall_id"), _ANSWERS.c.key == bindparam("key"))
+_KEEP_ANSWER = insert(_ANSWERS)
 
 
 @cache
 def _next_number(dialect: str) -> Any:
-    """Add one to a service's daily counter (created at 1), answering the new value.
-    Built once: an unchanged statement object is compiled once and found in the cache
-    without building its key again."""
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    upsert = insert(orm.NumberCounter).values(
+    """Add one to a service's daily counter (created at 1), answering the new value."""
+    counters = TABLES["number_counters"]
+    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(counters).values(
         hall_id=bindparam("hall_id"),
         service=bindparam("service"),
         business_day=bindparam("day"),
@@ -123,8 +158,8 @@ def _next_number(dialect: str) -> Any:
     )
     return upsert.on_conflict_do_update(
         index_elements=["hall_id", "service", "business_day"],
-        set_={"last": orm.NumberCounter.last + 1},
-    ).returning(orm.NumberCounter.last)
+        set_={"last": counters.c.last + 1},
+    ).returning(counters.c.last)
 
 
 @cache
@@ -211,44 +246,52 @@ class TicketRepository:
     def next_sequence(self, hall: orm.Hall, service: str, day: date) -> int:
         """The next daily sequence of `service`: a counter row, never a COUNT; numbers
         reserved by paper ranges are skipped."""
-        sequence: int = self.session.execute(
-            _next_number(self.session.get_bind().dialect.name),
+        connection = self.session.connection()
+        sequence: int = connection.execute(
+            _next_number(connection.dialect.name),
             {"hall_id": hall.id, "service": service, "day": day},
         ).scalar_one()
-        counter = (
-            orm.NumberCounter.hall_id == hall.id,
-            orm.NumberCounter.service == service,
-            orm.NumberCounter.business_day == day,
-        )
         if self.queue is not None and self.queue.business_day == day:
             reserved = self.queue.paper.get(service, [])
         else:
             reserved = self.paper_ranges(hall, day).get(service, [])
         skipped = next_electronic(sequence - 1, reserved)
         if skipped != sequence:
-            self.session.execute(update(orm.NumberCounter).where(*counter).values(last=skipped))
+            self.session.execute(
+                update(orm.NumberCounter)
+                .where(
+                    orm.NumberCounter.hall_id == hall.id,
+                    orm.NumberCounter.service == service,
+                    orm.NumberCounter.business_day == day,
+                )
+                .values(last=skipped)
+            )
         return skipped
 
     def add(self, hall: orm.Hall, ticket: Ticket, **extra: Any) -> orm.Ticket:
         """Store a newly issued ticket; `extra` are columns outside the domain (token, phone…)."""
-        row = orm.Ticket(
-            hall_id=hall.id,
-            business_day=ticket.business_day,
-            number=ticket.number,
-            service=ticket.service,
-            channel=ticket.channel.value,
-            state=ticket.state.value,
-            green=ticket.green,
-            issued_at=ticket.issued_at,
-            queued_at=ticket.queued_at,
-            appointment_start=ticket.appointment_start,
-            appointment_end=ticket.appointment_end,
-            recalls=0,
+        values = {
+            **_EMPTY_TICKET,
+            "hall_id": hall.id,
+            "business_day": ticket.business_day,
+            "number": ticket.number,
+            "service": ticket.service,
+            "channel": ticket.channel.value,
+            "state": ticket.state.value,
+            "green": ticket.green,
+            "issued_at": ticket.issued_at,
+            "queued_at": ticket.queued_at,
+            "appointment_start": ticket.appointment_start,
+            "appointment_end": ticket.appointment_end,
             **extra,
-        )
+        }
+        # Inserted as a plain row, then joined to the session as if just loaded: the
+        # command may still change it (its print state), the ORM's insert is not needed.
+        ticket_id = self.session.connection().execute(_INSERT_TICKET, values).scalar_one()
+        row = orm.Ticket(id=ticket_id, **values)
+        make_transient_to_detached(row)
         self.session.add(row)
-        self.session.flush()
-        ticket.id = row.id
+        ticket.id = ticket_id
         self._rows[row.id] = row
         if self.queue is not None:
             self.queue.track(ticket)

@@ -24,7 +24,6 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from core.adapters import orm
@@ -129,16 +128,14 @@ class CommandBus:
             if command.actor.startswith("staff:"):
                 uow.session.add(audit_entry(command, hall, context.now))
             if command.idempotency_key:
-                uow.session.add(
-                    orm.IdempotencyKey(
-                        hall_id=hall.id,
-                        key=command.idempotency_key,
-                        command=name,
-                        fingerprint=fingerprint,
-                        status=outcome.status,
-                        response=outcome.body,
-                        created_at=context.now,
-                    )
+                uow.answers.keep(
+                    hall,
+                    command.idempotency_key,
+                    command=name,
+                    fingerprint=fingerprint,
+                    status=outcome.status,
+                    response=outcome.body,
+                    created_at=context.now,
                 )
             uow.commit()
             kept.seq, kept.queue = hall.seq, uow.tickets.queue
@@ -205,11 +202,7 @@ def _stored_answer(
 ) -> Result | None:
     """The answer already given to this key, if the request is the same; a key reused
     for another action or another body is refused (422)."""
-    stored = uow.session.scalars(
-        select(orm.IdempotencyKey).where(
-            orm.IdempotencyKey.hall_id == hall.id, orm.IdempotencyKey.key == key
-        )
-    ).one_or_none()
+    stored = uow.answers.find(hall, key)
     if stored is None:
         return None
     if stored.command != command or stored.fingerprint != fingerprint:

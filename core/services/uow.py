@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.adapters.db import Database
-from core.adapters.repository import HallRepository, TicketRepository
+from core.adapters.repository import AnswerRepository, HallRepository, TicketRepository
 from core.domain.events import Event
 from core.domain.queue import Queue
 
@@ -29,6 +29,7 @@ class UnitOfWork:
     session: Session
     halls: HallRepository
     tickets: TicketRepository
+    answers: AnswerRepository
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -38,6 +39,7 @@ class UnitOfWork:
         self.session = self.db.write_session()
         self.halls = HallRepository(self.session)
         self.tickets = TicketRepository(self.session)
+        self.answers = AnswerRepository(self.session)
         return self
 
     def __exit__(
