@@ -93,6 +93,17 @@ class HallRepository:
         row.current = window.current
 
 
+class AuditLog:
+    """The audit log, as commands append to it."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def append(self, **entry: Any) -> None:
+        """One line, committed with the command (`orm.AuditEntry`'s columns)."""
+        self.session.connection().execute(_APPEND_AUDIT, {"address": "", **entry})
+
+
 class AnswerRepository:
     """The answers given to commands sent with an idempotency key."""
 
@@ -144,6 +155,7 @@ _FIND_ANSWER = select(
     _ANSWERS.c.command, _ANSWERS.c.fingerprint, _ANSWERS.c.status, _ANSWERS.c.response
 ).where(_ANSWERS.c.hall_id == bindparam("hall_id"), _ANSWERS.c.key == bindparam("key"))
 _KEEP_ANSWER = insert(_ANSWERS)
+_APPEND_AUDIT = insert(TABLES["audit_log"])
 
 
 @cache

@@ -126,7 +126,7 @@ class CommandBus:
             outcome = handler(command, context)
             stamped = uow.stamp(hall, context.events)
             if command.actor.startswith("staff:"):
-                uow.session.add(audit_entry(command, hall, context.now))
+                uow.audit.append(**audit_entry(command, hall, context.now))
             if command.idempotency_key:
                 uow.answers.keep(
                     hall,
@@ -163,7 +163,7 @@ PERSONAL = frozenset({"phone", "taxpayer_id"})
 """Command fields the audit log must not copy (SPEC §10: personal data stays in its place)."""
 
 
-def audit_entry(command: Command, hall: orm.Hall, now: datetime) -> orm.AuditEntry:
+def audit_entry(command: Command, hall: orm.Hall, now: datetime) -> dict[str, Any]:
     """The audit row of a staff member's command, committed with the command itself."""
     fields = {
         key: value
@@ -176,14 +176,14 @@ def audit_entry(command: Command, hall: orm.Hall, now: datetime) -> orm.AuditEnt
         target = f"ticket:{fields.pop('number')}"
     else:
         target = ""
-    return orm.AuditEntry(
-        at=now,
-        hall_id=hall.id,
-        actor=command.actor,
-        action=type(command).__name__,
-        target=target,
-        detail={key: str(value) if value is not None else None for key, value in fields.items()},
-    )
+    return {
+        "at": now,
+        "hall_id": hall.id,
+        "actor": command.actor,
+        "action": type(command).__name__,
+        "target": target,
+        "detail": {key: str(value) if value is not None else None for key, value in fields.items()},
+    }
 
 
 def _fingerprint(command: Command) -> str:

@@ -10,7 +10,12 @@ from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.adapters.db import Database
-from core.adapters.repository import AnswerRepository, HallRepository, TicketRepository
+from core.adapters.repository import (
+    AnswerRepository,
+    AuditLog,
+    HallRepository,
+    TicketRepository,
+)
 from core.domain.events import Event
 from core.domain.queue import Queue
 
@@ -30,6 +35,7 @@ class UnitOfWork:
     halls: HallRepository
     tickets: TicketRepository
     answers: AnswerRepository
+    audit: AuditLog
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -40,6 +46,7 @@ class UnitOfWork:
         self.halls = HallRepository(self.session)
         self.tickets = TicketRepository(self.session)
         self.answers = AnswerRepository(self.session)
+        self.audit = AuditLog(self.session)
         return self
 
     def __exit__(
