@@ -2,7 +2,8 @@
 
 The claim is about SQLite with ``synchronous=FULL``: a 201 is sent only after the commit is on
 disk, so whatever a client was told exists after a restart, and numbering continues without
-reusing a number.
+reusing a number. The restarted hub's queue in memory (what screens are told) is the one on
+disk.
 """
 
 from __future__ import annotations
@@ -12,12 +13,18 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import requests
 
+from core import protocol
+from core.adapters.clock import ShiftedClock
+from core.adapters.db import Database
 from core.domain.tickets import parse_number
+from core.services.views import hall_by_code, queue_summary
 from tests.support.databases import SqliteTemplate, Tokens
 from tests.support.hub import HubProcess, wait_for
+from tests.support.protocol_client import Listener
 
 KIOSK_THREADS = 6
 SERVICES = ("filing", "invoice")
@@ -65,6 +72,31 @@ def stored_tickets(database: Path) -> dict[str, str]:
     """Number → status token of every ticket on disk."""
     with sqlite3.connect(database) as connection:
         return dict(connection.execute("SELECT number, token FROM tickets"))
+
+
+def summary_on_disk(database: Path) -> dict[str, Any]:
+    """The queue summary recomputed from the database file, as `queue:changed` carries it."""
+    db = Database(f"sqlite:///{database}")
+    try:
+        with db.read_session() as session:
+            hall = hall_by_code(session, "demo")
+            return protocol.queue_payload(
+                queue_summary(session, hall, ShiftedClock.parse(FAKE_NOW).now())
+            )
+    finally:
+        db.dispose()
+
+
+def without_waiting_times(summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary without the longest waits, which depend on the minute it was made in."""
+    return {
+        "mode": summary["mode"],
+        "windows": summary["windows"],
+        "services": [
+            {key: value for key, value in service.items() if key != "longest_wait_min"}
+            for service in summary["services"]
+        ],
+    }
 
 
 def test_every_acknowledged_ticket_survives_sigkill_and_numbering_continues(
@@ -141,6 +173,21 @@ def test_every_acknowledged_ticket_survives_sigkill_and_numbering_continues(
             assert got_prefix == prefix
             assert sequence > max(issued)
             assert fresh.json()["number"] not in on_disk
+        # AND the queue the restarted hub keeps in memory is the database's: the summary a
+        # display gets after a call equals one computed from the file
+        display = Listener(hub.url, protocol.DISPLAY, {"token": tokens.devices["display-1"]})
+        clerk = {"Authorization": f"Bearer {tokens.staff['window3']}"}
+        for action in ("open", "call-next"):
+            answer = session.post(f"{hub.url}/api/v1/windows/3/{action}", headers=clerk, timeout=10)
+            assert answer.status_code == 200, answer.text
+        wait_for(
+            lambda: len(display.received(protocol.QUEUE_CHANGED)) >= 2,
+            timeout=10,
+            message="the display told of the call",
+        )
+        told = display.received(protocol.QUEUE_CHANGED)[-1]
+        display.close()
+        assert without_waiting_times(told) == without_waiting_times(summary_on_disk(database))
     finally:
         stop.set()
         hub.stop()

@@ -17,9 +17,9 @@ from core import protocol
 from core.adapters import orm
 from core.adapters.db import Database
 from printers.emulator import Fault, PrinterEmulator
-from tests.integration.test_realtime import Listener
 from tests.support.databases import SqliteTemplate, Tokens
 from tests.support.hub import ROOT, HubProcess, free_port, wait_for
+from tests.support.protocol_client import Listener
 
 PRINT_TIMEOUT_S = "4"
 

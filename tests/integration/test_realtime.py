@@ -6,7 +6,6 @@ import json
 import re
 import sqlite3
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,34 +18,7 @@ import socketio
 from core import protocol
 from tests.support.databases import DEMO_PASSWORD, SqliteTemplate, Tokens
 from tests.support.hub import ROOT, HubProcess, wait_for
-
-
-class Listener:
-    """A Socket.IO client that records every event it receives on one namespace."""
-
-    def __init__(self, url: str, namespace: str, auth: dict[str, str] | None) -> None:
-        self.namespace = namespace
-        self.events: list[tuple[str, dict[str, Any]]] = []
-        self.lock = threading.Lock()
-        self.client = socketio.Client(reconnection=True, reconnection_delay=0.2)
-        self.client.on("*", self._record, namespace=namespace)
-        self.client.connect(
-            url, namespaces=[namespace], auth=auth, transports=["websocket"], wait_timeout=10
-        )
-
-    def _record(self, event: str, payload: dict[str, Any]) -> None:
-        with self.lock:
-            self.events.append((event, payload))
-
-    def received(self, name: str) -> list[dict[str, Any]]:
-        with self.lock:
-            return [payload for event, payload in self.events if event == name]
-
-    def call(self, event: str, data: Any = None) -> Any:
-        return self.client.call(event, data or {}, namespace=self.namespace, timeout=5)
-
-    def close(self) -> None:
-        self.client.disconnect()
+from tests.support.protocol_client import Listener
 
 
 def running_hub(
