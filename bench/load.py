@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import aiohttp
 import requests
 import socketio
 
@@ -48,6 +49,7 @@ GOALS: dict[tuple[str, str], tuple[str, str]] = {
     ("call → display event, 200 clients", FAN_OUT): ("p99 48–56 ms", "p99 ≤ 30 ms"),
     ("one call to all of 2000 status pages", FAN_OUT): ("p99 0.87–0.91 s", "p99 ≤ 0.5 s"),
     ("hub RSS with 2000 status pages", FAN_OUT): ("300 MB", "≤ 250 MB"),
+    ("hub restart with 2000 phones: all resynced", FAN_OUT): ("not measured", "≤ 10 s, no 5xx"),
 }
 """(figure, setup) → (the figure before issue 15, issue 15's target)."""
 
@@ -240,11 +242,15 @@ async def fan_out(
 
 
 @contextmanager
-def hubs(url: str, folder: Path, count: int, queue: str | None) -> Iterator[list[HubProcess]]:
+def hubs(
+    url: str, folder: Path, count: int, queue: str | None, mode: str = "eventlet", **extra: str
+) -> Iterator[list[HubProcess]]:
     environment = {
         "HALLQ_PRINT_AGENTS": "0",
         "HALLQ_SMS_DISPATCH": "0",
         "HALLQ_LOG_LEVEL": "WARNING",
+        "HALLQ_ASYNC_MODE": mode,
+        **extra,
     }
     if queue:
         environment["HALLQ_MESSAGE_QUEUE"] = queue
@@ -311,16 +317,115 @@ def measure_fan_out(
     report.add(f"hub RSS with {phones} status pages", setup, rss)
 
 
+async def restart_resync(hub: HubProcess, token: str, phones: int) -> tuple[float, float, int]:
+    """`phones` status pages connected; the hub restarts (SIGTERM, start). Each page
+    reconnects as hallq-client.js does (0.5–3 s back-off), gets its snapshot and reads
+    its ticket again. Answers the seconds from the restart to the last page resynced,
+    from the hub answering again to it, and how many requests got a 5xx."""
+    resynced: dict[int, float] = {}
+    restarted = asyncio.Event()
+    sockets = []
+
+    async def connect(index: int) -> None:
+        client = socketio.AsyncClient(
+            reconnection=True, reconnection_delay=0.5, reconnection_delay_max=3
+        )
+
+        @client.on("state:snapshot", namespace="/public")
+        async def on_snapshot(_payload: dict[str, object]) -> None:
+            if restarted.is_set():
+                resynced.setdefault(index, time.perf_counter())
+
+        await client.connect(
+            hub.url, namespaces=["/public"], auth={"ticket": token}, transports=["websocket"]
+        )
+        sockets.append(client)
+
+    for start in range(0, phones, 50):
+        await asyncio.gather(*(connect(n) for n in range(start, min(phones, start + 50))))
+    loop = asyncio.get_running_loop()
+    began = time.perf_counter()
+    restarted.set()
+    await loop.run_in_executor(None, hub.stop)
+    await loop.run_in_executor(None, hub.start)
+    answering = time.perf_counter()
+    deadline = time.monotonic() + 60
+    while len(resynced) < phones and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    async with aiohttp.ClientSession() as http:
+
+        async def status(_index: int) -> int:
+            async with http.get(f"{hub.url}/api/v1/tickets/{token}") as answer:
+                return answer.status
+
+        codes = await asyncio.gather(*(status(n) for n in range(phones)))
+    last = max(resynced.values(), default=deadline)
+    await asyncio.gather(*(client.disconnect() for client in sockets))
+    if len(resynced) < phones:
+        print(f"  only {len(resynced)} of {phones} pages resynced within 60 s", flush=True)
+    return last - began, last - answering, sum(code >= 500 for code in codes)
+
+
+def measure_restart(report: Report, url: str, tokens: Tokens, folder: Path, quick: bool) -> None:
+    """A hub restarted under its hall's phones. The pages all come from 127.0.0.1 here,
+    so the per-address rate limit (meant for a hall's many phones) is off."""
+    phones = 500 if quick else 2000
+    with hubs(url, folder / "restart", 1, None, HALLQ_RATE_LIMITS="0") as (hub,):
+        token = (
+            Api(hub, tokens.devices["kiosk-1"])
+            .post("/api/v1/tickets", service="consult", print=False)
+            .json()["token"]
+        )
+        whole, after_start, errors = asyncio.run(restart_resync(hub, token, phones))
+    report.add(
+        f"hub restart with {phones} phones: all resynced",
+        FAN_OUT,
+        f"{whole:.1f} s ({after_start:.1f} s after it answers), {errors} × 5xx",
+    )
+
+
+MODES = ("eventlet", "gevent", "threading")
+"""Flask-SocketIO's async modes, side by side: eventlet (the default; eventlet.wsgi),
+gevent (gevent's pywsgi, websockets through simple-websocket) and threading (Werkzeug's
+threaded server, one thread per connection)."""
+
+
+def measure_modes(
+    report: Report, url_for: Callable[[], str], tokens: Tokens, folder: Path, quick: bool
+) -> None:
+    """The same hub in each async mode: one client's ticket latency, and a call's fan-out
+    to 200 displays."""
+    for mode in MODES:
+        setup = f"SQLite, 1 process, {mode}"
+        with hubs(url_for(), folder / f"mode-{mode}", 1, None, mode) as (hub,):
+            single, _ = issue_latencies([hub], tokens.devices["kiosk-1"], 1, 50 if quick else 200)
+            report.add("ticket issue latency, 1 client", setup, ms(single))
+            call = Caller(hub, tokens.staff["window3"])
+            each, _ = asyncio.run(
+                fan_out(
+                    [hub],
+                    "/display",
+                    {"token": tokens.devices["display-1"]},
+                    200,
+                    call,
+                    10 if quick else 25,
+                )
+            )
+            report.add("call → display event, 200 clients", setup, ms(each))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="fewer samples and clients")
     parser.add_argument(
-        "--only", choices=["sqlite", "postgres", "fanout", "scaleout"], action="append"
+        "--only",
+        choices=["sqlite", "postgres", "fanout", "restart", "modes", "scaleout"],
+        action="append",
     )
     options = parser.parse_args()
-    only = set(options.only or ["sqlite", "postgres", "fanout", "scaleout"])
+    only = set(options.only or ["sqlite", "postgres", "fanout", "restart", "modes", "scaleout"])
     os.environ.setdefault("HALLQ_REQUIRE", "")
     report = Report()
     with tempfile.TemporaryDirectory(prefix="hallq-bench-") as temp:
@@ -340,6 +445,10 @@ def main() -> None:
         if "fanout" in only:
             with hubs(sqlite_url(), folder / "fan", 1, None) as hub_list:
                 measure_fan_out(report, hub_list, sqlite.tokens, FAN_OUT, options.quick)
+        if "restart" in only:
+            measure_restart(report, sqlite_url(), sqlite.tokens, folder, options.quick)
+        if "modes" in only:
+            measure_modes(report, sqlite_url, sqlite.tokens, folder, options.quick)
         if only & {"postgres", "scaleout"}:
             postgres = PostgresTemplate()
             try:
