@@ -197,9 +197,31 @@ class TicketRepository:
         self.session = session
         self._rows: dict[int, orm.Ticket] = {}
         self.queue: Queue | None = None
+        self.stored = False
+        """Whether this unit of work has stored a ticket (and so changed `queue`)."""
 
     def load_queue(self, hall: orm.Hall, day: date) -> Queue:
-        """The hall's queue of `day` as the database has it now (one statement)."""
+        """The hall's queue of `day` as the database has it now."""
+        queue = Queue(day, paper=self.paper_ranges(hall, day))
+        self._take_in(
+            queue,
+            orm.Ticket.state.in_([TicketState.WAITING.value, *IN_HAND]),
+            orm.Ticket.hall_id == hall.id,
+        )
+        return queue
+
+    def catch_up(self, hall: orm.Hall, queue: Queue, since: int) -> None:
+        """Take into `queue` what other processes' commands did to tickets after `since`
+        (the hall's seq it was true at): cheaper than loading it again."""
+        changed = (
+            select(orm.TicketEvent.ticket_id)
+            .where(orm.TicketEvent.hall_id == hall.id, orm.TicketEvent.seq > since)
+            .scalar_subquery()
+        )
+        self._take_in(queue, orm.Ticket.id.in_(changed))
+        queue.paper = self.paper_ranges(hall, queue.business_day)
+
+    def _take_in(self, queue: Queue, *where: Any) -> None:
         rows = self.session.execute(
             select(
                 orm.Ticket.id,
@@ -211,20 +233,12 @@ class TicketRepository:
                 orm.Ticket.state,
                 orm.Ticket.appointment_start,
                 orm.Ticket.appointment_end,
-            ).where(
-                orm.Ticket.hall_id == hall.id,
-                orm.Ticket.business_day == day,
-                orm.Ticket.state.in_([TicketState.WAITING.value, *IN_HAND]),
-            )
+            ).where(orm.Ticket.business_day == queue.business_day, *where)
         )
-        queue = Queue(day, paper=self.paper_ranges(hall, day))
         for id_, number, service, target_window, green, queued_at, state, start, end in rows:
-            if state == TicketState.WAITING:
-                booked = (start, end) if start and end else None
-                queue.wait(Queued(id_, service, target_window, green, queued_at, booked))
-            else:
-                queue.in_hand[number] = TicketState(state)
-        return queue
+            booked = (start, end) if start and end else None
+            queued = Queued(id_, service, target_window, green, queued_at, booked)
+            queue.take(queued, number, TicketState(state))
 
     def paper_ranges(self, hall: orm.Hall, day: date) -> dict[str, list[PaperRange]]:
         """The paper ticket ranges registered on `day`, per service."""
@@ -299,6 +313,7 @@ class TicketRepository:
         }
         # Inserted as a plain row, then joined to the session as if just loaded: the
         # command may still change it (its print state), the ORM's insert is not needed.
+        self.stored = True
         ticket_id = self.session.connection().execute(_INSERT_TICKET, values).scalar_one()
         row = orm.Ticket(id=ticket_id, **values)
         make_transient_to_detached(row)
@@ -360,6 +375,7 @@ class TicketRepository:
 
     def save(self, ticket: Ticket, seq: int, actor: str | None) -> None:
         """Write the ticket's state back and append its recorded changes to the history."""
+        self.stored = True
         row = self.row(ticket)
         values = {
             "state": ticket.state.value,

@@ -95,22 +95,26 @@ class Queue:
         """Take in a ticket's new state (tickets of other days are not in this queue)."""
         if ticket.business_day != self.business_day or ticket.id is None:
             return
-        self._leave(ticket.id)
-        self.in_hand.pop(ticket.number, None)
-        if ticket.state is TicketState.WAITING:
-            booked = ticket.appointment_start, ticket.appointment_end
-            self.wait(
-                Queued(
-                    ticket.id,
-                    ticket.service,
-                    ticket.target_window,
-                    ticket.green,
-                    ticket.queued_at,
-                    (booked[0], booked[1]) if booked[0] and booked[1] else None,
-                )
-            )
-        elif ticket.state in IN_HAND:
-            self.in_hand[ticket.number] = ticket.state
+        booked = ticket.appointment_start, ticket.appointment_end
+        queued = Queued(
+            ticket.id,
+            ticket.service,
+            ticket.target_window,
+            ticket.green,
+            ticket.queued_at,
+            (booked[0], booked[1]) if booked[0] and booked[1] else None,
+        )
+        self.take(queued, ticket.number, ticket.state)
+
+    def take(self, queued: Queued, number: str, state: TicketState) -> None:
+        """A ticket of the day is now in `state`: waiting in its queue, at a window, or
+        neither."""
+        self._leave(queued.id)
+        self.in_hand.pop(number, None)
+        if state is TicketState.WAITING:
+            self.wait(queued)
+        elif state in IN_HAND:
+            self.in_hand[number] = state
 
     def wait(self, queued: Queued) -> None:
         """A ticket joins its queue."""

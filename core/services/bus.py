@@ -114,30 +114,39 @@ class CommandBus:
                 stored = _stored_answer(uow, hall, command.idempotency_key, name, fingerprint)
                 if stored is not None:
                     return stored
-            kept = self._kept(uow, hall, command)
-            context = Context(
-                uow=uow,
-                hall=hall,
-                now=self.clock.now(),
-                calendar=self.calendar_for(hall),
-                kept=kept,
-            )
-            self.prepare(context)
-            outcome = handler(command, context)
-            stamped = uow.stamp(hall, context.events)
-            if command.actor.startswith("staff:"):
-                uow.audit.append(**audit_entry(command, hall, context.now))
-            if command.idempotency_key:
-                uow.answers.keep(
-                    hall,
-                    command.idempotency_key,
-                    command=name,
-                    fingerprint=fingerprint,
-                    status=outcome.status,
-                    response=outcome.body,
-                    created_at=context.now,
+            kept, seq = self._kept(uow, hall, command), hall.seq
+            try:
+                context = Context(
+                    uow=uow,
+                    hall=hall,
+                    now=self.clock.now(),
+                    calendar=self.calendar_for(hall),
+                    kept=kept,
                 )
-            uow.commit()
+                self.prepare(context)
+                outcome = handler(command, context)
+                stamped = uow.stamp(hall, context.events)
+                if command.actor.startswith("staff:"):
+                    uow.audit.append(**audit_entry(command, hall, context.now))
+                if command.idempotency_key:
+                    uow.answers.keep(
+                        hall,
+                        command.idempotency_key,
+                        command=name,
+                        fingerprint=fingerprint,
+                        status=outcome.status,
+                        response=outcome.body,
+                        created_at=context.now,
+                    )
+                uow.commit()
+            except Exception:
+                if not uow.tickets.stored:
+                    # Refused before it stored a ticket: the queue in memory is still
+                    # true; the configuration's rows may hold changes rolled back.
+                    kept.seq, kept.queue = seq, uow.tickets.queue
+                    kept.forget_configuration()
+                    self.kept[command.hall] = kept
+                raise
             kept.seq, kept.queue = hall.seq, uow.tickets.queue
             if type(command) not in self.keeps_configuration:
                 kept.forget_configuration()
@@ -145,13 +154,19 @@ class CommandBus:
         return Result(outcome.body, outcome.status, stamped)
 
     def _kept(self, uow: UnitOfWork, hall: orm.Hall, command: Command) -> Kept:
-        """What the last command of this process left of the hall, if nothing else has
-        changed the hall since (its seq says so); else nothing. Taken out until this
-        command commits: a command that fails may leave changes in it."""
+        """What the last command of this process left of the hall, brought up to date if
+        another process has changed the hall since (the hall's seq says so). Taken out
+        until this command commits: a command that fails may leave changes in it."""
         kept = self.kept.pop(command.hall, None)
-        if kept is None or kept.seq != hall.seq:
+        if kept is None:
             return Kept()
-        if type(command) in self.keeps_configuration:
+        if kept.seq != hall.seq:
+            # Another process (or `hallq hall load`) has changed the hall since: catch
+            # the queue up from the ticket history, and load the configuration again.
+            if kept.queue is not None:
+                uow.tickets.catch_up(hall, kept.queue, since=kept.seq)
+            kept.forget_configuration()
+        elif type(command) in self.keeps_configuration:
             uow.session.add_all([*(kept.services or []), *(kept.windows or [])])
         else:
             kept.forget_configuration()

@@ -49,15 +49,20 @@ class QueueMachine(RuleBasedStateMachine):
         self.folder = tempfile.TemporaryDirectory()
         self.db = Database(TEMPLATE.copy(Path(self.folder.name) / "hallq.db"))
         self.clock = FixedClock(MONDAY_10AM)
-        self.bus = CommandBus(
-            self.db,
-            self.clock,
-            calendar_for,
-            self.published,
-            HANDLERS,
-            prepare=roll_over_day,
-            keeps_configuration=KEEPS_CONFIGURATION,
-        )
+        # Two hub processes on one database: each keeps its own queue in memory.
+        self.processes = [
+            CommandBus(
+                self.db,
+                self.clock,
+                calendar_for,
+                self.published,
+                HANDLERS,
+                prepare=roll_over_day,
+                keeps_configuration=KEEPS_CONFIGURATION,
+            )
+            for _ in range(2)
+        ]
+        self.bus = self.processes[0]
         self.issued: list[tuple[date | None, str]] = []
         self.summaries: list[tuple[datetime, Stamped]] = []
         # Start from a hall at work, so most runs get to the interesting part.
@@ -187,6 +192,11 @@ class QueueMachine(RuleBasedStateMachine):
         )
         event("paper tickets registered" if body else "paper tickets refused")
 
+    @rule()
+    def switch_process(self) -> None:
+        """The next commands reach the other hub process (as behind nginx)."""
+        self.bus = self.processes[1 - self.processes.index(self.bus)]
+
     @rule(minutes=st.integers(min_value=1, max_value=90))
     def time_passes(self, minutes: int) -> None:
         self.clock.advance(timedelta(minutes=minutes))
@@ -233,9 +243,8 @@ class QueueMachine(RuleBasedStateMachine):
         with self.db.read_session() as session:
             hall = session.scalars(select(orm.Hall)).one()
             kept = self.bus.kept.get("demo")
-            if kept is not None and kept.queue is not None:
+            if kept is not None and kept.queue is not None and kept.seq == hall.seq:
                 queue = kept.queue
-                assert kept.seq == hall.seq
                 assert queue == TicketRepository(session).load_queue(hall, queue.business_day)
                 for ticket_id in queue.waiting:
                     ticket = session.get_one(orm.Ticket, ticket_id)

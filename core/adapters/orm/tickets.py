@@ -75,7 +75,10 @@ class TicketEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
-    __table_args__ = (Index("ix_ticket_events_hall_kind_at", "hall_id", "kind", "at"),)
+    __table_args__ = (
+        Index("ix_ticket_events_hall_kind_at", "hall_id", "kind", "at"),
+        Index("ix_ticket_events_hall_seq", "hall_id", "seq"),
+    )
 
 
 class NumberCounter(Base):
