@@ -1,6 +1,6 @@
 """HallQ's load harness: real hub processes, real clients over loopback, one table of figures.
 
-    .venv/bin/python bench/load.py            # everything (≈ 5 minutes on 2 cores)
+    .venv/bin/python bench/load.py            # everything (≈ 9 minutes on 2 cores)
     .venv/bin/python bench/load.py --quick    # fewer samples, for a first look
 
 It never fails on a timing: it prints what it measured next to the figure before
