@@ -4,7 +4,7 @@ SQLite runs in WAL mode with ``synchronous=FULL`` (every commit is fsynced),
 foreign keys on and a busy timeout. Write transactions start with ``BEGIN
 IMMEDIATE``, so two windows pressing *call next* at once are serialised at the
 start rather than failing on a lock upgrade half-way. On PostgreSQL the same
-ordering comes from locking the hall row (see `repository.HallRepository.lock`).
+ordering comes from locking the hall row (see `repository.HallRepository.get`).
 """
 
 from __future__ import annotations

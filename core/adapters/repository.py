@@ -42,17 +42,6 @@ class HallRepository:
             raise NotFound("hall.unknown", hall=code)
         return hall
 
-    def service(self, hall: orm.Hall, code: str) -> orm.Service:
-        """An active service of `hall`."""
-        service = self.session.scalars(
-            select(orm.Service).where(
-                orm.Service.hall_id == hall.id, orm.Service.code == code, orm.Service.active
-            )
-        ).one_or_none()
-        if service is None:
-            raise NotFound("service.unknown", service=code)
-        return service
-
     def service_row(self, hall: orm.Hall, code: str) -> orm.Service:
         """A service of `hall`, active or not (a ticket may name a retired one)."""
         return self.session.scalars(
@@ -76,15 +65,6 @@ class HallRepository:
                 select(orm.Window).where(orm.Window.hall_id == hall.id).order_by(orm.Window.number)
             )
         )
-
-    def window(self, hall: orm.Hall, number: int) -> tuple[orm.Window, Window]:
-        """Window `number` as stored and as the domain sees it."""
-        row = self.session.scalars(
-            select(orm.Window).where(orm.Window.hall_id == hall.id, orm.Window.number == number)
-        ).one_or_none()
-        if row is None:
-            raise NotFound("window.unknown", window=number)
-        return row, window_from_row(row)
 
     def save_window(self, row: orm.Window, window: Window) -> None:
         """Copy the domain window's state back to its row."""
