@@ -6,7 +6,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -14,15 +14,62 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from core.adapters import orm
 from core.domain.continuity import PaperRange, next_electronic
 from core.domain.errors import NotFound
-from core.domain.queue import IN_HAND, Queue, Queued
+from core.domain.queue import IN_HAND, Queue, Queued, slot
 from core.domain.tickets import Channel, Ticket, TicketState
 from core.domain.windows import Window, WindowState
 
+# The hot path's statements are built once, with bound parameters: SQLAlchemy finds
+# them compiled without building their cache key again. Plain inserts go to the
+# tables themselves on the session's connection: the ORM would copy the statement
+# (and rebuild its key) on every execution, and flush through its unit of work.
+TABLES = orm.Base.metadata.tables
+_HALL = select(orm.Hall).where(orm.Hall.code == bindparam("code"))
+_HALL_LOCKED = _HALL.with_for_update()
+
+_TICKET_EVENTS = insert(TABLES["ticket_events"])
+_INSERT_TICKET = insert(TABLES["tickets"]).returning(TABLES["tickets"].c.id)
+_EMPTY_TICKET: dict[str, Any] = {
+    **{column.name: None for column in TABLES["tickets"].columns if column.name != "id"},
+    "green": False,
+    "recalls": 0,
+    "print_state": "none",
+}
+"""Every column of a new ticket, so that none is left to load after the insert."""
+_ANSWERS = TABLES["idempotency_keys"]
+_FIND_ANSWER = select(
+    _ANSWERS.c.command, _ANSWERS.c.fingerprint, _ANSWERS.c.status, _ANSWERS.c.response
+).where(_ANSWERS.c.hall_id == bindparam("hall_id"), _ANSWERS.c.key == bindparam("key"))
+_KEEP_ANSWER = insert(_ANSWERS)
+_APPEND_AUDIT = insert(TABLES["audit_log"])
+
 
 @cache
-def _hall_by_code(lock: bool) -> Select[orm.Hall]:
-    query = select(orm.Hall).where(orm.Hall.code == bindparam("code"))
-    return query.with_for_update() if lock else query
+def _next_number(dialect: str) -> Any:
+    """Add one to a service's daily counter (created at 1), answering the new value."""
+    counters = TABLES["number_counters"]
+    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(counters).values(
+        hall_id=bindparam("hall_id"),
+        service=bindparam("service"),
+        business_day=bindparam("day"),
+        last=1,
+    )
+    return upsert.on_conflict_do_update(
+        index_elements=["hall_id", "service", "business_day"],
+        set_={"last": counters.c.last + 1},
+    ).returning(counters.c.last)
+
+
+_WAITING_ROWS = (
+    select(orm.Ticket)
+    .where(
+        orm.Ticket.id.in_(bindparam("ids", expanding=True)),
+        orm.Ticket.hall_id == bindparam("hall_id"),
+        orm.Ticket.business_day == bindparam("day"),
+        orm.Ticket.state == TicketState.WAITING.value,
+    )
+    .with_for_update(skip_locked=True)
+)
+"""Tickets by id, if still waiting, locked for this transaction."""
 
 
 class HallRepository:
@@ -37,7 +84,8 @@ class HallRepository:
         Every command locks its hall first: commands of one hall are ordered,
         which keeps `seq` gapless in commit order on every backend.
         """
-        hall = self.session.scalars(_hall_by_code(lock), {"code": code}).one_or_none()
+        query = _HALL_LOCKED if lock else _HALL
+        hall = self.session.scalars(query, {"code": code}).one_or_none()
         if hall is None:
             raise NotFound("hall.unknown", hall=code)
         return hall
@@ -116,59 +164,6 @@ def window_from_row(row: orm.Window) -> Window:
     )
 
 
-TABLES = orm.Base.metadata.tables
-"""The hot path's plain inserts go to the tables themselves, not through the ORM: a
-statement built once and run on the connection is found compiled, while the ORM
-copies a statement (and rebuilds its cache key) on every execution."""
-
-_TICKET_EVENTS = insert(TABLES["ticket_events"])
-_INSERT_TICKET = insert(TABLES["tickets"]).returning(TABLES["tickets"].c.id)
-_EMPTY_TICKET: dict[str, Any] = {
-    **{column.name: None for column in TABLES["tickets"].columns if column.name != "id"},
-    "green": False,
-    "recalls": 0,
-    "print_state": "none",
-}
-"""Every column of a new ticket, so that none is left to load after the insert."""
-_ANSWERS = TABLES["idempotency_keys"]
-_FIND_ANSWER = select(
-    _ANSWERS.c.command, _ANSWERS.c.fingerprint, _ANSWERS.c.status, _ANSWERS.c.response
-).where(_ANSWERS.c.hall_id == bindparam("hall_id"), _ANSWERS.c.key == bindparam("key"))
-_KEEP_ANSWER = insert(_ANSWERS)
-_APPEND_AUDIT = insert(TABLES["audit_log"])
-
-
-@cache
-def _next_number(dialect: str) -> Any:
-    """Add one to a service's daily counter (created at 1), answering the new value."""
-    counters = TABLES["number_counters"]
-    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(counters).values(
-        hall_id=bindparam("hall_id"),
-        service=bindparam("service"),
-        business_day=bindparam("day"),
-        last=1,
-    )
-    return upsert.on_conflict_do_update(
-        index_elements=["hall_id", "service", "business_day"],
-        set_={"last": counters.c.last + 1},
-    ).returning(counters.c.last)
-
-
-@cache
-def _waiting_rows() -> Any:
-    """Tickets by id, if still waiting, locked for this transaction (built once)."""
-    return (
-        select(orm.Ticket)
-        .where(
-            orm.Ticket.id.in_(bindparam("ids", expanding=True)),
-            orm.Ticket.hall_id == bindparam("hall_id"),
-            orm.Ticket.business_day == bindparam("day"),
-            orm.Ticket.state == TicketState.WAITING.value,
-        )
-        .with_for_update(skip_locked=True)
-    )
-
-
 class TicketRepository:
     """Tickets of one hall and their history; every ticket stored is also taken into
     `queue`, the hall's queue in memory, once the unit of work has one."""
@@ -216,8 +211,7 @@ class TicketRepository:
             ).where(orm.Ticket.business_day == queue.business_day, *where)
         )
         for id_, number, service, target_window, green, queued_at, state, start, end in rows:
-            booked = (start, end) if start and end else None
-            queued = Queued(id_, service, target_window, green, queued_at, booked)
+            queued = Queued(id_, service, target_window, green, queued_at, slot(start, end))
             queue.take(queued, number, TicketState(state))
 
     def paper_ranges(self, hall: orm.Hall, day: date) -> dict[str, list[PaperRange]]:
@@ -327,7 +321,7 @@ class TicketRepository:
         PostgreSQL ``FOR UPDATE SKIP LOCKED``: another process's call skips them)."""
         if not ids:
             return []
-        rows = self.session.scalars(_waiting_rows(), {"hall_id": hall.id, "day": day, "ids": ids})
+        rows = self.session.scalars(_WAITING_ROWS, {"hall_id": hall.id, "day": day, "ids": ids})
         return [self._remember(row) for row in rows]
 
     def waiting(self, hall: orm.Hall, day: date, service: str) -> list[Ticket]:

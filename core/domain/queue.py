@@ -4,8 +4,8 @@ at a window.
 Screens receive a summary of it after every command, and each new ticket learns
 how many people are ahead. Counted in memory these cost microseconds; counted in
 the database they were most of a command's time. The unit of work keeps a hall's
-`Queue` in step with every ticket it stores; the command bus rebuilds it from the
-database whenever it could be out of step (see `core.services.bus`).
+`Queue` in step with every ticket it stores; the command bus keeps it from one
+command to the next and says when it is trusted (see `core.services.bus`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,11 @@ from core.domain.continuity import PaperRange
 from core.domain.tickets import Ticket, TicketState
 
 IN_HAND = frozenset({TicketState.CALLED, TicketState.SERVING})
+
+
+def slot(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime] | None:
+    """An appointment's booked slot, if the ticket has one."""
+    return (start, end) if start and end else None
 
 
 @dataclass(frozen=True)
@@ -95,14 +100,13 @@ class Queue:
         """Take in a ticket's new state (tickets of other days are not in this queue)."""
         if ticket.business_day != self.business_day or ticket.id is None:
             return
-        booked = ticket.appointment_start, ticket.appointment_end
         queued = Queued(
             ticket.id,
             ticket.service,
             ticket.target_window,
             ticket.green,
             ticket.queued_at,
-            (booked[0], booked[1]) if booked[0] and booked[1] else None,
+            slot(ticket.appointment_start, ticket.appointment_end),
         )
         self.take(queued, ticket.number, ticket.state)
 
@@ -112,12 +116,11 @@ class Queue:
         self._leave(queued.id)
         self.in_hand.pop(number, None)
         if state is TicketState.WAITING:
-            self.wait(queued)
+            self._join(queued)
         elif state in IN_HAND:
             self.in_hand[number] = state
 
-    def wait(self, queued: Queued) -> None:
-        """A ticket joins its queue."""
+    def _join(self, queued: Queued) -> None:
         self.waiting[queued.id] = queued
         line = self.lines.setdefault(queued.line, Line())
         insort(line.part(queued), queued.place)

@@ -4,13 +4,12 @@ Nothing is emitted, printed or sent inside the transaction: under eventlet a
 transaction that yields can freeze the process, and an event about a command
 that then rolls back would lie to every screen.
 
-The bus keeps each hall's queue of the day in memory (`core.domain.queue`) from
-one command to the next. It trusts it only while nothing else can have changed
-the queue: the hall's `seq` is still the one the queue was left at by this
-process's last command, and the business day is the same. Another hub process's
-command, a new day, a process start or a command that failed (its changes may be
-half taken in) make the bus load the queue again from the database, inside the
-command's transaction.
+The bus keeps each hall's queue of the day in memory (`core.domain.queue`) and
+its configuration from one command to the next (`Kept`), at the hall's `seq`.
+When the seq read under the hall's lock is another, someone else has committed:
+the queue is caught up from the history of the tickets changed since, and the
+configuration loaded again. A command that fails after storing a ticket throws
+the queue away; a new day or a start loads it from the database.
 """
 
 from __future__ import annotations
@@ -109,20 +108,20 @@ class CommandBus:
         name = type(command).__name__
         with self._hall_lock(command.hall), UnitOfWork(self.db) as uow:
             hall = uow.halls.get(command.hall, lock=True)
+            fingerprint = _fingerprint(command) if command.idempotency_key else ""
             if command.idempotency_key:
-                fingerprint = _fingerprint(command)
                 stored = _stored_answer(uow, hall, command.idempotency_key, name, fingerprint)
                 if stored is not None:
                     return stored
             kept, seq = self._kept(uow, hall, command), hall.seq
+            context = Context(
+                uow=uow,
+                hall=hall,
+                now=self.clock.now(),
+                calendar=self.calendar_for(hall),
+                kept=kept,
+            )
             try:
-                context = Context(
-                    uow=uow,
-                    hall=hall,
-                    now=self.clock.now(),
-                    calendar=self.calendar_for(hall),
-                    kept=kept,
-                )
                 self.prepare(context)
                 outcome = handler(command, context)
                 stamped = uow.stamp(hall, context.events)
@@ -143,15 +142,26 @@ class CommandBus:
                 if not uow.tickets.stored:
                     # Refused before it stored a ticket: the queue in memory is still
                     # true; the configuration's rows may hold changes rolled back.
-                    kept.seq, kept.queue = seq, uow.tickets.queue
-                    kept.forget_configuration()
-                    self.kept[command.hall] = kept
+                    self._keep(command.hall, kept, seq, uow, configuration=False)
                 raise
-            kept.seq, kept.queue = hall.seq, uow.tickets.queue
-            if type(command) not in self.keeps_configuration:
-                kept.forget_configuration()
-            self.kept[command.hall] = kept
+            self._keep(
+                command.hall,
+                kept,
+                hall.seq,
+                uow,
+                configuration=type(command) in self.keeps_configuration,
+            )
         return Result(outcome.body, outcome.status, stamped)
+
+    def _keep(
+        self, hall: str, kept: Kept, seq: int, uow: UnitOfWork, *, configuration: bool
+    ) -> None:
+        """Keep the hall's queue, true at `seq`, for the next command; its configuration
+        too when the command cannot have changed it."""
+        kept.seq, kept.queue = seq, uow.tickets.queue
+        if not configuration:
+            kept.forget_configuration()
+        self.kept[hall] = kept
 
     def _kept(self, uow: UnitOfWork, hall: orm.Hall, command: Command) -> Kept:
         """What the last command of this process left of the hall, brought up to date if
