@@ -82,9 +82,10 @@ class CommandBus:
         self._locks_guard = threading.Lock()
 
     def _hall_lock(self, hall: str) -> threading.Lock:
-        """This process's lock on a hall: its commands run one at a time, which keeps
-        the hall's queue in memory in step (on PostgreSQL they would queue on the hall
-        row anyway, each holding a pooled connection)."""
+        """This process's lock on a hall: its commands run and announce one at a time,
+        which keeps the hall's queue in memory in step and its events in seq order (on
+        PostgreSQL they would queue on the hall row anyway, each holding a pooled
+        connection)."""
         with self._locks_guard:
             return self._locks.setdefault(hall, threading.Lock())
 
@@ -92,21 +93,24 @@ class CommandBus:
         """Run `command`; retry only when the database says to try again."""
         for attempt in range(1, RETRIES + 1):
             try:
-                result = self._run(command)
+                with self._hall_lock(command.hall):
+                    result = self._run(command)
+                    # Handed over while this process's next command of the hall waits:
+                    # its events leave the process in seq order.
+                    if result.events:
+                        self.publish(command.hall, result.events)
             except (OperationalError, DBAPIError) as error:
                 if attempt == RETRIES or not _retryable(error):
                     raise
                 log.warning("retrying %s after %s", type(command).__name__, error.orig)
                 continue
-            if result.events:
-                self.publish(command.hall, result.events)
             return result
         raise AssertionError("unreachable")
 
     def _run(self, command: Command) -> Result:
         handler = self.handlers[type(command)]
         name = type(command).__name__
-        with self._hall_lock(command.hall), UnitOfWork(self.db) as uow:
+        with UnitOfWork(self.db) as uow:
             hall = uow.halls.get(command.hall, lock=True)
             fingerprint = _fingerprint(command) if command.idempotency_key else ""
             if command.idempotency_key:
