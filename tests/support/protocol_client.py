@@ -42,7 +42,10 @@ class FollowingClient:
     def _handler(self, name: str) -> Any:
         def handle(payload: dict[str, Any]) -> None:
             with self.lock:
-                if payload["seq"] <= self.seq:
+                # Before the first snapshot nothing is drawn yet: the snapshot the hub
+                # sends on connect covers an event that overtook it (the hub joins the
+                # room first); an event it does not cover shows as a gap after it.
+                if self.seq < 0 or payload["seq"] <= self.seq:
                     return
                 if payload["seq"] != self.seq + 1:
                     gap = True
