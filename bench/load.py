@@ -317,6 +317,19 @@ def measure_fan_out(
     report.add(f"hub RSS with {phones} status pages", setup, rss)
 
 
+class PhoneClient(socketio.AsyncClient):  # type: ignore[misc]
+    """A status page's socket as hallq-client.js opens it: back-off 0.5–3 s between
+    attempts, and a connection attempt waits up to 4 s for the hub's answer.
+    (python-socketio's own client gives up on a namespace after 1 s and starts over:
+    under a reconnect storm that turns one slow answer into another connection.)"""
+
+    def __init__(self) -> None:
+        super().__init__(reconnection=True, reconnection_delay=0.5, reconnection_delay_max=3)
+
+    async def connect(self, *args: object, wait_timeout: float = 4, **kwargs: object) -> None:
+        await super().connect(*args, wait_timeout=wait_timeout, **kwargs)
+
+
 async def restart_resync(hub: HubProcess, token: str, phones: int) -> tuple[float, float, int]:
     """`phones` status pages connected; the hub restarts (SIGTERM, start). Each page
     reconnects as hallq-client.js does (0.5–3 s back-off), gets its snapshot and reads
@@ -327,9 +340,7 @@ async def restart_resync(hub: HubProcess, token: str, phones: int) -> tuple[floa
     sockets = []
 
     async def connect(index: int) -> None:
-        client = socketio.AsyncClient(
-            reconnection=True, reconnection_delay=0.5, reconnection_delay_max=3
-        )
+        client = PhoneClient()
 
         @client.on("state:snapshot", namespace="/public")
         async def on_snapshot(_payload: dict[str, object]) -> None:
