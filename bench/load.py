@@ -104,6 +104,13 @@ def rss_mb(hub: HubProcess) -> float:
     return kb / 1024
 
 
+def cpu_s(hub: HubProcess) -> float:
+    """CPU seconds the hub process has used so far (Linux /proc)."""
+    assert hub.process is not None
+    fields = Path(f"/proc/{hub.process.pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Api:
     """Keep-alive HTTP client of one hub, with a bearer token."""
 
@@ -330,11 +337,14 @@ class PhoneClient(socketio.AsyncClient):  # type: ignore[misc]
         await super().connect(*args, wait_timeout=wait_timeout, **kwargs)
 
 
-async def restart_resync(hub: HubProcess, token: str, phones: int) -> tuple[float, float, int]:
+async def restart_resync(
+    hub: HubProcess, token: str, phones: int
+) -> tuple[float, float, float, int]:
     """`phones` status pages connected; the hub restarts (SIGTERM, start). Each page
     reconnects as hallq-client.js does (0.5–3 s back-off), gets its snapshot and reads
     its ticket again. Answers the seconds from the restart to the last page resynced,
-    from the hub answering again to it, and how many requests got a 5xx."""
+    from the hub answering again to it, the CPU seconds the restarted hub spent until
+    then, and how many requests got a 5xx."""
     resynced: dict[int, float] = {}
     restarted = asyncio.Event()
     sockets = []
@@ -363,6 +373,7 @@ async def restart_resync(hub: HubProcess, token: str, phones: int) -> tuple[floa
     deadline = time.monotonic() + 60
     while len(resynced) < phones and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
+    hub_cpu = cpu_s(hub)
     async with aiohttp.ClientSession() as http:
 
         async def status(_index: int) -> int:
@@ -374,7 +385,7 @@ async def restart_resync(hub: HubProcess, token: str, phones: int) -> tuple[floa
     await asyncio.gather(*(client.disconnect() for client in sockets))
     if len(resynced) < phones:
         print(f"  only {len(resynced)} of {phones} pages resynced within 60 s", flush=True)
-    return last - began, last - answering, sum(code >= 500 for code in codes)
+    return last - began, last - answering, hub_cpu, sum(code >= 500 for code in codes)
 
 
 def measure_restart(report: Report, url: str, tokens: Tokens, folder: Path, quick: bool) -> None:
@@ -387,11 +398,12 @@ def measure_restart(report: Report, url: str, tokens: Tokens, folder: Path, quic
             .post("/api/v1/tickets", service="consult", print=False)
             .json()["token"]
         )
-        whole, after_start, errors = asyncio.run(restart_resync(hub, token, phones))
+        whole, after_start, cpu, errors = asyncio.run(restart_resync(hub, token, phones))
     report.add(
         f"hub restart with {phones} phones: all resynced",
         FAN_OUT,
-        f"{whole:.1f} s ({after_start:.1f} s after it answers), {errors} × 5xx",
+        f"{whole:.1f} s ({after_start:.1f} s after it answers, hub CPU {cpu:.1f} s), "
+        f"{errors} × 5xx",
     )
 
 

@@ -15,11 +15,13 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Executable, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE = "hallq_write"
 """Execution option marking an engine whose transactions write."""
+ONE_STATEMENT = "hallq_one_statement"
+"""Execution option of a connection that runs one statement outside a transaction."""
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -29,7 +31,9 @@ def make_engine(url: str, **options: Any) -> Engine:
     if url.startswith("sqlite"):
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
         if "poolclass" not in options and not in_memory:
-            options.setdefault("pool_size", 10)
+            # Connections to a file are cheap to keep, dear to open (the pragmas): keep
+            # enough for a burst of reconnecting screens, each reading between yields.
+            options.setdefault("pool_size", 30)
             options.setdefault("max_overflow", 50)
         engine = create_engine(url, **options)
         _tune_sqlite(engine)
@@ -55,6 +59,8 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(ONE_STATEMENT, False):
+            return  # one statement is consistent by itself: pysqlite runs it alone
         writing = connection.get_execution_options().get(WRITE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
@@ -102,6 +108,13 @@ class Database:
         process goes through here (or the unit of work, which does the same)."""
         with self.write_lock, self.write_session() as session:
             yield session
+
+    def read_value(self, statement: Executable) -> Any:
+        """The first value `statement` answers, read without a session or a transaction:
+        a single statement sees one moment by itself. For the hot reads of Socket.IO
+        connects and seq checks, which 2,000 phones make at once after a hub restart."""
+        with self.engine.connect().execution_options(**{ONE_STATEMENT: True}) as connection:
+            return connection.execute(statement).scalar()
 
     def dispose(self) -> None:
         """Close every pooled connection (tests, shutdown)."""

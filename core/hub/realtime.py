@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask, current_app, request, session
 from flask_socketio import Namespace, join_room
 from socketio.exceptions import ConnectionRefusedError as Refused
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core import protocol
@@ -34,6 +34,13 @@ MAX_TOKEN = 64
 """No ticket token is longer (`secrets.token_urlsafe`)."""
 SNAPSHOTS: dict[tuple[str, str], tuple[int, float, dict[str, Any]]] = {}
 """(namespace, hall) → (seq, when built, snapshot): the latest snapshot of each."""
+_SEQ = select(orm.Hall.seq).where(orm.Hall.code == bindparam("hall"))
+_TOKEN_HALL = (
+    select(orm.Hall.code)
+    .join(orm.Ticket, orm.Ticket.hall_id == orm.Hall.id)
+    .where(orm.Ticket.token == bindparam("token"), orm.Ticket.business_day == orm.Hall.business_day)
+)
+"""The hall of a ticket token of its hall's current day."""
 
 
 def socket_principal(auth: Any) -> Principal | None:
@@ -195,9 +202,7 @@ class HallNamespace(Namespace):  # type: ignore[misc]
 
     def current_seq(self, hall: str) -> int:
         """The hall's latest committed seq."""
-        with runtime().db.read_session() as db_session:
-            seq = db_session.scalar(select(orm.Hall.seq).where(orm.Hall.code == hall))
-        return int(seq or 0)
+        return int(runtime().db.read_value(_SEQ.params(hall=hall)) or 0)
 
     def on_state_request(self, data: Any = None) -> dict[str, Any]:
         """A client saw a seq gap or reconnected: answer (ack) with a fresh snapshot."""
@@ -223,12 +228,7 @@ class PublicNamespace(HallNamespace):
         token = auth.get("ticket") if isinstance(auth, dict) else None
         if not isinstance(token, str) or not token or len(token) > MAX_TOKEN:
             raise Refused("ticket.token_unknown")
-        with runtime().db.read_session() as db_session:
-            hall = db_session.scalar(
-                select(orm.Hall.code)
-                .join(orm.Ticket, orm.Ticket.hall_id == orm.Hall.id)
-                .where(orm.Ticket.token == token, orm.Ticket.business_day == orm.Hall.business_day)
-            )
+        hall = runtime().db.read_value(_TOKEN_HALL.params(token=token))
         if hall is None:
             raise Refused("ticket.token_unknown")
         return None, hall
