@@ -3,7 +3,10 @@
 // It keeps a screen in step with the hub (SPEC §6):
 // - applies events in `seq` order; a gap means something was missed, so it
 //   asks for a full `state:snapshot` instead of guessing;
-// - resyncs on *every* (re)connect — the hub sends a snapshot on connect;
+// - resyncs on *every* (re)connect — the hub sends a snapshot on connect; events
+//   that overtake it wait for it, and those it does not reflect follow it;
+// - ignores an answer to its own request older than what it already applied
+//   (the hub built it before the events that came meanwhile);
 // - every `checkEveryMs` compares its seq with the hub's (`state:check`),
 //   because an emit can be lost without any disconnect (a message-queue outage);
 // - after `offlineAfterMs` without the hub it calls `onOffline`, and on return
@@ -36,6 +39,11 @@ export const HALL_EVENTS = [
 ];
 
 const HEARTBEAT_MS = 10000;
+// Events kept while a connect's snapshot is awaited; past that, the snapshot and the
+// periodic check catch up.
+const MAX_EARLY = 200;
+// The hub sends a connect's snapshot within a few seconds; without it, ask.
+const SNAPSHOT_WAIT_MS = 6000;
 
 // Why the hub refuses a connection that retrying cannot cure (core/hub/realtime.py).
 const REFUSED = ["auth.required", "auth.forbidden", "ticket.token_unknown"];
@@ -91,6 +99,8 @@ export class HallClient {
     this.state = null;
     this.offline = false;
     this.resyncs = 0; // how many snapshots were applied (tests read it)
+    this.awaitingSnapshot = true; // until the hub's snapshot of this connection came
+    this.early = []; // hall events received meanwhile
     this.offlineTimer = null;
     this.checkTimer = null;
     this.socket = null;
@@ -163,6 +173,12 @@ export class HallClient {
   }
 
   connected() {
+    this.awaitingSnapshot = true;
+    this.early = [];
+    clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = setTimeout(() => {
+      if (this.awaitingSnapshot) this.resync();
+    }, SNAPSHOT_WAIT_MS);
     clearTimeout(this.offlineTimer);
     this.offlineTimer = null;
     this.reportLost();
@@ -210,19 +226,32 @@ export class HallClient {
     }
   }
 
-  applySnapshot(snapshot, { fromCache = false } = {}) {
+  // `requested`: the answer to this client's state:request. The hub's snapshot after a
+  // connect is always applied (a hub restored from a backup may be behind the screen).
+  applySnapshot(snapshot, { fromCache = false, requested = false } = {}) {
+    if (requested && !this.awaitingSnapshot && snapshot.seq < this.seq) return;
     this.state = snapshot;
     this.seq = fromCache ? -1 : snapshot.seq;
-    if (!fromCache) {
-      this.resyncs += 1;
-      this.save();
+    if (fromCache) {
+      this.onState(snapshot, { fromCache });
+      return;
     }
+    this.resyncs += 1;
+    this.save();
+    this.awaitingSnapshot = false;
     this.onState(snapshot, { fromCache });
+    const early = this.early;
+    this.early = [];
+    for (const [name, payload] of early) this.receive(name, payload);
   }
 
   receive(name, payload) {
     if (typeof payload.seq !== "number") {
       this.onEvent(name, payload, this.state);
+      return;
+    }
+    if (this.awaitingSnapshot) {
+      if (this.early.length < MAX_EARLY) this.early.push([name, payload]);
       return;
     }
     if (payload.seq <= this.seq) return; // already reflected (a late emit, or in the snapshot)
@@ -271,7 +300,7 @@ export class HallClient {
   resync() {
     if (!this.socket || !this.socket.connected) return;
     this.socket.timeout(5000).emit("state:request", {}, (error, snapshot) => {
-      if (!error && snapshot) this.applySnapshot(snapshot);
+      if (!error && snapshot) this.applySnapshot(snapshot, { requested: true });
     });
   }
 
