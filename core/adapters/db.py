@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
-from sqlalchemy import Engine, Executable, create_engine, event
+from sqlalchemy import Connection, Engine, Executable, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE = "hallq_write"
@@ -109,12 +109,19 @@ class Database:
         with self.write_lock, self.write_session() as session:
             yield session
 
-    def read_value(self, statement: Executable) -> Any:
-        """The first value `statement` answers, read without a session or a transaction:
-        a single statement sees one moment by itself. For the hot reads of Socket.IO
-        connects and seq checks, which 2,000 phones make at once after a hub restart."""
+    @contextmanager
+    def single(self) -> Iterator[Connection]:
+        """A bare connection for reads of one statement each, without a transaction: a
+        single statement sees one moment by itself. For the hot reads (a request's
+        token, a Socket.IO connect, a seq check): 2,000 phones make them at once after
+        a hub restart, and every request of the hall makes one."""
         with self.engine.connect().execution_options(**{ONE_STATEMENT: True}) as connection:
-            return connection.execute(statement).scalar()
+            yield connection
+
+    def read_value(self, statement: Executable, **params: Any) -> Any:
+        """The first value `statement` answers, read as `single` does."""
+        with self.single() as connection:
+            return connection.execute(statement, params).scalar()
 
     def dispose(self) -> None:
         """Close every pooled connection (tests, shutdown)."""

@@ -48,12 +48,12 @@ def socket_principal(auth: Any) -> Principal | None:
     token = auth.get("token") if isinstance(auth, dict) else None
     rt = runtime()
     now = rt.clock.now()
-    with rt.db.read_session() as db_session:
+    with rt.db.single() as connection:
         if isinstance(token, str) and token:
-            return access.principal_for_token(db_session, token, now, rt.login_lifetime)
+            return access.principal_for_token(connection, token, now, rt.login_lifetime)
         token_id = session.get("token_id")
         if isinstance(token_id, int):
-            return access.principal_for_token_id(db_session, token_id, now, rt.login_lifetime)
+            return access.principal_for_token_id(connection, token_id, now, rt.login_lifetime)
     return None
 
 
@@ -202,7 +202,7 @@ class HallNamespace(Namespace):  # type: ignore[misc]
 
     def current_seq(self, hall: str) -> int:
         """The hall's latest committed seq."""
-        return int(runtime().db.read_value(_SEQ.params(hall=hall)) or 0)
+        return int(runtime().db.read_value(_SEQ, hall=hall) or 0)
 
     def on_state_request(self, data: Any = None) -> dict[str, Any]:
         """A client saw a seq gap or reconnected: answer (ack) with a fresh snapshot."""
@@ -228,7 +228,7 @@ class PublicNamespace(HallNamespace):
         token = auth.get("ticket") if isinstance(auth, dict) else None
         if not isinstance(token, str) or not token or len(token) > MAX_TOKEN:
             raise Refused("ticket.token_unknown")
-        hall = runtime().db.read_value(_TOKEN_HALL.params(token=token))
+        hall = runtime().db.read_value(_TOKEN_HALL, token=token)
         if hall is None:
             raise Refused("ticket.token_unknown")
         return None, hall

@@ -12,7 +12,17 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import ColumnElement, CursorResult, and_, bindparam, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    CursorResult,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -432,14 +442,20 @@ def lapsed_tokens(
 
 
 def principal_for_token(
-    session: Session, token: str, now: datetime, lifetime: LoginLifetime = LoginLifetime()
+    session: Session | Connection,
+    token: str,
+    now: datetime,
+    lifetime: LoginLifetime = LoginLifetime(),
 ) -> Principal | None:
     """The principal behind a bearer token, or None if unknown, revoked or lapsed."""
     return _principal(session, "token_hash", token_hash(token), now, lifetime)
 
 
 def principal_for_token_id(
-    session: Session, token_id: int, now: datetime, lifetime: LoginLifetime = LoginLifetime()
+    session: Session | Connection,
+    token_id: int,
+    now: datetime,
+    lifetime: LoginLifetime = LoginLifetime(),
 ) -> Principal | None:
     """The principal behind a stored token (sessions remember the token's id)."""
     return _principal(session, "id", token_id, now, lifetime)
@@ -472,7 +488,7 @@ def _principal_query(by: str) -> Any:
 
 
 def _principal(
-    session: Session, by: str, key: str | int, now: datetime, lifetime: LoginLifetime
+    session: Session | Connection, by: str, key: str | int, now: datetime, lifetime: LoginLifetime
 ) -> Principal | None:
     row = session.execute(_principal_query(by), {"key": key, **lifetime.bounds(now)}).first()
     if row is None:

@@ -181,7 +181,7 @@ class CommandBus:
                 uow.tickets.catch_up(hall, kept.queue, since=kept.seq)
             kept.forget_configuration()
         elif type(command) in self.keeps_configuration:
-            uow.session.add_all([*(kept.services or []), *(kept.windows or [])])
+            uow.session.add_all(kept.rows())
         else:
             kept.forget_configuration()
         uow.tickets.queue = kept.queue

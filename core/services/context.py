@@ -38,18 +38,27 @@ class Outcome:
 class Kept:
     """What a hub process keeps of a hall from one command to the next, true while the
     hall's seq is `seq`: its queue of the day, and its configuration (services, windows,
-    the systems open incidents say are down) once a command has loaded it. Kept rows
-    are the previous command's, joined to the next command's session unchanged."""
+    the systems open incidents say are down, the printer each issuer prints on) once a
+    command has loaded it. Kept rows are the previous command's, joined to the next
+    command's session unchanged."""
 
     seq: int = -1
     queue: Queue | None = None
     services: list[orm.Service] | None = None
     windows: list[orm.Window] | None = None
     down: set[System] | None = None
+    printers: dict[str | None, orm.Device | None] = field(default_factory=dict)
+    """Issuing device (None: the guide desk without one) → the printer it prints on."""
 
     def forget_configuration(self) -> None:
         """After a command that may have changed it: load it again next time."""
         self.services = self.windows = self.down = None
+        self.printers = {}
+
+    def rows(self) -> list[Any]:
+        """The kept configuration's rows, to join to the next command's session."""
+        printers = [row for row in self.printers.values() if row is not None]
+        return [*(self.services or []), *(self.windows or []), *printers]
 
 
 @dataclass

@@ -24,6 +24,8 @@ from core.services.detection import set_device_status
 from core.services.sms import SmsKind, queue_sms
 
 PENDING, SENT, PRINTED, FAILED = "pending", "sent", "printed", "failed"
+NOT_PRINTED = "none"
+"""A ticket that was not to be printed (on screen only, by SMS, a paper-mode hall)."""
 NOT_ACKNOWLEDGING = "not_acknowledging"
 NO_ACK = "no acknowledgement in time"
 OPEN_JOB_STATES = (PENDING, SENT)
@@ -31,11 +33,18 @@ DEFAULT_FOOTER = "请留意叫号 · 过号请到导税台 / Please listen for y
 
 
 def printer_of(context: Context, device: str | None) -> orm.Device | None:
-    """The printer a ticket issued by `device` prints on.
+    """The printer a ticket issued by `device` prints on (kept with the configuration).
 
     A kiosk or guide device names its printer in its settings; staff issuing
     at the guide desk without an enrolled device use the hall's guide-desk printer.
     """
+    printers = context.kept.printers
+    if device not in printers:
+        printers[device] = _load_printer(context, device)
+    return printers[device]
+
+
+def _load_printer(context: Context, device: str | None) -> orm.Device | None:
     session, hall = context.uow.session, context.hall
     issuer = session.get(orm.Device, device) if device else None
     if issuer is None:
@@ -49,24 +58,24 @@ def printer_of(context: Context, device: str | None) -> orm.Device | None:
     return printer if printer is not None and printer.kind == "printer" else None
 
 
+def print_state_on(printer: orm.Device) -> str:
+    """A new ticket's print state on `printer`: a printer known to be failed gets no job."""
+    return FAILED if device_failed(printer.kind, printer.status) else PENDING
+
+
 def queue_print_job(
     context: Context,
     ticket: orm.Ticket,
     service: orm.Service,
     body: dict[str, Any],
-    device: str | None,
+    printer: orm.Device,
 ) -> None:
-    """Store the job for `ticket` on its issuer's printer; mark the ticket pending.
+    """Store the job for `ticket` (stored with its `print_state_on` the printer).
 
     A printer known to be failed gets no job: the kiosk shows the number on
     screen at once, and texts it when the taxpayer left a phone number.
     """
-    printer = printer_of(context, device)
-    if printer is None:
-        return
-    if device_failed(printer.kind, printer.status):
-        ticket.print_state = FAILED
-        body.update(printed=False, print_state=FAILED)
+    if ticket.print_state == FAILED:
         if ticket.phone:
             queue_sms(
                 context.uow.session,
@@ -104,8 +113,6 @@ def queue_print_job(
             },
         )
     )
-    ticket.print_state = PENDING
-    body.update(printed=False, print_state=PENDING)
 
 
 def _finish_job(context: Context, job: orm.PrintJob, ok: bool, error: str | None) -> None:

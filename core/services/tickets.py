@@ -13,7 +13,7 @@ from core.domain.events import TicketChanged, TicketIssued
 from core.domain.identity import validate_phone, validate_taxpayer_id
 from core.domain.tickets import Channel, Ticket, format_number, normalise_number, requeue_position
 from core.services.context import SYSTEM_ACTOR, Context, Outcome
-from core.services.printing import queue_print_job
+from core.services.printing import NOT_PRINTED, print_state_on, printer_of, queue_print_job
 from core.services.views import routing_of, ticket_view
 
 
@@ -49,6 +49,8 @@ def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
         else None
     )
     day = context.day.business_day
+    printing = command.print_ticket and hall.mode != Mode.PAPER
+    printer = printer_of(context, command.device) if printing else None
     sequence = uow.tickets.next_sequence(hall, service.code, day)
     ticket = Ticket.issue(
         number=format_number(service.prefix, sequence),
@@ -66,6 +68,7 @@ def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
         taxpayer_id=taxpayer_id,
         issued_by=command.actor,
         requested_service=requested,
+        print_state=print_state_on(printer) if printer is not None else NOT_PRINTED,
     )
     uow.tickets.save(ticket, context.seq, command.actor)
     body = ticket_body(context, row)
@@ -74,8 +77,8 @@ def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
     body["notice"] = " / ".join(where) if where else None  # the ticket's printed line
     body["notice_zh"] = where[0] if where else None
     body["notice_en"] = where[1] if where else None
-    if command.print_ticket and hall.mode != Mode.PAPER:
-        queue_print_job(context, row, service, body, command.device)
+    if printer is not None:
+        queue_print_job(context, row, service, body, printer)
     context.record(
         TicketIssued(
             number=ticket.number,

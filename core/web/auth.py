@@ -39,13 +39,13 @@ def _resolve() -> Principal | None:
     header = request.headers.get("Authorization", "")
     rt = runtime()
     now = rt.clock.now()
-    with rt.db.read_session() as db_session:
+    with rt.db.single() as connection:
         if header:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise Unauthenticated("auth.invalid_token")
             principal = access.principal_for_token(
-                db_session, token.strip(), now, rt.login_lifetime
+                connection, token.strip(), now, rt.login_lifetime
             )
             if principal is None:
                 raise Unauthenticated("auth.invalid_token")
@@ -54,7 +54,7 @@ def _resolve() -> Principal | None:
         token_id = session.get("token_id")
         if not isinstance(token_id, int):
             return None
-        principal = access.principal_for_token_id(db_session, token_id, now, rt.login_lifetime)
+        principal = access.principal_for_token_id(connection, token_id, now, rt.login_lifetime)
     if principal is None:
         session.clear()  # logged out, expired, revoked: the cookie is worth nothing now
     elif principal.used_at is not None and now - principal.used_at >= access.TOUCH_EVERY:

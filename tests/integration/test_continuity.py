@@ -381,18 +381,18 @@ def test_a_printer_that_does_not_acknowledge_is_failed_until_it_prints(
         == "not_acknowledging"
     )
     assert rows(app, orm.Incident)[0].ended_at is None
-    # WHEN the next job prints
-    api.issue("filing")
-    second = rows(app, orm.PrintJob)[-1]
+    # AND the next ticket is shown on screen, not sent to it
+    assert api.issue("filing").get_json()["print_state"] == "failed"
+    # WHEN the job prints after all
+    late = rows(app, orm.PrintJob)[-1]
     handle(
         app,
-        cmd.AcknowledgePrint(
-            hall="demo", actor="device:printer-kiosk-1", job_id=second.id, ok=True
-        ),
+        cmd.AcknowledgePrint(hall="demo", actor="device:printer-kiosk-1", job_id=late.id, ok=True),
     )
-    # THEN the printer is ready again and the incident closed
+    # THEN the printer is ready again, the incident closed, and the next ticket prints
     assert rows(app, orm.Incident)[0].ended_at is not None
     assert issued["number"] == "C001"
+    assert api.issue("filing").get_json()["print_state"] == "pending"
 
 
 def test_follow_ups_are_answered_by_sms_and_totalled_per_day(api: Api, app: Flask) -> None:

@@ -21,8 +21,8 @@ from core.halls import DEMO_FILE, ServiceSpec, load_hall, read_hall_file
 from core.protocol import PUBLIC, STATE_SNAPSHOT
 from tests.integration.conftest import Api
 
-KIOSK_TICKET_STATEMENTS = 12
-CALL_NEXT_STATEMENTS = 10
+KIOSK_TICKET_STATEMENTS = 8
+CALL_NEXT_STATEMENTS = 9
 PHONE_CONNECT_STATEMENTS = 2
 """Its ticket's hall, the hall's seq (the snapshot itself is shared): what 2,000 phones
 reconnecting after a hub restart cost the hub."""
