@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.adapters import orm
 from core.domain.continuity import PaperRange, next_electronic
@@ -25,6 +26,12 @@ from core.domain.windows import Window, WindowState
 TABLES = orm.Base.metadata.tables
 _HALL = select(orm.Hall).where(orm.Hall.code == bindparam("code"))
 _HALL_LOCKED = _HALL.with_for_update()
+_SET_SEQ = (
+    update(TABLES["halls"])
+    .where(TABLES["halls"].c.id == bindparam("hall_id"))
+    .values(seq=bindparam("seq"))
+)
+_INSERT_PRINT_JOB = insert(TABLES["print_jobs"])
 
 _TICKET_EVENTS = insert(TABLES["ticket_events"])
 _INSERT_TICKET = insert(TABLES["tickets"]).returning(TABLES["tickets"].c.id)
@@ -89,6 +96,19 @@ class HallRepository:
         if hall is None:
             raise NotFound("hall.unknown", hall=code)
         return hall
+
+    def advance_seq(self, hall: orm.Hall, count: int) -> int:
+        """Move the (locked) hall's seq on by `count`; the first seq of the run.
+
+        Written at once, not at the flush: a command's flush then often has nothing
+        left to do (its ticket, history and answer are inserted as they happen)."""
+        first = hall.seq + 1
+        if count:
+            self.session.connection().execute(
+                _SET_SEQ, {"hall_id": hall.id, "seq": hall.seq + count}
+            )
+            set_committed_value(hall, "seq", hall.seq + count)
+        return first
 
     def service_row(self, hall: orm.Hall, code: str) -> orm.Service:
         """A service of `hall`, active or not (a ticket may name a retired one)."""
@@ -267,6 +287,10 @@ class TicketRepository:
                 .values(last=skipped)
             )
         return skipped
+
+    def add_print_job(self, **job: Any) -> None:
+        """Store a ticket's print job (`orm.PrintJob`'s columns), committed with it."""
+        self.session.connection().execute(_INSERT_PRINT_JOB, job)
 
     def add(self, hall: orm.Hall, ticket: Ticket, **extra: Any) -> orm.Ticket:
         """Store a newly issued ticket; `extra` are columns outside the domain (token, phone…)."""

@@ -91,27 +91,25 @@ def queue_print_job(
     # An emergency-window ticket names the business it came for: 应急受理 · 税务登记.
     requested = context.service(ticket.requested_service) if ticket.requested_service else None
     service_name = f"{service.name_zh} · {requested.name_zh}" if requested else service.name_zh
-    context.uow.session.add(
-        orm.PrintJob(
-            id=uuid.uuid4().hex,
-            hall_id=context.hall.id,
-            printer=printer.id,
-            ticket_id=ticket.id,
-            state=PENDING,
-            created_at=context.now,
-            payload={
-                "hall_name": context.hall.name_zh,
-                "service_name": service_name,
-                "number": ticket.number,
-                "ahead": body["ahead"],
-                "estimated_wait_min": body["estimated_wait_min"],
-                "issued_at": local.strftime("%Y-%m-%d %H:%M"),
-                "status_path": body["status_url"],
-                "notice": body.get("notice"),
-                "footer": (context.hall.settings or {}).get("ticket_footer", DEFAULT_FOOTER),
-                "language": "zh",
-            },
-        )
+    context.uow.tickets.add_print_job(
+        id=uuid.uuid4().hex,
+        hall_id=context.hall.id,
+        printer=printer.id,
+        ticket_id=ticket.id,
+        state=PENDING,
+        created_at=context.now,
+        payload={
+            "hall_name": context.hall.name_zh,
+            "service_name": service_name,
+            "number": ticket.number,
+            "ahead": body["ahead"],
+            "estimated_wait_min": body["estimated_wait_min"],
+            "issued_at": local.strftime("%Y-%m-%d %H:%M"),
+            "status_path": body["status_url"],
+            "notice": body.get("notice"),
+            "footer": (context.hall.settings or {}).get("ticket_footer", DEFAULT_FOOTER),
+            "language": "zh",
+        },
     )
 
 

@@ -71,8 +71,7 @@ class UnitOfWork:
 
     def stamp(self, hall: orm.Hall, events: list[Event]) -> list[Stamped]:
         """Give each event the next hall `seq` (the hall row is locked by now)."""
-        first = hall.seq + 1
-        hall.seq += len(events)
+        first = self.halls.advance_seq(hall, len(events))
         return [Stamped(first + offset, event) for offset, event in enumerate(events)]
 
     def commit(self) -> None:
