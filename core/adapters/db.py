@@ -16,6 +16,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Executable, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE = "hallq_write"
@@ -24,6 +25,8 @@ ONE_STATEMENT = "hallq_one_statement"
 """Execution option of a connection that runs one statement outside a transaction."""
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+PING_IDLE_S = 2.0
+"""A pooled server connection idle this long is pinged before use (PostgreSQL)."""
 
 
 def make_engine(url: str, **options: Any) -> Engine:
@@ -38,11 +41,44 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(url, **options)
         _tune_sqlite(engine)
         return engine
+    ping_idle_s = options.pop("ping_idle_s", PING_IDLE_S)
     if "poolclass" not in options:
-        options.setdefault("pool_pre_ping", True)
         options.setdefault("pool_size", 10)
         options.setdefault("max_overflow", 40)
-    return create_engine(url, **options)
+    engine = create_engine(url, **options)
+    if "poolclass" not in options:
+        _ping_when_idle(engine, ping_idle_s)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, idle_s: float) -> None:
+    """Test a pooled connection before use if it has been idle `idle_s` or longer.
+
+    A connection found dead (the server restarted, a firewall dropped it) is
+    replaced before the request uses it. SQLAlchemy's ``pool_pre_ping`` would ping
+    on every checkout: two round trips of a kiosk ticket's dozen on PostgreSQL,
+    one of them inside the hall's lock. A connection used within `idle_s` is
+    trusted; if the server went away meanwhile, its first statement fails, that
+    command fails (kiosks retry with their idempotency key), and SQLAlchemy
+    renews every other pooled connection on its next checkout.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < idle_s:
+            return  # new, or in use a moment ago
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+        except Exception as error:
+            # The pool discards this connection and checks out another (a new one).
+            raise DisconnectionError() from error
 
 
 def _tune_sqlite(engine: Engine) -> None:
