@@ -57,6 +57,12 @@ def serve(settings: Settings) -> None:
     log.info(
         "hallq serving on http://%s:%s (%s)", settings.host, settings.port, settings.async_mode
     )
+    if settings.async_mode == "gevent":
+        from gevent import pywsgi
+
+        # Websockets come through simple-websocket, as under socketio.run.
+        pywsgi.WSGIServer(listener, app, log=None).serve_forever()
+        return
     if listener is not None:
         import eventlet.wsgi
 
@@ -110,25 +116,40 @@ for every connection, and a screen's or phone's websocket keeps them, unused, fo
 whole life: 48 MB for 2,000 phones. A request's headers and a JSON answer fit these."""
 
 
+BACKLOG = 1024
+"""Connections waiting to be accepted: after a restart the hall's screens and phones
+come back together (eventlet's default is 50; the kernel caps it at somaxconn)."""
+
+
 def _slim_protocol(base: type) -> type:
     """eventlet's HTTP protocol with `READ_BUFFER` and `WRITE_BUFFER`."""
     return type("SlimHttpProtocol", (base,), {"rbufsize": READ_BUFFER, "wbufsize": WRITE_BUFFER})
 
 
 def _listen(settings: Settings) -> Any:
-    """Under eventlet, bind the port before anything starts, and alone.
+    """Under eventlet or gevent, bind the port before anything starts, and alone.
 
     Not through socketio.run: eventlet.listen would set SO_REUSEPORT, and a second
     hub started by mistake on the same port would silently take half the screens.
     Binding first makes it fail at once ("address already in use").
     """
-    if settings.async_mode != "eventlet":
-        return None
-    import eventlet
+    address = (settings.host, settings.port)
+    if settings.async_mode == "eventlet":
+        import eventlet
 
-    listener = eventlet.listen((settings.host, settings.port), reuse_port=False)
+        listener = eventlet.listen(address, reuse_port=False, backlog=BACKLOG)
+    elif settings.async_mode == "gevent":
+        from gevent import socket as green
+
+        listener = green.socket(green.AF_INET, green.SOCK_STREAM)
+        listener.setsockopt(green.SOL_SOCKET, green.SO_REUSEADDR, 1)
+        listener.bind(address)
+        listener.listen(BACKLOG)
+    else:
+        return None
     # Accepted connections inherit it (Linux): an answer written in more than one send
-    # (larger than `WRITE_BUFFER`) is not held back by Nagle's algorithm.
+    # is not held back by Nagle's algorithm for the client's delayed ACK (gevent's
+    # server answered every request 40 ms late without it).
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return listener
 
