@@ -32,6 +32,25 @@ _SET_SEQ = (
     .values(seq=bindparam("seq"))
 )
 _INSERT_PRINT_JOB = insert(TABLES["print_jobs"])
+_UPDATE_BY_ID = {
+    name: update(TABLES[name]).where(TABLES[name].c.id == bindparam("row_id"))
+    for name in ("tickets", "windows")
+}
+"""Set what the parameters name (besides ``row_id``) on one row."""
+
+
+def _write_back(session: Session, table: str, row: Any, values: dict[str, Any]) -> None:
+    """Write the `values` that differ from `row` at once, in one UPDATE, and mark them
+    committed on the row: the ORM's flush then has nothing left to do for it. (A
+    command that fails afterwards rolls the UPDATE back; the bus then throws the row
+    away with everything else the command touched.)"""
+    changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+    if not changed:
+        return
+    session.connection().execute(_UPDATE_BY_ID[table], {"row_id": row.id, **changed})
+    for name, value in changed.items():
+        set_committed_value(row, name, value)
+
 
 _TICKET_EVENTS = insert(TABLES["ticket_events"])
 _INSERT_TICKET = insert(TABLES["tickets"]).returning(TABLES["tickets"].c.id)
@@ -135,10 +154,13 @@ class HallRepository:
         )
 
     def save_window(self, row: orm.Window, window: Window) -> None:
-        """Copy the domain window's state back to its row."""
-        row.state = window.state.value
-        row.staff = window.staff
-        row.current = window.current
+        """Write the domain window's state back to its row."""
+        _write_back(
+            self.session,
+            "windows",
+            row,
+            {"state": window.state.value, "staff": window.staff, "current": window.current},
+        )
 
 
 class AuditLog:
@@ -387,9 +409,7 @@ class TicketRepository:
             "started_at": ticket.started_at,
             "finished_at": ticket.finished_at,
         }
-        for name, value in values.items():
-            if getattr(row, name) != value:  # an UPDATE only for what changed
-                setattr(row, name, value)
+        _write_back(self.session, "tickets", row, values)
         if ticket.changes:
             # Appended straight to the table: history rows are never read back or changed
             # in the command, and the ORM's unit of work would only add its bookkeeping.
