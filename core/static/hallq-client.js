@@ -1,8 +1,10 @@
 // HallQ's real-time client, shared by every screen.
 //
 // It keeps a screen in step with the hub (SPEC §6):
-// - applies events in `seq` order; a gap means something was missed, so it
-//   asks for a full `state:snapshot` instead of guessing;
+// - applies events in `seq` order; a gap that is still open after `GAP_WAIT_MS`
+//   means something was missed, so it asks for a full `state:snapshot` instead
+//   of guessing (events of two hub processes cross the message queue apart, and
+//   the missing one is usually a moment behind);
 // - resyncs on *every* (re)connect — the hub sends a snapshot on connect; events
 //   that overtake it wait for it, and those it does not reflect follow it;
 // - ignores an answer to its own request older than what it already applied
@@ -44,6 +46,8 @@ const HEARTBEAT_MS = 10000;
 const MAX_EARLY = 200;
 // The hub sends a connect's snapshot within a few seconds; without it, ask.
 const SNAPSHOT_WAIT_MS = 6000;
+// How long an event after a gap waits for the ones before it.
+const GAP_WAIT_MS = 1000;
 
 // Why the hub refuses a connection that retrying cannot cure (core/hub/realtime.py).
 const REFUSED = ["auth.required", "auth.forbidden", "ticket.token_unknown"];
@@ -101,6 +105,8 @@ export class HallClient {
     this.resyncs = 0; // how many snapshots were applied (tests read it)
     this.awaitingSnapshot = true; // until the hub's snapshot of this connection came
     this.early = []; // hall events received meanwhile
+    this.held = new Map(); // seq → event that came after a gap, until the gap closes
+    this.gapTimer = null;
     this.offlineTimer = null;
     this.checkTimer = null;
     this.socket = null;
@@ -240,8 +246,11 @@ export class HallClient {
     this.save();
     this.awaitingSnapshot = false;
     this.onState(snapshot, { fromCache });
-    const early = this.early;
+    const early = [...this.early, ...this.held.values()].sort((a, b) => a[1].seq - b[1].seq);
     this.early = [];
+    this.held.clear();
+    clearTimeout(this.gapTimer);
+    this.gapTimer = null;
     for (const [name, payload] of early) this.receive(name, payload);
   }
 
@@ -255,10 +264,41 @@ export class HallClient {
       return;
     }
     if (payload.seq <= this.seq) return; // already reflected (a late emit, or in the snapshot)
-    if (this.seq < 0 || payload.seq !== this.seq + 1) {
+    if (this.seq < 0) {
       this.resync();
       return;
     }
+    if (payload.seq !== this.seq + 1) {
+      this.hold(name, payload);
+      return;
+    }
+    this.apply(name, payload);
+    // The events that waited for this one follow it.
+    for (let next = this.held.get(this.seq + 1); next; next = this.held.get(this.seq + 1)) {
+      this.held.delete(this.seq + 1);
+      this.apply(...next);
+    }
+    if (!this.held.size) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+    }
+  }
+
+  // An event after a gap waits for the missing ones, `GAP_WAIT_MS` at most.
+  hold(name, payload) {
+    if (this.held.size >= MAX_EARLY) {
+      this.resync();
+      return;
+    }
+    this.held.set(payload.seq, [name, payload]);
+    if (this.gapTimer) return;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = null;
+      if (this.held.size) this.resync();
+    }, GAP_WAIT_MS);
+  }
+
+  apply(name, payload) {
     this.seq = payload.seq;
     if (this.state) {
       this.state.seq = payload.seq;

@@ -504,7 +504,7 @@ def test_the_hub_killed_and_restarted_every_open_screen_goes_offline_and_resyncs
             return found[0] if len(found) == 1 and len(screens) >= 4 else None
 
         incident = wait_for(
-            hub_outage, timeout=15, message="the hub outage and four screens' reports"
+            hub_outage, timeout=30, message="the hub outage and four screens' reports"
         )
         assert incident["kind"] == "application"
         assert "叫号系统服务器意外停止" in incident["description"]

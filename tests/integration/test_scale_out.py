@@ -91,8 +91,13 @@ def test_a_call_made_on_one_process_reaches_a_display_on_the_other(
             ),
             message="call seen on process 2",
         )
-        hall_seq = requests.get(f"{second.url}/api/v1/queue", timeout=5).json()["seq"]
-        wait_for(lambda: display.seq == hall_seq, message="seq in step")
+        # (read again each time: a device's status may move the hall on meanwhile)
+        wait_for(
+            lambda: (
+                display.seq == requests.get(f"{second.url}/api/v1/queue", timeout=5).json()["seq"]
+            ),
+            message="seq in step",
+        )
         assert display.resyncs == 1  # only the snapshot on connect: no gap along the way
     finally:
         display.close()
@@ -184,7 +189,12 @@ def test_clients_end_with_the_right_state_after_redis_stops_and_restarts(
             message="display resynced",
         )
         hall_seq = requests.get(f"{second.url}/api/v1/queue", timeout=5).json()["seq"]
-        wait_for(lambda: display.seq == hall_seq, message="seq in step")
+        try:
+            wait_for(lambda: display.seq == hall_seq, message="seq in step")
+        except AssertionError as error:
+            raise AssertionError(
+                f"{error}: hall {hall_seq}, display {display.seq}, held {sorted(display.held)}"
+            ) from None
         # AND events flow again through the restarted queue
         post(first, "/api/v1/windows/3/recall", tokens.staff["window3"]).raise_for_status()
         wait_for(

@@ -8,6 +8,7 @@
 //   ["snapshot", {...}]       the hub's snapshot after a connect
 //   ["event", name, {...}]    a hall event
 //   ["answer", {...}]         the hub's answer to the client's last state:request
+//   ["wait", ms]              time passes
 // Prints {seq, resyncs, requests, applied: [[name, seq], ...]}.
 import { readFileSync } from "node:fs";
 
@@ -38,6 +39,7 @@ for (const [step, ...args] of JSON.parse(process.argv[2])) {
   else if (step === "snapshot") client.applySnapshot(args[0]);
   else if (step === "event") client.receive(args[0], args[1]);
   else if (step === "answer") asked.at(-1)(null, args[0]);
+  else if (step === "wait") await new Promise((resolve) => setTimeout(resolve, args[0]));
   else throw new Error(`unknown step ${step}`);
 }
 console.log(JSON.stringify({ seq: client.seq, resyncs: client.resyncs, requests: asked.length, applied }));

@@ -11,6 +11,9 @@ import socketio
 from core import protocol
 from tests.support.hub import wait_for
 
+GAP_WAIT_S = 1.0
+"""How long an event after a gap waits for the ones before it (hallq-client.js)."""
+
 
 class FollowingClient:
     """Keeps `state` (the last snapshot plus the calls seen since) and `seq` up to date."""
@@ -23,6 +26,8 @@ class FollowingClient:
         self.seq = -1
         self.state: dict[str, Any] = {}
         self.resyncs = 0
+        self.held: dict[int, tuple[str, dict[str, Any]]] = {}
+        """Events after a gap, waiting `GAP_WAIT_S` for the missing ones (hallq-client.js)."""
         self.client = socketio.Client(reconnection=True, reconnection_delay=0.2)
         self.client.on(protocol.STATE_SNAPSHOT, self._snapshot, namespace=namespace)
         for name in protocol.HALL_EVENT_NAMES:
@@ -38,32 +43,49 @@ class FollowingClient:
         with self.lock:
             self.state, self.seq = snapshot, snapshot["seq"]
             self.resyncs += 1
+            self._apply_held()
+            gapped = bool(self.held)
+        if gapped:
+            threading.Timer(GAP_WAIT_S, self._resync_if_gapped).start()
 
     def _handler(self, name: str) -> Any:
         def handle(payload: dict[str, Any]) -> None:
             with self.lock:
-                # Before the first snapshot nothing is drawn yet: the snapshot the hub
-                # sends on connect covers an event that overtook it (the hub joins the
-                # room first); an event it does not cover shows as a gap after it.
-                if self.seq < 0 or payload["seq"] <= self.seq:
+                if payload["seq"] <= self.seq:
                     return
-                if payload["seq"] != self.seq + 1:
-                    gap = True
-                else:
-                    gap = False
-                    self.seq = payload["seq"]
-                    if name == protocol.TICKET_CALLED:
-                        self.state.setdefault("recent_calls", []).insert(0, payload)
-                    elif name == protocol.QUEUE_CHANGED:
-                        self.state.update(
-                            mode=payload["mode"],
-                            services=payload["services"],
-                            windows=payload["windows"],
-                        )
-            if gap:
-                self.resync()
+                self.held[payload["seq"]] = (name, payload)
+                if self.seq < 0:
+                    # Before the first snapshot: the hub joins the room before it builds
+                    # the snapshot, so an event can overtake it; those it lacks follow it.
+                    return
+                self._apply_held()
+                if not self.held:
+                    return
+            # A gap: another hub process's event may be a moment behind (they cross
+            # the message queue apart); ask for a snapshot only if it stays open.
+            threading.Timer(GAP_WAIT_S, self._resync_if_gapped).start()
 
         return handle
+
+    def _apply_held(self) -> None:
+        """Apply the held events that follow `seq` in order; drop those it covers."""
+        for seq in [seq for seq in self.held if seq <= self.seq]:
+            del self.held[seq]
+        while self.seq + 1 in self.held:
+            name, payload = self.held.pop(self.seq + 1)
+            self.seq = payload["seq"]
+            if name == protocol.TICKET_CALLED:
+                self.state.setdefault("recent_calls", []).insert(0, payload)
+            elif name == protocol.QUEUE_CHANGED:
+                self.state.update(
+                    mode=payload["mode"], services=payload["services"], windows=payload["windows"]
+                )
+
+    def _resync_if_gapped(self) -> None:
+        with self.lock:
+            gapped = bool(self.held)
+        if gapped and not self.stopping.is_set():
+            self.resync()
 
     def resync(self) -> None:
         snapshot = self.client.call(protocol.STATE_REQUEST, {}, namespace=self.namespace, timeout=5)

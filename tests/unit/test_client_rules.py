@@ -1,9 +1,10 @@
 """hallq-client.js's ordering rules around a connect's snapshot, run in Node.
 
 After a hub restart every screen and phone reconnects at once; an event that
-overtakes a connect's snapshot, or a requested snapshot built before the events
-that came meanwhile, used to cost each of them one more snapshot (2,000 phones:
-2,000 more) or a step back.
+overtakes a connect's snapshot, an event of one hub process that overtakes another's
+through the message queue, or a requested snapshot built before the events that
+came meanwhile, used to cost each of them one more snapshot (2,000 phones: 2,000
+more) or a step back.
 """
 
 from __future__ import annotations
@@ -55,13 +56,25 @@ def test_events_that_overtake_a_connects_snapshot_wait_for_it() -> None:
     assert seen["seq"] == 8
 
 
-def test_an_event_after_the_snapshot_with_a_gap_still_asks_for_a_snapshot() -> None:
+def test_events_that_cross_out_of_order_are_applied_in_order() -> None:
+    # GIVEN a client at seq 5 (two hub processes send the hall's events through the
+    # message queue, each on its own: 7 can overtake 6)
+    # WHEN 7 arrives before 6, and 6 a moment later
+    seen = run(["connect"], ["snapshot", snapshot(5)], issued(7), ["wait", 200], issued(6))
+    # THEN both are applied, in order, without asking for a snapshot
+    assert seen["requests"] == 0
+    assert seen["applied"] == [["ticket:issued", 6], ["ticket:issued", 7]]
+    assert seen["seq"] == 7
+
+
+def test_a_gap_still_open_after_a_second_asks_for_a_snapshot() -> None:
     # GIVEN a client whose connect's snapshot is at seq 5
     # WHEN event 7 comes and 6 never does
-    seen = run(["connect"], ["snapshot", snapshot(5)], issued(7))
-    # THEN it asks for a snapshot instead of guessing
-    assert seen["requests"] == 1
-    assert seen["seq"] == 5
+    waited = run(["connect"], ["snapshot", snapshot(5)], issued(7), ["wait", 1200])
+    early = run(["connect"], ["snapshot", snapshot(5)], issued(7), ["wait", 200])
+    # THEN it asks for a snapshot instead of guessing, once the wait is over
+    assert (early["requests"], waited["requests"]) == (0, 1)
+    assert waited["seq"] == 5
 
 
 def test_an_answer_older_than_what_the_client_applied_is_ignored() -> None:
