@@ -42,12 +42,12 @@ def make_engine(url: str, **options: Any) -> Engine:
         _tune_sqlite(engine)
         return engine
     ping_idle_s = options.pop("ping_idle_s", PING_IDLE_S)
-    if "poolclass" not in options:
-        options.setdefault("pool_size", 10)
-        options.setdefault("max_overflow", 40)
+    if "poolclass" in options:
+        return create_engine(url, **options)
+    options.setdefault("pool_size", 10)
+    options.setdefault("max_overflow", 40)
     engine = create_engine(url, **options)
-    if "poolclass" not in options:
-        _ping_when_idle(engine, ping_idle_s)
+    _ping_when_idle(engine, ping_idle_s)
     return engine
 
 

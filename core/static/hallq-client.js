@@ -41,9 +41,9 @@ export const HALL_EVENTS = [
 ];
 
 const HEARTBEAT_MS = 10000;
-// Events kept while a connect's snapshot is awaited; past that, the snapshot and the
-// periodic check catch up.
-const MAX_EARLY = 200;
+// Events kept while a connect's snapshot or a gap's missing event is awaited; past
+// that, a snapshot catches up.
+const MAX_HELD = 200;
 // The hub sends a connect's snapshot within a few seconds; without it, ask.
 const SNAPSHOT_WAIT_MS = 6000;
 // How long an event after a gap waits for the ones before it.
@@ -104,9 +104,11 @@ export class HallClient {
     this.offline = false;
     this.resyncs = 0; // how many snapshots were applied (tests read it)
     this.awaitingSnapshot = true; // until the hub's snapshot of this connection came
-    this.early = []; // hall events received meanwhile
-    this.held = new Map(); // seq → event that came after a gap, until the gap closes
+    // seq → hall event that cannot be applied yet: it came before the connection's
+    // snapshot, or after a gap (until the gap closes or `GAP_WAIT_MS` passes)
+    this.held = new Map();
     this.gapTimer = null;
+    this.snapshotTimer = null;
     this.offlineTimer = null;
     this.checkTimer = null;
     this.socket = null;
@@ -180,7 +182,9 @@ export class HallClient {
 
   connected() {
     this.awaitingSnapshot = true;
-    this.early = [];
+    this.held.clear();
+    clearTimeout(this.gapTimer);
+    this.gapTimer = null;
     clearTimeout(this.snapshotTimer);
     this.snapshotTimer = setTimeout(() => {
       if (this.awaitingSnapshot) this.resync();
@@ -246,12 +250,11 @@ export class HallClient {
     this.save();
     this.awaitingSnapshot = false;
     this.onState(snapshot, { fromCache });
-    const early = [...this.early, ...this.held.values()].sort((a, b) => a[1].seq - b[1].seq);
-    this.early = [];
+    const waiting = [...this.held.values()].sort((a, b) => a[1].seq - b[1].seq);
     this.held.clear();
     clearTimeout(this.gapTimer);
     this.gapTimer = null;
-    for (const [name, payload] of early) this.receive(name, payload);
+    for (const [name, payload] of waiting) this.receive(name, payload);
   }
 
   receive(name, payload) {
@@ -260,14 +263,10 @@ export class HallClient {
       return;
     }
     if (this.awaitingSnapshot) {
-      if (this.early.length < MAX_EARLY) this.early.push([name, payload]);
+      if (this.held.size < MAX_HELD) this.held.set(payload.seq, [name, payload]);
       return;
     }
     if (payload.seq <= this.seq) return; // already reflected (a late emit, or in the snapshot)
-    if (this.seq < 0) {
-      this.resync();
-      return;
-    }
     if (payload.seq !== this.seq + 1) {
       this.hold(name, payload);
       return;
@@ -286,7 +285,7 @@ export class HallClient {
 
   // An event after a gap waits for the missing ones, `GAP_WAIT_MS` at most.
   hold(name, payload) {
-    if (this.held.size >= MAX_EARLY) {
+    if (this.held.size >= MAX_HELD) {
       this.resync();
       return;
     }
