@@ -104,3 +104,19 @@ def test_tickets_of_another_day_are_not_in_the_queue() -> None:
 
     assert queue.waiting == {}
     assert queue.ahead(1) == 0
+
+
+def test_a_ticket_leaving_from_the_middle_of_a_long_queue_leaves_only_itself() -> None:
+    # GIVEN 500 tickets waiting, several issued in the same instant
+    tickets = [ticket(n, minute=n // 3) for n in range(1, 501)]
+    queue = queue_of(*tickets)
+
+    # WHEN the 250th is called and the 251st issued again unchanged (stored twice)
+    tickets[249].call(window=3, now=NINE + timedelta(hours=3))
+    queue.track(tickets[249])
+    queue.track(tickets[250])
+
+    # THEN everyone behind the called ticket has one person fewer ahead, nobody else
+    # moved, and the waiting count is one less
+    assert [queue.ahead(n) for n in (1, 249, 251, 500)] == [0, 248, 249, 498]
+    assert queue.waiting_by_service()["filing"][0] == 499
