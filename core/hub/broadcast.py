@@ -7,6 +7,8 @@ through it, so clients of every hub process receive it.
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 
 from flask_socketio import SocketIO
 
@@ -17,31 +19,55 @@ log = logging.getLogger(__name__)
 
 
 class SocketIOBroadcaster:
-    """Publishes a hall's committed events to every hall namespace."""
+    """Publishes a hall's committed events to every hall namespace.
+
+    The emits happen in one background task per process, in the order the events
+    were published (commands publish under their hall's lock, so in seq order), not
+    in the command: the command answers and lets the hall's next command in while
+    the screens receive its events, and each event reaches every screen before the
+    next is handed out (a call's `ticket:called` does not queue behind its
+    `queue:changed` on each of 200 sockets).
+    """
 
     def __init__(self, socketio: SocketIO) -> None:
         self.socketio = socketio
+        self.pending: queue.Queue[tuple[str, list[Stamped]]] = queue.Queue()
+        self._started = threading.Lock()
+        self._running = False
 
     def publish(self, hall: str, stamped: list[Stamped]) -> None:
-        """Emit each event, in seq order, to the hall's room in every hall namespace.
+        """Hand a committed command's events to the emitting task."""
+        self.pending.put((hall, stamped))
+        with self._started:
+            if not self._running:
+                self._running = True
+                self.socketio.start_background_task(self._emit_forever)
+
+    def _emit_forever(self) -> None:
+        while True:
+            hall, stamped = self.pending.get()
+            for item in stamped:
+                self.emit(hall, item)
+                self.socketio.sleep(0)  # the screens' sockets send it before the next
+
+    def emit(self, hall: str, item: Stamped) -> None:
+        """Emit one event to the hall's room in every hall namespace.
 
         The command is committed already: if the message queue is down the
         emit is lost, not the command. Clients notice the seq gap (or their
         periodic check) and resync, so a failed emit is logged, not raised.
         """
-        room = protocol.hall_room(hall)
-        for item in stamped:
-            name, payload = protocol.message(item)
-            try:
-                for namespace in protocol.HALL_NAMESPACES:
-                    shown = (
-                        protocol.public_payload(name, payload)
-                        if namespace == protocol.PUBLIC
-                        else payload
-                    )
-                    self.socketio.emit(name, shown, to=room, namespace=namespace)
-            except Exception:
-                log.exception("emit of %s seq=%s failed; clients will resync", name, item.seq)
+        name, payload = protocol.message(item)
+        try:
+            for namespace in protocol.HALL_NAMESPACES:
+                shown = (
+                    protocol.public_payload(name, payload)
+                    if namespace == protocol.PUBLIC
+                    else payload
+                )
+                self.socketio.emit(name, shown, to=protocol.hall_room(hall), namespace=namespace)
+        except Exception:
+            log.exception("emit of %s seq=%s failed; clients will resync", name, item.seq)
 
 
 class RecordingBroadcaster:

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,37 @@ def test_a_display_receives_the_call_with_the_next_seq(hub: HubProcess, tokens: 
             payload["seq"] for event, payload in display.events if event != protocol.STATE_SNAPSHOT
         ]
         assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+    finally:
+        display.close()
+
+
+def test_a_display_receives_every_event_of_concurrent_kiosks_in_seq_order(
+    hub: HubProcess, tokens: Tokens
+) -> None:
+    # GIVEN a display connected with its device token
+    display = Listener(hub.url, protocol.DISPLAY, {"token": tokens.devices["display-1"]})
+    try:
+        wait_for(lambda: display.received(protocol.STATE_SNAPSHOT), message="snapshot")
+        first = display.call(protocol.STATE_CHECK)["seq"] + 1
+
+        # WHEN four kiosks issue five tickets each at the same time
+        with ThreadPoolExecutor(max_workers=4) as kiosks:
+            answers = list(kiosks.map(lambda _n: issue(hub, tokens), range(20)))
+        last = display.call(protocol.STATE_CHECK)["seq"]
+
+        # THEN the display received every event of the 20 commands (a ticket and a
+        # summary each), one per seq, in seq order
+        assert len({answer["number"] for answer in answers}) == 20
+        assert last == first + 39
+        wait_for(
+            lambda: len(display.received(protocol.QUEUE_CHANGED)) >= 20, message="20 summaries"
+        )
+        seqs = [seq for event, payload in display.events if (seq := payload.get("seq", 0)) >= first]
+        assert seqs == list(range(first, last + 1))
+        issued = display.received(protocol.TICKET_ISSUED)
+        assert sorted(event["number"] for event in issued) == sorted(
+            answer["number"] for answer in answers
+        )
     finally:
         display.close()
 
