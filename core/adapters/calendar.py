@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Literal
 
 import chinese_calendar
@@ -39,7 +40,6 @@ class ChineseCalendar:
                 raise TypeError(f"override keys must be dates, got {day!r}")
         self._overrides = dict(overrides)
         self._override_years = frozenset(day.year for day in self._overrides)
-        self._package_years: dict[int, bool] = {}
 
     def knows(self, day: date) -> bool:
         """True if the package covers `day`'s year or the hall has overrides for that year."""
@@ -49,8 +49,9 @@ class ChineseCalendar:
         """Whether the hall works on `day`; raises `UnknownYear` when `knows(day)` is False."""
         if day in self._overrides:
             return self._overrides[day]
-        if self._package_knows(day.year):
-            return bool(chinese_calendar.is_workday(day))
+        statutory = _statutory_workday(day)
+        if statutory is not None:
+            return statutory
         if day.year in self._override_years:
             return day.weekday() < 5
         raise UnknownYear(day.year)
@@ -79,11 +80,14 @@ class ChineseCalendar:
         return sorted({year for year in years if not self.knows(date(year, 1, 1))})
 
     def _package_knows(self, year: int) -> bool:
-        if year not in self._package_years:
-            try:
-                chinese_calendar.is_workday(date(year, 1, 1))
-            except NotImplementedError:
-                self._package_years[year] = False
-            else:
-                self._package_years[year] = True
-        return self._package_years[year]
+        return _statutory_workday(date(year, 1, 1)) is not None
+
+
+@lru_cache(maxsize=1024)
+def _statutory_workday(day: date) -> bool | None:
+    """The package's answer for `day`, None for a year it has no data for. Kept: every
+    command asks about today (the package's own lookup costs ~40 µs)."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return None
