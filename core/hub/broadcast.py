@@ -55,10 +55,12 @@ class SocketIOBroadcaster:
 
         The command is committed already: if the message queue is down the
         emit is lost, not the command. Clients notice the seq gap (or their
-        periodic check) and resync, so a failed emit is logged, not raised.
+        periodic check) and resync, so a failed emit is logged, not raised (it
+        would end the emitting task, and every later event with it).
         """
-        name, payload = protocol.message(item)
+        name = type(item.event).__name__
         try:
+            name, payload = protocol.message(item)
             for namespace in protocol.HALL_NAMESPACES:
                 shown = (
                     protocol.public_payload(name, payload)
