@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import multiprocessing
 import os
 import statistics
@@ -42,6 +43,7 @@ SQLITE = "SQLite (FULL), 1 process"
 POSTGRES = "PostgreSQL, 1 process"
 TWO = "PostgreSQL + Redis, 2 processes"
 FAN_OUT = "SQLite, 1 process"
+IN_PROCESS = "SQLite (FULL), Flask's test client"
 
 GOALS: dict[tuple[str, str], tuple[str, str]] = {
     ("ticket issue latency, 1 client", SQLITE): ("p50 11.5 ms", "p50 ≤ 4 ms"),
@@ -123,6 +125,68 @@ class Api:
 
     def post(self, path: str, **body: object) -> requests.Response:
         return self.session.post(f"{self.url}{path}", json=body or None, timeout=30)
+
+
+def reference_loop_ms() -> float:
+    """This machine's pure-Python speed: a fixed loop, best of five. The VM's speed
+    changes from day to day (by two to three times, 2026-12-07): compare a run's
+    figures with another's only with this beside them."""
+    best = math.inf
+    for _ in range(5):
+        started = time.process_time()
+        sum(i * i for i in range(1_000_000))
+        best = min(best, time.process_time() - started)
+    return best * 1000
+
+
+def command_cpu_ms(url: str, tokens: Tokens, folder: Path, count: int) -> tuple[float, float]:
+    """CPU one kiosk ticket and one call-next cost in this process (Flask's test client,
+    threading mode, no sockets): the hub's own share of the latency, steadier than a
+    latency measured over loopback. Best of three runs of `count`, in ms."""
+    from core.app import create_app
+    from core.config import Settings
+
+    settings = Settings(
+        database_url=url,
+        async_mode="threading",
+        var_dir=folder / "in-process",
+        secret_key="bench",
+        log_json=False,
+        rate_limits=False,
+    )
+    app = create_app(settings)
+    client = app.test_client()
+    kiosk = {"Authorization": f"Bearer {tokens.devices['kiosk-1']}"}
+    window = {"Authorization": f"Bearer {tokens.staff['window3']}"}
+
+    def post(path: str, headers: dict[str, str], body: Any = None) -> int:
+        return client.post(path, json=body, headers=headers).status_code
+
+    def ticket() -> None:
+        """As the bench's kiosks issue them: not printed, with an idempotency key."""
+        headers = {**kiosk, "Idempotency-Key": uuid.uuid4().hex}
+        assert post("/api/v1/tickets", headers, {"service": "filing", "print": False}) == 201
+
+    def call() -> float:
+        started = time.thread_time()
+        assert post("/api/v1/windows/3/call-next", window) == 200
+        spent = time.thread_time() - started
+        post("/api/v1/windows/3/start", window)
+        post("/api/v1/windows/3/finish", window)
+        return spent
+
+    try:
+        post("/api/v1/windows/3/open", window)
+        tickets, calls = math.inf, math.inf
+        for _ in range(3):
+            started = time.thread_time()
+            for _ in range(count):
+                ticket()
+            tickets = min(tickets, (time.thread_time() - started) / count)
+            calls = min(calls, sum(call() for _ in range(count)) / count)
+    finally:
+        app.extensions["hallq"].db.dispose()
+    return tickets * 1000, calls * 1000
 
 
 def issue_latencies(
@@ -489,11 +553,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer samples and clients")
     parser.add_argument(
         "--only",
-        choices=["sqlite", "postgres", "fanout", "restart", "modes", "scaleout"],
+        choices=["cpu", "sqlite", "postgres", "fanout", "restart", "modes", "scaleout"],
         action="append",
     )
     options = parser.parse_args()
-    only = set(options.only or ["sqlite", "postgres", "fanout", "restart", "modes", "scaleout"])
+    only = set(
+        options.only or ["cpu", "sqlite", "postgres", "fanout", "restart", "modes", "scaleout"]
+    )
     os.environ.setdefault("HALLQ_REQUIRE", "")
     report = Report()
     with tempfile.TemporaryDirectory(prefix="hallq-bench-") as temp:
@@ -508,6 +574,15 @@ def main() -> None:
             """A fresh copy of the demo hall's SQLite file for one hub."""
             return sqlite.copy(folder / f"bench-{uuid.uuid4().hex[:8]}.db")
 
+        if "cpu" in only:
+            report.add(
+                "reference loop (pure Python)", "this machine", f"{reference_loop_ms():.0f} ms"
+            )
+            ticket_ms, call_ms = command_cpu_ms(
+                sqlite_url(), sqlite.tokens, folder, 100 if options.quick else 400
+            )
+            report.add("CPU per kiosk ticket", IN_PROCESS, f"{ticket_ms:.2f} ms")
+            report.add("CPU per call-next", IN_PROCESS, f"{call_ms:.2f} ms")
         if "sqlite" in only:
             measure_database(report, SQLITE, sqlite_url, sqlite.tokens, folder, options.quick)
         if "fanout" in only:
