@@ -546,6 +546,9 @@ def measure_modes(
             report.add("call → display event, 200 clients", setup, ms(each))
 
 
+PARTS = ("cpu", "sqlite", "postgres", "fanout", "restart", "modes", "scaleout")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -553,13 +556,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer samples and clients")
     parser.add_argument(
         "--only",
-        choices=["cpu", "sqlite", "postgres", "fanout", "restart", "modes", "scaleout"],
+        choices=PARTS,
         action="append",
     )
     options = parser.parse_args()
-    only = set(
-        options.only or ["cpu", "sqlite", "postgres", "fanout", "restart", "modes", "scaleout"]
-    )
+    only = set(options.only or PARTS)
     os.environ.setdefault("HALLQ_REQUIRE", "")
     report = Report()
     with tempfile.TemporaryDirectory(prefix="hallq-bench-") as temp:

@@ -104,8 +104,8 @@ def device_room(device: str) -> str:
 
 def _fields(flat: object) -> dict[str, Any]:
     """A flat event's (or summary's) fields: its values are JSON's own types, so a
-    shallow copy will do (`dataclasses.asdict` copies deeply, a tenth of a command's
-    time when it was used for every message)."""
+    shallow copy will do (`dataclasses.asdict` copies deeply: 0.3 ms of a 7 ms kiosk
+    ticket when every message used it)."""
     return dict(vars(flat))
 
 
