@@ -101,14 +101,18 @@ def _tune_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
     @event.listens_for(engine, "after_cursor_execute")
-    def let_others_run(*_: Any) -> None:
+    def let_others_run(connection: Any, *_: Any) -> None:
         # sqlite3 never yields to eventlet: a command's statements would run back to
         # back while Socket.IO pings and pages wait behind every queued command. A
         # cooperative pause between statements lets them through. Safe inside a
         # write transaction: other writers of this process wait on the (green) write
         # lock, readers use their own connections (WAL). Under threading it only
-        # hands the GIL over a little more often.
-        time.sleep(0)
+        # hands the GIL over a little more often. Not after a bare read (`single`):
+        # it gives its connection back first; a pause while holding it let every
+        # phone of a reconnect storm take a connection of its own, and the pool
+        # opened and closed dozens.
+        if not connection.get_execution_options().get(ONE_STATEMENT, False):
+            time.sleep(0)
 
 
 class Database:
