@@ -144,17 +144,9 @@ def command_cpu_ms(url: str, tokens: Tokens, folder: Path, count: int) -> tuple[
     threading mode, no sockets): the hub's own share of the latency, steadier than a
     latency measured over loopback. Best of three runs of `count`, in ms."""
     from core.app import create_app
-    from core.config import Settings
+    from tests.support.apps import in_process_settings
 
-    settings = Settings(
-        database_url=url,
-        async_mode="threading",
-        var_dir=folder / "in-process",
-        secret_key="bench",
-        log_json=False,
-        rate_limits=False,
-    )
-    app = create_app(settings)
+    app = create_app(in_process_settings(url, folder / "in-process"))
     client = app.test_client()
     kiosk = {"Authorization": f"Bearer {tokens.devices['kiosk-1']}"}
     window = {"Authorization": f"Bearer {tokens.staff['window3']}"}

@@ -15,8 +15,8 @@ from werkzeug.test import TestResponse
 
 from core.adapters.clock import FixedClock
 from core.app import create_app
-from core.config import Settings
 from core.hub.broadcast import RecordingBroadcaster
+from tests.support.apps import in_process_settings
 from tests.support.databases import PostgresTemplate, SqliteTemplate, Tokens
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -77,20 +77,15 @@ AppFactory = Callable[..., Flask]
 def make_app(
     tmp_path: Path, clock: FixedClock, broadcaster: RecordingBroadcaster
 ) -> Iterator[AppFactory]:
-    """Build an app on a database URL with test settings (threading mode, fixed clock)."""
+    """Build an app on a database URL with test settings (threading mode, fixed clock).
+    Its events are recorded by `broadcaster`, or emitted through Socket.IO with
+    ``socketio_events=True``."""
     apps: list[Flask] = []
 
-    def build(url: str, **overrides: Any) -> Flask:
-        settings = Settings(
-            database_url=url,
-            async_mode="threading",
-            var_dir=tmp_path / "var",
-            secret_key="test-secret",
-            log_json=False,
-            rate_limits=False,
-            **overrides,
-        )
-        app = create_app(settings, clock=clock, publish=broadcaster.publish)
+    def build(url: str, *, socketio_events: bool = False, **overrides: Any) -> Flask:
+        settings = in_process_settings(url, tmp_path / "var", **overrides)
+        publish = None if socketio_events else broadcaster.publish
+        app = create_app(settings, clock=clock, publish=publish)
         app.config["TESTING"] = True
         apps.append(app)
         return app

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -19,10 +17,7 @@ from werkzeug.test import TestResponse
 
 from core.adapters import orm
 from core.adapters.clock import FixedClock
-from core.app import create_app
-from core.config import Settings
 from core.domain.errors import DomainError
-from core.hub.broadcast import RecordingBroadcaster
 from core.services import access
 from tests.integration.conftest import AppFactory
 from tests.support.databases import DEMO_PASSWORD, Tokens
@@ -269,23 +264,9 @@ def test_pages_api_answers_and_errors_carry_the_security_headers(app: Flask, pat
 
 
 @pytest.fixture
-def limited_app(
-    db_url: str, tmp_path: Path, clock: FixedClock, broadcaster: RecordingBroadcaster
-) -> Iterator[Flask]:
-    """An app with rate limits on and three login attempts a minute (make_app forces them off)."""
-    settings = Settings(
-        database_url=db_url,
-        async_mode="threading",
-        var_dir=tmp_path / "var",
-        secret_key="test-secret",
-        log_json=False,
-        rate_limits=True,
-        rate_limit_login="3 per minute",
-    )
-    app = create_app(settings, clock=clock, publish=broadcaster.publish)
-    app.config["TESTING"] = True
-    yield app
-    app.extensions["hallq"].db.dispose()
+def limited_app(make_app: AppFactory, db_url: str) -> Flask:
+    """An app with rate limits on and three login attempts a minute (make_app turns them off)."""
+    return make_app(db_url, rate_limits=True, rate_limit_login="3 per minute")
 
 
 def test_the_login_endpoint_is_rate_limited(limited_app: Flask) -> None:

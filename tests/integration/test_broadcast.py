@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 from flask_socketio import SocketIOTestClient
 
 from core import protocol
-from core.adapters.clock import FixedClock
-from core.app import create_app
-from core.config import Settings
 from core.domain.events import Event, HallModeChanged
 from core.hub.broadcast import SocketIOBroadcaster
 from core.services.uow import Stamped
+from tests.integration.conftest import AppFactory
 from tests.support.databases import Tokens
 
 
@@ -39,18 +36,10 @@ def received(client: SocketIOTestClient, name: str) -> list[dict[str, Any]]:
 
 
 def test_an_event_that_cannot_be_emitted_does_not_stop_the_ones_after_it(
-    db_url: str, tokens: Tokens, tmp_path: Path, clock: FixedClock
+    make_app: AppFactory, db_url: str, tokens: Tokens
 ) -> None:
     # GIVEN a hub app with its own broadcaster, and a display connected to it
-    settings = Settings(
-        database_url=db_url,
-        async_mode="threading",
-        var_dir=tmp_path / "var",
-        secret_key="test-secret",
-        log_json=False,
-        rate_limits=False,
-    )
-    app = create_app(settings, clock=clock)
+    app = make_app(db_url, socketio_events=True)
     broadcaster = app.extensions["hallq"].bus.publish.__self__
     assert isinstance(broadcaster, SocketIOBroadcaster)
     display = app.extensions["socketio"].test_client(
@@ -70,4 +59,3 @@ def test_an_event_that_cannot_be_emitted_does_not_stop_the_ones_after_it(
         assert received(display, protocol.HALL_MODE) == [{"seq": 2, "mode": "paper"}]
     finally:
         display.disconnect(namespace=protocol.DISPLAY)
-        app.extensions["hallq"].db.dispose()
