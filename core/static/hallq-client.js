@@ -183,8 +183,7 @@ export class HallClient {
   connected() {
     this.awaitingSnapshot = true;
     this.held.clear();
-    clearTimeout(this.gapTimer);
-    this.gapTimer = null;
+    this.stopGapWait();
     clearTimeout(this.snapshotTimer);
     this.snapshotTimer = setTimeout(() => {
       if (this.awaitingSnapshot) this.resync();
@@ -252,8 +251,7 @@ export class HallClient {
     this.onState(snapshot, { fromCache });
     const waiting = [...this.held.values()].sort((a, b) => a[1].seq - b[1].seq);
     this.held.clear();
-    clearTimeout(this.gapTimer);
-    this.gapTimer = null;
+    this.stopGapWait();
     for (const [name, payload] of waiting) this.receive(name, payload);
   }
 
@@ -277,10 +275,7 @@ export class HallClient {
       this.held.delete(this.seq + 1);
       this.apply(...next);
     }
-    if (!this.held.size) {
-      clearTimeout(this.gapTimer);
-      this.gapTimer = null;
-    }
+    if (!this.held.size) this.stopGapWait();
   }
 
   // An event after a gap waits for the missing ones, `GAP_WAIT_MS` at most.
@@ -295,6 +290,11 @@ export class HallClient {
       this.gapTimer = null;
       if (this.held.size) this.resync();
     }, GAP_WAIT_MS);
+  }
+
+  stopGapWait() {
+    clearTimeout(this.gapTimer);
+    this.gapTimer = null;
   }
 
   apply(name, payload) {
