@@ -22,7 +22,14 @@ from core.adapters.db import Database
 from core.adapters.network import public_base_url
 from core.config import ConfigError, Settings, load_settings
 from core.domain.errors import DomainError
-from core.halls import DEMO_FILE, HallFileError, load_hall, read_hall_file
+from core.halls import (
+    DEMO_FILE,
+    HallFileError,
+    export_hall,
+    hall_file_text,
+    load_hall,
+    read_hall_file,
+)
 from core.services import access, logins
 from core.services.access import Principal, Role
 
@@ -121,6 +128,20 @@ def hall_load(path: Path) -> None:
         f"hall {spec.hall.code} loaded: {len(spec.services)} services, "
         f"{len(spec.windows)} windows, {len(spec.devices)} devices"
     )
+
+
+@hall.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--hall", "hall_code", default=None, help="Hall code (default: HALLQ_HALL).")
+def hall_export(path: Path | None, hall_code: str | None) -> None:
+    """Write the hall as a TOML file that `hallq hall load` reads (to PATH, or standard output)."""
+    database = _database()
+    with database.read_session() as db_session:
+        text = hall_file_text(export_hall(db_session, _hall(db_session, hall_code)))
+    if path is None:
+        click.echo(text, nl=False)
+    else:
+        path.write_text(text, encoding="utf-8")
 
 
 @cli.command()

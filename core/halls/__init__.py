@@ -11,6 +11,7 @@ from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +24,11 @@ from core.domain.policy import Rules
 from core.services.access import DEVICE_KINDS
 
 DEMO_FILE = Path(__file__).with_name("demo.toml")
+
+EXPORT_HEADER = (
+    "# A HallQ hall file, exported from the running hall (`hallq hall export`, or the\n"
+    "# console's administration). `hallq hall load FILE` or the console's import loads it.\n\n"
+)
 
 
 class HallFileError(Exception):
@@ -292,6 +298,102 @@ def load_hall(session: Session, spec: HallFile) -> orm.Hall:
     return hall
 
 
+def export_hall(session: Session, hall: orm.Hall) -> HallFile:
+    """The hall as the file that `load_hall` reads: loading it gives this hall again.
+
+    Retired services are left out (loading keeps them retired); windows and devices
+    are all written (loading never deletes one)."""
+    settings = hall.settings or {}
+    calendar = {
+        "overrides": settings.get("calendar_overrides", {}),
+        "filing_deadlines": settings.get("filing_deadlines", {}),
+    }
+    services = session.scalars(
+        select(orm.Service)
+        .where(orm.Service.hall_id == hall.id, orm.Service.active.is_(True))
+        .order_by(orm.Service.position)
+    )
+    windows = session.scalars(
+        select(orm.Window).where(orm.Window.hall_id == hall.id).order_by(orm.Window.number)
+    )
+    devices = session.scalars(
+        select(orm.Device).where(orm.Device.hall_id == hall.id).order_by(orm.Device.id)
+    )
+    hall_part: dict[str, Any] = {
+        "code": hall.code,
+        "name": hall.name_zh,
+        "name_en": hall.name_en,
+        "timezone": hall.timezone,
+        "calendar": calendar,
+        **{
+            key: settings[key]
+            for key in ("hours", "rules", "probes", "quiet_hours", "retention", "ledger")
+            if key in settings
+        },
+        "duty_roster": settings.get("duty_roster", {}),
+        "ticket_footer": settings.get("ticket_footer"),
+    }
+    return HallFile.model_validate(
+        {
+            "hall": hall_part,
+            "services": [
+                {
+                    "code": service.code,
+                    "prefix": service.prefix,
+                    "name": service.name_zh,
+                    "name_en": service.name_en,
+                    "minutes": service.minutes,
+                    "settings": service.settings or {},
+                }
+                for service in services
+            ],
+            "windows": [
+                {
+                    "number": window.number,
+                    "name": ""
+                    if window.name == default_window_name(window.number)
+                    else window.name,
+                    "services": window.services,
+                    "emergency": window.emergency,
+                }
+                for window in windows
+            ],
+            "devices": [_device_part(device) for device in devices],
+        }
+    )
+
+
+def _device_part(device: orm.Device) -> dict[str, Any]:
+    settings = dict(device.settings or {})
+    return {
+        "id": device.id,
+        "kind": device.kind,
+        "name": device.name,
+        "name_en": settings.pop("name_en", ""),
+        "settings": settings,
+    }
+
+
+def hall_file_text(spec: HallFile) -> str:
+    """`spec` as TOML, leaving out what equals its default (as a person writes the file)."""
+    document = spec.model_dump(exclude_defaults=True, exclude_none=True)
+    return EXPORT_HEADER + tomli_w.dumps(_string_keys(document))
+
+
+def _string_keys(value: Any) -> Any:
+    """TOML's keys are strings: the calendar's days become ``"2026-10-10"``."""
+    if isinstance(value, dict):
+        return {str(key): _string_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(item) for item in value]
+    return value
+
+
+def default_window_name(number: int) -> str:
+    """What a window without a name of its own is called."""
+    return f"{number}号窗口"
+
+
 def _load_services(session: Session, hall: orm.Hall, specs: list[ServiceSpec]) -> None:
     existing = {
         service.code: service
@@ -320,7 +422,7 @@ def _load_windows(session: Session, hall: orm.Hall, specs: list[WindowSpec]) -> 
         window = existing.get(spec.number) or orm.Window(
             hall_id=hall.id, number=spec.number, state="closed"
         )
-        window.name = spec.name or f"{spec.number}号窗口"
+        window.name = spec.name or default_window_name(spec.number)
         window.services, window.emergency = list(spec.services), spec.emergency
         session.add(window)
 

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from core import commands
 from core.adapters import orm
 from core.adapters.network import lan_address
-from core.halls import DEMO_FILE
+from core.halls import DEMO_FILE, read_hall_file
 from core.services import access
 from tests.integration.conftest import AppFactory
 from tests.integration.test_auth import log_in
@@ -361,3 +361,21 @@ def test_a_mistyped_database_path_is_refused_clearly_and_creates_nothing(tmp_pat
     assert isinstance(result.exception, SystemExit), repr(result.exception)
     assert "hallq-typo.db" in result.stderr
     assert not missing.exists()
+
+
+def test_the_hall_exported_is_the_file_it_was_loaded_from(cli: Cli, tmp_path: Path) -> None:
+    # GIVEN the demo hall loaded from core/halls/demo.toml
+    exported = tmp_path / "exported.toml"
+    # WHEN the administrator exports it
+    result = cli.in_process("hall", "export", str(exported))
+    # THEN the file says exactly what demo.toml says of the hall: its devices in the order of
+    # their ids (an order that means nothing), and without the demo staff (no hall's)
+    assert result.exit_code == 0, result.output
+    demo = read_hall_file(DEMO_FILE)
+    devices = sorted(demo.devices, key=lambda device: device.id)
+    assert read_hall_file(exported) == demo.model_copy(update={"demo": None, "devices": devices})
+    # AND loading the export and exporting again writes the same text, byte for byte
+    assert cli.in_process("hall", "load", str(exported)).exit_code == 0
+    again = cli.in_process("hall", "export")
+    assert again.exit_code == 0, again.output
+    assert again.stdout == exported.read_text(encoding="utf-8")
