@@ -85,6 +85,25 @@ MESSAGES: dict[str, LazyString] = {
     ),
     "staff.exists": lazy_gettext("Staff member %(username)s already exists."),
     "device.exists": lazy_gettext("Device %(device)s already exists."),
+    # the hall's administration
+    "service.exists": lazy_gettext("Service %(service)s already exists."),
+    "service.prefix_taken": lazy_gettext(
+        "Prefix %(prefix)s is already used by service %(service)s; choose another letter."
+    ),
+    "service.waiting": lazy_gettext(
+        "Service %(service)s cannot be retired: %(waiting)s people are still waiting for it."
+    ),
+    "service.last_of_window": lazy_gettext(
+        "Service %(service)s is the only one window %(window)s serves; "
+        "give the window another service first."
+    ),
+    "window.exists": lazy_gettext("Window %(window)s already exists."),
+    "window.service_twice": lazy_gettext("A window lists each service once."),
+    "hall_file.invalid": lazy_gettext(
+        "The hall configuration is not valid: %(field)s — %(problem)s"
+    ),
+    "hall_file.toml": lazy_gettext("The hall file is not valid TOML: %(problem)s"),
+    "hall_file.other_hall": lazy_gettext("This hall file describes hall %(hall)s, not this hall."),
     "staff.role": lazy_gettext("Role must be staff, leader or admin."),
     "staff.password_short": lazy_gettext("The password needs at least %(minimum)s characters."),
     "staff.name_long": lazy_gettext("A name has at most %(maximum)s characters."),

@@ -31,6 +31,8 @@ Server → client
                         ``mode`` is the incident's (a device failure's notice is the console's)
     ``notice:removed``  {seq, id}
     ``worklist:changed`` {seq, to_backfill, follow_ups_open}
+    ``hall:configured`` {seq, parts}: an admin changed the hall's configuration (parts:
+                        services, windows, hall, devices); every screen takes a snapshot
     ``print:job``       {job_id, ticket}                       (/printer only)
 
 Client → server (with an acknowledgement)
@@ -76,6 +78,7 @@ INCIDENT_CHANGED = "incident:changed"
 NOTICE_POSTED = "notice:posted"
 NOTICE_REMOVED = "notice:removed"
 WORKLIST_CHANGED = "worklist:changed"
+HALL_CONFIGURED = "hall:configured"
 
 _NAMES: dict[type[events.Event], str] = {
     events.TicketIssued: TICKET_ISSUED,
@@ -89,6 +92,7 @@ _NAMES: dict[type[events.Event], str] = {
     events.NoticePosted: NOTICE_POSTED,
     events.NoticeRemoved: NOTICE_REMOVED,
     events.WorklistChanged: WORKLIST_CHANGED,
+    events.HallConfigured: HALL_CONFIGURED,
 }
 
 

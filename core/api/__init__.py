@@ -8,6 +8,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Importing the route modules registers their operations on `bp`.
 from core.api import (  # noqa: E402
+    admin,
     devices,
     incidents,
     openapi,
@@ -19,6 +20,7 @@ from core.api import (  # noqa: E402
 )
 
 __all__ = [
+    "admin",
     "bp",
     "devices",
     "incidents",

@@ -108,6 +108,14 @@ class NoticeRemoved(Event):
 
 
 @dataclass(frozen=True)
+class HallConfigured(Event):
+    """Payload: what of the hall's configuration an admin changed (``services``,
+    ``windows``, ``hall``, ``devices``). Screens take a snapshot: it has the new one."""
+
+    parts: list[str]
+
+
+@dataclass(frozen=True)
 class WorklistChanged(Event):
     """Payload: register records still to backfill, follow-ups still unanswered (counts only)."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -24,6 +24,9 @@ from core.domain.policy import Rules
 from core.services.access import DEVICE_KINDS
 
 DEMO_FILE = Path(__file__).with_name("demo.toml")
+
+RETIRED_PREFIXES = "abcdefghijklmnopqrstuvwxyz0123456789"
+"""What a retired service's prefix becomes: a letter no ticket of a service in use has."""
 
 EXPORT_HEADER = (
     "# A HallQ hall file, exported from the running hall (`hallq hall export`, or the\n"
@@ -145,35 +148,19 @@ class HallSpec(_Strict):
 
 
 class ServiceSettingsSpec(_Strict):
-    affected_by: list[str] = Field(default_factory=list)
+    affected_by: list[Literal["backoffice", "etax", "self_service"]] = Field(default_factory=list)
     """Outside systems the service needs (backoffice, etax); down → routed during an outage."""
     self_service: bool = False
     """Can be done at the self-service terminals."""
     emergency: bool = False
     """The service the emergency windows (应急专窗) take during an outage."""
-    register_form: str | None = None
+    register_form: (
+        Literal["tax_registration", "invoice_cancellation", "invoice_sale", "filing"] | None
+    ) = None
     """The emergency register (登记簿) this business is recorded in during an outage:
     tax_registration, invoice_cancellation, invoice_sale or filing."""
     relief_waiting: int = Field(default=Relief().waiting, ge=1)
     relief_wait_minutes: int = Field(default=Relief().wait_minutes, ge=1)
-
-    @field_validator("register_form")
-    @classmethod
-    def known_register(cls, value: str | None) -> str | None:
-        kinds = ("tax_registration", "invoice_cancellation", "invoice_sale", "filing")
-        if value is not None and value not in kinds:
-            raise ValueError(f"register must be one of {', '.join(kinds)}")
-        return value
-
-    @field_validator("affected_by")
-    @classmethod
-    def systems(cls, value: list[str]) -> list[str]:
-        unknown = [
-            system for system in value if system not in ("backoffice", "etax", "self_service")
-        ]
-        if unknown:
-            raise ValueError(f"unknown system(s): {', '.join(unknown)}")
-        return value
 
 
 class ServiceSpec(_Strict):
@@ -259,6 +246,12 @@ def load_hall(session: Session, spec: HallFile) -> orm.Hall:
         # Running hubs keep the configuration while the seq stays; screens see the gap
         # and draw the hall again, with its new services and windows.
         hall.seq += 1
+    apply_hall(session, hall, spec)
+    return hall
+
+
+def apply_hall(session: Session, hall: orm.Hall, spec: HallFile) -> None:
+    """Write `spec` onto `hall` (the hub's administration, which announces it itself)."""
     hall.name_zh, hall.name_en, hall.timezone = (
         spec.hall.name,
         spec.hall.name_en,
@@ -290,12 +283,13 @@ def load_hall(session: Session, spec: HallFile) -> orm.Hall:
     }
     if spec.hall.ticket_footer:
         hall.settings["ticket_footer"] = spec.hall.ticket_footer
+    else:
+        hall.settings.pop("ticket_footer", None)
     session.flush()
     _load_services(session, hall, spec.services)
     _load_windows(session, hall, spec.windows)
     _load_devices(session, hall, spec.devices)
     session.flush()
-    return hall
 
 
 def export_hall(session: Session, hall: orm.Hall) -> HallFile:
@@ -400,10 +394,17 @@ def _load_services(session: Session, hall: orm.Hall, specs: list[ServiceSpec]) -
         for service in session.scalars(select(orm.Service).where(orm.Service.hall_id == hall.id))
     }
     wanted = {spec.code for spec in specs}
+    used = {service.prefix for service in existing.values()}
     for service in existing.values():
-        if service.code not in wanted:
+        if service.code not in wanted and service.active:
             service.active = False  # kept: today's tickets still name it
-            service.prefix = service.prefix.lower()  # frees the capital letter for reuse
+            # frees the capital letter for reuse (the column is unique in the hall)
+            service.prefix = next(
+                letter
+                for letter in f"{service.prefix.lower()}{RETIRED_PREFIXES}"
+                if letter not in used
+            )
+            used.add(service.prefix)
     session.flush()
     for position, spec in enumerate(specs):
         service = existing.get(spec.code) or orm.Service(hall_id=hall.id, code=spec.code)

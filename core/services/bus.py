@@ -130,7 +130,8 @@ class CommandBus:
                 outcome = handler(command, context)
                 stamped = uow.stamp(hall, context.events)
                 if command.actor.startswith("staff:"):
-                    uow.audit.append(**audit_entry(command, hall, context.now))
+                    entry = audit_entry(command, hall, context.now)
+                    uow.audit.append(**{**entry, **(context.audited or {})})
                 if command.idempotency_key:
                     uow.answers.keep(
                         hall,

@@ -71,6 +71,9 @@ class Context:
     calendar: WorkdayCalendar
     events: list[Event] = field(default_factory=list)
     kept: Kept = field(default_factory=Kept)
+    audited: dict[str, Any] | None = None
+    """The audit line's `target` and `detail` when the handler words them itself (an
+    administration change: before and after), instead of the command's fields."""
 
     def record(self, *events: Event) -> None:
         """Queue events for announcement after commit."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.domain import commands as cmd
 from core.domain import continuity_commands as cc
 from core.services import (
+    administration,
     detection,
     hub_outage,
     incidents,
@@ -81,4 +82,5 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cc.MarkBackfilled: registers.mark_backfilled,
     cc.AddFollowUp: registers.add_follow_up,
     cc.AnswerFollowUp: registers.answer_follow_up,
+    **dict.fromkeys(administration.EDITS, administration.configure),
 }

@@ -38,6 +38,7 @@ export const HALL_EVENTS = [
   "notice:posted",
   "notice:removed",
   "worklist:changed",
+  "hall:configured",
 ];
 
 const HEARTBEAT_MS = 10000;
@@ -331,9 +332,11 @@ export class HallClient {
       this.save();
     }
     this.onEvent(name, payload, this.state);
-    // Incidents (their modes, an outage's deadline extension) come with snapshots
-    // only; an outage's notice rewritten by the hub means its extension moved.
-    if (name === "incident:changed" || (name === "notice:posted" && payload.incident != null)) this.resync();
+    // Incidents (their modes, an outage's deadline extension) and the hall's
+    // configuration come with snapshots only; an outage's notice rewritten by the
+    // hub means its extension moved.
+    if (name === "incident:changed" || name === "hall:configured"
+        || (name === "notice:posted" && payload.incident != null)) this.resync();
   }
 
   resync() {

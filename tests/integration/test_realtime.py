@@ -394,3 +394,43 @@ def test_the_official_node_client_gets_the_snapshot_after_its_connect(
     assert seen["screen"] is not None
     assert seen["events"], seen
     assert seen["screen"]["seq"] == seen["events"][-1][1]
+
+
+def test_an_admins_change_reaches_a_connected_display_and_kiosk_within_2_s(
+    hall_hub: HubProcess, tokens: Tokens
+) -> None:
+    # GIVEN a display and a kiosk connected with their device tokens
+    screens = {
+        name: Listener(hall_hub.url, namespace, {"token": tokens.devices[name]})
+        for name, namespace in (("display-1", protocol.DISPLAY), ("kiosk-1", protocol.KIOSK))
+    }
+    try:
+        for screen in screens.values():
+            wait_for(
+                lambda screen=screen: screen.received(protocol.STATE_SNAPSHOT), message="snapshot"
+            )
+        # WHEN the admin adds the service 出口退税 (prefix F)
+        started = time.monotonic()
+        answer = requests.post(
+            f"{hall_hub.url}/api/v1/admin/services",
+            json={"code": "export", "prefix": "F", "name": "出口退税", "position": 0},
+            headers=bearer(tokens, "admin"),
+            timeout=5,
+        )
+        assert answer.status_code == 200, answer.text
+        # THEN each screen hears hall:configured within 2 s, without reconnecting, and the
+        # snapshot it then asks for offers the new service first
+        for name, screen in screens.items():
+            (configured,) = wait_for(
+                lambda screen=screen: screen.received(protocol.HALL_CONFIGURED),
+                timeout=max(0.1, 2 - (time.monotonic() - started)),
+                message=f"hall:configured on {name} within 2 s of the change",
+            )
+            assert configured["parts"] == ["services"]
+            snapshot = screen.call(protocol.STATE_REQUEST, {})
+            assert snapshot["services"][0]["code"] == "export", name
+            assert snapshot["seq"] == configured["seq"]
+            assert len(screen.received(protocol.STATE_SNAPSHOT)) == 1  # no reconnect
+    finally:
+        for screen in screens.values():
+            screen.close()

@@ -100,3 +100,18 @@ def test_a_connects_snapshot_behind_the_client_is_applied() -> None:
     seen = run(["connect"], ["snapshot", snapshot(9)], ["connect"], ["snapshot", snapshot(4)])
     # THEN it follows the hub: what the hub has is what the hall has
     assert seen["seq"] == 4
+
+
+def test_a_changed_configuration_asks_for_the_snapshot_that_has_it() -> None:
+    # GIVEN a client following the hall at seq 5
+    # WHEN an admin's change arrives (hall:configured carries only what changed)
+    seen = run(
+        ["connect"],
+        ["snapshot", snapshot(5)],
+        ["event", "hall:configured", {"seq": 6, "parts": ["services"]}],
+        ["answer", {**snapshot(6), "services": [{"code": "export"}]}],
+    )
+    # THEN it asks for a snapshot at once, and draws the hall from it
+    assert seen["requests"] == 1
+    assert seen["resyncs"] == 2
+    assert seen["seq"] == 6

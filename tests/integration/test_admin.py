@@ -1,0 +1,280 @@
+"""The hall's administration through its API (issue 14): services, windows, the hall file.
+
+Every change is an admin's, audited with before and after, announced to the screens as
+``hall:configured``; every refusal says why in the caller's language and writes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from core.adapters import orm
+from core.domain.events import HallConfigured
+from core.halls import DEMO_FILE
+from core.hub.broadcast import RecordingBroadcaster
+from tests.integration.conftest import Api
+
+SERVICE_F = {
+    "code": "export",
+    "prefix": "F",
+    "name": "出口退税",
+    "name_en": "Export rebates",
+    "minutes": 15,
+    "position": 0,
+}
+"""A new service the tests add (first in the hall's order)."""
+
+OPERATIONS: dict[str, tuple[str, str, Any]] = {
+    "read the hall": ("GET", "/api/v1/admin/hall", None),
+    "export the file": ("GET", "/api/v1/admin/hall.toml", None),
+    "import a file": ("POST", "/api/v1/admin/hall/import", "demo file"),
+    "add a service": ("POST", "/api/v1/admin/services", SERVICE_F),
+    "edit a service": (
+        "PUT",
+        "/api/v1/admin/services/consult",
+        {"code": "consult", "prefix": "E", "name": "咨询辅导", "minutes": 6},
+    ),
+    "retire a service": ("POST", "/api/v1/admin/services/social/retire", None),
+    "add a window": (
+        "POST",
+        "/api/v1/admin/windows",
+        {"number": 9, "services": ["consult"], "name": "咨询专窗"},
+    ),
+    "edit a window": (
+        "PUT",
+        "/api/v1/admin/windows/4",
+        {"number": 4, "services": ["social", "invoice"]},
+    ),
+}
+
+
+def send(api: Api, operation: str, as_: str | None) -> Any:
+    method, path, body = OPERATIONS[operation]
+    if body == "demo file":
+        body = {"text": api.get("/api/v1/admin/hall.toml", as_="admin").get_data(as_text=True)}
+    if method == "GET":
+        return api.get(path, as_=as_)
+    if method == "PUT":
+        return api.put(path, as_=as_, json=body)
+    return api.post(path, as_=as_, json=body)
+
+
+def configuration(api: Api) -> dict[str, Any]:
+    response = api.get("/api/v1/admin/hall", as_="admin")
+    assert response.status_code == 200, response.get_json()
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+def audit_rows(app: Flask) -> list[orm.AuditEntry]:
+    with app.extensions["hallq"].db.read_session() as session:
+        return list(session.scalars(select(orm.AuditEntry).order_by(orm.AuditEntry.id)))
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_only_an_admin_may_administer_the_hall(api: Api, app: Flask, operation: str) -> None:
+    # GIVEN the demo hall
+    before = configuration(api)
+    # WHEN a clerk, the guide desk, a duty leader, a kiosk and nobody try the operation
+    refused = {
+        who: send(api, operation, who).status_code
+        for who in ("window1", "guide", "leader", "kiosk-1")
+    }
+    anonymous = send(api, operation, None).status_code
+    # THEN each is refused, and the hall is as it was
+    assert refused == dict.fromkeys(refused, 403)
+    assert anonymous == 401
+    assert configuration(api) == before
+    # AND the admin may
+    response = send(api, operation, "admin")
+    assert response.status_code == 200, response.get_json()
+
+
+def test_an_admin_adds_a_service_first_at_window_4_and_its_tickets_are_called_there(
+    api: Api, app: Flask, broadcaster: RecordingBroadcaster
+) -> None:
+    # GIVEN the demo hall, window 4 serving invoices then social insurance
+    published = len(broadcaster.published)
+    # WHEN the admin adds 出口退税 with prefix F and puts it first at window 4
+    added = api.post("/api/v1/admin/services", as_="admin", json=SERVICE_F)
+    window = api.put(
+        "/api/v1/admin/windows/4",
+        as_="admin",
+        json={"number": 4, "services": ["export", "invoice", "social"]},
+    )
+    # THEN both are saved and each is announced to the screens as hall:configured
+    assert added.status_code == 200, added.get_json()
+    assert added.get_json()["changed"] == ["services"]
+    assert window.status_code == 200, window.get_json()
+    events = [stamped.event for _hall, stamped in broadcaster.published[published:]]
+    configured = [event.parts for event in events if isinstance(event, HallConfigured)]
+    assert configured == [["services"], ["windows"]]
+    # AND the kiosk offers it first, an invoice ticket waits longer, yet window 4 calls F001
+    queue = api.get("/api/v1/queue", as_="kiosk-1").get_json()
+    assert queue["services"][0]["code"] == "export"
+    assert api.issue("invoice").status_code == 201
+    issued = api.issue("export")
+    assert issued.get_json()["number"] == "F001"
+    assert api.window(4, "open").status_code == 200
+    called = api.window(4, "call-next")
+    assert called.get_json()["ticket"]["number"] == "F001"
+    # AND the audit log says who changed what, before and after
+    rows = [row for row in audit_rows(app) if row.action in ("AddService", "EditWindow")]
+    assert [(row.actor, row.action, row.target) for row in rows] == [
+        ("staff:admin", "AddService", "service:export"),
+        ("staff:admin", "EditWindow", "window:4"),
+    ]
+    assert rows[0].detail["services"]["export"]["before"] is None
+    assert rows[0].detail["services"]["export"]["after"]["prefix"] == "F"
+    assert rows[1].detail["windows"]["4"]["before"]["services"] == ["invoice", "social"]
+    assert rows[1].detail["windows"]["4"]["after"]["services"] == ["export", "invoice", "social"]
+
+
+def test_a_retired_service_leaves_the_kiosk_and_its_windows_but_keeps_its_history(
+    api: Api, app: Flask
+) -> None:
+    # GIVEN a social insurance ticket served and finished today
+    assert api.issue("social").status_code == 201
+    assert api.window(6, "open").status_code == 200
+    assert api.window(6, "call-next").status_code == 200
+    assert api.window(6, "start").status_code == 200
+    assert api.window(6, "finish").status_code == 200
+    # WHEN the admin retires social insurance
+    retired = api.post("/api/v1/admin/services/social/retire", as_="admin")
+    # THEN the kiosk no longer offers it, and no window serves it any more
+    assert retired.status_code == 200, retired.get_json()
+    queue = api.get("/api/v1/queue", as_="kiosk-1").get_json()
+    assert "social" not in [service["code"] for service in queue["services"]]
+    windows = {window["number"]: window["services"] for window in configuration(api)["windows"]}
+    assert windows[4] == ["invoice"]
+    assert windows[6] == ["consult"]
+    assert api.issue("social").status_code == 404
+    # AND today's ticket still names it, and its prefix D is free for a new service
+    with app.extensions["hallq"].db.read_session() as session:
+        service = session.scalars(select(orm.Service).where(orm.Service.code == "social")).one()
+        assert not service.active
+        tickets = session.scalars(select(orm.Ticket).where(orm.Ticket.service == "social"))
+        assert [ticket.number for ticket in tickets] == ["D001"]
+    new = {**SERVICE_F, "code": "pension", "prefix": "D", "name": "养老保险"}
+    assert api.post("/api/v1/admin/services", as_="admin", json=new).status_code == 200
+
+
+MISTAKES: dict[str, tuple[str, str, Any, int, str, str]] = {
+    "duplicate prefix": (
+        "POST",
+        "/api/v1/admin/services",
+        {**SERVICE_F, "prefix": "B"},
+        409,
+        "service.prefix_taken",
+        "字头 B 已被业务 invoice 使用",
+    ),
+    "duplicate window number": (
+        "POST",
+        "/api/v1/admin/windows",
+        {"number": 3, "services": ["consult"]},
+        409,
+        "window.exists",
+        "3 号窗口已存在",
+    ),
+    "window with no service": (
+        "PUT",
+        "/api/v1/admin/windows/4",
+        {"number": 4, "services": []},
+        400,
+        "request.invalid",
+        "请求无效：services",
+    ),
+    "window serving an unknown service": (
+        "PUT",
+        "/api/v1/admin/windows/4",
+        {"number": 4, "services": ["passport"]},
+        404,
+        "service.unknown",
+        "passport",
+    ),
+    "service in use retired": (
+        "POST",
+        "/api/v1/admin/services/filing/retire",
+        None,
+        409,
+        "service.waiting",
+        "还有 2 人在等候",
+    ),
+    "not a TOML file": (
+        "POST",
+        "/api/v1/admin/hall/import",
+        {"text": "[hall\ncode = "},
+        400,
+        "hall_file.toml",
+        "不是有效的 TOML",
+    ),
+    "another hall's file": (
+        "POST",
+        "/api/v1/admin/hall/import",
+        'demo file:code = "demo"->code = "other"',
+        400,
+        "hall_file.other_hall",
+        "属于大厅 other",
+    ),
+    "hours not in order": (
+        "POST",
+        "/api/v1/admin/hall/import",
+        'demo file:opens = "00:00"->opens = "23:59:30"',
+        400,
+        "hall_file.invalid",
+        "大厅配置有误",
+    ),
+}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES)
+def test_a_mistake_is_refused_in_the_admins_language_and_changes_nothing(
+    api: Api, app: Flask, mistake: str
+) -> None:
+    # GIVEN the demo hall with two people waiting for filing
+    assert api.issue("filing").status_code == 201
+    assert api.issue("filing").status_code == 201
+    method, path, body, status, code, words = MISTAKES[mistake]
+    if isinstance(body, str):
+        old, new = body.removeprefix("demo file:").split("->")
+        demo = DEMO_FILE.read_text(encoding="utf-8")
+        assert old in demo
+        body = {"text": demo.replace(old, new, 1)}
+    before, audited = configuration(api), len(audit_rows(app))
+    # WHEN the admin makes the mistake
+    response = (
+        api.put(path, as_="admin", json=body)
+        if method == "PUT"
+        else api.post(path, as_="admin", json=body)
+    )
+    # THEN it is refused with the rule's own words in Chinese, and nothing is written
+    assert (response.status_code, response.get_json()["error"]) == (status, code)
+    assert words in response.get_json()["message"], response.get_json()["message"]
+    assert configuration(api) == before
+    assert len(audit_rows(app)) == audited
+
+
+def test_the_hall_file_exported_imports_unchanged_and_an_edited_one_changes_the_hall(
+    api: Api, app: Flask
+) -> None:
+    # GIVEN the hall file the console exports
+    exported = api.get("/api/v1/admin/hall.toml", as_="admin")
+    assert exported.status_code == 200
+    assert exported.headers["Content-Disposition"] == 'attachment; filename="hall-demo.toml"'
+    text = exported.get_data(as_text=True)
+    # WHEN the admin imports it as it is, then with the hall renamed
+    same = api.post("/api/v1/admin/hall/import", as_="admin", json={"text": text})
+    renamed = text.replace("Demo City Tax Service Hall No. 1", "Renamed Hall")
+    edited = api.post("/api/v1/admin/hall/import", as_="admin", json={"text": renamed})
+    # THEN the first changes nothing, the second only the hall's own table
+    assert same.status_code == 200, same.get_json()
+    assert same.get_json()["changed"] == []
+    assert edited.get_json()["changed"] == ["hall"]
+    assert configuration(api)["hall"]["name_en"] == "Renamed Hall"
+    (row,) = [row for row in audit_rows(app) if row.action == "ImportHall" and row.detail]
+    assert row.detail["hall"]["before"]["name_en"] == "Demo City Tax Service Hall No. 1"
+    assert row.detail["hall"]["after"]["name_en"] == "Renamed Hall"
