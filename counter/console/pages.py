@@ -21,6 +21,7 @@ from core.runtime import runtime
 from core.services import views
 from core.services.access import Principal, Role
 from core.web.auth import Unauthenticated, current_principal
+from counter.console.admin_texts import admin_texts
 from counter.console.texts import console_texts
 
 
@@ -33,15 +34,25 @@ class LoginNeeded(ConsoleRefused):
 
 
 class NotAllowed(ConsoleRefused):
-    """Logged in, but not as a duty leader or administrator (HTTP 403)."""
+    """Logged in, but without the role the page needs (HTTP 403)."""
 
-    def __init__(self, principal: Principal) -> None:
+    def __init__(self, principal: Principal, needs: Role) -> None:
         super().__init__(principal.name)
         self.principal = principal
+        self.needs = needs
 
 
 def leader() -> Principal:
     """The duty leader or administrator asking; LoginNeeded or NotAllowed otherwise."""
+    return _staff_of(Role.LEADER)
+
+
+def administrator() -> Principal:
+    """The administrator asking; LoginNeeded or NotAllowed otherwise."""
+    return _staff_of(Role.ADMIN)
+
+
+def _staff_of(role: Role) -> Principal:
     try:
         principal = current_principal()
     except Unauthenticated:
@@ -49,8 +60,8 @@ def leader() -> Principal:
         principal = None
     if principal is None:
         raise LoginNeeded(request.full_path.rstrip("?"))
-    if principal.kind != "staff" or not principal.at_least(Role.LEADER):
-        raise NotAllowed(principal)
+    if principal.kind != "staff" or not principal.at_least(role):
+        raise NotAllowed(principal, role)
     return principal
 
 
@@ -69,6 +80,22 @@ def _staff_name(principal: Principal) -> str:
 
 def console_config(principal: Principal) -> dict[str, Any]:
     """The console's configuration: who, which hall, its clock, and the page's sentences."""
+    return {
+        **_page_config(principal),
+        "ledger": {
+            "xlsx": url_for("console.ledger_download"),
+            "print": url_for("console.ledger_print"),
+        },
+        "text": console_texts(),
+    }
+
+
+def admin_config(principal: Principal) -> dict[str, Any]:
+    """The administration page's configuration: the console's, with its own sentences."""
+    return {**_page_config(principal), "text": admin_texts()}
+
+
+def _page_config(principal: Principal) -> dict[str, Any]:
     rt = runtime()
     hall_code = hall_of(principal)
     with rt.db.read_session() as session:
@@ -89,9 +116,4 @@ def console_config(principal: Principal) -> dict[str, Any]:
         "cacheKey": f"console:{hall_code}",
         "offlineAfterMs": int(rt.settings.offline_after_s * 1000),
         "checkEveryMs": int(rt.settings.state_check_s * 1000),
-        "ledger": {
-            "xlsx": url_for("console.ledger_download"),
-            "print": url_for("console.ledger_print"),
-        },
-        "text": console_texts(),
     }

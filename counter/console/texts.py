@@ -12,7 +12,8 @@ from __future__ import annotations
 from flask_babel import gettext, pgettext
 
 
-def _slots(*names: str) -> dict[str, str]:
+def slots(*names: str) -> dict[str, str]:
+    """``{name}`` placeholders that survive translation, for the script to fill."""
     return {name: "{" + name + "}" for name in names}
 
 
@@ -112,11 +113,11 @@ def vocabulary() -> dict[str, dict[str, str]]:
 def day_texts() -> dict[str, str]:
     """The hall's day as the top bar says it (SPEC §4.4)."""
     return {
-        "before_opening": gettext("Not issuing yet: tickets from %(opens)s", **_slots("opens")),
-        "open": gettext("Open · tickets until %(cutoff)s", **_slots("cutoff")),
-        "after_cutoff": gettext("Extended service: %(count)s still waiting", **_slots("count")),
+        "before_opening": gettext("Not issuing yet: tickets from %(opens)s", **slots("opens")),
+        "open": gettext("Open · tickets until %(cutoff)s", **slots("cutoff")),
+        "after_cutoff": gettext("Extended service: %(count)s still waiting", **slots("count")),
         "after_cutoff_empty": gettext(
-            "Tickets stopped at %(cutoff)s; nobody waiting", **_slots("cutoff")
+            "Tickets stopped at %(cutoff)s; nobody waiting", **slots("cutoff")
         ),
         "after_closing": gettext("Closed for today"),
         "closed": gettext("Not a working day"),
@@ -150,12 +151,12 @@ def incident_texts() -> dict[str, object]:
         "noIncidents": gettext("No incident has been recorded."),
         "handle": gettext("Handle it"),
         "declared": gettext(
-            "Incident %(number)s declared; its notice is on every screen.", **_slots("number")
+            "Incident %(number)s declared; its notice is on every screen.", **slots("number")
         ),
         "stepAdded": gettext("Step added."),
         "detailsSaved": gettext("Changes saved."),
         "nothingChanged": gettext("Nothing was changed."),
-        "endTitle": gettext("End incident %(number)s?", **_slots("number")),
+        "endTitle": gettext("End incident %(number)s?", **slots("number")),
         "endBody": gettext(
             "Its notice comes down from every screen and the hall mode is worked out again."
         ),
@@ -163,10 +164,10 @@ def incident_texts() -> dict[str, object]:
             "Today's taxpayers who left a phone number are texted that service is back."
         ),
         "endYes": gettext("End the incident"),
-        "endedSaid": gettext("Incident %(number)s ended.", **_slots("number")),
+        "endedSaid": gettext("Incident %(number)s ended.", **slots("number")),
         "extension": gettext(
             "Filing deadline %(original)s extended to %(extended)s (%(rule)s).",
-            **_slots("original", "extended", "rule"),
+            **slots("original", "extended", "rule"),
         ),
         "extensionProvisional": gettext(
             "Provisional while the fault lasts; worked out again when it ends."
@@ -174,10 +175,10 @@ def incident_texts() -> dict[str, object]:
         "extensionUnknownYear": gettext(
             "The working-day calendar does not know %(year)s yet: the filing-deadline extension "
             "cannot be worked out. Enter this year's arrangement in the hall's calendar.",
-            **_slots("year"),
+            **slots("year"),
         ),
-        "durationMinutes": gettext("%(minutes)s min", **_slots("minutes")),
-        "durationHours": gettext("%(hours)s h %(minutes)s min", **_slots("hours", "minutes")),
+        "durationMinutes": gettext("%(minutes)s min", **slots("minutes")),
+        "durationHours": gettext("%(hours)s h %(minutes)s min", **slots("hours", "minutes")),
     }
 
 
@@ -186,11 +187,11 @@ def paperwork_texts() -> dict[str, object]:
     return {
         "markBackfilled": gettext("Mark as backfilled"),
         "backfilledSaid": gettext(
-            "The record of %(number)s is marked as backfilled.", **_slots("number")
+            "The record of %(number)s is marked as backfilled.", **slots("number")
         ),
-        "backfilledBy": gettext("Backfilled by %(who)s, %(time)s", **_slots("who", "time")),
-        "ofIncident": gettext("incident %(number)s", **_slots("number")),
-        "leftToBackfill": gettext("%(count)s left", **_slots("count")),
+        "backfilledBy": gettext("Backfilled by %(who)s, %(time)s", **slots("who", "time")),
+        "ofIncident": gettext("incident %(number)s", **slots("number")),
+        "leftToBackfill": gettext("%(count)s left", **slots("count")),
         "allBackfilled": gettext("all backfilled"),
         "answer": gettext("Answer"),
         "answerAndText": gettext("Answer and text it"),
@@ -200,21 +201,17 @@ def paperwork_texts() -> dict[str, object]:
             "Answer recorded. No phone number was left: tell the taxpayer another way."
         ),
         "noPhone": gettext("no phone number"),
-        "recordedBy": gettext("recorded by %(who)s, %(time)s", **_slots("who", "time")),
-        "openQuestions": gettext("%(count)s waiting for an answer", **_slots("count")),
-        "notCalledList": gettext("%(count)s: %(numbers)s", **_slots("count", "numbers")),
-        "andMore": gettext("and %(count)s more", **_slots("count")),
+        "recordedBy": gettext("recorded by %(who)s, %(time)s", **slots("who", "time")),
+        "openQuestions": gettext("%(count)s waiting for an answer", **slots("count")),
+        "notCalledList": gettext("%(count)s: %(numbers)s", **slots("count", "numbers")),
+        "andMore": gettext("and %(count)s more", **slots("count")),
         "allCalled": gettext("all called"),
     }
 
 
-def console_texts() -> dict[str, object]:
-    """Every sentence of the console's script."""
+def page_texts() -> dict[str, str]:
+    """The words every console page uses: the link to the hub, refusals, common buttons."""
     return {
-        **vocabulary(),
-        **incident_texts(),
-        **paperwork_texts(),
-        "day": day_texts(),
         "yes": pgettext("console", "Yes"),
         "no": pgettext("console", "No"),
         "cancel": gettext("Cancel"),
@@ -227,9 +224,8 @@ def console_texts() -> dict[str, object]:
         "offlineSince": gettext(
             "Since %(time)s. What you see is the hall as it was then; this page catches up "
             "by itself when the hub is back.",
-            **_slots("time"),
+            **slots("time"),
         ),
-        "modeBefore": gettext("Hall mode when the link was lost"),
         "offlineAction": gettext(
             "The hub cannot be reached, so nothing can be changed now. Try again when it is back."
         ),
@@ -237,46 +233,56 @@ def console_texts() -> dict[str, object]:
             "The hub did not answer, so the action may not have been done. "
             "Press again to retry: it will not be done twice."
         ),
-        "refused": gettext("The hub refused the request (HTTP %(status)s).", **_slots("status")),
-        "since": gettext("Since %(time)s", **_slots("time")),
-        "expectedRecovery": gettext("expected recovery %(when)s", **_slots("when")),
-        "window": gettext("Window %(window)s", **_slots("window")),
-        "windowsOpen": gettext("%(open)s of %(total)s open", **_slots("open", "total")),
-        "minutes": gettext("%(minutes)s min", **_slots("minutes")),
+        "refused": gettext("The hub refused the request (HTTP %(status)s).", **slots("status")),
+    }
+
+
+def console_texts() -> dict[str, object]:
+    """Every sentence of the console's script."""
+    return {
+        **vocabulary(),
+        **incident_texts(),
+        **paperwork_texts(),
+        "day": day_texts(),
+        **page_texts(),
+        "modeBefore": gettext("Hall mode when the link was lost"),
+        "since": gettext("Since %(time)s", **slots("time")),
+        "expectedRecovery": gettext("expected recovery %(when)s", **slots("when")),
+        "window": gettext("Window %(window)s", **slots("window")),
+        "windowsOpen": gettext("%(open)s of %(total)s open", **slots("open", "total")),
+        "minutes": gettext("%(minutes)s min", **slots("minutes")),
         "relief": gettext("Suggest a dedicated window"),
         "emergencyService": gettext("emergency"),
         "reliefAlert": gettext(
             "%(service)s: %(count)s waiting, longest %(minutes)s min — suggest opening a "
             "dedicated window",
-            **_slots("service", "count", "minutes"),
+            **slots("service", "count", "minutes"),
         ),
         "emergencyClosed": gettext(
             "Affected services are sent to the emergency window, but %(windows)s is not open",
-            **_slots("windows"),
+            **slots("windows"),
         ),
         "seeQueues": gettext("See the queues"),
         "seeDevices": gettext("See the devices"),
         "seeWorklist": gettext("See the list"),
-        "devicesDown": gettext("Out of order: %(names)s", **_slots("names")),
-        "devicesFailed": gettext("%(count)s out of order", **_slots("count")),
+        "devicesDown": gettext("Out of order: %(names)s", **slots("names")),
+        "devicesFailed": gettext("%(count)s out of order", **slots("count")),
         "devicesAllWell": gettext("none out of order"),
-        "devicesNeverConnected": gettext("%(count)s never connected", **_slots("count")),
-        "inIncident": gettext("incident %(number)s", **_slots("number")),
+        "devicesNeverConnected": gettext("%(count)s never connected", **slots("count")),
+        "inIncident": gettext("incident %(number)s", **slots("number")),
         "reportedOut": gettext("Reported out of order"),
         "neverHeard": gettext("never heard from"),
         "heardJustNow": gettext("heard just now"),
-        "heardMinutesAgo": gettext("heard %(minutes)s min ago", **_slots("minutes")),
-        "heardAt": gettext("last heard %(time)s", **_slots("time")),
-        "toBackfill": gettext(
-            "%(count)s register records wait to be backfilled", **_slots("count")
-        ),
-        "followUpsOpen": gettext("%(count)s questions wait for an answer", **_slots("count")),
+        "heardMinutesAgo": gettext("heard %(minutes)s min ago", **slots("minutes")),
+        "heardAt": gettext("last heard %(time)s", **slots("time")),
+        "toBackfill": gettext("%(count)s register records wait to be backfilled", **slots("count")),
+        "followUpsOpen": gettext("%(count)s questions wait for an answer", **slots("count")),
         "calendarUnknown": gettext(
             "The working-day calendar does not have this year's holiday arrangement: the hall "
             "counts Monday to Friday as working days and cannot work out filing-deadline "
             "extensions. Enter the State Council's arrangement in the hall's calendar overrides."
         ),
-        "noticeOfIncident": gettext("Notice of incident %(number)s", **_slots("number")),
+        "noticeOfIncident": gettext("Notice of incident %(number)s", **slots("number")),
         "noticeOwn": gettext("Notice posted by hand"),
         "noticePosted": gettext("Notice posted on every screen."),
         "noticeSaved": gettext("Notice saved; the screens show the new text."),
@@ -285,9 +291,9 @@ def console_texts() -> dict[str, object]:
         "takeDown": gettext("Take down"),
         "takeDownTitle": gettext("Take this notice down from every screen?"),
         "takeDownIncident": gettext("The incident stays open; only its notice comes down."),
-        "ledgerBetween": gettext("From %(from)s to %(to)s", **_slots("from", "to")),
-        "ledgerFrom": gettext("From %(from)s on", **_slots("from")),
-        "ledgerUntil": gettext("Up to %(to)s", **_slots("to")),
+        "ledgerBetween": gettext("From %(from)s to %(to)s", **slots("from", "to")),
+        "ledgerFrom": gettext("From %(from)s on", **slots("from")),
+        "ledgerUntil": gettext("Up to %(to)s", **slots("to")),
         "ledgerAll": gettext("Every incident ever recorded"),
         "ledgerWrongOrder": gettext("The period ends before it starts: change one of the dates."),
     }

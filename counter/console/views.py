@@ -17,6 +17,7 @@ from core.domain.errors import InvalidInput
 from core.messages import message_for
 from core.runtime import runtime
 from core.services import views as read
+from core.services.access import Role
 from counter.console import bp, pages
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,6 +28,13 @@ def console_page() -> ResponseReturnValue:
     """The duty leader's console: leaders and administrators."""
     principal = pages.leader()
     return render_template("console/console.html", config=pages.console_config(principal))
+
+
+@bp.get("/admin")
+def admin_page() -> ResponseReturnValue:
+    """The hall's administration (services, windows, the hall file): administrators."""
+    principal = pages.administrator()
+    return render_template("console/admin.html", config=pages.admin_config(principal))
 
 
 def _ledger() -> tuple[list[ledger.LedgerRow], str, str, ledger.LedgerPeriod, str]:
@@ -77,12 +85,19 @@ def login_needed(error: pages.LoginNeeded) -> ResponseReturnValue:
 
 @bp.errorhandler(pages.NotAllowed)
 def not_allowed(error: pages.NotAllowed) -> ResponseReturnValue:
-    """Counter staff, guides and devices have no business on the console."""
-    message = gettext(
-        "The duty leader's console is for duty leaders and administrators. "
-        "You are logged in as %(user)s.",
-        user=error.principal.name,
-    )
+    """Counter staff, guides and devices have no business on the console, nor a duty
+    leader in the hall's administration."""
+    if error.needs is Role.ADMIN:
+        message = gettext(
+            "The hall's administration is for administrators. You are logged in as %(user)s.",
+            user=error.principal.name,
+        )
+    else:
+        message = gettext(
+            "The duty leader's console is for duty leaders and administrators. "
+            "You are logged in as %(user)s.",
+            user=error.principal.name,
+        )
     return render_template("console/refused.html", message=message, login=True), 403
 
 

@@ -184,3 +184,23 @@ def test_a_period_that_ends_before_it_starts_is_refused_with_a_page(app: Flask) 
     assert backwards.status_code == 400
     assert backwards.mimetype == "text/html"
     assert typo.status_code == 400
+
+
+def test_only_an_administrator_opens_the_administration(app: Flask) -> None:
+    # GIVEN the duty leader and the administrator, logged in, and nobody
+    leader, admin, nobody = logged_in(app, "leader"), logged_in(app, "admin"), app.test_client()
+    # WHEN each opens /console/admin
+    refused, page, anonymous = (client.get("/console/admin") for client in (leader, admin, nobody))
+    # THEN the leader is refused with a page that says it is for administrators
+    assert refused.status_code == 403
+    assert "大厅管理仅供管理员使用" in refused.get_data(as_text=True)
+    # AND nobody is sent to log in and back
+    assert anonymous.headers["Location"] == "/login?next=/console/admin"
+    # AND the administrator gets the page with its script's sentences, and the console
+    # links to it for them only
+    assert page.status_code == 200
+    config = page_config(page.get_data(as_text=True))
+    assert config["namespace"] == "/console"
+    assert config["text"]["retire"] == "停用"  # type: ignore[index]
+    assert 'href="/console/admin"' in admin.get("/console").get_data(as_text=True)
+    assert 'href="/console/admin"' not in leader.get("/console").get_data(as_text=True)

@@ -15,6 +15,7 @@ import * as incidents from "./incidents.js";
 import * as ledger from "./ledger.js";
 import * as notices from "./notices.js";
 import * as paperwork from "./paperwork.js";
+import { pageTools, sessionGone } from "./page.js";
 import { $, HallTime, SessionGone, debounce, fill, read } from "./util.js";
 
 const config = readConfig();
@@ -37,72 +38,9 @@ const store = {
   listsAt: null,
 };
 
-// ---- the message line ----
+// ---- the message line, confirmations, commands (page.js) ----
 
-let messageTimer = null;
-function say(words, kind = "info") {
-  const line = $("message");
-  clearTimeout(messageTimer);
-  line.textContent = words;
-  line.dataset.kind = kind;
-  line.hidden = false;
-  // Errors stay until the next action: nobody may miss why something was not done.
-  if (kind === "ok") messageTimer = setTimeout(() => { line.hidden = true; }, 8000);
-}
-
-// ---- asking before a consequential action ----
-
-function confirm({ title, body, yes }) {
-  const dialog = $("confirm");
-  $("confirm-title").textContent = title;
-  $("confirm-text").textContent = body;
-  $("confirm-yes").textContent = yes;
-  dialog.returnValue = "";
-  dialog.showModal();
-  $("confirm-yes").focus();
-  return new Promise((resolve) => {
-    dialog.addEventListener("close", () => resolve(dialog.returnValue === "yes"), { once: true });
-  });
-}
-
-// ---- commands: one at a time per button, the hub's own words when refused ----
-
-async function run(button, action, { done = null } = {}) {
-  if (client.offline) {
-    say(text.offlineAction, "error");
-    return false;
-  }
-  if (button && button.dataset.busy) return false;
-  if (button) {
-    button.dataset.busy = "true";
-    button.disabled = true;
-  }
-  document.body.dataset.busy = "true";
-  try {
-    const answer = await action();
-    if (answer.ok) {
-      if (done) say(done, "ok");
-      return answer;
-    }
-    if (answer.status === 0) say(text.noAnswer, "error");
-    else say((answer.data && answer.data.message) || fill(text.refused, { status: answer.status }), "error");
-    return false;
-  } catch (error) {
-    if (error instanceof SessionGone) sessionGone();
-    else throw error;
-    return false;
-  } finally {
-    if (button) {
-      delete button.dataset.busy;
-      button.disabled = false;
-    }
-    delete document.body.dataset.busy;
-  }
-}
-
-function sessionGone() {
-  location.assign(`/login?next=${encodeURIComponent(location.pathname + location.hash)}`);
-}
+const { say, confirm, run } = pageTools(text, () => Boolean(client && client.offline));
 
 // ---- the lists read over HTTP ----
 

@@ -1,0 +1,72 @@
+// What every console page does the same way: the message line, asking before a
+// consequential action, and running one command at a time per button with the
+// hub's own words when it refuses (the console and the administration).
+
+import { $, SessionGone, fill } from "./util.js";
+
+export function sessionGone() {
+  location.assign(`/login?next=${encodeURIComponent(location.pathname + location.hash)}`);
+}
+
+// `isOffline()`: whether the hub is unreachable now (no command is sent then).
+export function pageTools(text, isOffline) {
+  let messageTimer = null;
+
+  function say(words, kind = "info") {
+    const line = $("message");
+    clearTimeout(messageTimer);
+    line.textContent = words;
+    line.dataset.kind = kind;
+    line.hidden = false;
+    // Errors stay until the next action: nobody may miss why something was not done.
+    if (kind === "ok") messageTimer = setTimeout(() => { line.hidden = true; }, 8000);
+  }
+
+  function confirm({ title, body, yes }) {
+    const dialog = $("confirm");
+    $("confirm-title").textContent = title;
+    $("confirm-text").textContent = body;
+    $("confirm-yes").textContent = yes;
+    dialog.returnValue = "";
+    dialog.showModal();
+    $("confirm-yes").focus();
+    return new Promise((resolve) => {
+      dialog.addEventListener("close", () => resolve(dialog.returnValue === "yes"), { once: true });
+    });
+  }
+
+  async function run(button, action, { done = null } = {}) {
+    if (isOffline()) {
+      say(text.offlineAction, "error");
+      return false;
+    }
+    if (button && button.dataset.busy) return false;
+    if (button) {
+      button.dataset.busy = "true";
+      button.disabled = true;
+    }
+    document.body.dataset.busy = "true";
+    try {
+      const answer = await action();
+      if (answer.ok) {
+        if (done) say(done, "ok");
+        return answer;
+      }
+      if (answer.status === 0) say(text.noAnswer, "error");
+      else say((answer.data && answer.data.message) || fill(text.refused, { status: answer.status }), "error");
+      return false;
+    } catch (error) {
+      if (error instanceof SessionGone) sessionGone();
+      else throw error;
+      return false;
+    } finally {
+      if (button) {
+        delete button.dataset.busy;
+        button.disabled = false;
+      }
+      delete document.body.dataset.busy;
+    }
+  }
+
+  return { say, confirm, run };
+}

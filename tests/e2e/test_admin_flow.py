@@ -1,0 +1,124 @@
+"""The hall's administration (/console/admin) in Chromium against a real hub (issue 14).
+
+The admin logs in through the real form, adds a service and puts it first at a window;
+an enrolled kiosk, already open, shows the new button without a reload, and the window
+calls the new ticket first. Each tab is photographed at 1920×1080 in Chinese and English.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.test_kiosk_flow import open_kiosk, service
+from tests.support.databases import DEMO_PASSWORD, Tokens
+from tests.support.hub import HubProcess
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+BIG = {"width": 1920, "height": 1080}
+expect.set_options(timeout=10_000)
+
+
+def log_in_as_admin(browser: Browser, hub: HubProcess) -> Page:
+    context = browser.new_context(viewport=BIG, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{hub.url}/console/admin")
+    expect(page).to_have_url(re.compile(r"/login\?next=/console/admin"))
+    page.keyboard.type("admin")
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{hub.url}/console/admin")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    return page
+
+
+def post(hub: HubProcess, tokens: Tokens, path: str, who: str) -> requests.Response:
+    token = tokens.staff.get(who) or tokens.devices[who]
+    return requests.post(
+        f"{hub.url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=5
+    )
+
+
+def test_the_admin_adds_a_service_first_at_window_4_and_the_kiosk_offers_it_at_once(
+    browser: Browser, hub: HubProcess, tokens: Tokens, screenshots: Path
+) -> None:
+    # GIVEN an enrolled kiosk showing the demo's five services, and the admin's page
+    kiosk = open_kiosk(browser, hub, tokens)
+    page = log_in_as_admin(browser, hub)
+    english = page.context.new_page()
+    english.goto(f"{hub.url}/console/admin?lang=en")
+    expect(english.locator("body")).to_have_attribute("data-ready", "true")
+    try:
+        expect(page.locator("#admin-services tr[data-service]")).to_have_count(6)
+        page.screenshot(path=str(screenshots / "admin-services-zh.png"))
+        english.screenshot(path=str(screenshots / "admin-services-en.png"))
+        # WHEN the admin adds 出口退税 with prefix F
+        add = page.locator("#service-add form")
+        add.locator('input[name="code"]').fill("export")
+        add.locator('input[name="prefix"]').fill("f")
+        add.locator('input[name="name"]').fill("出口退税")
+        add.locator('input[name="name_en"]').fill("Export rebates")
+        add.locator('input[name="minutes"]').fill("15")
+        add.locator('button[type="submit"]').click()
+        # THEN the page says so, lists it last, and the open kiosk offers it without a reload
+        expect(page.locator("#message")).to_have_text("业务已添加，取号机数秒内即可提供。")
+        expect(page.locator("#admin-services tr[data-service]").last).to_have_attribute(
+            "data-service", "export"
+        )
+        expect(kiosk.locator(service(kiosk, "export"))).to_contain_text("出口退税", timeout=2_000)
+        # WHEN the admin moves it up to the top, then puts it first at window 4
+        rows = page.locator("#admin-services tr[data-service]")
+        for place in range(6, 0, -1):  # from last (7th) to first, one tap at a time
+            expect(rows.nth(place)).to_have_attribute("data-service", "export")
+            rows.nth(place).locator("td.order button").first.click()
+        expect(page.locator("#admin-services tr[data-service]").first).to_have_attribute(
+            "data-service", "export"
+        )
+        page.locator("#tab-windows").click()
+        window = page.locator('#admin-windows li[data-window="4"]')
+        window.locator("select").select_option("export")
+        expect(window.locator(".window-service")).to_have_count(3)
+        for _ in range(2):
+            window.locator('.window-service[data-service="export"] button').first.click()
+            expect(page.locator("#message")).to_have_text("窗口已保存，下次叫号起按新顺序叫号。")
+        expect(window.locator(".window-service").first).to_have_attribute("data-service", "export")
+        english.locator("#tab-windows").click()
+        expect(
+            english.locator('#admin-windows li[data-window="4"] .window-service').first
+        ).to_have_attribute("data-service", "export")
+        page.screenshot(path=str(screenshots / "admin-windows-zh.png"))
+        english.screenshot(path=str(screenshots / "admin-windows-en.png"))
+        # AND the kiosk shows the new service first; a taxpayer takes F001 after an invoice
+        # ticket, and window 4 calls F001 first
+        expect(kiosk.locator(".k-svc").first).to_have_attribute("data-service", "export")
+        assert post(hub, tokens, "/api/v1/windows/4/open", "window4").status_code == 200
+        invoice = requests.post(
+            f"{hub.url}/api/v1/tickets",
+            json={"service": "invoice"},
+            headers={"Authorization": f"Bearer {tokens.devices['kiosk-2']}"},
+            timeout=5,
+        )
+        assert invoice.status_code == 201
+        kiosk.click(service(kiosk, "export"))
+        kiosk.click("#details-skip")
+        expect(kiosk.locator("#ticket-number")).to_have_text("F001")
+        called = post(hub, tokens, "/api/v1/windows/4/call-next", "window4")
+        assert called.json()["ticket"]["number"] == "F001"
+        # AND the hall file tab offers the file, as `hallq hall load` reads it
+        page.locator("#tab-file").click()
+        english.locator("#tab-file").click()
+        page.screenshot(path=str(screenshots / "admin-file-zh.png"))
+        english.screenshot(path=str(screenshots / "admin-file-en.png"))
+        with page.expect_download() as download:
+            page.locator("#export").click()
+        text = Path(download.value.path()).read_text(encoding="utf-8")
+        assert 'code = "export"\nprefix = "F"' in text
+    finally:
+        kiosk.context.close()
+        page.context.close()
