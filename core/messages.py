@@ -99,6 +99,12 @@ MESSAGES: dict[str, LazyString] = {
     ),
     "window.exists": lazy_gettext("Window %(window)s already exists."),
     "window.service_twice": lazy_gettext("A window lists each service once."),
+    "hours.order": lazy_gettext(
+        "Ticketing must start before the cut-off, and the cut-off come before closing time."
+    ),
+    "calendar.day": lazy_gettext("%(day)s is not a date: write it as 2026-10-10."),
+    "calendar.month": lazy_gettext("%(month)s is not a month: write it as 2026-10."),
+    "calendar.deadline_month": lazy_gettext("%(day)s is not in %(month)s."),
     "hall_file.invalid": lazy_gettext(
         "The hall configuration is not valid: %(field)s — %(problem)s"
     ),

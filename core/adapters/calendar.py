@@ -83,6 +83,27 @@ class ChineseCalendar:
         return _statutory_workday(date(year, 1, 1)) is not None
 
 
+StatutoryKind = Literal["workday", "weekend", "holiday", "adjusted_workday", "unknown"]
+
+
+def statutory_day(day: date) -> tuple[StatutoryKind, str | None]:
+    """What the State Council's arrangement makes of `day` (as the package knows it), and
+    the festival a holiday or an adjusted working day (调休上班) belongs to, in Chinese."""
+    try:
+        holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return "unknown", None
+    festival = _FESTIVALS.get(name) if name else None
+    if holiday and name:
+        return "holiday", festival
+    if name:
+        return "adjusted_workday", festival
+    return ("weekend" if day.weekday() >= 5 else "workday"), None
+
+
+_FESTIVALS = {holiday.value: holiday.chinese for holiday in chinese_calendar.Holiday}
+
+
 @lru_cache(maxsize=1024)
 def _statutory_workday(day: date) -> bool | None:
     """The package's answer for `day`, None for a year it has no data for. Kept: every

@@ -10,7 +10,7 @@ import tomllib
 from typing import Any
 
 from flask import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 from pydantic.json_schema import SkipJsonSchema
 
 from core.api import bp
@@ -19,8 +19,22 @@ from core.api.registry import operation
 from core.api.schemas import Error, Strict
 from core.domain import admin_commands as ac
 from core.domain.errors import InvalidInput
-from core.halls import ServiceSpec, WindowSpec, export_hall, hall_file_text
+from core.halls import (
+    DAY_PATTERN,
+    ClockTime,
+    LedgerSpec,
+    ProbeSpec,
+    QuietHoursSpec,
+    RetentionSpec,
+    RulesSpec,
+    ServiceSpec,
+    WindowSpec,
+    export_hall,
+    hall_file_text,
+    json_int,
+)
 from core.runtime import runtime
+from core.services import administration
 from core.services.access import Role
 from core.services.views import hall_by_code
 from core.web.auth import requires
@@ -43,8 +57,8 @@ class ImportBody(Strict):
 
 
 class ServiceBody(ServiceSpec):
-    position: int | None = Field(
-        default=None, ge=0, le=99, description="Its place among the services (0: first)."
+    position: json_int(ge=0, le=99) | None = Field(  # type: ignore[valid-type]
+        default=None, description="Its place among the services (0: first)."
     )
 
 
@@ -192,3 +206,103 @@ def add_window(data: WindowSpec) -> Response:
 @requires(Role.ADMIN)
 def edit_window(n: int, data: WindowChanges) -> Response:
     return command(ac.EditWindow, window=n, spec={**data.model_dump(mode="json"), "number": n})
+
+
+class HoursBody(Strict):
+    opens: ClockTime = Field(description="Ticketing starts (hall-local), e.g. `09:00`.")
+    cutoff: ClockTime = Field(description="The kiosks stop issuing tickets.")
+    closes: ClockTime = Field(description="The hall closes; windows serve who waits until then.")
+    every_day: StrictBool = Field(default=False, description="Open on non-working days too.")
+
+
+class ProbesBody(Strict):
+    probes: list[ProbeSpec] = Field(max_length=20)
+
+
+SETTINGS: dict[str, tuple[str, type[BaseModel], str]] = {
+    "hours": ("hours", HoursBody, "Opening hours, the ticket cut-off and closing time."),
+    "rules": ("rules", RulesSpec, "Calling rules: anti-starvation, recalls, requeue, windows."),
+    "quiet-hours": ("quiet_hours", QuietHoursSpec, "Hours without SMS (except outage notices)."),
+    "retention": ("retention", RetentionSpec, "How long personal data is kept (days)."),
+    "ledger": ("ledger", LedgerSpec, "What the incident ledger leaves out."),
+    "probes": ("probes", ProbesBody, "Health probes of the tax systems."),
+}
+
+
+def _register_settings(path: str, part: str, model: type[BaseModel], summary: str) -> None:
+    def view(data: BaseModel) -> Response:
+        value = data.model_dump(mode="json")
+        return command(ac.EditHallSettings, part=part, value=value.get("probes", value))
+
+    view.__name__ = f"edit_{part}"
+    operation(
+        bp,
+        "PUT",
+        f"/admin/hall/{path}",
+        summary=summary,
+        tag="admin",
+        body=model,
+        responses=CHANGE_RESPONSES,
+    )(requires(Role.ADMIN)(view))
+
+
+for _path, (_part, _model, _summary) in SETTINGS.items():
+    _register_settings(_path, _part, _model, _summary)
+
+
+class CalendarDayBody(Strict):
+    open: StrictBool | None = Field(
+        description="true: the hall works that day; false: closed; null: as the statutory "
+        "calendar says."
+    )
+
+
+class FilingDeadlineBody(Strict):
+    deadline: str | None = Field(
+        pattern=DAY_PATTERN, description="The official deadline, `2026-12-15`; null: the default."
+    )
+
+
+@operation(
+    bp,
+    "GET",
+    "/admin/calendar/<month>",
+    summary="A month of the hall's calendar (`2026-10`): statutory days, the hall's "
+    "overrides, working days, the filing deadline.",
+    tag="admin",
+    responses={200: ("The month", None), 400: ("Not a month", Error)},
+)
+@requires(Role.ADMIN)
+def calendar_month(month: str) -> Response:
+    with runtime().db.read_session() as session:
+        hall = hall_by_code(session, hall_code())
+        return json_response(administration.calendar_month(hall, month))
+
+
+@operation(
+    bp,
+    "PUT",
+    "/admin/calendar/days/<day>",
+    summary="Open or close the hall on a day (`2026-10-10`) whatever the statutory calendar "
+    "says, or let the statutory calendar decide again.",
+    tag="admin",
+    body=CalendarDayBody,
+    responses=CHANGE_RESPONSES,
+)
+@requires(Role.ADMIN)
+def set_calendar_day(day: str, data: CalendarDayBody) -> Response:
+    return command(ac.SetCalendarDay, day=day, open=data.open)
+
+
+@operation(
+    bp,
+    "PUT",
+    "/admin/calendar/filing/<month>",
+    summary="The official filing deadline of a month (`2026-12`), or back to the default.",
+    tag="admin",
+    body=FilingDeadlineBody,
+    responses=CHANGE_RESPONSES,
+)
+@requires(Role.ADMIN)
+def set_filing_deadline(month: str, data: FilingDeadlineBody) -> Response:
+    return command(ac.SetFilingDeadline, month=month, deadline=data.deadline)

@@ -6,9 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field, StrictBool
 
-from core.api.schemas import NUMBER_PATTERN, PHONE_PATTERN, TEXT, JsonInt, Strict, checked
+from core.api.schemas import NUMBER_PATTERN, PHONE_PATTERN, TEXT, Strict, checked
 from core.domain.continuity import MAX_PAPER_RANGE, IncidentKind, Level, Mode, System
 from core.domain.registers import RegisterKind
+from core.halls import JsonInt, json_int
 from core.services.registers import FollowUpReason
 
 
@@ -51,10 +52,8 @@ class NoticeBody(Strict):
 class PaperTicketsBody(Strict):
     service: str = Field(min_length=1, max_length=40)
     first: JsonInt = Field(ge=1, le=99999)
-    last: JsonInt | None = Field(
+    last: json_int(ge=1, le=99999) | None = Field(  # type: ignore[valid-type]
         default=None,
-        ge=1,
-        le=99999,
         description=f"Omit for one ticket; at least `first`, and at most {MAX_PAPER_RANGE} "
         "tickets in one range.",
     )

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from core.api.schemas import NUMBER_PATTERN
 from core.domain.errors import InvalidInput
+from core.halls import DAY_PATTERN, MONTH_PATTERN
 from core.services.access import Role
 from core.web.auth import ACCESS_RULE, authorize
 
@@ -61,10 +62,15 @@ class Operation:
                 )
             elif name == "number":
                 found.append((name, {"type": "string", "maxLength": 12, "pattern": NUMBER_PATTERN}))
+            elif name in PATH_PATTERNS:
+                found.append((name, {"type": "string", "pattern": PATH_PATTERNS[name]}))
             else:
                 found.append((name, {"type": "string"}))
         return found
 
+
+PATH_PATTERNS = {"day": DAY_PATTERN, "month": MONTH_PATTERN}
+"""Path parameters written a set way: a day that matches but does not exist is a 404."""
 
 OPERATIONS: list[Operation] = []
 

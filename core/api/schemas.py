@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from pydantic.config import JsonDict
-from pydantic_core import PydanticCustomError
+
+from core.halls import json_int
 
 NUMBER_PATTERN = r"^\s*[A-Za-z]0*[1-9][0-9]*\s*$"
 """A ticket number: its service's letter and a sequence from 1 (``C051``; `` c51 `` too)."""
@@ -29,18 +30,6 @@ def checked(pattern: str) -> JsonDict:
     match gets the rule's own message ("请输入以13–19开头的11位手机号码") rather than a
     generic one."""
     return {"pattern": pattern}
-
-
-def _not_text(value: object) -> object:
-    """JSON numbers only: ``"3"`` (or ``true``) is no number (SPEC §9). An integral
-    ``3.0`` is one, as JSON Schema says."""
-    if isinstance(value, str | bool):
-        raise PydanticCustomError("int_type", "a number is needed")
-    return value
-
-
-JsonInt = Annotated[int, BeforeValidator(_not_text)]
-"""An integer as JSON sends it: never coerced from a string or a boolean."""
 
 
 class Strict(BaseModel):
@@ -73,7 +62,7 @@ class IssueTicketBody(Strict):
 
 class TransferBody(Strict):
     to_service: str | None = Field(default=None, min_length=1, max_length=40)
-    to_window: JsonInt | None = Field(default=None, ge=1, le=999)
+    to_window: json_int(ge=1, le=999) | None = None  # type: ignore[valid-type]
 
 
 class CallBody(Strict):

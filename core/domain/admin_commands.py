@@ -58,3 +58,30 @@ class EditWindow(Command):
 
     window: int
     spec: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EditHallSettings(Command):
+    """Replace one table of the hall's settings (`part`: hours, rules, quiet_hours,
+    retention, ledger, probes) with `value`, as the hall file writes it."""
+
+    part: str
+    value: Any
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetCalendarDay(Command):
+    """The hall works (`open`) or is closed on `day` (``2026-10-10``) whatever the statutory
+    calendar says; `open` None: the statutory calendar decides again."""
+
+    day: str
+    open: bool | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetFilingDeadline(Command):
+    """The official filing deadline of `month` (``2026-12``) is `deadline` (``2026-12-15``);
+    None: the default (the 15th, moved to the next working day)."""
+
+    month: str
+    deadline: str | None

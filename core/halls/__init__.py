@@ -7,12 +7,24 @@ transaction: a typo leaves the running hall as it was.
 from __future__ import annotations
 
 import tomllib
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,13 +51,71 @@ class HallFileError(Exception):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Unknown keys are refused and values are not coerced (``"3"`` is no number, ``"yes"``
+    no boolean), in a file as in the API; only times and days may be written as text."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def _clock_text(value: object) -> object:
+    """A time is a TOML time or text (``"09:00"``), never a number of seconds."""
+    if not isinstance(value, str | time):
+        raise PydanticCustomError("time_type", "a time is written as text, e.g. 09:00")
+    return value
+
+
+def _day_text(value: object) -> object:
+    """A day is a TOML date or text (``"2026-10-10"``), never a number."""
+    if not isinstance(value, str | date) or isinstance(value, datetime):
+        raise PydanticCustomError("date_type", "a day is written as text, e.g. 2026-10-10")
+    return value
+
+
+def _not_text(value: object) -> object:
+    """JSON numbers only: ``"3"`` (or ``true``) is no number (SPEC §9). An integral
+    ``3.0`` is one, as JSON Schema says."""
+    if isinstance(value, str | bool):
+        raise PydanticCustomError("int_type", "a number is needed")
+    return value
+
+
+JsonInt = Annotated[int, Strict(False), BeforeValidator(_not_text)]
+"""An integer as JSON (or TOML) sends it: never coerced from a string or a boolean; the
+hall file and the API's bodies (`core.api.schemas`) count the same way."""
+
+
+def json_int(*, ge: int, le: int) -> Any:
+    """`JsonInt` between `ge` and `le`, for a field that may also be null: the bounds go
+    first, or the API's schema would show them as pydantic's words, not JSON Schema's."""
+    return Annotated[int, Field(ge=ge, le=le), Strict(False), BeforeValidator(_not_text)]
+
+
+def _local(value: time) -> time:
+    """A hall's times are hall-local: ``09:00Z`` would not compare with the others."""
+    if value.tzinfo is not None:
+        raise PydanticCustomError("time_type", "a time of the hall's own clock, without a zone")
+    return value
+
+
+CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+DAY_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
+"""Days and months of this century, as the console and the API write them."""
+
+ClockTime = Annotated[
+    time,
+    Strict(False),
+    BeforeValidator(_clock_text),
+    AfterValidator(_local),
+    WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN, "examples": ["09:00"]}),
+]
+Day = Annotated[date, Strict(False), BeforeValidator(_day_text)]
 
 
 class HoursSpec(_Strict):
-    opens: time = time(9, 0)
-    cutoff: time = time(17, 0)
-    closes: time = time(17, 30)
+    opens: ClockTime = time(9, 0)
+    cutoff: ClockTime = time(17, 0)
+    closes: ClockTime = time(17, 30)
     every_day: bool = False
 
     @model_validator(mode="after")
@@ -56,15 +126,15 @@ class HoursSpec(_Strict):
 
 
 class RulesSpec(_Strict):
-    max_wait_minutes: int = Field(default=60, ge=1)
-    no_show_after_recalls: int = Field(default=2, ge=0)
-    requeue_after: int = Field(default=3, ge=0)
-    windows_per_staff: int = Field(default=1, ge=1)
+    max_wait_minutes: JsonInt = Field(default=60, ge=1, le=24 * 60)
+    no_show_after_recalls: JsonInt = Field(default=2, ge=0, le=10)
+    requeue_after: JsonInt = Field(default=3, ge=0, le=999)
+    windows_per_staff: JsonInt = Field(default=1, ge=1, le=20)
 
 
 class CalendarSpec(_Strict):
-    overrides: dict[date, bool] = Field(default_factory=dict)
-    filing_deadlines: dict[str, date] = Field(default_factory=dict)
+    overrides: dict[Day, bool] = Field(default_factory=dict)
+    filing_deadlines: dict[str, Day] = Field(default_factory=dict)
     """The official filing calendar, month by month: {"2026-12" = 2026-12-15}."""
 
     @field_validator("filing_deadlines")
@@ -79,24 +149,24 @@ class CalendarSpec(_Strict):
 class ProbeSpec(_Strict):
     system: str = Field(pattern=r"^(backoffice|etax|self_service)$")
     url: str = Field(pattern=r"^https?://")
-    interval_s: float = Field(default=10, ge=1)
-    timeout_s: float = Field(default=5, gt=0)
-    failures: int = Field(default=3, ge=1)
+    interval_s: float = Field(default=10, ge=1, le=3600)
+    timeout_s: float = Field(default=5, gt=0, le=60)
+    failures: JsonInt = Field(default=3, ge=1, le=100)
 
 
 class QuietHoursSpec(_Strict):
-    start: time = time(21, 0)
-    end: time = time(8, 0)
+    start: ClockTime = time(21, 0)
+    end: ClockTime = time(8, 0)
 
 
 class RetentionSpec(_Strict):
-    phone_days: int = Field(default=7, ge=1)
-    register_days: int = Field(default=180, ge=1)
-    follow_up_days: int = Field(default=180, ge=1)
+    phone_days: JsonInt = Field(default=7, ge=1, le=3650)
+    register_days: JsonInt = Field(default=180, ge=1, le=3650)
+    follow_up_days: JsonInt = Field(default=180, ge=1, le=3650)
 
 
 class LedgerSpec(_Strict):
-    min_device_minutes: float = Field(default=2, ge=0)
+    min_device_minutes: float = Field(default=2, ge=0, le=24 * 60)
     """A device failure that recovered by itself within this time is not a ledger row
     (a printer's cover opened for a refill); the ledger counts such blips in one line."""
 
@@ -159,8 +229,8 @@ class ServiceSettingsSpec(_Strict):
     ) = None
     """The emergency register (登记簿) this business is recorded in during an outage:
     tax_registration, invoice_cancellation, invoice_sale or filing."""
-    relief_waiting: int = Field(default=Relief().waiting, ge=1)
-    relief_wait_minutes: int = Field(default=Relief().wait_minutes, ge=1)
+    relief_waiting: JsonInt = Field(default=Relief().waiting, ge=1, le=9999)
+    relief_wait_minutes: JsonInt = Field(default=Relief().wait_minutes, ge=1, le=24 * 60)
 
 
 class ServiceSpec(_Strict):
@@ -168,14 +238,16 @@ class ServiceSpec(_Strict):
     prefix: str = Field(pattern=r"^[A-Z]$")
     name: str = Field(min_length=1)
     name_en: str = ""
-    minutes: float = Field(default=10, gt=0)
+    minutes: float = Field(default=10, gt=0, le=8 * 60)
     settings: ServiceSettingsSpec = Field(default_factory=ServiceSettingsSpec)
 
 
 class WindowSpec(_Strict):
-    number: int = Field(ge=1, le=999)
+    number: JsonInt = Field(ge=1, le=999)
     name: str = ""
-    services: list[str] = Field(min_length=1)
+    services: list[str] = Field(
+        min_length=1, max_length=50, json_schema_extra={"uniqueItems": True}
+    )
     emergency: bool = False
 
 

@@ -8,16 +8,32 @@ configuration, without a restart. A refused change writes nothing.
 
 from __future__ import annotations
 
+import re
+from calendar import monthrange
+from datetime import date, time, timedelta
 from typing import Any
 
 from pydantic import ValidationError
 
+from core.adapters import orm
+from core.adapters.calendar import statutory_day
 from core.domain import admin_commands as ac
 from core.domain.commands import Command
 from core.domain.errors import Conflict, InvalidInput, NotFound
 from core.domain.events import HallConfigured
-from core.halls import HallFile, ServiceSpec, WindowSpec, apply_hall, export_hall
+from core.domain.workdays import UnknownYear
+from core.halls import (
+    DAY_PATTERN,
+    MONTH_PATTERN,
+    HallFile,
+    ServiceSpec,
+    WindowSpec,
+    apply_hall,
+    calendar_for,
+    export_hall,
+)
 from core.services.context import Context, Outcome
+from core.services.incidents import filing_calendar
 
 
 def configure(command: Command, context: Context) -> Outcome:
@@ -104,6 +120,68 @@ def _edit_window(command: ac.EditWindow, document: dict[str, Any], _: Context) -
     return f"window:{command.window}"
 
 
+SETTINGS_PARTS = ("hours", "rules", "quiet_hours", "retention", "ledger", "probes")
+"""The tables of the hall's settings an admin replaces one at a time."""
+
+DAY = re.compile(DAY_PATTERN)
+MONTH = re.compile(MONTH_PATTERN)
+
+
+def _edit_settings(command: ac.EditHallSettings, document: dict[str, Any], _: Context) -> str:
+    if command.part not in SETTINGS_PARTS:
+        raise InvalidInput("request.invalid", field="part", problem="invalid")
+    if command.part == "hours":
+        opens, cutoff, closes = (
+            time.fromisoformat(command.value[name]) for name in ("opens", "cutoff", "closes")
+        )
+        if not opens <= cutoff <= closes:
+            raise InvalidInput("hours.order", field="hours")
+    document["hall"][command.part] = command.value
+    return f"hall:{command.part}"
+
+
+def _set_calendar_day(command: ac.SetCalendarDay, document: dict[str, Any], _: Context) -> str:
+    day = _day(command.day, "day")
+    overrides = document["hall"]["calendar"]["overrides"]
+    if command.open is None:
+        overrides.pop(day.isoformat(), None)
+    else:
+        overrides[day.isoformat()] = command.open
+    return f"calendar:{day.isoformat()}"
+
+
+def _set_filing_deadline(
+    command: ac.SetFilingDeadline, document: dict[str, Any], _: Context
+) -> str:
+    if not MONTH.match(command.month):
+        raise InvalidInput("calendar.month", field="month", month=command.month)
+    deadlines = document["hall"]["calendar"]["filing_deadlines"]
+    if command.deadline is None:
+        deadlines.pop(command.month, None)
+    else:
+        deadline = _day(command.deadline, "deadline")
+        if deadline.isoformat()[:7] != command.month:
+            raise InvalidInput(
+                "calendar.deadline_month",
+                field="deadline",
+                day=deadline.isoformat(),
+                month=command.month,
+            )
+        deadlines[command.month] = deadline.isoformat()
+    return f"filing:{command.month}"
+
+
+def _day(text: str, field: str) -> date:
+    """A calendar day written ``2026-10-10``; anything else is refused, saying which (a
+    day written so that does not exist, ``2026-02-30``, is not found)."""
+    if not DAY.match(text):
+        raise InvalidInput("calendar.day", field=field, day=text)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise NotFound("calendar.day", field=field, day=text) from None
+
+
 EDITS: dict[type[Command], Any] = {
     ac.ImportHall: _import,
     ac.AddService: _add_service,
@@ -111,6 +189,9 @@ EDITS: dict[type[Command], Any] = {
     ac.RetireService: _retire_service,
     ac.AddWindow: _add_window,
     ac.EditWindow: _edit_window,
+    ac.EditHallSettings: _edit_settings,
+    ac.SetCalendarDay: _set_calendar_day,
+    ac.SetFilingDeadline: _set_filing_deadline,
 }
 """How each command edits the hall file (as parsed JSON); each returns what the audit
 log names as changed (``service:invoice``)."""
@@ -196,3 +277,44 @@ def _difference(old: dict[str, Any], new: dict[str, Any], parts: list[str]) -> d
         if order_was != order_now and set(order_was) == set(order_now):
             detail[part]["order"] = {"before": order_was, "after": order_now}
     return detail
+
+
+def calendar_month(hall: orm.Hall, month: str) -> dict[str, Any]:
+    """A month of the hall's calendar (``2026-10``), day by day: what the statutory
+    arrangement says (with the festival's name), the hall's own override, whether the
+    hall works, and the month's filing deadline. For a year the calendar package does
+    not know, `known` is False: the grid asks for the State Council's arrangement."""
+    if not MONTH.match(month):
+        raise InvalidInput("calendar.month", field="month", month=month)
+    year, number = int(month[:4]), int(month[5:])
+    calendar = calendar_for(hall)
+    overrides = (hall.settings or {}).get("calendar_overrides", {})
+    filing = filing_calendar(hall)
+    first = date(year, number, 1)
+    known = calendar.knows(first)
+    try:
+        deadline: str | None = filing.deadline(year, number).isoformat()
+    except UnknownYear:
+        deadline = None
+    days = []
+    for offset in range(monthrange(year, number)[1]):
+        day = first + timedelta(days=offset)
+        kind, festival = statutory_day(day)
+        days.append(
+            {
+                "day": day.isoformat(),
+                "weekday": day.isoweekday(),
+                "statutory": kind,
+                "festival": festival,
+                "override": overrides.get(day.isoformat()),
+                "open": calendar.is_workday(day) if calendar.knows(day) else None,
+            }
+        )
+    return {
+        "month": month,
+        "known": known,
+        "statutory_known": statutory_day(first)[0] != "unknown",
+        "filing_deadline": deadline,
+        "filing_official": filing.is_official(year, number),
+        "days": days,
+    }

@@ -70,6 +70,64 @@ def admin_texts() -> dict[str, object]:
         "imported": gettext("Hall file imported: %(parts)s changed.", **slots("parts")),
         "importedSame": gettext("The file is the hall as it is: nothing changed."),
         "chooseFile": gettext("Choose a hall file (.toml) first."),
+        "hoursSaved": gettext("Hours saved: the kiosks follow them from now on."),
+        "rulesSaved": gettext("Calling rules saved: they apply from the next call."),
+        "monthTitle": gettext("%(month)s/%(year)s", **slots("year", "month")),
+        "dayTitle": gettext("%(weekday)s %(day)s/%(month)s", **slots("month", "day", "weekday")),
+        "weekdays": [
+            gettext("Mon"),
+            gettext("Tue"),
+            gettext("Wed"),
+            gettext("Thu"),
+            gettext("Fri"),
+            gettext("Sat"),
+            gettext("Sun"),
+        ],
+        "statutory": {
+            "workday": gettext("a working day"),
+            "weekend": gettext("a weekend"),
+            "holiday": gettext("a public holiday"),
+            "adjusted_workday": gettext("a working day in lieu (调休上班)"),
+            "unknown": gettext("not in the installed calendar"),
+        },
+        "offTag": gettext("Off"),
+        "workTag": gettext("Work"),
+        "hallOwn": gettext("Set by the hall"),
+        "deadlineTag": gettext("Filing deadline"),
+        "pickDay": gettext(
+            "Tap a day to open or close the hall on it, or to make it the month's filing deadline."
+        ),
+        "dayOpen": gettext("the hall is open"),
+        "dayClosed": gettext("the hall is closed"),
+        "dayUnknown": gettext("not known: enter the year's arrangement"),
+        "byHall": gettext(" (set by the hall)"),
+        "setOpen": gettext("Open this day"),
+        "setClosed": gettext("Closed this day"),
+        "setStatutory": gettext("As the statutory calendar says"),
+        "makeDeadline": gettext("Make it this month's filing deadline"),
+        "daySaved": gettext("Day saved: every screen follows within seconds."),
+        "deadlineSaved": gettext("Filing deadline saved."),
+        "deadlineOfficial": gettext(
+            "Filing deadline: the %(day)s (official filing calendar)", **slots("day")
+        ),
+        "deadlineDefault": gettext(
+            "Filing deadline: the %(day)s (the 15th, moved past non-working days)", **slots("day")
+        ),
+        "deadlineUnknown": gettext(
+            "Filing deadline: unknown until the year's arrangement is entered"
+        ),
+        "yearUnknown": gettext(
+            "The installed calendar has no holiday arrangement for %(year)s. Enter the State "
+            "Council's arrangement day by day: close each public holiday, open each working day "
+            "in lieu. From the first day entered, the hall counts Monday to Friday as working "
+            "days plus what you entered.",
+            **slots("year"),
+        ),
+        "yearEntered": gettext(
+            "The installed calendar has no arrangement for %(year)s: the hall counts Monday to "
+            "Friday plus the days entered here. Check them against the State Council's notice.",
+            **slots("year"),
+        ),
         "parts": {
             "hall": gettext("the hall's settings"),
             "services": gettext("services"),

@@ -122,3 +122,55 @@ def test_the_admin_adds_a_service_first_at_window_4_and_the_kiosk_offers_it_at_o
     finally:
         kiosk.context.close()
         page.context.close()
+
+
+def test_the_admin_closes_a_day_and_sees_a_year_the_calendar_does_not_know(
+    browser: Browser, hub: HubProcess, tokens: Tokens, screenshots: Path
+) -> None:
+    # GIVEN the admin's page on its hours and calendar tab (this month first)
+    page = log_in_as_admin(browser, hub)
+    english = page.context.new_page()
+    english.goto(f"{hub.url}/console/admin?lang=en#calendar")
+    expect(english.locator("body")).to_have_attribute("data-ready", "true")
+    try:
+        page.locator("#tab-calendar").click()
+        expect(page.locator("#hours input[name=cutoff]")).to_have_value("23:59")
+        # WHEN the admin goes to October 2026 (国庆节: 1-7 off, Saturday 10 worked in lieu)
+        title = page.locator("#calendar-title")
+        for _ in range(24):
+            if title.text_content() == "2026年10月":
+                break
+            page.locator("#month-before").click()
+            expect(title).not_to_have_text("")
+        expect(title).to_have_text("2026年10月")
+        holiday = page.locator('[data-day="2026-10-01"]')
+        expect(holiday).to_have_attribute("data-open", "false")
+        expect(holiday).to_contain_text("国庆节")
+        expect(page.locator('[data-day="2026-10-10"]')).to_have_attribute("data-open", "true")
+        # AND closes Monday 12 October for the hall
+        page.locator('[data-day="2026-10-12"]').click()
+        expect(page.locator("#calendar-day")).to_contain_text("10月12日 周一")
+        page.locator('#calendar-day [data-set="false"]').click()
+        # THEN the day shows closed, by the hall, and the hub's calendar says so
+        expect(page.locator("#message")).to_have_text("日期已保存，各屏幕数秒内同步。")
+        day = page.locator('[data-day="2026-10-12"]')
+        expect(day).to_have_attribute("data-open", "false")
+        expect(day).to_contain_text("本厅调整")
+        month = requests.get(
+            f"{hub.url}/api/v1/admin/calendar/2026-10",
+            headers={"Authorization": f"Bearer {tokens.staff['admin']}"},
+            timeout=5,
+        ).json()
+        assert month["days"][11]["override"] is False
+        page.screenshot(path=str(screenshots / "admin-calendar-zh.png"))
+        english.screenshot(path=str(screenshots / "admin-calendar-en.png"))
+        # WHEN the admin goes on to January 2027, which chinese-calendar does not know yet
+        for _ in range(3):
+            page.locator("#month-after").click()
+        expect(title).to_have_text("2027年1月")
+        # THEN the grid says so, and asks for the State Council's arrangement
+        expect(page.locator("#calendar-unknown")).to_contain_text("没有 2027 年的节假日安排")
+        expect(page.locator('[data-day="2027-01-04"]')).to_have_attribute("data-open", "null")
+        page.screenshot(path=str(screenshots / "admin-calendar-unknown-zh.png"))
+    finally:
+        page.context.close()

@@ -49,6 +49,24 @@ OPERATIONS: dict[str, tuple[str, str, Any]] = {
         "/api/v1/admin/windows/4",
         {"number": 4, "services": ["social", "invoice"]},
     ),
+    "change the hours": (
+        "PUT",
+        "/api/v1/admin/hall/hours",
+        {"opens": "08:30", "cutoff": "17:00", "closes": "17:30"},
+    ),
+    "change the rules": ("PUT", "/api/v1/admin/hall/rules", {"max_wait_minutes": 45}),
+    "change the probes": (
+        "PUT",
+        "/api/v1/admin/hall/probes",
+        {"probes": [{"system": "etax", "url": "http://10.1.2.3/health"}]},
+    ),
+    "read a month": ("GET", "/api/v1/admin/calendar/2026-10", None),
+    "close a day": ("PUT", "/api/v1/admin/calendar/days/2026-12-24", {"open": False}),
+    "set a filing deadline": (
+        "PUT",
+        "/api/v1/admin/calendar/filing/2026-12",
+        {"deadline": "2026-12-21"},
+    ),
 }
 
 
@@ -220,7 +238,31 @@ MISTAKES: dict[str, tuple[str, str, Any, int, str, str]] = {
         "hall_file.other_hall",
         "属于大厅 other",
     ),
-    "hours not in order": (
+    "hours out of order": (
+        "PUT",
+        "/api/v1/admin/hall/hours",
+        {"opens": "09:00", "cutoff": "18:00", "closes": "17:30"},
+        400,
+        "hours.order",
+        "停止取号时间须早于下班时间",
+    ),
+    "a malformed day": (
+        "PUT",
+        "/api/v1/admin/calendar/days/2026-13-01",
+        {"open": True},
+        400,
+        "calendar.day",
+        "2026-13-01 不是有效日期",
+    ),
+    "a deadline in another month": (
+        "PUT",
+        "/api/v1/admin/calendar/filing/2026-12",
+        {"deadline": "2027-01-15"},
+        400,
+        "calendar.deadline_month",
+        "2027-01-15 不在 2026-12 内",
+    ),
+    "hours not in order in a file": (
         "POST",
         "/api/v1/admin/hall/import",
         'demo file:opens = "00:00"->opens = "23:59:30"',
@@ -278,3 +320,64 @@ def test_the_hall_file_exported_imports_unchanged_and_an_edited_one_changes_the_
     (row,) = [row for row in audit_rows(app) if row.action == "ImportHall" and row.detail]
     assert row.detail["hall"]["before"]["name_en"] == "Demo City Tax Service Hall No. 1"
     assert row.detail["hall"]["after"]["name_en"] == "Renamed Hall"
+
+
+def test_hours_changed_by_the_admin_apply_to_the_next_ticket(api: Api) -> None:
+    # GIVEN the demo hall, open around the clock, at 10:00 on a Monday
+    assert api.issue("filing").status_code == 201
+    # WHEN the admin sets the cut-off at 09:30
+    hours = {"opens": "08:30", "cutoff": "09:30", "closes": "17:30", "every_day": False}
+    changed = api.put("/api/v1/admin/hall/hours", as_="admin", json=hours)
+    # THEN the file says so, and the kiosk's next ticket is refused: issuing has ended
+    assert changed.status_code == 200, changed.get_json()
+    assert configuration(api)["hall"]["hours"]["cutoff"] == "09:30:00"
+    refused = api.issue("filing")
+    assert (refused.status_code, refused.get_json()["error"]) == (409, "hall.not_issuing")
+
+
+def test_the_month_grid_shows_statutory_days_the_halls_overrides_and_the_deadline(
+    api: Api,
+) -> None:
+    # GIVEN October 2026 (National Day: 1-7 off, Saturday 10 an adjusted working day)
+    # WHEN the admin closes Monday 12 October and sets the official deadline to the 22nd
+    closed = api.put("/api/v1/admin/calendar/days/2026-10-12", as_="admin", json={"open": False})
+    official = api.put(
+        "/api/v1/admin/calendar/filing/2026-10", as_="admin", json={"deadline": "2026-10-22"}
+    )
+    assert closed.status_code == official.status_code == 200
+    month = api.get("/api/v1/admin/calendar/2026-10", as_="admin").get_json()
+    days = {day["day"]: day for day in month["days"]}
+    # THEN the grid shows each day as the package and the hall say
+    assert (days["2026-10-01"]["statutory"], days["2026-10-01"]["festival"]) == (
+        "holiday",
+        "国庆节",
+    )
+    assert days["2026-10-01"]["open"] is False
+    assert days["2026-10-10"]["statutory"] == "adjusted_workday"
+    assert days["2026-10-10"]["open"] is True
+    assert (days["2026-10-12"]["override"], days["2026-10-12"]["open"]) == (False, False)
+    assert (month["filing_deadline"], month["filing_official"]) == ("2026-10-22", True)
+    # WHEN the override is taken back, the statutory calendar decides again
+    api.put("/api/v1/admin/calendar/days/2026-10-12", as_="admin", json={"open": None})
+    again = api.get("/api/v1/admin/calendar/2026-10", as_="admin").get_json()
+    assert again["days"][11]["override"] is None
+    assert again["days"][11]["open"] is True
+
+
+def test_a_year_the_package_does_not_know_asks_for_the_state_councils_arrangement(
+    api: Api,
+) -> None:
+    # GIVEN 2027, which the installed chinese-calendar does not know yet
+    month = api.get("/api/v1/admin/calendar/2027-01", as_="admin").get_json()
+    # THEN the grid says so and claims nothing about its days
+    assert (month["known"], month["statutory_known"]) == (False, False)
+    assert {day["open"] for day in month["days"]} == {None}
+    assert month["filing_deadline"] is None
+    # WHEN the admin enters the arrangement's first day (New Year's Day, closed)
+    api.put("/api/v1/admin/calendar/days/2027-01-01", as_="admin", json={"open": False})
+    # THEN the year is known to the hall: weekends off, the entered days as entered
+    entered = api.get("/api/v1/admin/calendar/2027-01", as_="admin").get_json()
+    assert entered["known"] is True
+    assert entered["days"][0]["open"] is False
+    assert entered["days"][1]["open"] is False  # Saturday 2 January
+    assert entered["days"][3]["open"] is True  # Monday 4 January

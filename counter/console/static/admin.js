@@ -6,13 +6,14 @@
 // HTTP API and is saved at once; the hub checks it whole and says why when it refuses.
 
 import { HallClient, OfflineMemory, readConfig } from "/static/hallq-client.js";
+import * as calendar from "./admin-calendar.js";
 import { pageTools, sessionGone } from "./page.js";
 import { $, HallTime, SessionGone, change, element, fill, language, localName, read } from "./util.js";
 
 const config = readConfig();
 const text = config.text;
 const time = new HallTime(config.timezone);
-const TABS = ["services", "windows", "file"];
+const TABS = ["services", "windows", "calendar", "file"];
 const SYSTEMS = ["backoffice", "etax"];
 const REGISTERS = ["tax_registration", "invoice_cancellation", "invoice_sale", "filing"];
 
@@ -35,6 +36,7 @@ async function load() {
     return;
   }
   draw();
+  await calendar.load(ctx);
   document.body.dataset.ready = "true";
 }
 
@@ -55,12 +57,15 @@ function remembered() {
   }
 }
 
-// A change's answer carries the hall as it now is.
+// A change's answer carries the hall as it now is (the month shown may have changed too).
 function show(answer) {
   hall = answer.data.hall;
   remember();
   draw();
+  calendar.load(ctx);
 }
+
+const ctx = { config, text, run, show, sessionGone };
 
 // ---- services ----
 
@@ -309,6 +314,7 @@ function draw() {
   if (!hall) return;
   drawServices();
   drawWindows();
+  calendar.draw(ctx, hall);
 }
 
 function showTab() {
@@ -348,6 +354,7 @@ function start() {
   setUpTabs();
   setUpWindowAdd();
   setUpImport();
+  calendar.setUp(ctx);
   client = new HallClient({
     namespace: config.namespace,
     cacheKey: `${config.cacheKey}:admin`,
