@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Response
 from pydantic import BaseModel, Field, StrictBool
@@ -306,3 +307,41 @@ def set_calendar_day(day: str, data: CalendarDayBody) -> Response:
 @requires(Role.ADMIN)
 def set_filing_deadline(month: str, data: FilingDeadlineBody) -> Response:
     return command(ac.SetFilingDeadline, month=month, deadline=data.deadline)
+
+
+class HubSettingsView(BaseModel):
+    database: str = Field(description="sqlite or postgresql.")
+    message_queue: bool = Field(description="Whether several hub processes share a Redis queue.")
+    secret_key: bool = Field(description="Whether HALLQ_SECRET_KEY is set (else a generated one).")
+    sms: dict[str, Any] = Field(description="How SMS leave the hall; secrets only as set or not.")
+
+
+@operation(
+    bp,
+    "GET",
+    "/admin/hub-settings",
+    summary="The hub's own settings that the hall's administration shows: from the environment, "
+    "changed there (secrets only as set or not, never their values).",
+    tag="admin",
+    responses={200: ("The settings", HubSettingsView)},
+)
+@requires(Role.ADMIN)
+def hub_settings() -> Response:
+    settings = runtime().settings
+    gateway = urlsplit(settings.sms_http_url or "")
+    return json_response(
+        {
+            "database": "sqlite" if settings.sqlite_path is not None else "postgresql",
+            "message_queue": bool(settings.message_queue),
+            "secret_key": bool(settings.secret_key),
+            "sms": {
+                "sender": settings.sms_sender,
+                "dispatch": settings.sms_dispatch,
+                "gateway": gateway.hostname or None,
+                "gateway_set": bool(settings.sms_http_url),
+                "headers_set": bool(settings.sms_http_headers),
+                "template_set": bool(settings.sms_http_template),
+                "daily_cap": settings.sms_daily_cap,
+            },
+        }
+    )

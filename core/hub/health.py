@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 HEARTBEAT_CHECK_S = 2.0
 OUTAGE_REFRESH_S = 60.0
 HUB_BEAT_S = 10.0
+PROBE_RELOAD_S = 5.0
+"""How soon an admin's change of the probes (console, hall file) is probed with."""
 """How often the hub writes its own heartbeat: a dead hub's outage starts at the last one."""
 
 
@@ -64,6 +66,8 @@ class ProbeState:
     failures: int = 0
     reported_up: bool | None = None
     next_at: float = 0.0
+    key: tuple[object, ...] = ()
+    """The hall and the probe's settings: the same key after a reload, the same probe."""
 
     def observe(self, up: bool) -> bool | None:
         """The verdict to report after one check, or None when nothing changes.
@@ -81,11 +85,16 @@ class ProbeState:
         return None
 
 
-def probes_of(
-    runtime: Runtime, make: Callable[[dict[str, Any]], Probe] | None = None
-) -> list[ProbeState]:
+MakeProbe = Callable[[dict[str, Any]], Probe]
+
+
+def http_probe(spec: dict[str, Any]) -> Probe:
+    """The probe a hall file's ``[[hall.probes]]`` table describes."""
+    return HttpProbe(spec["url"], float(spec.get("timeout_s", 5)))
+
+
+def probes_of(runtime: Runtime, make: MakeProbe = http_probe) -> list[ProbeState]:
     """The probes configured in every hall's settings."""
-    make = make or (lambda spec: HttpProbe(spec["url"], float(spec.get("timeout_s", 5))))
     with runtime.db.read_session() as session:
         halls = list(session.scalars(select(orm.Hall)))
     return [
@@ -95,6 +104,7 @@ def probes_of(
             make(spec),
             float(spec.get("interval_s", 10)),
             int(spec.get("failures", 3)),
+            key=(hall.code, *sorted(spec.items())),
         )
         for hall in halls
         for spec in (hall.settings or {}).get("probes", [])
@@ -174,19 +184,30 @@ class HealthWatch:
     """Runs in the hub's event loop: heartbeats, probes, outage refresh."""
 
     def __init__(
-        self, runtime: Runtime, probes: list[ProbeState], life: HubLife | None = None
+        self, runtime: Runtime, life: HubLife | None = None, make: MakeProbe = http_probe
     ) -> None:
         self.runtime = runtime
-        self.probes = probes
+        self.make = make
+        self.probes = probes_of(runtime, make)
         self.life = life
         self.started = time.monotonic()
+
+    def reload_probes(self) -> None:
+        """The halls' probes as they are now (an admin changes them live); a probe whose
+        settings stayed keeps its run of failures and its verdict."""
+        kept = {probe.key: probe for probe in self.probes}
+        self.probes = [kept.get(fresh.key, fresh) for fresh in probes_of(self.runtime, self.make)]
 
     def run(self) -> None:
         """Forever: every couple of seconds, do what is due."""
         next_refresh = next_beat = 0.0
+        next_reload = time.monotonic() + PROBE_RELOAD_S
         while True:
             now = time.monotonic()
             try:
+                if now >= next_reload:
+                    next_reload = now + PROBE_RELOAD_S
+                    self.reload_probes()
                 if self.life is not None and now >= next_beat:
                     next_beat = now + HUB_BEAT_S
                     self.life.beat()

@@ -19,7 +19,7 @@ from core.adapters.sms import SmsSender, make_sender
 from core.app import MAX_HEADER_LINE, create_app
 from core.config import ConfigError, Settings
 from core.domain.commands import CheckDay
-from core.hub.health import HealthWatch, HubLife, probes_of
+from core.hub.health import HealthWatch, HubLife
 from core.hub.revocation import AccessWatch
 from core.hub.sms import SmsDispatcher
 from core.runtime import Runtime
@@ -46,7 +46,7 @@ def serve(settings: Settings) -> None:
     life = HubLife(rt, f"{socket.gethostname()}:{settings.port}")
     life.start()
     _stop_cleanly_on_sigterm(life, socketio)
-    watch = HealthWatch(rt, probes_of(rt), life)
+    watch = HealthWatch(rt, life)
     socketio.start_background_task(watch.run)
     socketio.start_background_task(AccessWatch(rt).run)
     if settings.sms_dispatch:

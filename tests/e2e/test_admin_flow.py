@@ -172,5 +172,21 @@ def test_the_admin_closes_a_day_and_sees_a_year_the_calendar_does_not_know(
         expect(page.locator("#calendar-unknown")).to_contain_text("没有 2027 年的节假日安排")
         expect(page.locator('[data-day="2027-01-04"]')).to_have_attribute("data-open", "null")
         page.screenshot(path=str(screenshots / "admin-calendar-unknown-zh.png"))
+        # WHEN the admin keeps phone numbers 10 days instead of 7
+        page.locator("#tab-settings").click()
+        english.locator("#tab-settings").click()
+        expect(page.locator("#hub-settings")).to_contain_text("写入服务器日志文件")
+        page.locator('#retention input[name="phone_days"]').fill("10")
+        page.locator("#retention button[type=submit]").click()
+        # THEN it is saved in the hall file
+        expect(page.locator("#message")).to_have_text("保留期限已保存，下次清理时生效。")
+        hall = requests.get(
+            f"{hub.url}/api/v1/admin/hall",
+            headers={"Authorization": f"Bearer {tokens.staff['admin']}"},
+            timeout=5,
+        ).json()
+        assert hall["hall"]["retention"]["phone_days"] == 10
+        page.screenshot(path=str(screenshots / "admin-settings-zh.png"))
+        english.screenshot(path=str(screenshots / "admin-settings-en.png"))
     finally:
         page.context.close()

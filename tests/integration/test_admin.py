@@ -16,6 +16,7 @@ from core.adapters import orm
 from core.domain.events import HallConfigured
 from core.halls import DEMO_FILE
 from core.hub.broadcast import RecordingBroadcaster
+from core.hub.health import HealthWatch
 from tests.integration.conftest import Api
 
 SERVICE_F = {
@@ -381,3 +382,51 @@ def test_a_year_the_package_does_not_know_asks_for_the_state_councils_arrangemen
     assert entered["days"][0]["open"] is False
     assert entered["days"][1]["open"] is False  # Saturday 2 January
     assert entered["days"][3]["open"] is True  # Monday 4 January
+
+
+def test_the_hub_settings_show_whether_secrets_are_set_never_their_values(
+    make_app: Any, db_url: str, tokens: Any
+) -> None:
+    # GIVEN a hub whose SMS gateway's URL and headers carry credentials
+    app = make_app(
+        db_url,
+        sms_sender="http",
+        sms_http_url="https://user:s3cret-pass@sms.example.cn/send?key=s3cret-key",
+        sms_http_headers='{"Authorization": "Bearer s3cret-token"}',
+    )
+    api = Api(app.test_client(), tokens)
+    # WHEN the admin reads the hub's settings (and a leader tries)
+    response = api.get("/api/v1/admin/hub-settings", as_="admin")
+    refused = api.get("/api/v1/admin/hub-settings", as_="leader")
+    # THEN the gateway is named by its host, the headers as set, and no secret is in the answer
+    assert refused.status_code == 403
+    body = response.get_json()
+    assert body["sms"]["sender"] == "http"
+    assert body["sms"]["gateway"] == "sms.example.cn"
+    assert (body["sms"]["headers_set"], body["sms"]["template_set"]) == (True, False)
+    assert "s3cret" not in response.get_data(as_text=True)
+
+
+def test_probes_changed_by_the_admin_are_probed_without_a_restart(api: Api, app: Flask) -> None:
+    # GIVEN the hub's health watch over the demo hall, which has no probe
+    watch = HealthWatch(app.extensions["hallq"], make=lambda spec: spec["url"])  # type: ignore[arg-type,return-value]
+    assert watch.probes == []
+    backoffice = {"system": "backoffice", "url": "http://10.1.2.3/health", "failures": 2}
+    etax = {"system": "etax", "url": "http://10.1.2.4/health"}
+    # WHEN the admin adds two probes, and the watch reloads as it does every few seconds
+    saved = api.put("/api/v1/admin/hall/probes", as_="admin", json={"probes": [backoffice, etax]})
+    assert saved.status_code == 200, saved.get_json()
+    watch.reload_probes()
+    # THEN it probes both
+    assert [(probe.system, probe.probe) for probe in watch.probes] == [
+        ("backoffice", "http://10.1.2.3/health"),
+        ("etax", "http://10.1.2.4/health"),
+    ]
+    watch.probes[0].observe(up=False)
+    # WHEN the admin changes only the e-tax probe's interval
+    changed = {"probes": [backoffice, {**etax, "interval_s": 30}]}
+    assert api.put("/api/v1/admin/hall/probes", as_="admin", json=changed).status_code == 200
+    watch.reload_probes()
+    # THEN the back-office probe keeps its run of failures, the e-tax one follows the change
+    assert watch.probes[0].failures == 1
+    assert watch.probes[1].interval_s == 30

@@ -7,13 +7,14 @@
 
 import { HallClient, OfflineMemory, readConfig } from "/static/hallq-client.js";
 import * as calendar from "./admin-calendar.js";
+import * as settings from "./admin-settings.js";
 import { pageTools, sessionGone } from "./page.js";
 import { $, HallTime, SessionGone, change, element, fill, language, localName, read } from "./util.js";
 
 const config = readConfig();
 const text = config.text;
 const time = new HallTime(config.timezone);
-const TABS = ["services", "windows", "calendar", "file"];
+const TABS = ["services", "windows", "calendar", "settings", "file"];
 const SYSTEMS = ["backoffice", "etax"];
 const REGISTERS = ["tax_registration", "invoice_cancellation", "invoice_sale", "filing"];
 
@@ -36,7 +37,7 @@ async function load() {
     return;
   }
   draw();
-  await calendar.load(ctx);
+  await Promise.all([calendar.load(ctx), settings.load(ctx)]);
   document.body.dataset.ready = "true";
 }
 
@@ -315,6 +316,7 @@ function draw() {
   drawServices();
   drawWindows();
   calendar.draw(ctx, hall);
+  settings.draw(ctx, hall);
 }
 
 function showTab() {
@@ -355,6 +357,7 @@ function start() {
   setUpWindowAdd();
   setUpImport();
   calendar.setUp(ctx);
+  settings.setUp(ctx);
   client = new HallClient({
     namespace: config.namespace,
     cacheKey: `${config.cacheKey}:admin`,
