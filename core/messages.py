@@ -113,6 +113,12 @@ MESSAGES: dict[str, LazyString] = {
     "staff.role": lazy_gettext("Role must be staff, leader or admin."),
     "staff.password_short": lazy_gettext("The password needs at least %(minimum)s characters."),
     "staff.name_long": lazy_gettext("A name has at most %(maximum)s characters."),
+    "staff.role_above": lazy_gettext(
+        "The role %(role)s is above your own: only someone of that role gives or changes it."
+    ),
+    "staff.self": lazy_gettext(
+        "This is your own account: another administrator must disable it or change its role."
+    ),
     "device.kind": lazy_gettext("Unknown device kind %(kind)s."),
     # continuity (SPEC §7)
     "hall.paper_mode": lazy_gettext(

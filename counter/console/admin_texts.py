@@ -153,6 +153,38 @@ def admin_texts() -> dict[str, object]:
         "smsCap": gettext("SMS per phone per day, at most"),
         "database": gettext("Database"),
         "secretKey": gettext("Session key from the environment"),
+        "roles": {
+            "staff": gettext("Counter staff"),
+            "guide": gettext("Guide desk"),
+            "leader": gettext("Duty leader"),
+            "admin": gettext("Administrator"),
+        },
+        "role": gettext("Role"),
+        "fullName": gettext("Full name"),
+        "resetPassword": gettext("Reset password"),
+        "disable": gettext("Disable"),
+        "enable": gettext("Enable"),
+        "endSessions": gettext("End sessions"),
+        "active": gettext("Active"),
+        "disabled": gettext("Disabled"),
+        "locked": gettext("Locked after failed logins"),
+        "passwordOnce": gettext(
+            "The password of %(username)s, shown this once: hand it to the person.",
+            **slots("username"),
+        ),
+        "resetTitle": gettext("Give %(username)s a new password?", **slots("username")),
+        "resetBody": gettext(
+            "The old password stops working and every open session of the account ends."
+        ),
+        "disableTitle": gettext("Disable %(username)s?", **slots("username")),
+        "disableBody": gettext(
+            "The account can no longer log in; its open counters and consoles close within "
+            "seconds. Its history stays."
+        ),
+        "accountSaved": gettext("Account saved."),
+        "accountDisabled": gettext("Account disabled: its sessions have ended."),
+        "accountEnabled": gettext("Account enabled: it may log in again."),
+        "sessionsEnded": gettext("Every session of the account has ended."),
         "parts": {
             "hall": gettext("the hall's settings"),
             "services": gettext("services"),

@@ -190,3 +190,47 @@ def test_the_admin_closes_a_day_and_sees_a_year_the_calendar_does_not_know(
         english.screenshot(path=str(screenshots / "admin-settings-en.png"))
     finally:
         page.context.close()
+
+
+def test_the_admin_adds_a_clerk_who_logs_in_and_is_cut_off_when_disabled(
+    browser: Browser, hub: HubProcess, screenshots: Path
+) -> None:
+    # GIVEN the admin on the staff tab
+    page = log_in_as_admin(browser, hub)
+    clerk = browser.new_context(viewport=BIG, locale="zh-CN")
+    try:
+        page.locator("#tab-staff").click()
+        expect(page.locator("#admin-staff tr[data-username]")).to_have_count(11)
+        # WHEN the admin adds window 9's clerk 李九
+        form = page.locator("#staff-add")
+        form.locator('input[name="username"]').fill("window9")
+        form.locator('input[name="name"]').fill("李九")
+        form.locator("button[type=submit]").click()
+        # THEN the password is shown once, and the account is listed
+        expect(page.locator("#password-shown")).to_be_visible()
+        expect(page.locator("#password-text")).to_contain_text("window9 的密码（只显示这一次）")
+        password = page.locator("#password-value").text_content() or ""
+        assert len(password) == 12
+        expect(page.locator('#admin-staff tr[data-username="window9"]')).to_contain_text("启用中")
+        page.screenshot(path=str(screenshots / "admin-staff-zh.png"))
+        # AND the clerk logs in with it at a counter
+        counter = clerk.new_page()
+        counter.goto(f"{hub.url}/counter/7")
+        expect(counter).to_have_url(re.compile(r"/login\?next="))
+        counter.keyboard.type("window9")
+        counter.keyboard.press("Tab")
+        counter.keyboard.type(password)
+        counter.keyboard.press("Enter")
+        expect(counter).to_have_url(f"{hub.url}/counter/7")
+        expect(counter.locator("#link")).to_have_attribute("data-state", "online")
+        # WHEN the admin hides the password and disables the account
+        page.locator("#password-hide").click()
+        expect(page.locator("#password-shown")).to_be_hidden()
+        page.locator('#admin-staff tr[data-username="window9"] .danger').click()
+        page.locator("#confirm-yes").click()
+        # THEN the clerk's counter is cut off and sent back to the login form
+        expect(page.locator('#admin-staff tr[data-username="window9"]')).to_contain_text("已停用")
+        expect(counter).to_have_url(re.compile(r"/login"), timeout=15_000)
+    finally:
+        clerk.close()
+        page.context.close()

@@ -8,13 +8,14 @@
 import { HallClient, OfflineMemory, readConfig } from "/static/hallq-client.js";
 import * as calendar from "./admin-calendar.js";
 import * as settings from "./admin-settings.js";
+import * as staff from "./admin-staff.js";
 import { pageTools, sessionGone } from "./page.js";
 import { $, HallTime, SessionGone, change, element, fill, language, localName, read } from "./util.js";
 
 const config = readConfig();
 const text = config.text;
 const time = new HallTime(config.timezone);
-const TABS = ["services", "windows", "calendar", "settings", "file"];
+const TABS = ["services", "windows", "calendar", "staff", "settings", "file"];
 const SYSTEMS = ["backoffice", "etax"];
 const REGISTERS = ["tax_registration", "invoice_cancellation", "invoice_sale", "filing"];
 
@@ -37,7 +38,7 @@ async function load() {
     return;
   }
   draw();
-  await Promise.all([calendar.load(ctx), settings.load(ctx)]);
+  await Promise.all([calendar.load(ctx), settings.load(ctx), staff.load(ctx)]);
   document.body.dataset.ready = "true";
 }
 
@@ -66,7 +67,7 @@ function show(answer) {
   calendar.load(ctx);
 }
 
-const ctx = { config, text, run, show, sessionGone };
+const ctx = { config, text, run, show, confirm, sessionGone };
 
 // ---- services ----
 
@@ -358,6 +359,7 @@ function start() {
   setUpImport();
   calendar.setUp(ctx);
   settings.setUp(ctx);
+  staff.setUp(ctx);
   client = new HallClient({
     namespace: config.namespace,
     cacheKey: `${config.cacheKey}:admin`,

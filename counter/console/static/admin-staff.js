@@ -1,0 +1,102 @@
+// The administration's staff tab: the hall's accounts (role, state, live sessions),
+// adding one, renaming, changing the role, resetting the password — a generated one,
+// shown here once —, disabling and enabling, ending every session.
+
+import { $, SessionGone, change, element, fill, read } from "./util.js";
+
+const ROLES = ["staff", "guide", "leader", "admin"];
+let items = [];
+
+function roleSelect(ctx, chosen) {
+  return element("select", { attrs: { name: "role", "aria-label": ctx.text.role } },
+    ...ROLES.map((role) => element("option", { text: ctx.text.roles[role], attrs: { value: role, selected: role === chosen } })));
+}
+
+function showPassword(ctx, username, password) {
+  $("password-text").textContent = fill(ctx.text.passwordOnce, { username });
+  $("password-value").textContent = password;
+  $("password-shown").hidden = false;
+}
+
+function row(ctx, account) {
+  const self = account.username === ctx.config.user;
+  const name = element("input", { attrs: { name: "name", value: account.name, maxlength: 100, "aria-label": ctx.text.fullName } });
+  const role = roleSelect(ctx, account.role);
+  role.disabled = self;
+  const save = element("button", { className: "primary", text: ctx.text.save, attrs: { type: "button" } });
+  const reset = element("button", { className: "secondary", text: ctx.text.resetPassword, attrs: { type: "button" } });
+  const toggle = element("button", {
+    className: account.active ? "danger" : "secondary",
+    text: account.active ? ctx.text.disable : ctx.text.enable,
+    attrs: { type: "button", disabled: self },
+  });
+  const end = element("button", { className: "secondary", text: ctx.text.endSessions, attrs: { type: "button", disabled: account.sessions === 0 } });
+  const path = `/api/v1/admin/staff/${encodeURIComponent(account.username)}`;
+  save.addEventListener("click", async () => {
+    const answer = await ctx.run(save, () => change(path, { name: name.value.trim(), role: role.value }, { method: "PUT" }), { done: ctx.text.accountSaved });
+    if (answer) load(ctx);
+  });
+  reset.addEventListener("click", async () => {
+    const sure = await ctx.confirm({ title: fill(ctx.text.resetTitle, { username: account.username }), body: ctx.text.resetBody, yes: ctx.text.resetPassword });
+    if (!sure) return;
+    const answer = await ctx.run(reset, () => change(`${path}/password`, null));
+    if (!answer) return;
+    showPassword(ctx, account.username, answer.data.password);
+    load(ctx);
+  });
+  toggle.addEventListener("click", async () => {
+    if (account.active) {
+      const sure = await ctx.confirm({ title: fill(ctx.text.disableTitle, { username: account.username }), body: ctx.text.disableBody, yes: ctx.text.disable });
+      if (!sure) return;
+    }
+    const answer = await ctx.run(toggle, () => change(`${path}/${account.active ? "disable" : "enable"}`, null),
+      { done: account.active ? ctx.text.accountDisabled : ctx.text.accountEnabled });
+    if (answer) load(ctx);
+  });
+  end.addEventListener("click", async () => {
+    const answer = await ctx.run(end, () => change(`${path}/end-sessions`, null), { done: ctx.text.sessionsEnded });
+    if (answer) load(ctx);
+  });
+  const state = [account.active ? ctx.text.active : ctx.text.disabled, account.locked ? ctx.text.locked : ""].filter(Boolean).join(" · ");
+  return element("tr", { className: account.active ? "" : "is-disabled", attrs: { "data-username": account.username } },
+    element("th", { text: account.username, attrs: { scope: "row" } }),
+    element("td", {}, name),
+    element("td", {}, role),
+    element("td", { className: "account-state", text: state }),
+    element("td", { className: "num", text: String(account.sessions) }),
+    element("td", { className: "actions" }, save, reset, toggle, end));
+}
+
+function draw(ctx) {
+  const editing = $("admin-staff").contains(document.activeElement);
+  if (!editing) $("admin-staff").replaceChildren(...items.map((account) => row(ctx, account)));
+}
+
+export async function load(ctx) {
+  try {
+    const answer = await read("/api/v1/admin/staff");
+    if (answer) items = answer.items;
+  } catch (error) {
+    if (error instanceof SessionGone) ctx.sessionGone();
+    return;
+  }
+  draw(ctx);
+}
+
+export function setUp(ctx) {
+  $("staff-add-role").replaceChildren(...roleSelect(ctx, "staff").children);
+  $("password-hide").addEventListener("click", () => {
+    $("password-shown").hidden = true;
+    $("password-value").textContent = "";
+  });
+  const form = $("staff-add");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = { username: form.username.value.trim(), name: form.name.value.trim(), role: form.role.value };
+    const answer = await ctx.run(form.querySelector("button"), () => change("/api/v1/admin/staff", body));
+    if (!answer) return;
+    showPassword(ctx, body.username, answer.data.password);
+    form.reset();
+    load(ctx);
+  });
+}
