@@ -15,6 +15,7 @@ from flask import Flask, Response, request
 from flask_babel import get_locale
 from flask_socketio import SocketIO
 
+from core import hallq_version
 from core.adapters.clock import Clock, ShiftedClock, SystemClock
 from core.adapters.db import Database
 from core.config import Settings, load_settings
@@ -144,6 +145,7 @@ def create_app(
 
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["hallq_version"] = hallq_version
     csrf.init_app(app)
     limiter.init_app(app)
     register_error_handlers(app)

@@ -85,6 +85,9 @@ MESSAGES: dict[str, LazyString] = {
     ),
     "staff.exists": lazy_gettext("Staff member %(username)s already exists."),
     "device.exists": lazy_gettext("Device %(device)s already exists."),
+    "device.binding": lazy_gettext(
+        "Device %(device)s cannot have the setting %(field)s: it belongs to another kind of device."
+    ),
     # the hall's administration
     "service.exists": lazy_gettext("Service %(service)s already exists."),
     "service.prefix_taken": lazy_gettext(

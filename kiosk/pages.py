@@ -7,11 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import qrcode
-import qrcode.constants
 from flask import request, url_for
 from flask_babel import LazyString, force_locale, get_locale, lazy_gettext
-from qrcode.image.svg import SvgPathImage
 
 from core import protocol
 from core.adapters import orm
@@ -162,14 +159,3 @@ def status_url(token: str) -> str:
     printed ticket's (``HALLQ_PUBLIC_URL``, or the hub's address on the hall's network),
     not the address the kiosk happens to use (often 127.0.0.1)."""
     return public_base_url(runtime().settings) + url_for("kiosk.status", token=token)
-
-
-def qr_svg(data: str) -> str:
-    """`data` as a QR code in SVG, scalable to any size by the page."""
-    image = qrcode.make(
-        data,
-        image_factory=SvgPathImage,
-        border=2,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-    )
-    return str(image.to_string(encoding="unicode"))

@@ -14,6 +14,7 @@ from core.extensions import limiter
 from core.runtime import runtime
 from core.services.access import Principal, Role
 from core.web.auth import current_principal, requires
+from core.web.qr import qr_svg
 from kiosk import bp, pages
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,7 +71,7 @@ def ticket_qr(token: str) -> Response:
     """The QR code of a ticket's status page, drawn on the hub: kiosks have no internet."""
     if not TOKEN.fullmatch(token):
         abort(404)
-    response = Response(pages.qr_svg(pages.status_url(token)), mimetype="image/svg+xml")
+    response = Response(qr_svg(pages.status_url(token)), mimetype="image/svg+xml")
     # Personal to one taxpayer and useless tomorrow: no cache may keep it.
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -6,8 +6,9 @@ Events (the hub's ``core/protocol.py`` documents the same names):
 - agent → hub ``print:ack`` ``{"job_id": str, "ok": bool, "error": str | None}``
 - agent → hub ``device:status`` ``{"state": PrinterState value, "detail": str}``
 
-The agent authenticates with ``auth={"token": T}``. On every (re)connect it
-sends its current ``device:status``; the hub answers by re-sending the jobs it
+The agent authenticates with ``auth={"token": T, "version": V}`` (V: its HallQ
+version, which the console shows). On every (re)connect it sends its current
+``device:status``; the hub answers by re-sending the jobs it
 has no ack for, and the agent acks already-printed ones without reprinting.
 The link reconnects forever with exponential back-off: python-socketio's own
 reconnection stops after a server-side disconnect or a refused namespace, and
@@ -25,6 +26,7 @@ from typing import Any
 
 import socketio
 
+from core import hallq_version
 from printers.layout import TicketPrint
 from printers.status import PrinterState
 
@@ -161,7 +163,7 @@ class SocketIOHubLink:
             try:
                 self._sio.connect(
                     self.hub_url,
-                    auth={"token": self._token},
+                    auth={"token": self._token, "version": hallq_version()},
                     namespaces=[NAMESPACE],
                     transports=self._transports,
                     wait_timeout=self._connect_timeout_s,

@@ -85,3 +85,21 @@ class SetFilingDeadline(Command):
 
     month: str
     deadline: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddDevice(Command):
+    """Add the device `spec` (a ``[[devices]]`` table); it enrols with a one-time link."""
+
+    spec: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EditDevice(Command):
+    """Change device `device`'s names and `settings` (its printer, window, connection);
+    a setting given as None is removed, one not given stays."""
+
+    device: str
+    name: str
+    name_en: str
+    settings: dict[str, Any]

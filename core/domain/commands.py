@@ -156,11 +156,13 @@ class AcknowledgePrint(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class ReportDeviceStatus(Command):
-    """A device (print agent, screen) reports its `status` and a short `detail`; also a heartbeat."""
+    """A device (print agent, screen) reports its `status` and a short `detail`; also a
+    heartbeat. `version`: the HallQ version it runs, when it said (on connecting)."""
 
     device: str
     status: str
     detail: str = ""
+    version: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -33,7 +33,7 @@ from core.adapters.calendar import ChineseCalendar
 from core.domain.estimates import Relief
 from core.domain.hallday import WEEKDAYS, Hours
 from core.domain.policy import Rules
-from core.services.access import DEVICE_KINDS
+from core.services.access import DeviceKind
 
 DEMO_FILE = Path(__file__).with_name("demo.toml")
 
@@ -253,18 +253,11 @@ class WindowSpec(_Strict):
 
 class DeviceSpec(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
-    kind: str
-    name: str = ""
-    name_en: str = ""
+    kind: DeviceKind
+    name: str = Field(default="", max_length=100)
+    name_en: str = Field(default="", max_length=100)
     """The device's name in English notices and on the English console."""
     settings: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("kind")
-    @classmethod
-    def known_kind(cls, value: str) -> str:
-        if value not in DEVICE_KINDS:
-            raise ValueError(f"kind must be one of {', '.join(DEVICE_KINDS)}")
-        return value
 
 
 class HallFile(_Strict):

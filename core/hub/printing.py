@@ -19,12 +19,12 @@ from flask_socketio import Namespace, join_room
 from socketio.exceptions import ConnectionRefusedError as Refused
 from sqlalchemy import select
 
-from core import protocol
+from core import hallq_version, protocol
 from core.adapters import orm
 from core.adapters.network import public_base_url
 from core.domain.commands import AcknowledgePrint, FailStalePrintJobs, ReportDeviceStatus
 from core.domain.errors import DomainError
-from core.hub.realtime import socket_principal
+from core.hub.realtime import reported_version, socket_principal
 from core.runtime import Runtime
 from core.services.printing import OPEN_JOB_STATES, PENDING, SENT
 from printers.layout import PrinterProfile, TicketPrint
@@ -88,6 +88,7 @@ class InHubLink:
                 device=self.printer,
                 status=state.value,
                 detail=detail,
+                version=hallq_version(),
             )
         )
 
@@ -221,6 +222,8 @@ class PrinterNamespace(Namespace):  # type: ignore[misc]
         """Socket id → (hall, printer id)."""
         self.token_of: dict[str, int] = {}
         """Socket id → the agent's token: the access watch ends it when revoked."""
+        self.version_of: dict[str, str] = {}
+        """Socket id → the HallQ version the agent said it runs."""
         self.announced: set[str] = set()
 
     def on_connect(self, auth: Any = None) -> None:
@@ -231,12 +234,16 @@ class PrinterNamespace(Namespace):  # type: ignore[misc]
         self.clients[sid] = (principal.hall, principal.name)
         if principal.token_id is not None:
             self.token_of[sid] = principal.token_id
+        version = reported_version(auth)
+        if version is not None:
+            self.version_of[sid] = version
         join_room(protocol.device_room(principal.name))
 
     def on_disconnect(self, reason: Any = None) -> None:
         sid = request.sid  # type: ignore[attr-defined]
         self.clients.pop(sid, None)
         self.token_of.pop(sid, None)
+        self.version_of.pop(sid, None)
         self.announced.discard(sid)
 
     def trigger_event(self, event: str, *args: Any) -> Any:
@@ -254,6 +261,7 @@ class PrinterNamespace(Namespace):  # type: ignore[misc]
                 device=printer,
                 status=str(data["state"]),
                 detail=str(data.get("detail", ""))[:200],
+                version=self.version_of.get(sid),
             )
         )
         if sid not in self.announced:

@@ -43,6 +43,17 @@ _TOKEN_HALL = (
 """The hall of a ticket token of its hall's current day."""
 
 
+MAX_VERSION = 40
+
+
+def reported_version(auth: Any) -> str | None:
+    """The HallQ version a client says it runs (``auth: {"version": …}``), if sensible."""
+    version = auth.get("version") if isinstance(auth, dict) else None
+    if isinstance(version, str) and 0 < len(version) <= MAX_VERSION and version.isprintable():
+        return version
+    return None
+
+
 def socket_principal(auth: Any) -> Principal | None:
     """The connecting client: ``auth: {"token": …}`` (devices, scripts) or the session cookie."""
     token = auth.get("token") if isinstance(auth, dict) else None
@@ -78,6 +89,8 @@ class HallNamespace(Namespace):  # type: ignore[misc]
         """Socket id → the token it came in with: the access watch ends it when revoked."""
         self.reported: dict[str, float] = {}
         """Device id → when its heartbeat was last written (monotonic seconds)."""
+        self.version_of: dict[str, str] = {}
+        """Socket id → the HallQ version the device's page said it runs."""
 
     def admit(self, auth: Any) -> tuple[Principal | None, str]:
         """Who connects and to which hall; raise Refused (its reason reaches the client)."""
@@ -101,6 +114,9 @@ class HallNamespace(Namespace):  # type: ignore[misc]
                 self.token_of[sid] = principal.token_id
         if principal is not None and principal.kind == "device":
             self.device_of[sid] = principal.name
+            version = reported_version(auth)
+            if version is not None:
+                self.version_of[sid] = version
             self.reported.pop(principal.name, None)  # a (re)connect is news: write it now
             self.heartbeat(sid)
         join_room(protocol.hall_room(hall))
@@ -125,7 +141,7 @@ class HallNamespace(Namespace):  # type: ignore[misc]
 
     def on_disconnect(self, reason: Any = None) -> None:
         sid = request.sid  # type: ignore[attr-defined]
-        for held in (self.clients, self.device_of, self.actor_of, self.token_of):
+        for held in (self.clients, self.device_of, self.actor_of, self.token_of, self.version_of):
             held.pop(sid, None)
 
     def heartbeat(self, sid: str, rt: Runtime | None = None) -> None:
@@ -145,6 +161,7 @@ class HallNamespace(Namespace):  # type: ignore[misc]
                 device=device,
                 status="ok",
                 detail="",
+                version=self.version_of.get(sid),
             )
         )
 

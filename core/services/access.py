@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Any, Literal, get_args
 from urllib.parse import urlencode
 
 from sqlalchemy import (
@@ -40,7 +40,8 @@ class Role(StrEnum):
 
 ROLE_RANK = {Role.STAFF: 1, Role.GUIDE: 1, Role.LEADER: 2, Role.ADMIN: 3}
 
-DEVICE_KINDS = ("kiosk", "display", "window_display", "guide", "printer")
+DeviceKind = Literal["kiosk", "display", "window_display", "guide", "printer"]
+DEVICE_KINDS: tuple[str, ...] = get_args(DeviceKind)
 """Kinds of enrolled device; `printer` is a print agent."""
 
 PASSWORD_METHOD = "scrypt"

@@ -13,7 +13,7 @@ from calendar import monthrange
 from datetime import date, time, timedelta
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from core.adapters import orm
 from core.adapters.calendar import statutory_day
@@ -25,6 +25,7 @@ from core.domain.workdays import UnknownYear
 from core.halls import (
     DAY_PATTERN,
     MONTH_PATTERN,
+    DeviceSpec,
     HallFile,
     ServiceSpec,
     WindowSpec,
@@ -171,6 +172,58 @@ def _set_filing_deadline(
     return f"filing:{command.month}"
 
 
+def _add_device(command: ac.AddDevice, document: dict[str, Any], _: Context) -> str:
+    devices = document["devices"]
+    spec = _part(DeviceSpec, command.spec, "device")
+    if any(device["id"] == spec["id"] for device in devices):
+        raise Conflict("device.exists", device=spec["id"])
+    _bindings(spec, document)
+    devices.append(spec)
+    devices.sort(key=lambda device: device["id"])
+    return f"device:{spec['id']}"
+
+
+def _edit_device(command: ac.EditDevice, document: dict[str, Any], _: Context) -> str:
+    devices = document["devices"]
+    missing = NotFound("device.unknown", device=command.device)
+    index = _index(devices, "id", command.device, missing)
+    settings = {**devices[index]["settings"], **command.settings}
+    spec = {
+        **devices[index],
+        "name": command.name,
+        "name_en": command.name_en,
+        "settings": {key: value for key, value in settings.items() if value is not None},
+    }
+    devices[index] = _part(DeviceSpec, spec, "device")
+    _bindings(devices[index], document)
+    return f"device:{command.device}"
+
+
+BINDINGS = {
+    "printer": ("kiosk", "guide"),
+    "window": ("window_display",),
+    "connection": ("printer",),
+}
+"""Which kinds of device each binding belongs to."""
+
+
+def _bindings(spec: dict[str, Any], document: dict[str, Any]) -> None:
+    """A device's printer is a printer of the hall, a window display's window exists, and
+    no device carries a binding of another kind's."""
+    settings = spec["settings"]
+    for name, kinds in BINDINGS.items():
+        if name in settings and spec["kind"] not in kinds:
+            raise InvalidInput("device.binding", field=name, device=spec["id"])
+    printer = settings.get("printer")
+    if printer is not None and not any(
+        device["id"] == printer and device["kind"] == "printer" for device in document["devices"]
+    ):
+        raise NotFound("device.unknown", device=printer)
+    window = settings.get("window")
+    if window is not None and not any(item["number"] == window for item in document["windows"]):
+        raise NotFound("window.unknown", window=window)
+
+
 def _day(text: str, field: str) -> date:
     """A calendar day written ``2026-10-10``; anything else is refused, saying which (a
     day written so that does not exist, ``2026-02-30``, is not found)."""
@@ -192,14 +245,14 @@ EDITS: dict[type[Command], Any] = {
     ac.EditHallSettings: _edit_settings,
     ac.SetCalendarDay: _set_calendar_day,
     ac.SetFilingDeadline: _set_filing_deadline,
+    ac.AddDevice: _add_device,
+    ac.EditDevice: _edit_device,
 }
 """How each command edits the hall file (as parsed JSON); each returns what the audit
 log names as changed (``service:invoice``)."""
 
 
-def _part(
-    model: type[ServiceSpec] | type[WindowSpec], value: dict[str, Any], name: str
-) -> dict[str, Any]:
+def _part(model: type[BaseModel], value: dict[str, Any], name: str) -> dict[str, Any]:
     """One table of the hall file, checked by itself first (a clearer error than the file's)."""
     try:
         return model.model_validate(value).model_dump(mode="json")

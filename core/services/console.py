@@ -99,6 +99,7 @@ def devices(
             "id": row.id,
             "kind": row.kind,
             "name": row.name,
+            "version": row.version,
             "status": row.status,
             "detail": row.status_detail,
             "last_seen_at": _iso(row.last_seen_at),

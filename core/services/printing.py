@@ -164,6 +164,8 @@ def report_device_status(command: ReportDeviceStatus, context: Context) -> Outco
     device = context.uow.session.get(orm.Device, command.device)
     if device is None or device.hall_id != context.hall.id:
         raise NotFound("device.unknown", device=command.device)
+    if command.version and command.version != device.version:
+        device.version = command.version
     if device.status == NOT_ACKNOWLEDGING and command.status == "ready":
         device.last_seen_at = context.now
         return Outcome({"device": device.id, "status": device.status, "changed": False})

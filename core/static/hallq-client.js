@@ -130,8 +130,11 @@ export class HallClient {
     if (cached) this.applySnapshot(cached, { fromCache: true });
     // Until the first connect succeeds the hub counts as unreachable.
     this.armOfflineTimer();
+    // The page's HallQ version goes with every connect: the console shows a device
+    // still running a page cached before an upgrade.
+    const version = document.querySelector('meta[name="hallq-version"]')?.content;
     this.socket = io(this.namespace, {
-      auth: this.auth,
+      auth: version ? { ...this.auth, version } : this.auth,
       transports: ["websocket", "polling"],
       reconnection: true,
       reconnectionDelay: 500,

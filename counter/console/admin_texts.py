@@ -185,6 +185,36 @@ def admin_texts() -> dict[str, object]:
         "accountDisabled": gettext("Account disabled: its sessions have ended."),
         "accountEnabled": gettext("Account enabled: it may log in again."),
         "sessionsEnded": gettext("Every session of the account has ended."),
+        "name": gettext("Name"),
+        "englishName": gettext("English name"),
+        "kinds": {
+            "kiosk": gettext("Ticket kiosk"),
+            "display": gettext("Hall display"),
+            "window_display": gettext("Window display"),
+            "guide": gettext("Guide desk"),
+            "printer": gettext("Ticket printer"),
+        },
+        "printer": gettext("Printer"),
+        "noPrinter": gettext("No printer (on-screen tickets)"),
+        "windowOf": gettext("Window shown"),
+        "connection": gettext("Printer connection"),
+        "neverHeard": gettext("never heard from"),
+        "enrolLink": gettext("Enrolment link"),
+        "enrolTitle": gettext(
+            "Open this link on %(device)s, or scan the code with it: the first browser that "
+            "opens it becomes the device.",
+            **slots("device"),
+        ),
+        "enrolExpires": gettext("Unused, it expires at %(time)s.", **slots("time")),
+        "revoke": gettext("Revoke"),
+        "revokeTitle": gettext("Revoke %(device)s?", **slots("device")),
+        "revokeBody": gettext(
+            "Its enrolment and tokens end: its screen shows “not enrolled” within seconds, "
+            "until it is enrolled again with a new link."
+        ),
+        "deviceAdded": gettext("Device added: give it its bindings, then enrol it."),
+        "deviceSaved": gettext("Device saved: it follows within seconds."),
+        "deviceRevoked": gettext("Device revoked."),
         "parts": {
             "hall": gettext("the hall's settings"),
             "services": gettext("services"),

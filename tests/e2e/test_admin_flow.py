@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.test_kiosk_flow import open_kiosk, service
 from tests.support.databases import DEMO_PASSWORD, Tokens
-from tests.support.hub import HubProcess
+from tests.support.hub import HubProcess, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -233,4 +233,49 @@ def test_the_admin_adds_a_clerk_who_logs_in_and_is_cut_off_when_disabled(
         expect(counter).to_have_url(re.compile(r"/login"), timeout=15_000)
     finally:
         clerk.close()
+        page.context.close()
+
+
+def test_the_admin_adds_a_kiosk_enrols_it_by_its_link_and_revokes_it(
+    browser: Browser, hub: HubProcess, screenshots: Path
+) -> None:
+    # GIVEN the admin on the devices tab
+    page = log_in_as_admin(browser, hub)
+    kiosk_pc = browser.new_context(viewport={"width": 1080, "height": 1920}, locale="zh-CN")
+    try:
+        page.locator("#tab-devices").click()
+        # WHEN the admin adds kiosk 3 and gives it the guide desk's printer
+        form = page.locator("#device-add")
+        form.locator('input[name="id"]').fill("kiosk-3")
+        form.locator('input[name="name"]').fill("3号取号机")
+        form.locator('input[name="name_en"]').fill("Kiosk 3")
+        form.locator("button[type=submit]").click()
+        row = page.locator('#admin-devices tr[data-device="kiosk-3"]')
+        expect(row).to_contain_text("取号机")
+        row.locator("select[name=printer]").select_option("printer-guide")
+        row.locator(".actions .primary").click()
+        expect(page.locator("#message")).to_have_text("设备已保存，数秒内生效。")
+        # AND makes its enrolment link
+        page.locator('#admin-devices tr[data-device="kiosk-3"] [data-enrol]').click()
+        # THEN the link is shown with its QR code
+        expect(page.locator("#enrolment")).to_be_visible()
+        wait_for(lambda: page.eval_on_selector("#enrolment-qr", "img => img.naturalWidth > 0"))
+        url = page.locator("#enrolment-url").text_content() or ""
+        page.screenshot(path=str(screenshots / "admin-devices-zh.png"))
+        # WHEN the kiosk PC opens the link
+        kiosk = kiosk_pc.new_page()
+        kiosk.goto(url)
+        # THEN it is kiosk 3, and the admin sees it heard from, with its HallQ version
+        expect(kiosk).to_have_url(re.compile(r"/kiosk/kiosk-3"))
+        expect(kiosk.locator(".k-svc").first).to_be_visible()
+        version = page.locator('#admin-devices tr[data-device="kiosk-3"] .device-version')
+        expect(version).to_have_text(re.compile(r"^\d+\.\d+"), timeout=15_000)
+        # WHEN the admin revokes it
+        page.locator('#admin-devices tr[data-device="kiosk-3"] .actions .danger').click()
+        page.locator("#confirm-yes").click()
+        # THEN the kiosk shows that it is not enrolled any more
+        expect(page.locator("#message")).to_have_text("设备已吊销。")
+        expect(kiosk.locator("body")).to_contain_text("本机尚未登记为取号机", timeout=15_000)
+    finally:
+        kiosk_pc.close()
         page.context.close()

@@ -6,12 +6,15 @@ Every change is an admin's, audited with before and after, announced to the scre
 
 from __future__ import annotations
 
+import base64
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from core import hallq_version
 from core.adapters import orm
 from core.domain.errors import Forbidden
 from core.domain.events import HallConfigured
@@ -20,6 +23,7 @@ from core.hub.broadcast import RecordingBroadcaster
 from core.hub.health import HealthWatch
 from core.services import accounts
 from core.services.access import Principal, Role
+from core.web.qr import qr_svg
 from tests.integration.conftest import Api
 from tests.integration.test_auth import log_in
 
@@ -67,6 +71,17 @@ OPERATIONS: dict[str, tuple[str, str, Any]] = {
     ),
     "read a month": ("GET", "/api/v1/admin/calendar/2026-10", None),
     "close a day": ("PUT", "/api/v1/admin/calendar/days/2026-12-24", {"open": False}),
+    "add a device": (
+        "POST",
+        "/api/v1/admin/devices",
+        {"id": "kiosk-3", "kind": "kiosk", "name": "3号取号机", "printer": "printer-guide"},
+    ),
+    "edit a device": (
+        "PUT",
+        "/api/v1/admin/devices/window-display-4",
+        {"name": "4号窗口屏", "window": 5},
+    ),
+    "revoke a device": ("POST", "/api/v1/admin/devices/kiosk-2/revoke", None),
     "list the staff": ("GET", "/api/v1/admin/staff", None),
     "add an account": (
         "POST",
@@ -277,6 +292,38 @@ MISTAKES: dict[str, tuple[str, str, Any, int, str, str]] = {
         400,
         "calendar.deadline_month",
         "2027-01-15 不在 2026-12 内",
+    ),
+    "a device id taken": (
+        "POST",
+        "/api/v1/admin/devices",
+        {"id": "kiosk-1", "kind": "kiosk", "name": "x"},
+        409,
+        "device.exists",
+        "kiosk-1 已存在",
+    ),
+    "a kiosk bound to a display": (
+        "POST",
+        "/api/v1/admin/devices",
+        {"id": "kiosk-3", "kind": "kiosk", "name": "x", "printer": "display-1"},
+        404,
+        "device.unknown",
+        "display-1",
+    ),
+    "a display given a printer connection": (
+        "PUT",
+        "/api/v1/admin/devices/display-1",
+        {"name": "大厅综合屏", "connection": "tcp:10.0.0.9:9100"},
+        400,
+        "device.binding",
+        "不能设置 connection",
+    ),
+    "a window display of no window": (
+        "PUT",
+        "/api/v1/admin/devices/window-display-4",
+        {"name": "4号窗口屏", "window": 42},
+        404,
+        "window.unknown",
+        "42",
     ),
     "a username taken": (
         "POST",
@@ -553,3 +600,37 @@ def test_nobody_gives_a_role_above_their_own(app: Flask) -> None:
             accounts.edit_account(session, rt.clock.now(), leader, "admin", name="x", role="admin")
         session.rollback()
     assert added.value.code == edited.value.code == "staff.role_above"
+
+
+def test_a_device_added_enrols_with_its_link_reports_its_version_and_is_revoked(
+    api: Api, app: Flask
+) -> None:
+    # GIVEN the admin adds kiosk 3, printing on the guide desk's printer
+    added = api.post(
+        "/api/v1/admin/devices",
+        as_="admin",
+        json={"id": "kiosk-3", "kind": "kiosk", "name": "3号取号机", "printer": "printer-guide"},
+    )
+    assert added.status_code == 200, added.get_json()
+    (device,) = [item for item in added.get_json()["hall"]["devices"] if item["id"] == "kiosk-3"]
+    assert device["settings"] == {"printer": "printer-guide"}
+    # WHEN the admin makes its enrolment link
+    link = api.post("/api/v1/devices/kiosk-3/enrolment", as_="admin").get_json()
+    # THEN the link comes with its QR code, an SVG image of that link
+    assert link["qr"].startswith("data:image/svg+xml;base64,")
+    assert base64.b64decode(link["qr"].split(",", 1)[1]).decode() == qr_svg(link["url"])
+    # AND the kiosk PC that opens it is kiosk 3, whose page tells the hub its version
+    browser = app.test_client()
+    address = urlsplit(link["url"])
+    opened = browser.get(f"{address.path}?{address.query}" if address.query else address.path)
+    assert opened.status_code == 302
+    page = browser.get("/kiosk/kiosk-3")
+    assert page.status_code == 200
+    assert f'<meta name="hallq-version" content="{hallq_version()}">' in page.get_data(as_text=True)
+    # WHEN the admin revokes it
+    revoked = api.post("/api/v1/admin/devices/kiosk-3/revoke", as_="admin")
+    # THEN its enrolment ends: the same browser gets the "not enrolled" page
+    assert revoked.get_json()["revoked"] == 1
+    refused = browser.get("/kiosk/kiosk-3")
+    assert refused.status_code == 403
+    assert "本机尚未登记为取号机" in refused.get_data(as_text=True)

@@ -8,7 +8,7 @@ import re
 import pytest
 from flask import Flask
 
-from kiosk.pages import qr_svg
+from core.web.qr import qr_svg
 from tests.integration.conftest import Api, AppFactory
 from tests.support.databases import Tokens
 from tests.support.enrolment import enrolled

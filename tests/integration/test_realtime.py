@@ -434,3 +434,27 @@ def test_an_admins_change_reaches_a_connected_display_and_kiosk_within_2_s(
     finally:
         for screen in screens.values():
             screen.close()
+
+
+def test_a_device_connecting_tells_the_hub_its_version(
+    hall_hub: HubProcess, tokens: Tokens
+) -> None:
+    # GIVEN the hall display, connecting with its token and the HallQ version of its page
+    display = Listener(
+        hall_hub.url, protocol.DISPLAY, {"token": tokens.devices["display-2"], "version": "0.9.1"}
+    )
+    try:
+        wait_for(lambda: display.received(protocol.STATE_SNAPSHOT), message="snapshot")
+
+        # WHEN the admin lists the devices
+        def listed() -> dict[str, Any]:
+            answer = requests.get(
+                f"{hall_hub.url}/api/v1/devices", headers=bearer(tokens, "admin"), timeout=5
+            )
+            return {item["id"]: item for item in answer.json()["items"]}
+
+        # THEN the display is there with the version it said, the others with none yet
+        device = wait_for(lambda: listed()["display-2"]["version"] == "0.9.1" and listed())
+        assert device["display-1"]["version"] == ""
+    finally:
+        display.close()

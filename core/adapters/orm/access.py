@@ -38,6 +38,8 @@ class Device(Base):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(24), default="unknown")
     status_detail: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    """The HallQ version the device said it runs when it last connected."""
 
 
 class ApiToken(Base):

@@ -7,15 +7,16 @@
 
 import { HallClient, OfflineMemory, readConfig } from "/static/hallq-client.js";
 import * as calendar from "./admin-calendar.js";
+import * as devices from "./admin-devices.js";
 import * as settings from "./admin-settings.js";
 import * as staff from "./admin-staff.js";
 import { pageTools, sessionGone } from "./page.js";
-import { $, HallTime, SessionGone, change, element, fill, language, localName, read } from "./util.js";
+import { $, HallTime, SessionGone, change, debounce, element, fill, language, localName, read } from "./util.js";
 
 const config = readConfig();
 const text = config.text;
 const time = new HallTime(config.timezone);
-const TABS = ["services", "windows", "calendar", "staff", "settings", "file"];
+const TABS = ["services", "windows", "calendar", "staff", "devices", "settings", "file"];
 const SYSTEMS = ["backoffice", "etax"];
 const REGISTERS = ["tax_registration", "invoice_cancellation", "invoice_sale", "filing"];
 
@@ -38,7 +39,7 @@ async function load() {
     return;
   }
   draw();
-  await Promise.all([calendar.load(ctx), settings.load(ctx), staff.load(ctx)]);
+  await Promise.all([calendar.load(ctx), settings.load(ctx), staff.load(ctx), devices.load(ctx)]);
   document.body.dataset.ready = "true";
 }
 
@@ -67,7 +68,7 @@ function show(answer) {
   calendar.load(ctx);
 }
 
-const ctx = { config, text, run, show, confirm, sessionGone };
+const ctx = { config, text, time, run, show, confirm, sessionGone };
 
 // ---- services ----
 
@@ -318,6 +319,7 @@ function draw() {
   drawWindows();
   calendar.draw(ctx, hall);
   settings.draw(ctx, hall);
+  devices.draw(ctx, hall);
 }
 
 function showTab() {
@@ -351,6 +353,8 @@ function showLink(state) {
   }
 }
 
+const devicesLater = debounce(() => devices.load(ctx), 500);
+
 function start() {
   hall = remembered();
   draw();
@@ -360,6 +364,7 @@ function start() {
   calendar.setUp(ctx);
   settings.setUp(ctx);
   staff.setUp(ctx);
+  devices.setUp(ctx);
   client = new HallClient({
     namespace: config.namespace,
     cacheKey: `${config.cacheKey}:admin`,
@@ -372,6 +377,9 @@ function start() {
       time.syncWith(snapshot.now);
       showLink("online");
       load();
+    },
+    onEvent: (name) => {
+      if (name === "device:status") devicesLater();
     },
     onOffline: () => showLink("offline"),
     onOnline: () => showLink("online"),
