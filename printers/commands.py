@@ -23,11 +23,18 @@ from printers.hublink import SocketIOHubLink
 from printers.layout import PrinterProfile
 
 
-def _wait_for_signal() -> None:
-    """Block until SIGINT or SIGTERM (systemd stops units with SIGTERM)."""
+def _stop_on_signal() -> threading.Event:
+    """An event set by SIGINT or SIGTERM (systemd stops units with SIGTERM). Installed
+    before the command says it is ready: a stop that comes right after the banner
+    must find its handler (it used to kill the process with -15 on a busy machine)."""
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+def _wait(stop: threading.Event) -> None:
+    """Block until `stop` is set (waking each second, so Ctrl-C is seen on every platform)."""
     while not stop.wait(1.0):
         pass
 
@@ -80,6 +87,7 @@ def print_agent_command(
         encoding=cast(Literal["gb18030", "gbk"], encoding),
         mode=cast(Literal["text", "raster"], mode),
     )
+    stop = _stop_on_signal()
     link = SocketIOHubLink(hub_url, token)
     agent = PrintAgent.for_printer(printer, link, profile, print_timeout_s=print_timeout)
     link.attach(agent.submit)
@@ -87,7 +95,7 @@ def print_agent_command(
     link.start()
     click.echo(f"print agent: {printer} → {hub_url}")
     try:
-        _wait_for_signal()
+        _wait(stop)
     finally:
         link.stop()
         agent.stop()
@@ -104,13 +112,14 @@ def printer_emulator_command(
 ) -> None:
     """Run an ESC/POS printer emulator (faults via its HTTP control API)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    stop = _stop_on_signal()
     emulator = PrinterEmulator(host, port, control_port, spool, slow_delay_s=slow_delay).start()
     click.echo(
         f"printer emulator on {host}:{emulator.port}; control API "
         f"http://{host}:{emulator.control_port}/state"
     )
     try:
-        _wait_for_signal()
+        _wait(stop)
     finally:
         emulator.stop()
 

@@ -7,6 +7,7 @@ import { $, SessionGone, change, element, fill, read } from "./util.js";
 let month = null; // "2026-10", the month shown
 let view = null; // GET /api/v1/admin/calendar/<month>
 let selected = null; // "2026-10-12", the day whose actions are shown
+let drawn = ""; // what the grid shows now: it is drawn again only when that changes
 
 function shifted(by) {
   const [year, number] = month.split("-").map(Number);
@@ -125,6 +126,9 @@ function actions(ctx) {
 
 function drawMonth(ctx) {
   if (!view || view.month !== month) return;
+  const key = JSON.stringify([view, selected, document.documentElement.lang]);
+  if (key === drawn) return; // a snapshot that changed nothing here keeps the same cells
+  drawn = key;
   $("calendar-title").textContent = monthTitle(ctx);
   const deadline = view.filing_deadline
     ? fill(view.filing_official ? ctx.text.deadlineOfficial : ctx.text.deadlineDefault, { day: Number(view.filing_deadline.slice(8)) })
