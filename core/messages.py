@@ -66,6 +66,8 @@ MESSAGES: dict[str, LazyString] = {
         "Recall %(number)s %(required)s times before marking it as a no-show."
     ),
     "window.closed": lazy_gettext("Window %(window)s is closed; open it first."),
+    "window.not_dedicated": lazy_gettext("Window %(window)s calls its own services already."),
+    "dedication.until": lazy_gettext("A dedicated window lasts for today or until undone."),
     "window.paused": lazy_gettext("Window %(window)s is paused; resume it first."),
     "window.not_paused": lazy_gettext("Window %(window)s is not paused."),
     "window.busy": lazy_gettext(

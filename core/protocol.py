@@ -126,6 +126,7 @@ def queue_payload(summary: events.QueueChanged) -> dict[str, Any]:
                 "current": window.current,
                 "current_state": window.current_state,
                 "emergency": window.emergency,
+                "dedicated": window.dedicated,
                 "services": list(window.services),
             }
             for window in summary.windows

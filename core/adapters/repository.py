@@ -197,7 +197,7 @@ def window_from_row(row: orm.Window) -> Window:
     """The domain view of a stored window."""
     return Window(
         number=row.number,
-        services=tuple(row.services),
+        services=tuple(row.serving),
         state=WindowState(row.state),
         staff=row.staff,
         current=row.current,

@@ -194,6 +194,18 @@ class HealthView(BaseModel):
     version: str
 
 
+class DedicateBody(Strict):
+    services: list[str] = Field(
+        min_length=1,
+        max_length=20,
+        json_schema_extra={"uniqueItems": True},
+        description="Service codes the window calls from now on, in order.",
+    )
+    until: Literal["today", "undone"] = Field(
+        default="today", description="For the rest of the business day, or until undone."
+    )
+
+
 class ReleaseBody(Strict):
     ticket: Literal["requeue", "finish"] = Field(
         default="requeue",

@@ -13,6 +13,7 @@ from core.api.common import command, hall_code, idempotency_key, json_response, 
 from core.api.registry import operation
 from core.api.schemas import (
     CallBody,
+    DedicateBody,
     Error,
     ReconcileBody,
     ReleaseBody,
@@ -127,6 +128,45 @@ for _action in ACTIONS:
 @requires(Role.LEADER)
 def release_window(n: int, data: ReleaseBody) -> Response:
     return command(cmd.ReleaseWindow, window=n, ticket=data.ticket)
+
+
+@operation(
+    bp,
+    "POST",
+    "/windows/<int(max=999):n>/dedicate",
+    summary="A leader makes an open window call only the given services, in order (专窗, "
+    "潮汐窗口), for the rest of the day or until undone.",
+    tag="windows",
+    body=DedicateBody,
+    responses={
+        200: ("What the window calls now", None),
+        400: ("Invalid input", Error),
+        404: ("Unknown window or service", Error),
+        409: ("The window is closed", Error),
+    },
+    headers=("Idempotency-Key",),
+)
+@requires(Role.LEADER)
+def dedicate_window(n: int, data: DedicateBody) -> Response:
+    return command(cmd.DedicateWindow, window=n, services=tuple(data.services), until=data.until)
+
+
+@operation(
+    bp,
+    "POST",
+    "/windows/<int(max=999):n>/undedicate",
+    summary="The window calls its own services again.",
+    tag="windows",
+    responses={
+        200: ("What the window calls now", None),
+        404: ("Unknown window", Error),
+        409: ("The window is not dedicated", Error),
+    },
+    headers=("Idempotency-Key",),
+)
+@requires(Role.LEADER)
+def end_dedication(n: int) -> Response:
+    return command(cmd.EndDedication, window=n)
 
 
 @operation(

@@ -54,6 +54,24 @@ class ReleaseWindow(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class DedicateWindow(Command):
+    """A duty leader makes open window `window` call only `services`, in that order
+    (专窗, 潮汐窗口): for the rest of the business day (`until` ``today``) or until
+    undone (``undone``)."""
+
+    window: int
+    services: tuple[str, ...]
+    until: str = "today"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndDedication(Command):
+    """Window `window` calls its own services again."""
+
+    window: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class OpenWindow(WindowCommand):
     """Open the window for `staff`."""
 

@@ -160,6 +160,8 @@ class WindowSummary:
     """The current ticket's state: called (being announced) or serving."""
     emergency: bool = False
     """An emergency window (应急专窗)."""
+    dedicated: bool = False
+    """A duty leader made it call only `services` for now (专窗, 潮汐窗口)."""
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,8 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.OpenWindow: windows.open_window,
     cmd.CloseWindow: windows.close_window,
     cmd.ReleaseWindow: windows.release_window,
+    cmd.DedicateWindow: windows.dedicate_window,
+    cmd.EndDedication: windows.end_dedication,
     cmd.PauseWindow: windows.pause_window,
     cmd.ResumeWindow: windows.resume_window,
     cmd.CallNext: windows.call_next,

@@ -167,6 +167,8 @@ def roll_over_day(context: Context) -> None:
         uow.tickets.save(ticket, context.seq, SYSTEM_ACTOR)
     for row in context.windows:
         row.state, row.staff, row.current = "closed", None, None
+        if row.dedicated_until is not None and row.dedicated_until < today:
+            row.dedicated = row.dedicated_until = None  # a dedication for that day only
     hall.business_day = today
     context.record(context.summary())
 

@@ -53,7 +53,7 @@ def systems_down(session: Session, hall: orm.Hall) -> set[System]:
 def open_windows_serving(windows: list[orm.Window], service: str) -> int:
     """Windows open (not paused, not closed) that serve `service`."""
     return sum(
-        1 for window in windows if window.state == WindowState.OPEN and service in window.services
+        1 for window in windows if window.state == WindowState.OPEN and service in window.serving
     )
 
 
@@ -159,9 +159,10 @@ def summarize(
                 name=window.name,
                 state=window.state,
                 current=window.current,
-                services=tuple(window.services),
+                services=tuple(window.serving),
                 current_state=queue.in_hand.get(window.current) if window.current else None,
                 emergency=window.emergency,
+                dedicated=window.dedicated is not None,
             )
             for window in windows
         ),
@@ -389,7 +390,8 @@ def window_detail(
         "name": window.name,
         "state": window.state,
         "staff": window.staff,
-        "services": list(window.services),
+        "services": list(window.serving),
+        "dedicated": window.dedicated is not None,
         "ticket": ticket,
         "no_show_after_recalls": int(
             (hall.settings or {}).get("rules", {}).get("no_show_after_recalls", 2)

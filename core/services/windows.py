@@ -9,7 +9,7 @@ from core.domain.errors import Conflict, InvalidInput
 from core.domain.events import TicketCalled, TicketChanged
 from core.domain.policy import choose_next
 from core.domain.tickets import Ticket, TicketState, normalise_number, requeue_position
-from core.domain.windows import Window, require_may_hold
+from core.domain.windows import Window, WindowState, require_may_hold
 from core.services.context import Context, Outcome
 from core.services.tickets import ticket_body
 from core.services.views import record_service_time
@@ -54,6 +54,47 @@ def open_window(command: cmd.OpenWindow, context: Context) -> Outcome:
     require_may_hold(command.staff, command.window, others, context.rules.windows_per_staff)
     window.open(command.staff)
     return _finish(context, command, row, window)
+
+
+DEDICATION_ENDS = ("today", "undone")
+
+
+def dedicate_window(command: cmd.DedicateWindow, context: Context) -> Outcome:
+    """A leader turns an open window into a dedicated one (专窗) for a rush: it calls only
+    the services given, in their order, from its next call; its current ticket stays."""
+    if command.until not in DEDICATION_ENDS:
+        raise InvalidInput("dedication.until", field="until", choice=command.until)
+    if not command.services or len(set(command.services)) != len(command.services):
+        raise InvalidInput("window.service_twice", field="services")
+    row, window = context.window(command.window)
+    for code in command.services:
+        context.service(code)  # an active service of the hall
+    if window.state is WindowState.CLOSED:
+        raise Conflict("window.closed", window=window.number)
+    row.dedicated = list(command.services)
+    row.dedicated_until = context.day.business_day if command.until == "today" else None
+    return _configured(context, row)
+
+
+def end_dedication(command: cmd.EndDedication, context: Context) -> Outcome:
+    """The window calls its own services again."""
+    row, _ = context.window(command.window)
+    if row.dedicated is None:
+        raise Conflict("window.not_dedicated", window=row.number)
+    row.dedicated = row.dedicated_until = None
+    return _configured(context, row)
+
+
+def _configured(context: Context, row: orm.Window) -> Outcome:
+    context.record(context.summary())
+    return Outcome(
+        {
+            "window": row.number,
+            "services": row.serving,
+            "dedicated": row.dedicated is not None,
+            "until": row.dedicated_until.isoformat() if row.dedicated_until else None,
+        }
+    )
 
 
 RELEASE_CHOICES = ("requeue", "finish")

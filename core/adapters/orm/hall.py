@@ -78,8 +78,17 @@ class Window(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     services: Mapped[list[str]] = mapped_column(JSON, default=list)
     emergency: Mapped[bool] = mapped_column(Boolean, default=False)
+    dedicated: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    """The services a duty leader made it call instead of its own (专窗, 潮汐窗口), in order."""
+    dedicated_until: Mapped[date | None] = mapped_column(Date, default=None)
+    """The last business day of that dedication; None: until the leader undoes it."""
     state: Mapped[str] = mapped_column(String(16), default="closed")
     staff: Mapped[str | None] = mapped_column(String(80))
     current: Mapped[str | None] = mapped_column(String(12))
 
     hall: Mapped[Hall] = relationship(back_populates="windows")
+
+    @property
+    def serving(self) -> list[str]:
+        """The services it calls now, in order: its dedicated ones while dedicated."""
+        return self.dedicated or self.services
