@@ -209,6 +209,48 @@ def paperwork_texts() -> dict[str, object]:
     }
 
 
+def window_control_texts() -> dict[str, str]:
+    """The duty leader's control of windows: dedicated windows, releasing one."""
+    return {
+        "dedicate": gettext("Dedicate"),
+        "undedicate": gettext("Back to its services"),
+        "release": gettext("Release"),
+        "dedicatedTo": gettext("Dedicated: %(services)s", **slots("services")),
+        "dedicateSuggested": gettext(
+            "Make window %(window)s its dedicated window", **slots("window")
+        ),
+        "dedicateWhich": gettext(
+            "Window %(window)s: which service does it take now?", **slots("window")
+        ),
+        "dedicateTitle": gettext(
+            "Make window %(window)s a dedicated %(service)s window for today?",
+            **slots("window", "service"),
+        ),
+        "dedicateBody": gettext(
+            "From its next call it takes only this service; its current number stays. At the "
+            "day's end it takes its own services again; “back to its services” ends it sooner."
+        ),
+        "dedicateYes": gettext("Dedicate the window"),
+        "dedicated": gettext(
+            "Window %(window)s now takes %(service)s only.", **slots("window", "service")
+        ),
+        "undedicated": gettext(
+            "Window %(window)s takes its own services again.", **slots("window")
+        ),
+        "noWindowToDedicate": gettext(
+            "No open window can be dedicated: open a window first, or ask a clerk to."
+        ),
+        "waitingCount": gettext("%(count)s waiting", **slots("count")),
+        "releaseTitle": gettext("Release window %(window)s?", **slots("window")),
+        "releaseBody": gettext(
+            "The window closes; its number %(number)s goes back to the head of its queue.",
+            **slots("number"),
+        ),
+        "releaseEmpty": gettext("The window closes; it holds no number."),
+        "released": gettext("Window %(window)s released.", **slots("window")),
+    }
+
+
 def page_texts() -> dict[str, str]:
     """The words every console page uses: the link to the hub, refusals, common buttons."""
     return {
@@ -246,6 +288,7 @@ def console_texts() -> dict[str, object]:
         "day": day_texts(),
         **page_texts(),
         "modeBefore": gettext("Hall mode when the link was lost"),
+        **window_control_texts(),
         "since": gettext("Since %(time)s", **slots("time")),
         "expectedRecovery": gettext("expected recovery %(when)s", **slots("when")),
         "window": gettext("Window %(window)s", **slots("window")),

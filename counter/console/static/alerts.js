@@ -2,6 +2,7 @@
 // Open incidents first (red), then load relief and failed devices (amber), then
 // the paperwork left and a calendar the hub does not know.
 
+import { relieve, suggestedWindow } from "./control.js";
 import { devices } from "./hall.js";
 import { $, element, fill, localName } from "./util.js";
 
@@ -56,11 +57,23 @@ export function draw(ctx) {
 
   for (const service of services) {
     if (!service.relief) continue;
-    items.push(alert("relief", fill(text.reliefAlert, {
+    const item = alert("relief", fill(text.reliefAlert, {
       service: localName(service),
       count: service.waiting,
       minutes: service.longest_wait_min,
-    }), { href: "#hall", action: text.seeQueues, attrs: { "data-relief": service.code } }));
+    }), { href: "#hall", action: text.seeQueues, attrs: { "data-relief": service.code } });
+    // The suggestion as one tap: the window that can best be spared becomes its dedicated window.
+    const window = suggestedWindow(ctx, service.code);
+    if (window) {
+      const relieveButton = element("button", {
+        className: "alert__button",
+        text: fill(text.dedicateSuggested, { window: window.n }),
+        attrs: { type: "button", "data-relieve": service.code },
+      });
+      relieveButton.addEventListener("click", () => relieve(ctx, relieveButton, service.code));
+      item.append(relieveButton);
+    }
+    items.push(item);
   }
 
   const failed = devices(ctx).filter((device) => device.health === "failed" && !device.incident);

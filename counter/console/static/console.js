@@ -10,6 +10,7 @@
 
 import { HallClient, OfflineMemory, readConfig, registerOfflineCache } from "/static/hallq-client.js";
 import * as alerts from "./alerts.js";
+import * as control from "./control.js";
 import * as hall from "./hall.js";
 import * as incidents from "./incidents.js";
 import * as ledger from "./ledger.js";
@@ -241,6 +242,7 @@ function start() {
   setUpTabs();
   incidents.setUp(ctx);
   notices.setUp(ctx);
+  control.setUp(ctx);
   paperwork.setUp(ctx);
   ledger.setUp(ctx);
   if (memory.since()) showOffline();

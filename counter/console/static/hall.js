@@ -1,6 +1,7 @@
 // "Hall now": the mode, the day, every service's queue, the windows, the devices' health.
 
 import { windowOwnName } from "/static/hallq-client.js";
+import { windowActions } from "./control.js";
 import { $, element, fill, language, localName } from "./util.js";
 
 const PRINTER_FAILURES = new Set(["paper_out", "cover_open", "offline", "not_responding", "not_acknowledging"]);
@@ -122,6 +123,11 @@ function windowName(ctx, window) {
     special ? element("span", { className: "window__special", text: special }) : null);
 }
 
+function servingNames(ctx, window) {
+  const services = (ctx.store.snapshot && ctx.store.snapshot.services) || [];
+  return window.services.map((code) => localName(services.find((service) => service.code === code)) || code).join("、");
+}
+
 function drawWindows(ctx) {
   const windows = (ctx.store.snapshot && ctx.store.snapshot.windows) || [];
   const open = windows.filter((window) => window.state === "open").length;
@@ -136,6 +142,8 @@ function drawWindows(ctx) {
     window.current
       ? element("span", { className: "window__current-state", text: ctx.text.ticketStates[window.current_state] || "" })
       : null,
+    window.dedicated ? element("span", { className: "window__dedicated", text: fill(ctx.text.dedicatedTo, { services: servingNames(ctx, window) }) }) : null,
+    windowActions(ctx, window),
   )));
 }
 
