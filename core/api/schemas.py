@@ -194,6 +194,10 @@ class HealthView(BaseModel):
     version: str
 
 
+class OpenForBody(Strict):
+    staff: str = Field(min_length=1, max_length=80, description="The clerk's login name.")
+
+
 class DedicateBody(Strict):
     services: list[str] = Field(
         min_length=1,

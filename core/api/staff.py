@@ -213,3 +213,19 @@ _register_switch(
 _register_switch(
     "end-sessions", "End every session and API token of the account.", accounts.end_sessions
 )
+
+
+@operation(
+    bp,
+    "GET",
+    "/staff",
+    summary="The hall's active staff and the window each holds (a leader opening the "
+    "emergency window for a clerk chooses from these).",
+    tag="staff",
+    responses={200: ("Staff", Listing)},
+)
+@requires(Role.LEADER)
+def list_staff() -> Response:
+    return read_items(
+        lambda session: accounts.on_duty(session, views.hall_by_code(session, hall_code()))
+    )

@@ -15,6 +15,7 @@ from core.api.schemas import (
     CallBody,
     DedicateBody,
     Error,
+    OpenForBody,
     ReconcileBody,
     ReleaseBody,
     TransferBody,
@@ -149,6 +150,51 @@ def release_window(n: int, data: ReleaseBody) -> Response:
 @requires(Role.LEADER)
 def dedicate_window(n: int, data: DedicateBody) -> Response:
     return command(cmd.DedicateWindow, window=n, services=tuple(data.services), until=data.until)
+
+
+@operation(
+    bp,
+    "POST",
+    "/windows/<int(max=999):n>/open-for",
+    summary="A leader opens a window for a clerk (the emergency window at an outage); the "
+    "clerk's counter finds it open in their name.",
+    tag="windows",
+    body=OpenForBody,
+    responses={
+        200: ("The window, open", None),
+        400: ("Invalid input", Error),
+        404: ("Unknown window or clerk", Error),
+        409: ("Open for someone else, or the clerk holds another window", Error),
+    },
+    headers=("Idempotency-Key",),
+)
+@requires(Role.LEADER)
+def open_window_for(n: int, data: OpenForBody) -> Response:
+    return command(cmd.OpenWindowFor, window=n, staff=data.staff)
+
+
+def _register_service_pause(action: str, resume: bool, summary: str) -> None:
+    def view(code: str) -> Response:
+        return command(cmd.PauseServiceWindows, service=code, resume=resume)
+
+    view.__name__ = f"{action.replace('-', '_')}_of_service"
+    operation(
+        bp,
+        "POST",
+        f"/services/<code>/{action}",
+        summary=summary,
+        tag="windows",
+        responses={200: ("The windows changed", None), 404: ("Unknown service", Error)},
+        headers=("Idempotency-Key",),
+    )(requires(Role.LEADER)(view))
+
+
+_register_service_pause(
+    "pause-windows", False, "A leader pauses every open window that calls the service."
+)
+_register_service_pause(
+    "resume-windows", True, "A leader lets every paused window that calls the service call again."
+)
 
 
 @operation(

@@ -65,6 +65,24 @@ class DedicateWindow(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class OpenWindowFor(Command):
+    """A duty leader opens window `window` for clerk `staff` (the emergency window at an
+    outage): the clerk's counter finds it open in their name."""
+
+    window: int
+    staff: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PauseServiceWindows(Command):
+    """A duty leader pauses every open window that calls `service` (or, with `resume`,
+    lets every paused one call again)."""
+
+    service: str
+    resume: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class EndDedication(Command):
     """Window `window` calls its own services again."""
 

@@ -169,3 +169,31 @@ def end_sessions(session: Session, now: datetime, by: Principal, username: str) 
     ended = access.revoke_staff_tokens(session, staff, now)
     _audit(session, now, by, "staff.sessions_ended", staff, _state(staff))
     return ended
+
+
+def on_duty(session: Session, hall: orm.Hall) -> list[dict[str, Any]]:
+    """The hall's active accounts, each with the windows it holds open now."""
+    held: dict[str | None, list[int]] = {}
+    for number, staff in session.execute(
+        select(orm.Window.number, orm.Window.staff)
+        .where(orm.Window.hall_id == hall.id, orm.Window.staff.is_not(None))
+        .order_by(orm.Window.number)
+    ):
+        held.setdefault(staff, []).append(number)
+    rows = session.scalars(
+        select(orm.Staff)
+        .where(
+            orm.Staff.active.is_(True),
+            or_(orm.Staff.hall_id == hall.id, orm.Staff.hall_id.is_(None)),
+        )
+        .order_by(orm.Staff.username)
+    )
+    return [
+        {
+            "username": staff.username,
+            "name": staff.display_name,
+            "role": staff.role,
+            "windows": held.get(staff.username, []),
+        }
+        for staff in rows
+    ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from core.adapters import orm
 from core.adapters.repository import window_from_row
 from core.domain import commands as cmd
-from core.domain.errors import Conflict, InvalidInput
+from core.domain.errors import Conflict, InvalidInput, NotFound
 from core.domain.events import TicketCalled, TicketChanged
 from core.domain.policy import choose_next
 from core.domain.tickets import Ticket, TicketState, normalise_number, requeue_position
@@ -95,6 +97,45 @@ def _configured(context: Context, row: orm.Window) -> Outcome:
             "until": row.dedicated_until.isoformat() if row.dedicated_until else None,
         }
     )
+
+
+def open_window_for(command: cmd.OpenWindowFor, context: Context) -> Outcome:
+    """A leader opens a window for a clerk, who may hold only so many windows at once."""
+    staff = context.uow.session.scalars(
+        select(orm.Staff).where(orm.Staff.username == command.staff)
+    ).one_or_none()
+    if staff is None or not staff.active or staff.hall_id not in (None, context.hall.id):
+        raise NotFound("staff.unknown", username=command.staff)
+    row, window = context.window(command.window)
+    others = [window_from_row(other) for other in context.windows]
+    require_may_hold(command.staff, command.window, others, context.rules.windows_per_staff)
+    window.open(command.staff)
+    context.uow.halls.save_window(row, window)
+    context.record(context.summary())
+    return Outcome({"window": window.number, "state": window.state.value, "staff": window.staff})
+
+
+def pause_service_windows(command: cmd.PauseServiceWindows, context: Context) -> Outcome:
+    """Every open window calling the service pauses (or every paused one resumes): a
+    service that cannot be done for a while (its system is slow, its clerks are needed
+    elsewhere) stops being called without closing a window."""
+    context.service(command.service)
+    changed = []
+    for row in context.windows:
+        window = window_from_row(row)
+        if command.service not in window.services:
+            continue
+        if command.resume and window.state is WindowState.PAUSED:
+            window.resume()
+        elif not command.resume and window.state is WindowState.OPEN:
+            window.pause()
+        else:
+            continue
+        context.uow.halls.save_window(row, window)
+        changed.append(window.number)
+    if changed:
+        context.record(context.summary())
+    return Outcome({"service": command.service, "windows": changed})
 
 
 RELEASE_CHOICES = ("requeue", "finish")

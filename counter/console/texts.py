@@ -247,6 +247,15 @@ def window_control_texts() -> dict[str, str]:
             **slots("number"),
         ),
         "releaseEmpty": gettext("The window closes; it holds no number."),
+        "openFor": gettext("Open for a clerk"),
+        "openForWhich": gettext("Open window %(window)s for:", **slots("window")),
+        "openedFor": gettext("Window %(window)s is open for %(name)s.", **slots("window", "name")),
+        "pauseService": gettext("Pause its windows"),
+        "resumeService": gettext("Resume its windows"),
+        "servicePaused": gettext("%(service)s: %(windows)s paused.", **slots("service", "windows")),
+        "serviceResumed": gettext(
+            "%(service)s: %(windows)s call again.", **slots("service", "windows")
+        ),
         "released": gettext("Window %(window)s released.", **slots("window")),
     }
 

@@ -89,3 +89,34 @@ def test_the_leader_dedicates_a_window_from_its_card_in_two_taps(
         assert (window["services"], window["dedicated"]) == (["filing"], True)
     finally:
         context.close()
+
+
+def test_the_leader_opens_the_emergency_window_for_a_clerk_and_pauses_a_services_windows(
+    browser: Browser, hub: HubProcess, hall: Hub, screenshots: Path
+) -> None:
+    # GIVEN windows 1 and 3 open (both call invoices), the emergency window 8 closed
+    hall.post("/api/v1/windows/1/open", None, "window1")
+    hall.post("/api/v1/windows/3/open", None, "window3")
+    context, page = log_in(browser, hub, BIG)
+    try:
+        # WHEN the leader taps "开设应急专窗" on window 8, then window 7's clerk
+        page.locator('[data-open-for="8"]').click()
+        expect(page.locator("#open-for-title")).to_have_text("为以下人员开设 8 号窗口：")
+        page.locator('#open-for-staff [data-staff="window7"]').click()
+        # THEN window 8 is open in that clerk's name
+        expect(page.locator('#windows li[data-window="8"]')).to_have_attribute("data-state", "open")
+        detail = hall.get("/api/v1/windows/8")
+        assert detail["staff"] == "window7"
+        # WHEN the leader pauses the windows of invoices
+        page.locator('#services [data-pause-windows="invoice"]').click()
+        # THEN windows 1 and 3 pause, and the button to resume them appears
+        expect(page.locator("#message")).to_have_text(
+            "发票领购/缴销：1号窗口、3号窗口 已暂停叫号。"
+        )
+        expect(page.locator('#windows li[data-window="1"]')).to_have_attribute(
+            "data-state", "paused"
+        )
+        expect(page.locator('#services [data-resume-windows="invoice"]')).to_be_visible()
+        page.screenshot(path=str(screenshots / "console-window-control-zh.png"))
+    finally:
+        context.close()

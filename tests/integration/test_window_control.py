@@ -81,3 +81,63 @@ def test_a_dedication_that_cannot_be_is_refused_and_changes_nothing(api: Api, mi
     # THEN it is refused, and no window changed
     assert (answer.status_code, answer.get_json()["error"]) == (status, code)
     assert api.get("/api/v1/queue", as_="kiosk-1").get_json()["windows"] == before
+
+
+def test_the_leader_opens_the_emergency_window_for_a_clerk_who_then_calls_there(
+    api: Api,
+) -> None:
+    # GIVEN the emergency window (8) closed, an emergency ticket waiting
+    assert api.issue("emergency").get_json()["number"] == "Y001"
+    # WHEN the duty leader opens it for window 7's clerk
+    opened = api.post("/api/v1/windows/8/open-for", as_="leader", json={"staff": "window7"})
+    # THEN it is open in the clerk's name, and the clerk calls from it
+    assert opened.get_json() == {"window": 8, "state": "open", "staff": "window7"}
+    assert window_in_queue(api, 8)["state"] == "open"
+    called = api.window(8, "call-next", as_="window7")
+    assert called.get_json()["ticket"]["number"] == "Y001"
+    # AND nobody opens it for an unknown clerk, or for one already at another window
+    assert api.window(3, "open", as_="window3").status_code == 200
+    busy = api.post("/api/v1/windows/5/open-for", as_="leader", json={"staff": "window3"})
+    unknown = api.post("/api/v1/windows/5/open-for", as_="leader", json={"staff": "nobody"})
+    assert (busy.status_code, busy.get_json()["error"]) == (409, "window.holding_other")
+    assert (unknown.status_code, unknown.get_json()["error"]) == (404, "staff.unknown")
+    assert window_in_queue(api, 5)["state"] == "closed"
+
+
+def test_the_leader_pauses_every_window_of_a_service_and_lets_them_call_again(
+    api: Api,
+) -> None:
+    # GIVEN windows 1 (registration, invoices), 3 (invoices, filing) and 6 (social) open
+    for number in (1, 3, 6):
+        assert api.window(number, "open").status_code == 200
+    # WHEN the leader pauses the windows of invoices
+    paused = api.post("/api/v1/services/invoice/pause-windows", as_="leader")
+    # THEN windows 1 and 3 pause, window 6 keeps calling
+    assert paused.get_json() == {"service": "invoice", "windows": [1, 3]}
+    states = {number: window_in_queue(api, number)["state"] for number in (1, 3, 6)}
+    assert states == {1: "paused", 3: "paused", 6: "open"}
+    assert api.window(3, "call-next").status_code == 409
+    # WHEN the leader lets them call again, THEN both are open
+    resumed = api.post("/api/v1/services/invoice/resume-windows", as_="leader")
+    assert resumed.get_json()["windows"] == [1, 3]
+    assert window_in_queue(api, 1)["state"] == "open"
+    # AND a clerk may not do it for the hall
+    assert api.post("/api/v1/services/invoice/pause-windows", as_="window1").status_code == 403
+
+
+def test_the_leader_sees_who_is_on_duty_and_at_which_window(api: Api) -> None:
+    # GIVEN window 3 open for its clerk
+    assert api.window(3, "open").status_code == 200
+    # WHEN the leader lists the staff (a clerk may not)
+    listed = api.get("/api/v1/staff", as_="leader")
+    refused = api.get("/api/v1/staff", as_="window3")
+    # THEN each active account is there with the windows it holds
+    staff = {item["username"]: item for item in listed.get_json()["items"]}
+    assert refused.status_code == 403
+    assert staff["window3"]["windows"] == [3]
+    assert staff["window7"] == {
+        "username": "window7",
+        "name": "window7",
+        "role": "staff",
+        "windows": [],
+    }

@@ -136,7 +136,7 @@ const later = {
 
 // ---- drawing ----
 
-const ctx = { config, text, time, store, say, confirm, run, refresh, client: null };
+const ctx = { config, text, time, store, say, confirm, run, refresh, sessionGone, client: null };
 
 const draw = {
   hall() {

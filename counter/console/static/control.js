@@ -1,9 +1,10 @@
 // Live window control for the duty leader (值班领导): turn an open window into a
 // dedicated one for a rush (专窗, 潮汐窗口) — from a window's card in two taps, or from
 // a load-relief alert in one tap and a confirmation —, give it back its own services,
-// release a window its clerk left open.
+// release a window its clerk left open, open the emergency window for a clerk, pause
+// (and resume) every window of a service.
 
-import { $, change, element, fill, localName } from "./util.js";
+import { $, SessionGone, change, element, fill, localName, read } from "./util.js";
 
 let chosen = null; // the window whose dedication dialog is open
 
@@ -67,9 +68,62 @@ function openDialog(ctx, window) {
   $("dedicate").showModal();
 }
 
+async function openForDialog(ctx, window) {
+  let staff = [];
+  try {
+    staff = ((await read("/api/v1/staff")) || { items: [] }).items;
+  } catch (error) {
+    if (error instanceof SessionGone) ctx.sessionGone();
+    return;
+  }
+  $("open-for-title").textContent = fill(ctx.text.openForWhich, { window: window.n });
+  const free = staff.filter((person) => person.windows.length === 0 && person.role !== "admin");
+  $("open-for-staff").replaceChildren(...free.map((person) => {
+    const button = element("button", { className: "dedicate__service", attrs: { type: "button", "data-staff": person.username } },
+      person.name || person.username, element("span", { className: "sub", text: person.username }));
+    button.addEventListener("click", async () => {
+      const answer = await ctx.run(button, () => change(`/api/v1/windows/${window.n}/open-for`, { staff: person.username }),
+        { done: fill(ctx.text.openedFor, { window: window.n, name: person.name || person.username }) });
+      if (answer) $("open-for").close();
+    });
+    return button;
+  }));
+  $("open-for").showModal();
+}
+
+// The buttons of a service's row: pause every open window that calls it, or let the
+// paused ones call again.
+export function serviceActions(ctx, service) {
+  if (service.emergency) return null;
+  const calling = windows(ctx).filter((window) => window.services.includes(service.code));
+  const buttons = [];
+  const add = (label, action, state) => {
+    if (!calling.some((window) => window.state === state)) return;
+    const button = element("button", { className: "small", text: label, attrs: { type: "button", [`data-${action}`]: service.code } });
+    button.addEventListener("click", async () => {
+      const answer = await ctx.run(button, () => change(`/api/v1/services/${service.code}/${action}`, null));
+      if (answer) {
+        ctx.say(fill(action === "pause-windows" ? ctx.text.servicePaused : ctx.text.serviceResumed, {
+          service: localName(service),
+          windows: answer.data.windows.map((number) => fill(ctx.text.window, { window: number })).join("、"),
+        }), "ok");
+      }
+    });
+    buttons.push(button);
+  };
+  add(ctx.text.pauseService, "pause-windows", "open");
+  add(ctx.text.resumeService, "resume-windows", "paused");
+  return buttons.length ? element("span", { className: "service__actions" }, ...buttons) : null;
+}
+
 // The buttons of one window's card on the hall tab.
 export function windowActions(ctx, window) {
   const actions = [];
+  if (window.state === "closed" && window.emergency) {
+    const open = element("button", { className: "small", text: ctx.text.openFor, attrs: { type: "button", "data-open-for": window.n } });
+    open.addEventListener("click", () => openForDialog(ctx, window));
+    actions.push(open);
+  }
   if (window.state !== "closed" && !window.emergency) {
     const button = element("button", { className: "small", text: ctx.text.dedicate, attrs: { type: "button", "data-dedicate": window.n } });
     button.addEventListener("click", () => openDialog(ctx, window));
@@ -101,4 +155,5 @@ export function windowActions(ctx, window) {
 
 export function setUp() {
   $("dedicate-cancel").addEventListener("click", () => $("dedicate").close());
+  $("open-for-cancel").addEventListener("click", () => $("open-for").close());
 }

@@ -1,7 +1,7 @@
 // "Hall now": the mode, the day, every service's queue, the windows, the devices' health.
 
 import { windowOwnName } from "/static/hallq-client.js";
-import { windowActions } from "./control.js";
+import { serviceActions, windowActions } from "./control.js";
 import { $, element, fill, language, localName } from "./util.js";
 
 const PRINTER_FAILURES = new Set(["paper_out", "cover_open", "offline", "not_responding", "not_acknowledging"]);
@@ -109,7 +109,7 @@ function drawServices(ctx) {
         text: service.waiting && service.estimated_wait_min !== null ? minutes(service.estimated_wait_min) : "—",
       }),
       routeCell(ctx, service),
-      element("td", { className: "load" }, load),
+      element("td", { className: "load" }, load, serviceActions(ctx, service)),
     );
   });
   $("services").replaceChildren(...rows);
