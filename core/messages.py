@@ -66,6 +66,11 @@ MESSAGES: dict[str, LazyString] = {
         "Recall %(number)s %(required)s times before marking it as a no-show."
     ),
     "window.closed": lazy_gettext("Window %(window)s is closed; open it first."),
+    "announcement.empty": lazy_gettext("Write the announcement, or choose a prepared phrase."),
+    "announcement.too_long": lazy_gettext(
+        "An announcement has at most %(maximum)s characters: the hall reads it from afar."
+    ),
+    "announcement.phrase": lazy_gettext("There is no prepared phrase %(phrase)s."),
     "window.not_dedicated": lazy_gettext("Window %(window)s calls its own services already."),
     "dedication.until": lazy_gettext("A dedicated window lasts for today or until undone."),
     "window.paused": lazy_gettext("Window %(window)s is paused; resume it first."),

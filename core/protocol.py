@@ -31,6 +31,8 @@ Server → client
                         ``mode`` is the incident's (a device failure's notice is the console's)
     ``notice:removed``  {seq, id}
     ``worklist:changed`` {seq, to_backfill, follow_ups_open}
+    ``hall:announcement`` {seq, text_zh, text_en, phrase}: a duty leader's announcement
+                        for the hall displays (shown large; `phrase`, when given, spoken)
     ``hall:configured`` {seq, parts}: an admin changed the hall's configuration (parts:
                         services, windows, hall, devices); every screen takes a snapshot
     ``print:job``       {job_id, ticket}                       (/printer only)
@@ -79,6 +81,7 @@ NOTICE_POSTED = "notice:posted"
 NOTICE_REMOVED = "notice:removed"
 WORKLIST_CHANGED = "worklist:changed"
 HALL_CONFIGURED = "hall:configured"
+HALL_ANNOUNCEMENT = "hall:announcement"
 
 _NAMES: dict[type[events.Event], str] = {
     events.TicketIssued: TICKET_ISSUED,
@@ -93,6 +96,7 @@ _NAMES: dict[type[events.Event], str] = {
     events.NoticeRemoved: NOTICE_REMOVED,
     events.WorklistChanged: WORKLIST_CHANGED,
     events.HallConfigured: HALL_CONFIGURED,
+    events.HallAnnounced: HALL_ANNOUNCEMENT,
 }
 
 

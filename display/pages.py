@@ -79,6 +79,7 @@ def hall_config(screen: Screen, display_id: str) -> dict[str, Any]:
         display=display_id,
         english_voice=english_voice(screen),
         voice_url=url_for("display.announcement"),
+        phrase_url=url_for("display.phrase"),
     )
     return config
 

@@ -3,6 +3,7 @@
 ``GET /display/<display_id>``        the hall TV (1920×1080)
 ``GET /display/window/<n>``          the LED-like screen above window n (640×240)
 ``GET /display/voice/announce.wav``  one call's announcement (``number``, ``window``, ``english``)
+``GET /display/voice/phrase.wav``    a prepared announcement (``phrase``)
 ``GET /display/clock.json``          the hub's time, so a wrong PC clock doesn't matter
 """
 
@@ -30,7 +31,7 @@ from display.labels import (
     both,
 )
 from display.pages import hall_config, window_config
-from display.voice import ClipsNotReady, InvalidCall, render_announcement
+from display.voice import ClipsNotReady, InvalidCall, render_announcement, render_phrase
 
 # Announcements never change for a given build of the clips (the ETag says
 # which); an hour lets every display of the hall reuse a recall's file.
@@ -103,6 +104,10 @@ def announcement() -> Response:
         return _voice_error("voice.invalid_call", message, 400)
     except ClipsNotReady:
         return _voice_error("voice.not_ready", str(VOICE_NOT_READY), 503)
+    return _wav(wav)
+
+
+def _wav(wav: bytes) -> Response:
     response = send_file(
         io.BytesIO(wav),
         mimetype="audio/wav",
@@ -112,6 +117,21 @@ def announcement() -> Response:
     )
     response.cache_control.private = True
     return response
+
+
+@bp.get("/display/voice/phrase.wav")
+@requires(Role.STAFF, devices=("display",))
+def phrase() -> Response:
+    """A WAV of the chime and a prepared announcement (``phrase``) twice."""
+    try:
+        wav = render_phrase(runtime().settings.var_dir / "voice", request.args.get("phrase", ""))
+    except InvalidCall as problem:
+        return _voice_error(
+            "voice.invalid_call", str(CALL_NOT_ANNOUNCEABLE) % {"problem": problem}, 400
+        )
+    except ClipsNotReady:
+        return _voice_error("voice.not_ready", str(VOICE_NOT_READY), 503)
+    return _wav(wav)
 
 
 @bp.get("/display/clock.json")

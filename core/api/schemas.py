@@ -194,6 +194,16 @@ class HealthView(BaseModel):
     version: str
 
 
+class AnnouncementBody(Strict):
+    text_zh: str = Field(default="", max_length=200, description="What the displays show.")
+    text_en: str = Field(default="", max_length=200)
+    phrase: str | None = Field(
+        default=None,
+        max_length=40,
+        description="A prepared phrase the displays also speak (GET /announcements/phrases).",
+    )
+
+
 class OpenForBody(Strict):
     staff: str = Field(min_length=1, max_length=80, description="The clerk's login name.")
 

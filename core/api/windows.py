@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Response
+from pydantic import BaseModel
 
 from core.api import bp
 from core.api.common import command, hall_code, idempotency_key, json_response, run
 from core.api.registry import operation
 from core.api.schemas import (
+    AnnouncementBody,
     CallBody,
     DedicateBody,
     Error,
@@ -23,6 +25,7 @@ from core.api.schemas import (
     WindowDetailView,
 )
 from core.domain import commands as cmd
+from core.domain.announcements import PHRASES
 from core.domain.errors import Forbidden
 from core.runtime import runtime
 from core.services import views
@@ -231,3 +234,40 @@ def window_detail(n: int) -> Response:
         return json_response(
             views.window_detail(session, hall_code(), n, rt.clock.now(), require_principal())
         )
+
+
+class PhrasesView(BaseModel):
+    items: list[dict[str, str]]
+
+
+@operation(
+    bp,
+    "GET",
+    "/announcements/phrases",
+    summary="The prepared phrases the hall displays can speak.",
+    tag="windows",
+    responses={200: ("Phrases", PhrasesView)},
+)
+@requires(Role.LEADER)
+def announcement_phrases() -> Response:
+    items = [{"key": key, "text_zh": zh, "text_en": en} for key, (zh, en) in PHRASES.items()]
+    return json_response({"items": items})
+
+
+@operation(
+    bp,
+    "POST",
+    "/announcements",
+    summary="A duty leader's announcement on the hall displays: shown large, and spoken "
+    "when a prepared phrase is chosen.",
+    tag="windows",
+    body=AnnouncementBody,
+    responses={
+        201: ("Announced", None),
+        400: ("Neither text nor phrase, too long, or an unknown phrase", Error),
+    },
+    headers=("Idempotency-Key",),
+)
+@requires(Role.LEADER)
+def make_announcement(data: AnnouncementBody) -> Response:
+    return command(cmd.Announce, text_zh=data.text_zh, text_en=data.text_en, phrase=data.phrase)

@@ -54,6 +54,17 @@ class ReleaseWindow(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Announce(Command):
+    """A duty leader announces `text_zh` (and `text_en`) on the hall displays; `phrase`, a
+    prepared one (`core.domain.announcements.PHRASES`), is also spoken. Without a text,
+    the phrase's own words are shown."""
+
+    text_zh: str = ""
+    text_en: str = ""
+    phrase: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class DedicateWindow(Command):
     """A duty leader makes open window `window` call only `services`, in that order
     (专窗, 潮汐窗口): for the rest of the business day (`until` ``today``) or until

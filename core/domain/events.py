@@ -171,3 +171,13 @@ class QueueChanged(Event):
     mode: str
     services: tuple[ServiceSummary, ...]
     windows: tuple[WindowSummary, ...]
+
+
+@dataclass(frozen=True)
+class HallAnnounced(Event):
+    """Payload: a duty leader's announcement for the hall displays (Chinese, English) and
+    the prepared phrase they speak, if one was chosen."""
+
+    text_zh: str
+    text_en: str
+    phrase: str | None

@@ -39,6 +39,7 @@ export const HALL_EVENTS = [
   "notice:removed",
   "worklist:changed",
   "hall:configured",
+  "hall:announcement",
 ];
 
 const HEARTBEAT_MS = 10000;

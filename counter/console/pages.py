@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from core import protocol
 from core.adapters import orm
+from core.domain.announcements import PHRASES
 from core.domain.hallday import business_day
 from core.runtime import runtime
 from core.services import views
@@ -87,6 +88,9 @@ def console_config(principal: Principal) -> dict[str, Any]:
             "print": url_for("console.ledger_print"),
         },
         "text": console_texts(),
+        "phrases": [
+            {"key": key, "text_zh": zh, "text_en": en} for key, (zh, en) in PHRASES.items()
+        ],
     }
 
 

@@ -247,6 +247,7 @@ def window_control_texts() -> dict[str, str]:
             **slots("number"),
         ),
         "releaseEmpty": gettext("The window closes; it holds no number."),
+        "announced": gettext("Announced on the hall displays."),
         "openFor": gettext("Open for a clerk"),
         "openForWhich": gettext("Open window %(window)s for:", **slots("window")),
         "openedFor": gettext("Window %(window)s is open for %(name)s.", **slots("window", "name")),

@@ -29,9 +29,24 @@ const $ = (id) => document.getElementById(id);
 const clock = new HubClock(config).start($("clock-time"), $("clock-date"));
 const offline = new OfflineMemory(config.cache_key);
 const voice = new VoiceAnnouncer({
-  urlFor: (call) => `${config.voice_url}?number=${encodeURIComponent(call.number)}` +
-    `&window=${encodeURIComponent(call.window)}&english=${call.english ? 1 : 0}`,
+  // A prepared announcement of the duty leader, or a call.
+  urlFor: (call) => (call.phrase ? `${config.phrase_url}?phrase=${encodeURIComponent(call.phrase)}`
+    : `${config.voice_url}?number=${encodeURIComponent(call.number)}` +
+      `&window=${encodeURIComponent(call.window)}&english=${call.english ? 1 : 0}`),
 });
+const ANNOUNCEMENT_SHOWN_MS = 30000;
+let announcementTimer = null;
+
+// A duty leader's announcement: large over the board for half a minute, spoken when
+// it is a prepared phrase (queued with the calls: one voice at a time).
+function showAnnouncement(payload) {
+  $("announcement-zh").textContent = payload.text_zh;
+  $("announcement-en").textContent = payload.text_en || "";
+  $("announcement").hidden = false;
+  clearTimeout(announcementTimer);
+  announcementTimer = setTimeout(() => { $("announcement").hidden = true; }, ANNOUNCEMENT_SHOWN_MS);
+  if (payload.phrase) voice.announce({ phrase: payload.phrase, number: `phrase:${payload.phrase}`, recall: true });
+}
 
 let heardSeq = null; // the newest seq this screen has drawn: calls up to it were heard
 let tickerText = null;
@@ -251,7 +266,11 @@ function onState(snapshot, { fromCache }) {
 function onEvent(name, payload, state) {
   if (typeof payload.seq === "number") heardSeq = payload.seq;
   draw(state);
-  if (name === "ticket:called") announce(payload);
+  if (name === "ticket:called") {
+    $("announcement").hidden = true; // a call is what the hall watches for: never under it
+    announce(payload);
+  }
+  if (name === "hall:announcement") showAnnouncement(payload);
 }
 
 const client = new HallClient({

@@ -75,7 +75,7 @@ The display blueprint serves it as
 ``/display/voice/announce.wav?number=A012&window=3&english=0``.
 """
 
-from display.voice.announce import render_announcement
+from display.voice.announce import render_announcement, render_phrase
 from display.voice.build import build_clips
 from display.voice.errors import ClipsNotReady, InvalidCall, ToolFailed, ToolMissing, VoiceError
 from display.voice.phrases import (
@@ -99,4 +99,5 @@ __all__ = [
     "chinese_phrase",
     "english_phrase",
     "render_announcement",
+    "render_phrase",
 ]

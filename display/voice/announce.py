@@ -15,7 +15,13 @@ from typing import Final
 from display.voice.build import MANIFEST_NAME
 from display.voice.errors import ClipsNotReady
 from display.voice.pcm import read_pcm, silence, wav_bytes
-from display.voice.phrases import CLIP_NAMES, Pause, Segment, announcement_timeline
+from display.voice.phrases import (
+    CLIP_NAMES,
+    Pause,
+    Segment,
+    announcement_timeline,
+    phrase_timeline,
+)
 
 # A hall calls a few hundred distinct numbers a day, but what repeats within
 # minutes is a recall or several screens fetching the same call. An
@@ -43,6 +49,13 @@ def render_announcement(
     timeline = tuple(announcement_timeline(number, window, english=english, repeat=repeat))
     directory = str(clips_dir.resolve())
     return _render(directory, _manifest_stamp(directory), timeline)
+
+
+def render_phrase(clips_dir: Path, key: str) -> bytes:
+    """A WAV of the chime and a prepared announcement twice (`phrase_timeline`);
+    :class:`~display.voice.errors.InvalidCall` for a phrase that does not exist."""
+    directory = str(clips_dir.resolve())
+    return _render(directory, _manifest_stamp(directory), tuple(phrase_timeline(key)))
 
 
 def announcement_cache_info() -> dict[str, int]:
@@ -73,6 +86,12 @@ def _manifest_stamp(directory: str) -> _Stamp:
 @functools.lru_cache(maxsize=ANNOUNCEMENT_CACHE_SIZE)
 def _render(directory: str, stamp: _Stamp, timeline: tuple[Segment, ...]) -> bytes:
     clips = _load_clips(directory, stamp)
+    missing = sorted({segment for segment in timeline if isinstance(segment, str)} - set(clips))
+    if missing:
+        raise ClipsNotReady(
+            f"voice clips in {directory} lack {', '.join(missing)} (built by an older "
+            "version); run `hallq voice build` again"
+        )
     frames = b"".join(
         silence(segment.seconds) if isinstance(segment, Pause) else clips[segment]
         for segment in timeline
@@ -88,7 +107,9 @@ def _load_clips(directory: str, stamp: _Stamp) -> dict[str, bytes]:
     try:
         manifest = json.loads((root / MANIFEST_NAME).read_text())
         entries = manifest["clips"]
-        files = {name: root / str(entries[name]["file"]) for name in CLIP_NAMES}
+        # Clips a newer version added may be missing until the next build: what
+        # is there still announces the calls (a missing clip fails its own phrase).
+        files = {name: root / str(entries[name]["file"]) for name in CLIP_NAMES if name in entries}
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ClipsNotReady(
             f"voice clips in {directory} are incomplete or from another version ({exc!r}); "

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from core.domain.announcements import PHRASES
 from display.voice.errors import InvalidCall
 
 Voice = Literal["zh", "en", "chime"]
@@ -113,7 +114,20 @@ def _clip_table() -> dict[str, ClipSpec]:
         table[f"en_num_{10 + offset}"] = ClipSpec("en", word, word)
     for offset, word in enumerate(_EN_TENS):
         table[f"en_num_{20 + 10 * offset}"] = ClipSpec("en", word, word)
+    for key, pinyin in PHRASE_PINYIN.items():
+        table[f"phrase_{key}"] = ClipSpec("zh", pinyin, PHRASES[key][0])
     return table
+
+
+PHRASE_PINYIN: Final[dict[str, str]] = {
+    "keep_belongings": "qing3 bao3 guan3 hao3 sui2 shen1 cai2 wu4",
+    "wait_in_order": "qing3 an4 hao4 ma3 shun4 xu4 nai4 xin1 deng3 hou4",
+    "self_service": "bu4 fen4 ye4 wu4 ke3 dao4 zi4 zhu4 ban4 shui4 qu1 ban4 li3",
+    "system_slow": "xi4 tong3 yun4 xing2 huan3 man4 qing3 nai4 xin1 deng3 hou4",
+    "paper_tickets": "qing3 dao4 dao3 shui4 tai2 ling3 qu3 zhi3 zhi4 hao4 piao4",
+    "closing_soon": "ji2 jiang1 ting2 zhi3 qu3 hao4 qing3 zhua1 jin3 shi2 jian1",
+}
+"""How espeak-ng says each prepared announcement (`core.domain.announcements.PHRASES`)."""
 
 
 CLIP_TABLE: Final[dict[str, ClipSpec]] = _clip_table()
@@ -223,5 +237,18 @@ def announcement_timeline(
     if english:
         timeline.append(Pause(BEFORE_ENGLISH))
         timeline.extend(_spoken(_english_groups(number, window)))
+    timeline.append(Pause(TAIL))
+    return timeline
+
+
+def phrase_timeline(key: str, *, repeat: int = 2) -> list[Segment]:
+    """A prepared announcement: the chime, then the phrase ``repeat`` times."""
+    if key not in PHRASE_PINYIN:
+        raise InvalidCall(f"no prepared phrase {key!r}")
+    timeline: list[Segment] = ["chime", Pause(AFTER_CHIME)]
+    for index in range(repeat):
+        if index:
+            timeline.append(Pause(BETWEEN_REPEATS))
+        timeline.append(f"phrase_{key}")
     timeline.append(Pause(TAIL))
     return timeline

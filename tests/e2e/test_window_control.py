@@ -10,6 +10,7 @@ import requests
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.test_console_flow import BIG, Hub, log_in
+from tests.e2e.test_display_calls import HALL_TV, ended, open_screen
 from tests.support.hub import HubProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -120,3 +121,33 @@ def test_the_leader_opens_the_emergency_window_for_a_clerk_and_pauses_a_services
         page.screenshot(path=str(screenshots / "console-window-control-zh.png"))
     finally:
         context.close()
+
+
+def test_the_leaders_announcement_is_shown_and_spoken_on_the_hall_display(
+    browser: Browser, hub: HubProcess, hall: Hub, screenshots: Path
+) -> None:
+    # GIVEN the hall display showing, and the leader on the console's notices tab
+    display = open_screen(browser, hub, hall.tokens, "display-1", "/display/display-1", HALL_TV)
+    context, page = log_in(browser, hub, BIG)
+    try:
+        page.locator("#tab-notices").click()
+        # WHEN the leader chooses the prepared phrase "keep your belongings" and announces it
+        page.locator("#announce-phrase").select_option("keep_belongings")
+        expect(page.locator('#announce textarea[name="text_zh"]')).to_have_value(
+            "请保管好随身财物。"
+        )
+        page.locator("#announce button[type=submit]").click()
+        expect(page.locator("#message")).to_have_text("已在大厅显示屏广播。")
+        # THEN the display shows it large, in both languages, and speaks the phrase
+        expect(display.locator("#announcement")).to_be_visible()
+        expect(display.locator("#announcement-zh")).to_have_text("请保管好随身财物。")
+        expect(display.locator("#announcement-en")).to_have_text(
+            "Please keep your belongings with you."
+        )
+        display.screenshot(path=str(screenshots / "display-announcement-zh.png"))
+        (entry,) = ended(display, 1)
+        assert "/display/voice/phrase.wav?phrase=keep_belongings" in entry["url"]
+        assert entry["outcome"] == "ended"
+    finally:
+        context.close()
+        display.context.close()

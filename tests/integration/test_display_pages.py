@@ -148,3 +148,18 @@ def test_the_clock_is_the_hubs(app: Flask, api: Api) -> None:
     assert response.headers["Cache-Control"] == "no-store"
     clock = app.extensions["hallq"].clock
     assert response.json == {"now_ms": int(clock.now().timestamp() * 1000)}
+
+
+def test_a_prepared_announcement_is_a_real_recording_and_an_unknown_one_is_refused(
+    with_clips: Flask, api: Api
+) -> None:
+    # GIVEN the hall display, enrolled
+    client = enrolled(with_clips, api.tokens, "display-1")
+    # WHEN it asks for the prepared phrase "keep your belongings", and for one that is none
+    spoken = client.get("/display/voice/phrase.wav?phrase=keep_belongings")
+    unknown = client.get("/display/voice/phrase.wav?phrase=sing")
+    # THEN the first is the chime and the phrase twice, several seconds; the second a 400
+    assert (spoken.status_code, spoken.mimetype) == (200, "audio/wav")
+    with wave.open(io.BytesIO(spoken.data)) as wav:
+        assert 4 < wav.getnframes() / wav.getframerate() < 15
+    assert (unknown.status_code, unknown.get_json()["error"]) == (400, "voice.invalid_call")

@@ -91,8 +91,13 @@ def test_pinyin_voice_reads_mandarin_with_tones() -> None:
         ).stdout
         # THEN it stays in Mandarin (no switch to English) with the right tone per syllable
         assert "(en)" not in phonemes, (name, phonemes)
+        tones = re.findall(r"214|21|55|35|51", phonemes)
+        if name.startswith("phrase_"):
+            # A sentence: every syllable toned, third tones changed by sandhi as spoken.
+            assert len(tones) == len(spec.text.split()), (name, phonemes)
+            continue
         expected = [TONE_CONTOURS[syllable[-1]] for syllable in spec.text.split()]
-        assert re.findall(r"214|55|35|51", phonemes) == expected, (name, phonemes)
+        assert tones == expected, (name, phonemes)
 
 
 def test_every_clip_is_real_sound_in_the_common_format(clips_dir: Path) -> None:
@@ -106,7 +111,9 @@ def test_every_clip_is_real_sound_in_the_common_format(clips_dir: Path) -> None:
         # THEN it is mono 16-bit at the common rate, audible, and of plausible length
         assert params == (SAMPLE_RATE, 1, 2), name
         assert _rms(samples) > MIN_RMS, name
-        assert 0.1 <= duration <= 2.0, (name, duration)
+        # A word or two; a prepared announcement is a sentence.
+        longest = 6.0 if name.startswith("phrase_") else 2.0
+        assert 0.1 <= duration <= longest, (name, duration)
         assert manifest["clips"][name]["duration"] == pytest.approx(duration, abs=1e-3)
         spec = CLIP_TABLE[name]
         if spec.voice == "zh":

@@ -8,6 +8,9 @@ from datetime import timedelta
 import pytest
 
 from core.adapters.clock import FixedClock
+from core.domain.announcements import PHRASES
+from core.domain.events import HallAnnounced
+from core.hub.broadcast import RecordingBroadcaster
 from tests.integration.conftest import Api
 
 
@@ -141,3 +144,51 @@ def test_the_leader_sees_who_is_on_duty_and_at_which_window(api: Api) -> None:
         "role": "staff",
         "windows": [],
     }
+
+
+def test_the_leader_announces_on_the_hall_displays(
+    api: Api, broadcaster: RecordingBroadcaster
+) -> None:
+    # GIVEN the hall running
+    published = len(broadcaster.published)
+    # WHEN the leader announces a text of their own, then a prepared phrase alone
+    own = api.post(
+        "/api/v1/announcements",
+        as_="leader",
+        json={"text_zh": "3号窗口暂停办理，请到5号窗口", "text_en": "Window 3 is closed"},
+    )
+    phrase = api.post("/api/v1/announcements", as_="leader", json={"phrase": "keep_belongings"})
+    # THEN both reach the screens as hall:announcement; the phrase with its own words
+    assert own.status_code == phrase.status_code == 201
+    announced = [
+        stamped.event
+        for _hall, stamped in broadcaster.published[published:]
+        if isinstance(stamped.event, HallAnnounced)
+    ]
+    assert announced == [
+        HallAnnounced("3号窗口暂停办理，请到5号窗口", "Window 3 is closed", None),
+        HallAnnounced(*PHRASES["keep_belongings"], "keep_belongings"),
+    ]
+
+
+ANNOUNCEMENT_MISTAKES = {
+    "nothing to say": ("leader", {}, 400, "announcement.empty"),
+    "an unknown phrase": ("leader", {"phrase": "sing_a_song"}, 400, "announcement.phrase"),
+    "too long": ("leader", {"text_zh": "长" * 201}, 400, "request.invalid"),
+    "a clerk": ("window3", {"text_zh": "大家好"}, 403, "auth.forbidden"),
+}
+
+
+@pytest.mark.parametrize("mistake", ANNOUNCEMENT_MISTAKES)
+def test_an_announcement_that_cannot_be_made_is_refused_and_nothing_is_shown(
+    api: Api, broadcaster: RecordingBroadcaster, mistake: str
+) -> None:
+    who, body, status, code = ANNOUNCEMENT_MISTAKES[mistake]
+    published = len(broadcaster.published)
+    answer = api.post("/api/v1/announcements", as_=who, json=body)
+    assert (answer.status_code, answer.get_json()["error"]) == (status, code)
+    assert not [
+        stamped
+        for _hall, stamped in broadcaster.published[published:]
+        if isinstance(stamped.event, HallAnnounced)
+    ]

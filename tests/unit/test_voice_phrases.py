@@ -6,16 +6,19 @@ import re
 
 import pytest
 
+from core.domain.announcements import PHRASES
 from display.voice.errors import InvalidCall
 from display.voice.phrases import (
     AFTER_CHIME,
     BETWEEN_REPEATS,
     CLIP_NAMES,
     CLIP_TABLE,
+    PHRASE_PINYIN,
     Pause,
     announcement_timeline,
     chinese_phrase,
     english_phrase,
+    phrase_timeline,
     window_number_clips,
 )
 
@@ -155,7 +158,7 @@ def test_clip_names_are_stable_file_names() -> None:
     # GIVEN the clip table
     # WHEN its names are listed
     # THEN they are unique, file-name safe, and every phrase uses only them
-    assert len(set(CLIP_NAMES)) == len(CLIP_NAMES) == 74
+    assert len(set(CLIP_NAMES)) == len(CLIP_NAMES) == 74 + len(PHRASES)
     assert all(re.fullmatch(r"[a-z0-9_]+", name) for name in CLIP_NAMES)
     used = {
         clip
@@ -166,3 +169,18 @@ def test_clip_names_are_stable_file_names() -> None:
     assert used <= set(CLIP_NAMES)
     assert {f"letter_{c}" for c in "abcdefghijklmnopqrstuvwxyz"} <= set(CLIP_NAMES)
     assert {spec.voice for spec in CLIP_TABLE.values()} == {"zh", "en", "chime"}
+
+
+def test_every_prepared_announcement_can_be_spoken() -> None:
+    # GIVEN the phrases a duty leader may announce (core.domain.announcements)
+    # WHEN each is turned into a timeline
+    # THEN each has its own clip, played twice after the chime
+    assert set(PHRASE_PINYIN) == set(PHRASES)
+    for key in PHRASES:
+        timeline = phrase_timeline(key)
+        assert timeline[0] == "chime"
+        assert [segment for segment in timeline if segment == f"phrase_{key}"] == [
+            f"phrase_{key}"
+        ] * 2
+    with pytest.raises(InvalidCall):
+        phrase_timeline("sing_a_song")

@@ -83,7 +83,27 @@ export function draw(ctx) {
   $("notices").replaceChildren(...notices.map((notice) => (keep && notice.id === editing ? keep : item(ctx, notice))));
 }
 
+function setUpAnnouncements(ctx) {
+  const form = $("announce");
+  // A phrase chosen fills the texts that are still empty with its own words.
+  form.phrase.addEventListener("change", () => {
+    const phrase = ctx.config.phrases.find((each) => each.key === form.phrase.value);
+    if (!phrase) return;
+    form.text_zh.value = phrase.text_zh;
+    form.text_en.value = phrase.text_en;
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const values = formValues(form);
+    const body = { text_zh: values.text_zh, text_en: values.text_en, phrase: values.phrase || null };
+    const answer = await ctx.run(form.querySelector("button"), () => change("/api/v1/announcements", body),
+      { done: ctx.text.announced });
+    if (answer) form.reset();
+  });
+}
+
 export function setUp(ctx) {
+  setUpAnnouncements(ctx);
   const form = $("notice-post");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
