@@ -100,6 +100,9 @@ MESSAGES: dict[str, LazyString] = {
     "service.prefix_taken": lazy_gettext(
         "Prefix %(prefix)s is already used by service %(service)s; choose another letter."
     ),
+    "service.prefix_green": lazy_gettext(
+        "Prefix %(prefix)s is the green channel's own (绿色通道): choose another letter."
+    ),
     "service.waiting": lazy_gettext(
         "Service %(service)s cannot be retired: %(waiting)s people are still waiting for it."
     ),

@@ -29,6 +29,10 @@ TEXT: dict[str, LazyString] = {
     "window": _l("Window %(n)s", n="{n}"),
     "go_to_window": _l("Number %(number)s, please go to window %(n)s", number="{number}", n="{n}"),
     "recall": _l("Recall"),
+    "green": _l("Green channel"),
+    "go_to_window_green": _l(
+        "Green channel, number %(number)s, please go to window %(n)s", number="{number}", n="{n}"
+    ),
     "no_calls": _l("No one is being called at the moment"),
     "default_notice": _l("Please keep your ticket and listen for your number."),
     "offline": _l("Calling system down — please listen for manual calls at the windows"),

@@ -2,7 +2,8 @@
 
 ``GET /display/<display_id>``        the hall TV (1920×1080)
 ``GET /display/window/<n>``          the LED-like screen above window n (640×240)
-``GET /display/voice/announce.wav``  one call's announcement (``number``, ``window``, ``english``)
+``GET /display/voice/announce.wav``  one call's announcement (``number``, ``window``, ``english``,
+                                     ``green``: a green-channel ticket, "请 绿色通道 V003 号…")
 ``GET /display/voice/phrase.wav``    a prepared announcement (``phrase``)
 ``GET /display/clock.json``          the hub's time, so a wrong PC clock doesn't matter
 """
@@ -32,6 +33,7 @@ from display.labels import (
 )
 from display.pages import hall_config, window_config
 from display.voice import ClipsNotReady, InvalidCall, render_announcement, render_phrase
+from display.voice.phrases import Segment, announcement_timeline, phrase_timeline
 
 # Announcements never change for a given build of the clips (the ETag says
 # which); an hour lets every display of the hall reuse a recall's file.
@@ -93,10 +95,11 @@ def announcement() -> Response:
     """A WAV of the chime and "请 A012 号 到 3 号窗口 办理" twice (English after it if asked)."""
     number = request.args.get("number", "").strip().upper()
     english = request.args.get("english", "0").strip().lower() in ("1", "true", "yes")
+    green = request.args.get("green", "0").strip().lower() in ("1", "true", "yes")
     try:
         window = int(request.args.get("window", ""))
         wav = render_announcement(
-            runtime().settings.var_dir / "voice", number, window, english=english
+            runtime().settings.var_dir / "voice", number, window, english=english, green=green
         )
     except ValueError as problem:  # InvalidCall, or a window that is not a number
         detail = str(problem) if isinstance(problem, InvalidCall) else "window"
@@ -104,10 +107,16 @@ def announcement() -> Response:
         return _voice_error("voice.invalid_call", message, 400)
     except ClipsNotReady:
         return _voice_error("voice.not_ready", str(VOICE_NOT_READY), 503)
-    return _wav(wav)
+    timeline = announcement_timeline(number, window, english=english, green=green)
+    return _wav(wav, timeline)
 
 
-def _wav(wav: bytes) -> Response:
+CLIPS_HEADER = "X-HallQ-Clips"
+"""The clips an announcement plays, in order (pauses left out): what it says, for a
+technician or a test to read without listening."""
+
+
+def _wav(wav: bytes, timeline: list[Segment] | None = None) -> Response:
     response = send_file(
         io.BytesIO(wav),
         mimetype="audio/wav",
@@ -116,6 +125,10 @@ def _wav(wav: bytes) -> Response:
         conditional=True,
     )
     response.cache_control.private = True
+    if timeline is not None:
+        response.headers[CLIPS_HEADER] = " ".join(
+            segment for segment in timeline if isinstance(segment, str)
+        )
     return response
 
 
@@ -131,7 +144,7 @@ def phrase() -> Response:
         )
     except ClipsNotReady:
         return _voice_error("voice.not_ready", str(VOICE_NOT_READY), 503)
-    return _wav(wav)
+    return _wav(wav, phrase_timeline(request.args.get("phrase", "")))
 
 
 @bp.get("/display/clock.json")

@@ -29,12 +29,14 @@ class TicketIssued(Event):
 
 @dataclass(frozen=True)
 class TicketCalled(Event):
-    """Payload: number, window, service, and `recall` for a repeated announcement."""
+    """Payload: number, window, service, `recall` for a repeated announcement, and
+    `green` for a green-channel ticket (announced and shown as such)."""
 
     number: str
     window: int
     service: str
     recall: bool
+    green: bool = False
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,15 @@ from core.services.access import DeviceKind
 
 DEMO_FILE = Path(__file__).with_name("demo.toml")
 
+GREEN_PREFIX = "V"
+"""The green channel's letter unless the hall file says another."""
+
+
+def green_prefix_of(settings: dict[str, Any]) -> str:
+    """The letter of a hall's green-channel numbers."""
+    return str(settings.get("green_prefix", GREEN_PREFIX))
+
+
 RETIRED_PREFIXES = "abcdefghijklmnopqrstuvwxyz0123456789"
 """What a retired service's prefix becomes: a letter no ticket of a service in use has."""
 
@@ -187,6 +196,9 @@ class HallSpec(_Strict):
     """The duty leader (值班领导) by date (``2026-12-15``) or weekday (``monday``);
     a date wins over its weekday."""
     ticket_footer: str | None = None
+    green_prefix: str = Field(default=GREEN_PREFIX, pattern=r"^[A-Z]$")
+    """The green channel's own letter (绿色通道, 税总纳服函〔2021〕297号): its tickets are
+    numbered V001, V002… a day, whatever their service, and announced as such."""
 
     @field_validator("duty_roster")
     @classmethod
@@ -281,6 +293,11 @@ class HallFile(_Strict):
             duplicates = sorted({value for value in values if values.count(value) > 1})
             if duplicates:
                 raise ValueError(f"duplicate {label}: {', '.join(duplicates)}")
+        for service in self.services:
+            if service.prefix == self.hall.green_prefix:
+                raise ValueError(
+                    f"service {service.code} has prefix {service.prefix}, the green channel's"
+                )
         codes = {service.code for service in self.services}
         for window in self.windows:
             unknown = [code for code in window.services if code not in codes]
@@ -345,6 +362,7 @@ def apply_hall(session: Session, hall: orm.Hall, spec: HallFile) -> None:
         "retention": spec.hall.retention.model_dump(),
         "ledger": spec.hall.ledger.model_dump(),
         "duty_roster": dict(spec.hall.duty_roster),
+        "green_prefix": spec.hall.green_prefix,
     }
     if spec.hall.ticket_footer:
         hall.settings["ticket_footer"] = spec.hall.ticket_footer
@@ -390,6 +408,7 @@ def export_hall(session: Session, hall: orm.Hall) -> HallFile:
             if key in settings
         },
         "duty_roster": settings.get("duty_roster", {}),
+        "green_prefix": settings.get("green_prefix", GREEN_PREFIX),
         "ticket_footer": settings.get("ticket_footer"),
     }
     return HallFile.model_validate(

@@ -68,7 +68,7 @@ def _add_service(command: ac.AddService, document: dict[str, Any], _: Context) -
     services = document["services"]
     if any(service["code"] == spec["code"] for service in services):
         raise Conflict("service.exists", service=spec["code"])
-    _prefix_free(services, spec)
+    _prefix_free(services, spec, document)
     position = len(services) if command.position is None else command.position
     services.insert(position, spec)
     return f"service:{spec['code']}"
@@ -79,7 +79,7 @@ def _edit_service(command: ac.EditService, document: dict[str, Any], _: Context)
     missing = NotFound("service.unknown", service=command.service)
     index = _index(services, "code", command.service, missing)
     spec = _part(ServiceSpec, {**command.spec, "code": command.service}, "service")
-    _prefix_free(services, spec)
+    _prefix_free(services, spec, document)
     del services[index]
     services.insert(index if command.position is None else command.position, spec)
     return f"service:{command.service}"
@@ -271,8 +271,13 @@ def _window(value: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def _prefix_free(services: list[dict[str, Any]], spec: dict[str, Any]) -> None:
-    """No other service has the prefix of `spec`: numbers would collide."""
+def _prefix_free(
+    services: list[dict[str, Any]], spec: dict[str, Any], document: dict[str, Any]
+) -> None:
+    """No other service, nor the green channel, has the prefix of `spec`: numbers would
+    collide."""
+    if spec["prefix"] == document["hall"]["green_prefix"]:
+        raise Conflict("service.prefix_green", prefix=spec["prefix"])
     for service in services:
         if service["prefix"] == spec["prefix"] and service["code"] != spec["code"]:
             raise Conflict("service.prefix_taken", prefix=spec["prefix"], service=service["code"])

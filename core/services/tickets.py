@@ -12,6 +12,7 @@ from core.domain.errors import Conflict, Forbidden
 from core.domain.events import TicketChanged, TicketIssued
 from core.domain.identity import validate_phone, validate_taxpayer_id
 from core.domain.tickets import Channel, Ticket, format_number, normalise_number, requeue_position
+from core.halls import green_prefix_of
 from core.services.context import SYSTEM_ACTOR, Context, Outcome
 from core.services.printing import NOT_PRINTED, print_state_on, printer_of, queue_print_job
 from core.services.views import routing_of, ticket_view
@@ -26,6 +27,10 @@ def ticket_body(context: Context, row: orm.Ticket) -> dict[str, Any]:
     """The API's view of a ticket, computed inside the command's transaction."""
     ahead, minutes = context.estimate(row)
     return ticket_view(row, ahead, minutes)
+
+
+GREEN_COUNTER = "!green"
+"""The number counter of the green channel (no service code starts with "!")."""
 
 
 def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
@@ -51,9 +56,14 @@ def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
     day = context.day.business_day
     printing = command.print_ticket and hall.mode != Mode.PAPER
     printer = printer_of(context, command.device) if printing else None
-    sequence = uow.tickets.next_sequence(hall, service.code, day)
+    if command.green:
+        # The green channel's own numbers (V001…), one count a day for all its tickets.
+        prefix = green_prefix_of(hall.settings or {})
+        sequence = uow.tickets.next_sequence(hall, GREEN_COUNTER, day)
+    else:
+        prefix, sequence = service.prefix, uow.tickets.next_sequence(hall, service.code, day)
     ticket = Ticket.issue(
-        number=format_number(service.prefix, sequence),
+        number=format_number(prefix, sequence),
         service=service.code,
         business_day=day,
         channel=command.channel,

@@ -236,7 +236,7 @@ def estimate_for(
 def recent_calls(session: Session, hall: orm.Hall, day: date) -> list[dict[str, Any]]:
     """The latest calls of the day, newest first (what the hall display shows)."""
     rows = session.execute(
-        select(orm.TicketEvent, orm.Ticket.number, orm.Ticket.service)
+        select(orm.TicketEvent, orm.Ticket.number, orm.Ticket.service, orm.Ticket.green)
         .join(orm.Ticket, orm.Ticket.id == orm.TicketEvent.ticket_id)
         .where(
             orm.TicketEvent.hall_id == hall.id,
@@ -252,10 +252,11 @@ def recent_calls(session: Session, hall: orm.Hall, day: date) -> list[dict[str, 
             "window": event.window,
             "service": service,
             "recall": event.kind == "recalled",
+            "green": green,
             "at": event.at.astimezone(UTC).isoformat(),
             "seq": event.seq,
         }
-        for event, number, service in rows
+        for event, number, service, green in rows
     ]
 
 

@@ -212,7 +212,9 @@ def _call(
 ) -> Outcome:
     ticket.call(window.number, context.now)
     window.current = ticket.number
-    context.record(TicketCalled(ticket.number, window.number, ticket.service, recall=False))
+    context.record(
+        TicketCalled(ticket.number, window.number, ticket.service, recall=False, green=ticket.green)
+    )
     return _finish(context, command, row, window, ticket)
 
 
@@ -250,7 +252,9 @@ def recall(command: cmd.Recall, context: Context) -> Outcome:
     row, window = _window(command, context)
     ticket = _current(context, window)
     ticket.recall(context.now)
-    context.record(TicketCalled(ticket.number, window.number, ticket.service, recall=True))
+    context.record(
+        TicketCalled(ticket.number, window.number, ticket.service, recall=True, green=ticket.green)
+    )
     return _finish(context, command, row, window, ticket)
 
 

@@ -311,7 +311,7 @@ export class HallClient {
       } else if (name === "ticket:called") {
         const calls = this.state.recent_calls || [];
         calls.unshift({ number: payload.number, window: payload.window, service: payload.service,
-          recall: payload.recall, seq: payload.seq, at: new Date().toISOString() });
+          recall: payload.recall, green: payload.green, seq: payload.seq, at: new Date().toISOString() });
         this.state.recent_calls = calls.slice(0, 10);
         // The window holds the called number from now on (the queue:changed that follows says so too).
         const held = (this.state.windows || []).find((entry) => entry.n === payload.window);

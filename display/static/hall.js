@@ -32,7 +32,8 @@ const voice = new VoiceAnnouncer({
   // A prepared announcement of the duty leader, or a call.
   urlFor: (call) => (call.phrase ? `${config.phrase_url}?phrase=${encodeURIComponent(call.phrase)}`
     : `${config.voice_url}?number=${encodeURIComponent(call.number)}` +
-      `&window=${encodeURIComponent(call.window)}&english=${call.english ? 1 : 0}`),
+      `&window=${encodeURIComponent(call.window)}&english=${call.english ? 1 : 0}` +
+      `${call.green ? "&green=1" : ""}`),
 });
 const ANNOUNCEMENT_SHOWN_MS = 30000;
 let announcementTimer = null;
@@ -99,7 +100,12 @@ function headline(notice) {
 }
 
 function callLine(call) {
-  return pair("go_to_window", { number: call.number, n: call.window });
+  return pair(call.green ? "go_to_window_green" : "go_to_window", { number: call.number, n: call.window });
+}
+
+// A green-channel number (绿色通道) carries its mark wherever it is shown.
+function greenTag() {
+  return make("span", "green-tag", pair("green")[0]);
 }
 
 // The call under "now calling": the newest one, while its window still holds
@@ -122,6 +128,8 @@ function drawLatest(call) {
   $("latest-recall").hidden = !(call && call.recall);
   if (!call) return;
   $("latest-number").textContent = call.number;
+  $("latest-call").classList.toggle("green", Boolean(call.green));
+  $("latest-green").hidden = !call.green;
   $("latest-window").textContent = pair("window", { n: call.window })[0];
   setBoth($("latest-say"), callLine(call));
   fitWidth($("latest-call"));
@@ -145,6 +153,7 @@ function drawHistory(calls, latest) {
       make("span", "history-arrow", "→"),
       make("span", "history-window", pair("window", { n: call.window })[0]),
     );
+    if (call.green) item.append(greenTag());
     return item;
   }));
 }
@@ -217,7 +226,7 @@ function draw(state) {
 function announce(call) {
   voice.announce({
     number: call.number, window: call.window, recall: Boolean(call.recall),
-    english: Boolean(config.english_voice),
+    english: Boolean(config.english_voice), green: Boolean(call.green),
   });
   flash($("latest"));
 }

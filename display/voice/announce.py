@@ -32,7 +32,13 @@ _Stamp = tuple[int, int, int]
 
 
 def render_announcement(
-    clips_dir: Path, number: str, window: int, *, english: bool = False, repeat: int = 2
+    clips_dir: Path,
+    number: str,
+    window: int,
+    *,
+    english: bool = False,
+    repeat: int = 2,
+    green: bool = False,
 ) -> bytes:
     """Return a complete WAV file announcing ``number`` to ``window``.
 
@@ -46,7 +52,9 @@ def render_announcement(
     Results are cached in memory (LRU); rebuilding the clips, which rewrites
     the manifest, invalidates the cache.
     """
-    timeline = tuple(announcement_timeline(number, window, english=english, repeat=repeat))
+    timeline = tuple(
+        announcement_timeline(number, window, english=english, repeat=repeat, green=green)
+    )
     directory = str(clips_dir.resolve())
     return _render(directory, _manifest_stamp(directory), timeline)
 

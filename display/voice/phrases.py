@@ -98,6 +98,7 @@ def _clip_table() -> dict[str, ClipSpec]:
     table["dao"] = ClipSpec("zh", "dao4", "到")
     table["hao_chuangkou"] = ClipSpec("zh", "hao4 chuang1 kou3", "号窗口")
     table["banli"] = ClipSpec("zh", "ban4 li3", "办理")
+    table["lvse_tongdao"] = ClipSpec("zh", "lv4 se4 tong1 dao4", "绿色通道 (before a green number)")
     for digit, (pinyin, hanzi) in enumerate(zip(_ZH_DIGITS, _ZH_DIGIT_HANZI, strict=True)):
         table[f"digit_{digit}"] = ClipSpec("zh", pinyin, f"{hanzi} (digit {digit} of a ticket)")
     # 一 and 十 only occur in window numbers; 2–9 reuse the digit clips.
@@ -107,6 +108,7 @@ def _clip_table() -> dict[str, ClipSpec]:
         # espeak-ng's English voice says a lone capital by its letter name.
         table[f"letter_{letter.lower()}"] = ClipSpec("en", letter, f"letter {letter}")
     table["en_number"] = ClipSpec("en", "number", "Number")
+    table["en_green_channel"] = ClipSpec("en", "green channel", "Green channel")
     table["en_please_go_to_window"] = ClipSpec("en", "please go to window", "please go to window")
     for digit, word in enumerate(_EN_DIGITS):
         table[f"en_digit_{digit}"] = ClipSpec("en", word, word)
@@ -177,9 +179,10 @@ def _english_window_clips(window: int) -> list[str]:
     return [f"en_num_{tens * 10}"] + ([f"en_digit_{units}"] if units else [])
 
 
-def _chinese_groups(number: str, window: int) -> list[list[str]]:
+def _chinese_groups(number: str, window: int, green: bool = False) -> list[list[str]]:
     return [
         ["qing"],
+        *([["lvse_tongdao"]] if green else []),
         [*ticket_number_clips(number), "hao"],
         ["dao"],
         [*window_number_clips(window), "hao_chuangkou"],
@@ -187,24 +190,27 @@ def _chinese_groups(number: str, window: int) -> list[list[str]]:
     ]
 
 
-def _english_groups(number: str, window: int) -> list[list[str]]:
+def _english_groups(number: str, window: int, green: bool = False) -> list[list[str]]:
     return [
+        *([["en_green_channel"]] if green else []),
         ["en_number", *ticket_number_clips(number)[:1]],
         [f"en_digit_{digit}" for digit in number[1:]],
         ["en_please_go_to_window", *_english_window_clips(window)],
     ]
 
 
-def chinese_phrase(number: str, window: int) -> list[str]:
-    """The clips of "请 A012 号 到 3 号窗口 办理" for a call, in order."""
+def chinese_phrase(number: str, window: int, *, green: bool = False) -> list[str]:
+    """The clips of "请 A012 号 到 3 号窗口 办理" for a call, in order; a green-channel
+    ticket's: "请 绿色通道 V003 号 到 2 号窗口 办理"."""
     validate_call(number, window)
-    return [clip for group in _chinese_groups(number, window) for clip in group]
+    return [clip for group in _chinese_groups(number, window, green) for clip in group]
 
 
-def english_phrase(number: str, window: int) -> list[str]:
-    """The clips of "Number A 0 1 2, please go to window 3" for a call, in order."""
+def english_phrase(number: str, window: int, *, green: bool = False) -> list[str]:
+    """The clips of "Number A 0 1 2, please go to window 3" for a call, in order ("Green
+    channel, number V 0 0 3, …" for a green-channel ticket)."""
     validate_call(number, window)
-    return [clip for group in _english_groups(number, window) for clip in group]
+    return [clip for group in _english_groups(number, window, green) for clip in group]
 
 
 def _spoken(groups: list[list[str]]) -> list[Segment]:
@@ -220,7 +226,7 @@ def _spoken(groups: list[list[str]]) -> list[Segment]:
 
 
 def announcement_timeline(
-    number: str, window: int, *, english: bool = False, repeat: int = 2
+    number: str, window: int, *, english: bool = False, repeat: int = 2, green: bool = False
 ) -> list[Segment]:
     """Everything an announcement plays, in order: the chime, then the Chinese
     phrase ``repeat`` times with pauses between, then optionally the English
@@ -228,7 +234,7 @@ def announcement_timeline(
     validate_call(number, window)
     if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= REPEAT_MAX:
         raise InvalidCall(f"repeat must be an integer from 1 to {REPEAT_MAX}, got {repeat!r}")
-    chinese = _spoken(_chinese_groups(number, window))
+    chinese = _spoken(_chinese_groups(number, window, green))
     timeline: list[Segment] = ["chime", Pause(AFTER_CHIME)]
     for index in range(repeat):
         if index:
@@ -236,7 +242,7 @@ def announcement_timeline(
         timeline.extend(chinese)
     if english:
         timeline.append(Pause(BEFORE_ENGLISH))
-        timeline.extend(_spoken(_english_groups(number, window)))
+        timeline.extend(_spoken(_english_groups(number, window, green)))
     timeline.append(Pause(TAIL))
     return timeline
 

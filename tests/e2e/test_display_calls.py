@@ -487,3 +487,39 @@ def test_the_call_stays_whole_under_the_longest_outage_notice(
         led.screenshot(path=screenshots / f"display-window-long-outage-{language}.png")
         hall.context.close()
         led.context.close()
+
+
+def test_a_green_ticket_is_called_first_shown_marked_and_announced_as_such(
+    browser: Any, hub: HubProcess, tokens: Tokens, counters: Counters, screenshots: Path
+) -> None:
+    # GIVEN the hall display, a filing ticket, then a green-channel one (V001), window 3 open
+    page = open_screen(browser, hub, tokens, "display-1", "/display/display-1", HALL_TV)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    assert counters.issue("filing") == "C001"
+    green = requests.post(
+        f"{hub.url}/api/v1/tickets",
+        json={"service": "filing", "green": True},
+        headers=bearer(tokens, "kiosk-1"),
+        timeout=5,
+    ).json()["number"]
+    assert green == "V001"
+    counters.window(3, "open")
+    # WHEN window 3 calls next
+    assert counters.window(3, "call-next")["number"] == "V001"
+    # THEN the display shows V001 marked as the green channel
+    expect(page.locator("#latest-number")).to_have_text("V001")
+    expect(page.locator("#latest-green")).to_be_visible()
+    expect(page.locator("#latest-say .first")).to_have_text("请 绿色通道 V001 号 到 3 号窗口 办理")
+    page.screenshot(path=str(screenshots / "display-green-call-zh.png"))
+    # AND announces it with its own words: 请 绿色通道 V001 号 到 3 号窗口 办理
+    url = f"{hub.url}{ANNOUNCE}?number=V001&window=3&english=0&green=1"
+    wait_for(lambda: url in requested, message="the green announcement requested")
+    audio = requests.get(url, headers=bearer(tokens, "display-1"), timeout=10)
+    clips = audio.headers["X-HallQ-Clips"].split()
+    spoken = (
+        "qing lvse_tongdao letter_v digit_0 digit_0 digit_1 hao dao digit_3 hao_chuangkou banli"
+    )
+    assert clips == ["chime", *spoken.split(), *spoken.split()]
+    (call,) = ended(page, 1)
+    assert call["outcome"] == "ended"

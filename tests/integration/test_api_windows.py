@@ -72,8 +72,8 @@ def test_green_channel_goes_first_then_the_windows_service_order(api: Api) -> No
         called.append(api.window(5, "call-next").get_json()["ticket"]["number"])
         api.window(5, "start")
         api.window(5, "finish")
-    # THEN the green ticket first, then by the window's service order
-    assert called == ["A002", "C001", "B001", "A001"]
+    # THEN the green ticket (its own number, V001) first, then by the window's service order
+    assert called == ["V001", "C001", "B001", "A001"]
 
 
 def test_a_ticket_waiting_too_long_goes_first(api: Api, clock: FixedClock) -> None:

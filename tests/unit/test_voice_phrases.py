@@ -158,7 +158,7 @@ def test_clip_names_are_stable_file_names() -> None:
     # GIVEN the clip table
     # WHEN its names are listed
     # THEN they are unique, file-name safe, and every phrase uses only them
-    assert len(set(CLIP_NAMES)) == len(CLIP_NAMES) == 74 + len(PHRASES)
+    assert len(set(CLIP_NAMES)) == len(CLIP_NAMES) == 76 + len(PHRASES)
     assert all(re.fullmatch(r"[a-z0-9_]+", name) for name in CLIP_NAMES)
     used = {
         clip
@@ -184,3 +184,27 @@ def test_every_prepared_announcement_can_be_spoken() -> None:
         ] * 2
     with pytest.raises(InvalidCall):
         phrase_timeline("sing_a_song")
+
+
+def test_a_green_channel_call_says_so_first() -> None:
+    # GIVEN green-channel ticket V003 called to window 2
+    # WHEN its phrases are built
+    chinese = chinese_phrase("V003", 2, green=True)
+    english = english_phrase("V003", 2, green=True)
+    # THEN "请 绿色通道 V003 号 到 2 号窗口 办理", and "Green channel, number V 0 0 3, …"
+    assert chinese == [
+        "qing",
+        "lvse_tongdao",
+        "letter_v",
+        "digit_0",
+        "digit_0",
+        "digit_3",
+        "hao",
+        "dao",
+        "digit_2",
+        "hao_chuangkou",
+        "banli",
+    ]
+    assert english[:3] == ["en_green_channel", "en_number", "letter_v"]
+    # AND a plain call says nothing of it
+    assert "lvse_tongdao" not in chinese_phrase("V003", 2)
