@@ -10,7 +10,7 @@ import tomllib
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Response
+from flask import Response, request
 from pydantic import BaseModel, Field, StrictBool
 from pydantic.json_schema import SkipJsonSchema
 
@@ -35,7 +35,7 @@ from core.halls import (
     json_int,
 )
 from core.runtime import runtime
-from core.services import administration
+from core.services import administration, auditing
 from core.services.access import Role
 from core.services.views import hall_by_code
 from core.web.auth import requires
@@ -345,3 +345,28 @@ def hub_settings() -> Response:
             },
         }
     )
+
+
+@operation(
+    bp,
+    "GET",
+    "/admin/audit",
+    summary="The audit log, newest first: `?person=` (a login name), `&action=`, "
+    "`&window=` (a number), `&day=` (hall-local, `2026-12-07`); at most 5,000 lines.",
+    tag="admin",
+    responses={
+        200: ("Audit lines, and the actions to filter by", None),
+        400: ("Bad filter", Error),
+    },
+)
+@requires(Role.ADMIN)
+def audit_log() -> Response:
+    wanted = auditing.AuditFilter.parse(dict(request.args))
+    with runtime().db.read_session() as session:
+        hall = hall_by_code(session, hall_code())
+        return json_response(
+            {
+                "items": auditing.entries(session, hall, wanted),
+                "actions": auditing.actions(session, hall),
+            }
+        )

@@ -215,6 +215,8 @@ def admin_texts() -> dict[str, object]:
         "deviceAdded": gettext("Device added: give it its bindings, then enrol it."),
         "deviceSaved": gettext("Device saved: it follows within seconds."),
         "deviceRevoked": gettext("Device revoked."),
+        "everyAction": gettext("Every action"),
+        "auditCount": gettext("%(count)s lines, newest first.", **slots("count")),
         "parts": {
             "hall": gettext("the hall's settings"),
             "services": gettext("services"),

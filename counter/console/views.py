@@ -16,6 +16,7 @@ from core import ledger
 from core.domain.errors import InvalidInput
 from core.messages import message_for
 from core.runtime import runtime
+from core.services import auditing
 from core.services import views as read
 from core.services.access import Role
 from counter.console import bp, pages
@@ -35,6 +36,28 @@ def admin_page() -> ResponseReturnValue:
     """The hall's administration (services, windows, the hall file): administrators."""
     principal = pages.administrator()
     return render_template("console/admin.html", config=pages.admin_config(principal))
+
+
+@bp.get("/admin/audit.xlsx")
+def audit_download() -> ResponseReturnValue:
+    """The audit log as filtered on the administration page (``?person=&action=&window=&day=``)."""
+    principal = pages.administrator()
+    wanted = auditing.AuditFilter.parse(dict(request.args))
+    headings = [
+        gettext("Time"),
+        gettext("Who"),
+        gettext("Action"),
+        gettext("On"),
+        gettext("Detail"),
+        gettext("Address"),
+    ]
+    with runtime().db.read_session() as session:
+        hall = read.hall_by_code(session, pages.hall_of(principal))
+        body = auditing.audit_xlsx(auditing.entries(session, hall, wanted), hall, headings)
+        name = f"hallq-audit-{hall.code}-{wanted.day or 'all'}.xlsx"
+    response = send_file(io.BytesIO(body), mimetype=XLSX, as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _ledger() -> tuple[list[ledger.LedgerRow], str, str, ledger.LedgerPeriod, str]:

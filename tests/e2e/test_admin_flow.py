@@ -213,7 +213,9 @@ def test_the_admin_adds_a_clerk_who_logs_in_and_is_cut_off_when_disabled(
         expect(page.locator("#password-text")).to_contain_text("window9 的密码（只显示这一次）")
         password = page.locator("#password-value").text_content() or ""
         assert len(password) == 12
-        expect(page.locator('#admin-staff tr[data-username="window9"]')).to_contain_text("启用中")
+        row = page.locator('#admin-staff tr[data-username="window9"]')
+        expect(row).to_contain_text("启用中")
+        expect(row.locator("select[name=role]")).to_have_value("staff")  # counter staff by default
         page.screenshot(path=str(screenshots / "admin-staff-zh.png"))
         # AND the clerk logs in with it at a counter
         counter = clerk.new_page()
@@ -233,6 +235,17 @@ def test_the_admin_adds_a_clerk_who_logs_in_and_is_cut_off_when_disabled(
         # THEN the clerk's counter is cut off and sent back to the login form
         expect(page.locator('#admin-staff tr[data-username="window9"]')).to_contain_text("已停用")
         expect(counter).to_have_url(re.compile(r"/login"), timeout=15_000)
+        # AND the audit log shows what the admin did, filtered to the admin
+        page.locator("#tab-audit").click()
+        page.locator('#audit-filter input[name="person"]').fill("admin")
+        page.locator("#audit-filter button[type=submit]").click()
+        expect(page.locator("#audit-rows tr").first).to_have_attribute(
+            "data-action", "staff.disabled"
+        )
+        expect(page.locator('#audit-rows tr[data-action="staff.added"]')).to_contain_text(
+            "staff:window9"
+        )
+        page.screenshot(path=str(screenshots / "admin-audit-zh.png"))
     finally:
         clerk.close()
         page.context.close()

@@ -7,11 +7,13 @@ Every change is an admin's, audited with before and after, announced to the scre
 from __future__ import annotations
 
 import base64
+import io
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from core import hallq_version
@@ -26,6 +28,7 @@ from core.services.access import Principal, Role
 from core.web.qr import qr_svg
 from tests.integration.conftest import Api
 from tests.integration.test_auth import log_in
+from tests.integration.test_console_pages import logged_in
 
 SERVICE_F = {
     "code": "export",
@@ -634,3 +637,43 @@ def test_a_device_added_enrols_with_its_link_reports_its_version_and_is_revoked(
     refused = browser.get("/kiosk/kiosk-3")
     assert refused.status_code == 403
     assert "本机尚未登记为取号机" in refused.get_data(as_text=True)
+
+
+def test_the_audit_log_is_filtered_by_person_action_window_and_day_and_exported(
+    api: Api, app: Flask
+) -> None:
+    # GIVEN on Monday 23 November: window 3's clerk opens and calls, the admin adds a
+    # service, the leader makes window 3 an invoice window
+    api.issue("filing")
+    api.window(3, "open")
+    api.window(3, "call-next")
+    api.post("/api/v1/admin/services", as_="admin", json=SERVICE_F)
+    api.post("/api/v1/windows/3/dedicate", as_="leader", json={"services": ["invoice"]})
+
+    def lines(query: str) -> list[tuple[str, str, str]]:
+        answer = api.get(f"/api/v1/admin/audit?{query}", as_="admin").get_json()
+        return [(item["actor"], item["action"], item["target"]) for item in answer["items"]]
+
+    # WHEN the admin filters the log THEN each filter keeps only its lines, newest first
+    assert lines("person=window3") == [
+        ("staff:window3", "CallNext", "window:3"),
+        ("staff:window3", "OpenWindow", "window:3"),
+    ]
+    assert lines("window=3")[0] == ("staff:leader", "DedicateWindow", "window:3")
+    assert lines("action=AddService") == [("staff:admin", "AddService", "service:export")]
+    assert len(lines("day=2026-11-23")) >= 4
+    assert lines("day=2026-11-24") == []
+    bad = api.get("/api/v1/admin/audit?day=yesterday", as_="admin")
+    assert (bad.status_code, bad.get_json()["error"]) == (400, "request.invalid")
+    # AND the same selection downloads as XLSX, one row per line under the headings
+    browser = logged_in(app, "admin")
+    download = browser.get("/console/admin/audit.xlsx?person=window3")
+    assert download.status_code == 200
+    sheet = load_workbook(io.BytesIO(download.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("时间", "人员", "操作", "对象", "详情", "地址")
+    assert [row[1:4] for row in rows[1:]] == [
+        ("staff:window3", "CallNext", "window:3"),
+        ("staff:window3", "OpenWindow", "window:3"),
+    ]
+    assert logged_in(app, "leader").get("/console/admin/audit.xlsx").status_code == 403

@@ -8,8 +8,10 @@ const ROLES = ["staff", "guide", "leader", "admin"];
 let items = [];
 
 function roleSelect(ctx, chosen) {
-  return element("select", { attrs: { name: "role", "aria-label": ctx.text.role } },
-    ...ROLES.map((role) => element("option", { text: ctx.text.roles[role], attrs: { value: role, selected: role === chosen } })));
+  const select = element("select", { attrs: { name: "role", "aria-label": ctx.text.role } },
+    ...ROLES.map((role) => element("option", { text: ctx.text.roles[role], attrs: { value: role } })));
+  select.value = chosen;
+  return select;
 }
 
 function showPassword(ctx, username, password) {
@@ -84,7 +86,10 @@ export async function load(ctx) {
 }
 
 export function setUp(ctx) {
-  $("staff-add-role").replaceChildren(...roleSelect(ctx, "staff").children);
+  // A new account is counter staff unless the admin chooses otherwise.
+  const role = $("staff-add-role");
+  role.replaceChildren(...roleSelect(ctx, "staff").children);
+  role.value = "staff";
   $("password-hide").addEventListener("click", () => {
     $("password-shown").hidden = true;
     $("password-value").textContent = "";
@@ -97,6 +102,7 @@ export function setUp(ctx) {
     if (!answer) return;
     showPassword(ctx, body.username, answer.data.password);
     form.reset();
+    role.value = "staff";
     load(ctx);
   });
 }

@@ -6,6 +6,7 @@
 // HTTP API and is saved at once; the hub checks it whole and says why when it refuses.
 
 import { HallClient, OfflineMemory, readConfig } from "/static/hallq-client.js";
+import * as audit from "./admin-audit.js";
 import * as calendar from "./admin-calendar.js";
 import * as devices from "./admin-devices.js";
 import * as settings from "./admin-settings.js";
@@ -16,7 +17,7 @@ import { $, HallTime, SessionGone, change, debounce, element, fill, language, lo
 const config = readConfig();
 const text = config.text;
 const time = new HallTime(config.timezone);
-const TABS = ["services", "windows", "calendar", "staff", "devices", "settings", "file"];
+const TABS = ["services", "windows", "calendar", "staff", "devices", "settings", "audit", "file"];
 const SYSTEMS = ["backoffice", "etax"];
 const REGISTERS = ["tax_registration", "invoice_cancellation", "invoice_sale", "filing"];
 
@@ -39,7 +40,7 @@ async function load() {
     return;
   }
   draw();
-  await Promise.all([calendar.load(ctx), settings.load(ctx), staff.load(ctx), devices.load(ctx)]);
+  await Promise.all([calendar.load(ctx), settings.load(ctx), staff.load(ctx), devices.load(ctx), audit.load(ctx)]);
   document.body.dataset.ready = "true";
 }
 
@@ -268,7 +269,9 @@ function drawWindows() {
   const select = $("window-add-service");
   const chosen = select.value;
   select.replaceChildren(...hall.services.map((service) =>
-    element("option", { text: `${service.prefix} ${localName(service)}`, attrs: { value: service.code, selected: service.code === chosen } })));
+    element("option", { text: `${service.prefix} ${localName(service)}`, attrs: { value: service.code } })));
+  // Options put into a select keep no "selected" of their own: say which one.
+  select.value = hall.services.some((service) => service.code === chosen) ? chosen : hall.services[0]?.code;
 }
 
 function setUpWindowAdd() {
@@ -365,6 +368,7 @@ function start() {
   settings.setUp(ctx);
   staff.setUp(ctx);
   devices.setUp(ctx);
+  audit.setUp(ctx);
   client = new HallClient({
     namespace: config.namespace,
     cacheKey: `${config.cacheKey}:admin`,
