@@ -58,6 +58,10 @@ function draw(state) {
   $("big").hidden = Boolean(number);
   // Without a number the big text is the state: the bar does not say it a second time.
   document.body.classList.toggle("idle", !number);
+  // A green-channel number (绿色通道) is marked here too: the calls say which are.
+  const green = Boolean(number) && (state.recent_calls || []).some((call) => call.number === number && call.green);
+  document.body.classList.toggle("green", green);
+  $("green").hidden = !green;
   if (number) {
     $("number").textContent = number;
     fitWidth($("number"));

@@ -512,6 +512,12 @@ def test_a_green_ticket_is_called_first_shown_marked_and_announced_as_such(
     expect(page.locator("#latest-green")).to_be_visible()
     expect(page.locator("#latest-say .first")).to_have_text("请 绿色通道 V001 号 到 3 号窗口 办理")
     page.screenshot(path=str(screenshots / "display-green-call-zh.png"))
+    # AND the small screen above window 3 marks it too
+    small = open_screen(browser, hub, tokens, "window-display-3", "/display/window/3", WINDOW_LED)
+    expect(small.locator("#number")).to_have_text("V001")
+    expect(small.locator("#green")).to_be_visible()
+    small.screenshot(path=str(screenshots / "window-display-green.png"))
+    small.context.close()
     # AND announces it with its own words: 请 绿色通道 V001 号 到 3 号窗口 办理
     url = f"{hub.url}{ANNOUNCE}?number=V001&window=3&english=0&green=1"
     wait_for(lambda: url in requested, message="the green announcement requested")
