@@ -55,8 +55,9 @@ def test_the_guide_desk_issues_a_green_ticket_that_is_called_first(
     guide.locator("#issue-green").check()
     filing.dblclick()
 
-    # THEN one ticket, C002, nobody ahead of it, shown large with its print state
-    expect(guide.locator("#result-number")).to_have_text("C002")
+    # THEN one ticket, V001 (the green channel's own numbers), nobody ahead of it, shown
+    # large with its print state
+    expect(guide.locator("#result-number")).to_have_text("V001")
     expect(guide.locator("#result-ahead")).to_have_text("前面没有人")
     expect(guide.locator("#result-green")).to_be_visible()
     expect(guide.locator("#result-print")).not_to_be_empty()
@@ -76,14 +77,14 @@ def test_the_guide_desk_issues_a_green_ticket_that_is_called_first(
         expect(counter.locator("#window-state")).to_have_attribute("data-state", "open")
         press(counter, "F1")
         # THEN it is the green-channel ticket, with the phone number in full for staff
-        expect(counter.locator("#ticket-number")).to_have_text("C002")
+        expect(counter.locator("#ticket-number")).to_have_text("V001")
         expect(counter.locator("#ticket-green")).to_be_visible()
         expect(counter.locator("#ticket-phone")).to_have_text("13800138000")
         expect(counter.locator("#ticket-channel")).to_have_text("导税台")
         # … and the guide desk sees window 3 serving it
-        expect(guide.locator('#windows [data-window="3"]')).to_contain_text("C002")
+        expect(guide.locator('#windows [data-window="3"]')).to_contain_text("V001")
 
-        # WHEN C002 is done, C001 is called and marked as a no-show after two recalls
+        # WHEN V001 is done, C001 is called and marked as a no-show after two recalls
         press(counter, "F4")
         expect(counter.locator("#ticket")).to_have_attribute("data-state", "serving")
         press(counter, "F5")

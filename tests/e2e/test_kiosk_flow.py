@@ -164,9 +164,9 @@ def test_an_invalid_taxpayer_id_is_explained_on_the_keypad_and_makes_no_ticket(
     type_on_keypad(kiosk, "X")
     expect(kiosk.locator("#value-taxpayer_id")).to_have_text("110105 1949 1231 002X")
     kiosk.click("#details-confirm")
-    # THEN a green-channel ticket is issued
+    # THEN a green-channel ticket is issued, with the green channel's own number
     expect(kiosk.locator(TICKET)).to_be_visible()
-    expect(kiosk.locator("#ticket-number")).to_have_text("A001")
+    expect(kiosk.locator("#ticket-number")).to_have_text("V001")
     expect(kiosk.locator("#ticket-green")).to_be_visible()
     assert waiting(hub, "registration") == 1
 

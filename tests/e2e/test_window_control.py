@@ -10,8 +10,8 @@ import requests
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.test_console_flow import BIG, Hub, log_in
-from tests.e2e.test_display_calls import HALL_TV, ended, open_screen
-from tests.support.hub import HubProcess
+from tests.e2e.test_display_calls import HALL_TV, open_screen, played
+from tests.support.hub import HubProcess, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -145,9 +145,10 @@ def test_the_leaders_announcement_is_shown_and_spoken_on_the_hall_display(
             "Please keep your belongings with you."
         )
         display.screenshot(path=str(screenshots / "display-announcement-zh.png"))
-        (entry,) = ended(display, 1)
+        # (that it plays to its end is the voice tests' business: started is enough here)
+        (entry,) = wait_for(lambda: played(display), message="the phrase started")
         assert "/display/voice/phrase.wav?phrase=keep_belongings" in entry["url"]
-        assert entry["outcome"] == "ended"
+        assert entry["outcome"] in ("playing", "ended")
     finally:
         context.close()
         display.context.close()

@@ -262,7 +262,7 @@ def _template(sqlite_template: SqliteTemplate) -> None:
 
 TestQueueMachine = QueueMachine.TestCase
 TestQueueMachine.settings = settings(
-    max_examples=20,
+    max_examples=12,  # 20 before the suite neared 10 minutes (issue 14's e2e tests)
     stateful_step_count=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
