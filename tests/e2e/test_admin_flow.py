@@ -24,16 +24,20 @@ BIG = {"width": 1920, "height": 1080}
 expect.set_options(timeout=10_000)
 
 
-def log_in_as_admin(browser: Browser, hub: HubProcess) -> Page:
-    context = browser.new_context(viewport=BIG, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{hub.url}/console/admin")
-    expect(page).to_have_url(re.compile(r"/login\?next=/console/admin"))
-    page.keyboard.type("admin")
+def log_in(page: Page, hub: HubProcess, path: str, user: str, password: str) -> None:
+    """Open `path`, be sent to the login form, log in with the keyboard, land on `path`."""
+    page.goto(f"{hub.url}{path}")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    page.keyboard.type(user)
     page.keyboard.press("Tab")
-    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.type(password)
     page.keyboard.press("Enter")
-    expect(page).to_have_url(f"{hub.url}/console/admin")
+    expect(page).to_have_url(f"{hub.url}{path}")
+
+
+def log_in_as_admin(browser: Browser, hub: HubProcess) -> Page:
+    page = browser.new_context(viewport=BIG, locale="zh-CN").new_page()
+    log_in(page, hub, "/console/admin", "admin", DEMO_PASSWORD)
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
     return page
 
@@ -219,13 +223,7 @@ def test_the_admin_adds_a_clerk_who_logs_in_and_is_cut_off_when_disabled(
         page.screenshot(path=str(screenshots / "admin-staff-zh.png"))
         # AND the clerk logs in with it at a counter
         counter = clerk.new_page()
-        counter.goto(f"{hub.url}/counter/7")
-        expect(counter).to_have_url(re.compile(r"/login\?next="))
-        counter.keyboard.type("window9")
-        counter.keyboard.press("Tab")
-        counter.keyboard.type(password)
-        counter.keyboard.press("Enter")
-        expect(counter).to_have_url(f"{hub.url}/counter/7")
+        log_in(counter, hub, "/counter/7", "window9", password)
         expect(counter.locator("#link")).to_have_attribute("data-state", "online")
         # WHEN the admin hides the password and disables the account
         page.locator("#password-hide").click()
