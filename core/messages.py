@@ -111,6 +111,7 @@ MESSAGES: dict[str, LazyString] = {
         "give the window another service first."
     ),
     "window.exists": lazy_gettext("Window %(window)s already exists."),
+    "window.no_service": lazy_gettext("A window must serve at least one service."),
     "window.service_twice": lazy_gettext("A window lists each service once."),
     "hours.order": lazy_gettext(
         "Ticketing must start before the cut-off, and the cut-off come before closing time."

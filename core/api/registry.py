@@ -119,6 +119,9 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"
+        own = getattr(model, "ERROR_CODES", {}).get((where, first["type"]))
+        if own is not None:  # a rule of the hall's, in its own words
+            raise InvalidInput(own, field=where) from None
         raise InvalidInput(
             "request.invalid", field=where, problem=_problem(first["type"])
         ) from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import tomli_w
 from pydantic import (
@@ -255,6 +255,11 @@ class ServiceSpec(_Strict):
 
 
 class WindowSpec(_Strict):
+    ERROR_CODES: ClassVar[dict[tuple[str, str], str]] = {
+        ("services", "too_short"): "window.no_service"
+    }
+    """A body's mistakes the API words as the hall's own rules (`core.api.registry`)."""
+
     number: JsonInt = Field(ge=1, le=999)
     name: str = ""
     services: list[str] = Field(

@@ -237,8 +237,8 @@ MISTAKES: dict[str, tuple[str, str, Any, int, str, str]] = {
         "/api/v1/admin/windows/4",
         {"number": 4, "services": []},
         400,
-        "request.invalid",
-        "请求无效：services",
+        "window.no_service",
+        "窗口至少要办理一项业务",
     ),
     "window serving an unknown service": (
         "PUT",
