@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
+from collections.abc import Callable
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -235,7 +236,9 @@ def _day(text: str, field: str) -> date:
         raise NotFound("calendar.day", field=field, day=text) from None
 
 
-EDITS: dict[type[Command], Any] = {
+Edit = Callable[[Any, dict[str, Any], Context], str]
+
+EDITS: dict[type[Command], Edit] = {
     ac.ImportHall: _import,
     ac.AddService: _add_service,
     ac.EditService: _edit_service,

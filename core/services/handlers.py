@@ -53,7 +53,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cmd.CloseWindow: windows.close_window,
     cmd.ReleaseWindow: windows.release_window,
     cmd.DedicateWindow: windows.dedicate_window,
-    cmd.Announce: windows.announce,
+    cmd.Announce: incidents.announce,
     cmd.OpenWindowFor: windows.open_window_for,
     cmd.PauseServiceWindows: windows.pause_service_windows,
     cmd.EndDedication: windows.end_dedication,

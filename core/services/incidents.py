@@ -13,9 +13,18 @@ from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.domain import continuity_commands as cc
+from core.domain.announcements import MAX_TEXT as MAX_ANNOUNCEMENT
+from core.domain.announcements import PHRASES
+from core.domain.commands import Announce
 from core.domain.continuity import IncidentKind, Level, Mode, System, hall_mode, mode_for_systems
 from core.domain.errors import Conflict, InvalidInput, NotFound
-from core.domain.events import HallModeChanged, IncidentChanged, NoticePosted, NoticeRemoved
+from core.domain.events import (
+    HallAnnounced,
+    HallModeChanged,
+    IncidentChanged,
+    NoticePosted,
+    NoticeRemoved,
+)
 from core.domain.filing import FilingCalendar, Outage, extension
 from core.domain.workdays import UnknownYear
 from core.halls import calendar_for
@@ -455,6 +464,22 @@ def post_notice(command: cc.PostNotice, context: Context) -> Outcome:
     notice = _post(context, (text_zh, _text(command.text_en, "text_en")), None, command.actor)
     notice.edited = True
     return Outcome({"notice": notice.id}, 201)
+
+
+def announce(command: Announce, context: Context) -> Outcome:
+    """An announcement on the hall displays: a text, a prepared phrase, or both."""
+    words = PHRASES.get(command.phrase) if command.phrase is not None else None
+    if command.phrase is not None and words is None:
+        raise InvalidInput("announcement.phrase", field="phrase", phrase=command.phrase)
+    text_zh, text_en = command.text_zh.strip(), command.text_en.strip()
+    if not text_zh and words is not None:
+        text_zh, text_en = words
+    if not text_zh:
+        raise InvalidInput("announcement.empty", field="text_zh")
+    if max(len(text_zh), len(text_en)) > MAX_ANNOUNCEMENT:
+        raise InvalidInput("announcement.too_long", field="text_zh", maximum=MAX_ANNOUNCEMENT)
+    context.record(HallAnnounced(text_zh=text_zh, text_en=text_en, phrase=command.phrase))
+    return Outcome({"text_zh": text_zh, "text_en": text_en, "phrase": command.phrase}, 201)
 
 
 def remove_notice(command: cc.RemoveNotice, context: Context) -> Outcome:

@@ -7,10 +7,8 @@ from sqlalchemy import select
 from core.adapters import orm
 from core.adapters.repository import window_from_row
 from core.domain import commands as cmd
-from core.domain.announcements import MAX_TEXT as MAX_ANNOUNCEMENT
-from core.domain.announcements import PHRASES
 from core.domain.errors import Conflict, InvalidInput, NotFound
-from core.domain.events import HallAnnounced, TicketCalled, TicketChanged
+from core.domain.events import TicketCalled, TicketChanged
 from core.domain.policy import choose_next
 from core.domain.tickets import Ticket, TicketState, normalise_number, requeue_position
 from core.domain.windows import Window, WindowState, require_may_hold
@@ -138,22 +136,6 @@ def pause_service_windows(command: cmd.PauseServiceWindows, context: Context) ->
     if changed:
         context.record(context.summary())
     return Outcome({"service": command.service, "windows": changed})
-
-
-def announce(command: cmd.Announce, context: Context) -> Outcome:
-    """An announcement on the hall displays: a text, a prepared phrase, or both."""
-    words = PHRASES.get(command.phrase) if command.phrase is not None else None
-    if command.phrase is not None and words is None:
-        raise InvalidInput("announcement.phrase", field="phrase", phrase=command.phrase)
-    text_zh, text_en = command.text_zh.strip(), command.text_en.strip()
-    if not text_zh and words is not None:
-        text_zh, text_en = words
-    if not text_zh:
-        raise InvalidInput("announcement.empty", field="text_zh")
-    if max(len(text_zh), len(text_en)) > MAX_ANNOUNCEMENT:
-        raise InvalidInput("announcement.too_long", field="text_zh", maximum=MAX_ANNOUNCEMENT)
-    context.record(HallAnnounced(text_zh=text_zh, text_en=text_en, phrase=command.phrase))
-    return Outcome({"text_zh": text_zh, "text_en": text_en, "phrase": command.phrase}, 201)
 
 
 RELEASE_CHOICES = ("requeue", "finish")
