@@ -208,6 +208,31 @@ MESSAGES: dict[str, LazyString] = {
         "or ask the duty leader to unlock it."
     ),
     "auth.forbidden": lazy_gettext("You are not allowed to do this."),
+    # 好差评
+    "rating.level": lazy_gettext(
+        "Choose one of the five levels, from very satisfied to very dissatisfied."
+    ),
+    "rating.reason_required": lazy_gettext("Please choose what you were dissatisfied with."),
+    "rating.reason": lazy_gettext("%(reason)s is not one of the hall's reasons."),
+    "rating.text_required": lazy_gettext("Please say in a few words what went wrong."),
+    "rating.text_length": lazy_gettext("Please say it in at most %(maximum)s characters."),
+    "rating.already": lazy_gettext(
+        "This service of %(number)s has been rated already: one rating per service."
+    ),
+    "rating.expired": lazy_gettext("The time to rate this service of %(number)s is over."),
+    "rating.pad_idle": lazy_gettext(
+        "The rating pad has gone back to idle; ask the clerk to hand the rating back, or rate on your phone."
+    ),
+    "rating.other_window": lazy_gettext("This rating pad belongs to another window."),
+    "rating.offered_twice": lazy_gettext(
+        "The rating of %(number)s was handed back once already; the taxpayer can still rate on the phone."
+    ),
+    "rating.unknown": lazy_gettext("There is no such service to rate."),
+    "rating.none_at_window": lazy_gettext("Window %(window)s has served nobody yet."),
+    "rating.not_your_ticket": lazy_gettext("This service belongs to another ticket."),
+    "rating.staff": lazy_gettext(
+        "Staff cannot rate services; the taxpayer rates on the pad or the phone."
+    ),
     "auth.csrf": lazy_gettext("The page has expired; please reload it and try again."),
     "device.no_screen": lazy_gettext(
         "%(device)s has no screen to enrol; its print agent uses an API token."

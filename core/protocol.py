@@ -35,6 +35,10 @@ Server → client
                         for the hall displays (shown large; `phrase`, when given, spoken)
     ``hall:configured`` {seq, parts}: an admin changed the hall's configuration (parts:
                         services, windows, hall, devices); every screen takes a snapshot
+    ``rating:offered``  {seq, window, number}: the window's rating pad asks for a rating
+                        (a finish, a transfer on, or the counter handing it back); the pad
+                        fetches what to show
+    ``rating:recorded`` {seq, window, number, level}: a service was rated (pad or phone)
     ``print:job``       {job_id, ticket}                       (/printer only)
 
 Client → server (with an acknowledgement)
@@ -82,6 +86,8 @@ NOTICE_REMOVED = "notice:removed"
 WORKLIST_CHANGED = "worklist:changed"
 HALL_CONFIGURED = "hall:configured"
 HALL_ANNOUNCEMENT = "hall:announcement"
+RATING_OFFERED = "rating:offered"
+RATING_RECORDED = "rating:recorded"
 
 _NAMES: dict[type[events.Event], str] = {
     events.TicketIssued: TICKET_ISSUED,
@@ -97,6 +103,8 @@ _NAMES: dict[type[events.Event], str] = {
     events.WorklistChanged: WORKLIST_CHANGED,
     events.HallConfigured: HALL_CONFIGURED,
     events.HallAnnounced: HALL_ANNOUNCEMENT,
+    events.RatingOffered: RATING_OFFERED,
+    events.RatingRecorded: RATING_RECORDED,
 }
 
 
@@ -154,6 +162,7 @@ PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
     HALL_MODE: ("mode",),
     NOTICE_POSTED: ("id", "text_zh", "text_en", "incident", "mode"),
     NOTICE_REMOVED: ("id",),
+    RATING_RECORDED: ("number",),
 }
 """What of each hall event reaches ``/public`` (taxpayers' phones): what the status
 page shows — calls, the queue summary, the mode, notices. Every other event, and

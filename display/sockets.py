@@ -12,4 +12,4 @@ class DisplayNamespace(HallNamespace):
 
     namespace = protocol.DISPLAY
     role = Role.STAFF
-    devices = ("display", "window_display")
+    devices = ("display", "window_display", "rating_pad")

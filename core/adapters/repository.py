@@ -16,6 +16,8 @@ from core.adapters import orm
 from core.domain.continuity import PaperRange, next_electronic
 from core.domain.errors import NotFound
 from core.domain.queue import IN_HAND, Queue, Queued, slot
+from core.domain.ratings import Channel as RatingChannel
+from core.domain.ratings import Level, Part, RatingState, Verdict
 from core.domain.tickets import Channel, Ticket, TicketState
 from core.domain.windows import Window, WindowState
 
@@ -468,4 +470,90 @@ def ticket_from_row(row: orm.Ticket) -> Ticket:
         finished_at=row.finished_at,
         appointment_start=row.appointment_start,
         appointment_end=row.appointment_end,
+    )
+
+
+class RatingRepository:
+    """好差评 parts of one hall: each one stored as it is served, then rated or expired."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, hall: orm.Hall, ticket: orm.Ticket, part: Part) -> orm.Rating:
+        """Store a new part of `ticket`."""
+        row = orm.Rating(
+            hall_id=hall.id,
+            ticket_id=ticket.id,
+            business_day=ticket.business_day,
+            number=part.number,
+            service=part.service,
+            window=part.window,
+            staff=part.staff,
+            served_at=part.served_at,
+            due_at=part.due_at,
+            offered_at=part.offered_at,
+            offers=part.offers,
+            state=part.state.value,
+            reasons=[],
+            text="",
+        )
+        self.session.add(row)
+        self.session.flush()
+        part.id = row.id
+        return row
+
+    def get(self, hall: orm.Hall, part_id: int) -> tuple[orm.Rating, Part]:
+        """Part `part_id` of `hall`."""
+        row = self.session.get(orm.Rating, part_id)
+        if row is None or row.hall_id != hall.id:
+            raise NotFound("rating.unknown", part=part_id)
+        return row, part_from_row(row)
+
+    def last_of_window(self, hall: orm.Hall, window: int) -> tuple[orm.Rating, Part]:
+        """The part window `window` served last (today or before)."""
+        row = self.session.scalars(
+            select(orm.Rating)
+            .where(orm.Rating.hall_id == hall.id, orm.Rating.window == window)
+            .order_by(orm.Rating.served_at.desc(), orm.Rating.id.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            raise NotFound("rating.none_at_window", window=window)
+        return row, part_from_row(row)
+
+    def save(self, row: orm.Rating, part: Part) -> None:
+        """Write back what changed: the offer, the state, the rating."""
+        row.offers = part.offers
+        row.offered_at = part.offered_at
+        row.state = part.state.value
+        row.channel = part.channel.value if part.channel else None
+        row.rated_at = part.rated_at
+        if part.verdict is not None:
+            row.level = int(part.verdict.level)
+            row.reasons = list(part.verdict.reasons)
+            row.text = part.verdict.text
+            row.phone = part.verdict.phone
+
+
+def part_from_row(row: orm.Rating) -> Part:
+    """The domain's part as stored."""
+    verdict = (
+        Verdict(Level(row.level), tuple(row.reasons or ()), row.text or "", row.phone)
+        if row.level is not None
+        else None
+    )
+    return Part(
+        number=row.number,
+        service=row.service,
+        window=row.window,
+        staff=row.staff,
+        served_at=row.served_at,
+        due_at=row.due_at,
+        offered_at=row.offered_at,
+        offers=row.offers,
+        state=RatingState(row.state),
+        verdict=verdict,
+        channel=RatingChannel(row.channel) if row.channel else None,
+        rated_at=row.rated_at,
+        id=row.id,
     )

@@ -183,3 +183,21 @@ class HallAnnounced(Event):
     text_zh: str
     text_en: str
     phrase: str | None
+
+
+@dataclass(frozen=True)
+class RatingOffered(Event):
+    """Payload: window `window` finished (or transferred on) `number`, or handed its rating
+    back: the window's rating pad asks the taxpayer to rate it (好差评)."""
+
+    window: int
+    number: str
+
+
+@dataclass(frozen=True)
+class RatingRecorded(Event):
+    """Payload: `number`'s service at `window` was rated `level` (1–5)."""
+
+    window: int
+    number: str
+    level: int

@@ -180,6 +180,34 @@ class LedgerSpec(_Strict):
     (a printer's cover opened for a refill); the ledger counts such blips in one line."""
 
 
+class ReasonSpec(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,23}$")
+    name: str = Field(min_length=1, max_length=20)
+    name_en: str = Field(default="", max_length=40)
+
+
+DEFAULT_REASONS = (
+    ReasonSpec(code="attitude", name="服务态度", name_en="Attitude"),
+    ReasonSpec(code="efficiency", name="办事效率", name_en="Slow service"),
+    ReasonSpec(code="unfamiliar", name="业务不熟", name_en="Did not know the business"),
+    ReasonSpec(code="waiting", name="等候太久", name_en="Waited too long"),
+    ReasonSpec(code="policy", name="政策不满意", name_en="The policy"),
+    ReasonSpec(code="other", name="其他", name_en="Other"),
+)
+"""The 差评 reasons a hall offers unless its file lists its own (其他, ``other``, asks for
+the taxpayer's words)."""
+
+
+class RatingsSpec(_Strict):
+    pad_idle_s: JsonInt = Field(default=60, ge=10, le=600)
+    """How long the rating pad offers a finished service before it goes back to idle."""
+    rate_within_hours: JsonInt = Field(default=24, ge=1, le=24 * 7)
+    """After this a service not rated is recorded as not rated (不评价)."""
+    follow_up_days: JsonInt = Field(default=5, ge=1, le=60)
+    """Working days to close a 差评's work order (整改)."""
+    reasons: list[ReasonSpec] = Field(default_factory=lambda: list(DEFAULT_REASONS), min_length=1)
+
+
 class HallSpec(_Strict):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
     name: str = Field(min_length=1)
@@ -192,6 +220,7 @@ class HallSpec(_Strict):
     quiet_hours: QuietHoursSpec = Field(default_factory=QuietHoursSpec)
     retention: RetentionSpec = Field(default_factory=RetentionSpec)
     ledger: LedgerSpec = Field(default_factory=LedgerSpec)
+    ratings: RatingsSpec = Field(default_factory=RatingsSpec)
     duty_roster: dict[str, str] = Field(default_factory=dict)
     """The duty leader (值班领导) by date (``2026-12-15``) or weekday (``monday``);
     a date wins over its weekday."""
@@ -366,6 +395,7 @@ def apply_hall(session: Session, hall: orm.Hall, spec: HallFile) -> None:
         },
         "retention": spec.hall.retention.model_dump(),
         "ledger": spec.hall.ledger.model_dump(),
+        "ratings": spec.hall.ratings.model_dump(),
         "duty_roster": dict(spec.hall.duty_roster),
         "green_prefix": spec.hall.green_prefix,
     }
@@ -409,7 +439,7 @@ def export_hall(session: Session, hall: orm.Hall) -> HallFile:
         "calendar": calendar,
         **{
             key: settings[key]
-            for key in ("hours", "rules", "probes", "quiet_hours", "retention", "ledger")
+            for key in ("hours", "rules", "probes", "quiet_hours", "retention", "ledger", "ratings")
             if key in settings
         },
         "duty_roster": settings.get("duty_roster", {}),
@@ -531,6 +561,12 @@ def calendar_for(hall: orm.Hall) -> ChineseCalendar:
     return ChineseCalendar(
         {date.fromisoformat(day): bool(open_) for day, open_ in overrides.items()}
     )
+
+
+def ratings_of(settings: dict[str, Any]) -> RatingsSpec:
+    """好差评 settings from a hall's stored settings (the defaults for a hall stored before
+    they existed)."""
+    return RatingsSpec.model_validate(settings.get("ratings", {}))
 
 
 def rules_of(settings: dict[str, Any]) -> Rules:

@@ -40,7 +40,7 @@ class Role(StrEnum):
 
 ROLE_RANK = {Role.STAFF: 1, Role.GUIDE: 1, Role.LEADER: 2, Role.ADMIN: 3}
 
-DeviceKind = Literal["kiosk", "display", "window_display", "guide", "printer"]
+DeviceKind = Literal["kiosk", "display", "window_display", "rating_pad", "guide", "printer"]
 DEVICE_KINDS: tuple[str, ...] = get_args(DeviceKind)
 """Kinds of enrolled device; `printer` is a print agent."""
 
@@ -305,6 +305,7 @@ SCREEN_PATHS = {
     "kiosk": "/kiosk/{id}",
     "display": "/display/{id}",
     "window_display": "/display/window/{window}",
+    "rating_pad": "/display/rate/{window}",
     "guide": "/counter/guide",
 }
 """The page each kind of screen shows; a printer's agent has none (it uses an API token)."""

@@ -202,7 +202,7 @@ def _edit_device(command: ac.EditDevice, document: dict[str, Any], _: Context) -
 
 BINDINGS = {
     "printer": ("kiosk", "guide"),
-    "window": ("window_display",),
+    "window": ("window_display", "rating_pad"),
     "connection": ("printer",),
 }
 """Which kinds of device each binding belongs to."""

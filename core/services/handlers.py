@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.domain import commands as cmd
 from core.domain import continuity_commands as cc
+from core.domain import rating_commands as rc
 from core.services import (
     administration,
     detection,
@@ -11,6 +12,7 @@ from core.services import (
     incidents,
     paper,
     printing,
+    ratings,
     registers,
     tickets,
     windows,
@@ -38,6 +40,8 @@ KEEPS_CONFIGURATION: frozenset[type[cmd.Command]] = frozenset(
         cmd.ReconcileCall,
         cmd.AcknowledgePrint,
         cc.RegisterPaperTickets,
+        rc.RateService,
+        rc.OfferRating,
     }
 )
 """The queue's commands: they change tickets, windows' state and services' recent times,
@@ -83,6 +87,8 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cc.RecordHubOutage: hub_outage.record_hub_outage,
     cc.ReportScreenOffline: hub_outage.report_screen_offline,
     cc.RegisterPaperTickets: paper.register_paper_tickets,
+    rc.RateService: ratings.rate_service,
+    rc.OfferRating: ratings.offer_rating,
     cc.SubmitRegister: registers.submit_register,
     cc.MarkBackfilled: registers.mark_backfilled,
     cc.AddFollowUp: registers.add_follow_up,

@@ -121,6 +121,7 @@ DEVICE_KINDS_EN = {
     "printer": "A ticket printer",
     "display": "A hall display",
     "window_display": "A window display",
+    "rating_pad": "A rating pad",
     "guide": "The guide desk's terminal",
 }
 """An English notice never names a device in Chinese: without a name_en, its kind."""

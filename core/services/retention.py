@@ -1,7 +1,8 @@
 """Personal data is kept only as long as the hall's retention settings say (SPEC §10, 个人信息保护法).
 
 Defaults: phone numbers and taxpayer IDs on tickets, and phone numbers in the
-SMS outbox (once sent or given up), 7 days after the visit;
+SMS outbox (once sent or given up), and call-back phones left with a 差评, 7 days after
+the visit;
 register records 180 days after they are backfilled; follow-up contacts 180
 days after the answer. Tickets, registers and the incident ledger stay; only
 the personal fields are erased. Runs daily from the hub.
@@ -32,6 +33,7 @@ class Erased:
     registers: int = 0
     follow_ups: int = 0
     messages: int = 0
+    ratings: int = 0
 
 
 def _count(session: Session, statement: Update) -> int:
@@ -42,7 +44,7 @@ def _count(session: Session, statement: Update) -> int:
 
 def erase_personal_data(db: Database, now: datetime) -> Erased:
     """Erase what every hall's retention settings say is too old; returns the counts."""
-    tickets = registers = follow_ups = messages = 0
+    tickets = registers = follow_ups = messages = ratings = 0
     with db.writing() as session, session.begin():
         for hall in session.scalars(select(orm.Hall)):
             retention = (hall.settings or {}).get("retention", {})
@@ -57,6 +59,16 @@ def erase_personal_data(db: Database, now: datetime) -> Erased:
                     (orm.Ticket.phone.is_not(None)) | (orm.Ticket.taxpayer_id.is_not(None)),
                 )
                 .values(phone=None, taxpayer_id=None),
+            )
+            ratings += _count(
+                session,
+                update(orm.Rating)
+                .where(
+                    orm.Rating.hall_id == hall.id,
+                    orm.Rating.business_day < phone_before,
+                    orm.Rating.phone.is_not(None),
+                )
+                .values(phone=None),
             )
             register_before = now - timedelta(days=int(retention.get("register_days", 180)))
             for record in session.scalars(
@@ -95,4 +107,4 @@ def erase_personal_data(db: Database, now: datetime) -> Erased:
                 )
                 .values(phone=None),
             )
-    return Erased(tickets, registers, follow_ups, messages)
+    return Erased(tickets, registers, follow_ups, messages, ratings)

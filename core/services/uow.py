@@ -14,6 +14,7 @@ from core.adapters.repository import (
     AnswerRepository,
     AuditLog,
     HallRepository,
+    RatingRepository,
     TicketRepository,
 )
 from core.domain.events import Event
@@ -36,6 +37,7 @@ class UnitOfWork:
     tickets: TicketRepository
     answers: AnswerRepository
     audit: AuditLog
+    ratings: RatingRepository
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -47,6 +49,7 @@ class UnitOfWork:
         self.tickets = TicketRepository(self.session)
         self.answers = AnswerRepository(self.session)
         self.audit = AuditLog(self.session)
+        self.ratings = RatingRepository(self.session)
         return self
 
     def __exit__(

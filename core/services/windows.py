@@ -12,6 +12,7 @@ from core.domain.events import TicketCalled, TicketChanged
 from core.domain.policy import choose_next
 from core.domain.tickets import Ticket, TicketState, normalise_number, requeue_position
 from core.domain.windows import Window, WindowState, require_may_hold
+from core.services import ratings
 from core.services.context import Context, Outcome
 from core.services.tickets import ticket_body
 from core.services.views import record_service_time
@@ -273,6 +274,7 @@ def finish_service(command: cmd.FinishService, context: Context) -> Outcome:
         service = context.service(ticket.service)
         record_service_time(service, context.now - ticket.started_at)
     window.current = None
+    ratings.served(context, ticket, window.number, command.staff)
     return _changed(context, command, row, window, ticket)
 
 
@@ -311,7 +313,9 @@ def transfer(command: cmd.TransferTicket, context: Context) -> Outcome:
         if command.to_window == window.number:
             raise InvalidInput("transfer.same_window", field="to_window")
         context.window(command.to_window)
+    served_as = ticket.service
     ticket.transfer(context.now, to_service=command.to_service, to_window=command.to_window)
     window.current = None
+    ratings.served(context, ticket, window.number, command.staff, service=served_as)
     context.record(TicketChanged(ticket.number, ticket.service, TicketState.WAITING.value, None))
     return _finish(context, command, row, window, ticket)

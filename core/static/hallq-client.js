@@ -40,6 +40,8 @@ export const HALL_EVENTS = [
   "worklist:changed",
   "hall:configured",
   "hall:announcement",
+  "rating:offered",
+  "rating:recorded",
 ];
 
 const HEARTBEAT_MS = 10000;

@@ -191,6 +191,7 @@ def admin_texts() -> dict[str, object]:
             "kiosk": gettext("Ticket kiosk"),
             "display": gettext("Hall display"),
             "window_display": gettext("Window display"),
+            "rating_pad": gettext("Rating pad"),
             "guide": gettext("Guide desk"),
             "printer": gettext("Ticket printer"),
         },

@@ -71,6 +71,7 @@ def vocabulary() -> dict[str, dict[str, str]]:
             "kiosk": gettext("Kiosk"),
             "display": gettext("Hall display"),
             "window_display": gettext("Window display"),
+            "rating_pad": gettext("Rating pad"),
             "guide": gettext("Guide desk"),
             "printer": gettext("Ticket printer"),
         },

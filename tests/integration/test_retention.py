@@ -17,8 +17,15 @@ from tests.integration.conftest import Api
 def test_phones_and_register_details_are_erased_after_their_retention_and_not_before(
     app: Flask, api: Api, clock: FixedClock
 ) -> None:
-    # GIVEN a ticket with a phone and a taxpayer ID, a backfilled register record, an answered question
+    # GIVEN a 差评 with a call-back phone, a ticket with a phone and a taxpayer ID, a
+    # backfilled register record, an answered question
     bus, db = app.extensions["hallq"].bus, app.extensions["hallq"].db
+    rated = api.issue("filing").get_json()
+    for action in ("open", "call-next", "start", "finish"):
+        api.window(3, action)
+    [part] = api.get(f"/api/v1/tickets/{rated['token']}/rating").get_json()["parts"]
+    bad = {"part": part["id"], "level": 1, "reasons": ["attitude"], "phone": "13700000003"}
+    assert api.post(f"/api/v1/tickets/{rated['token']}/rating", json=bad).status_code == 201
     api.issue("consult", phone="13800000001", taxpayer_id="11010519491231002X")
     bus.handle(cc.ReportSystem(hall="demo", actor="system", system="backoffice", up=False))
     api.issue("filing", phone="13800000002")
@@ -58,14 +65,16 @@ def test_phones_and_register_details_are_erased_after_their_retention_and_not_be
     week = erase_personal_data(db, clock.now() + timedelta(days=8))
     half_year = erase_personal_data(db, clock.now() + timedelta(days=181))
     # THEN nothing before its time; phones and IDs after 7 days; register and contact details after 180
-    assert early.tickets == early.registers == early.follow_ups == 0
-    assert (week.tickets, week.registers, week.follow_ups) == (2, 0, 0)
+    assert early.tickets == early.registers == early.follow_ups == early.ratings == 0
+    assert (week.tickets, week.registers, week.follow_ups, week.ratings) == (2, 0, 0, 1)
     assert (half_year.registers, half_year.follow_ups) == (1, 1)
     with db.read_session() as session:
         tickets = session.scalars(select(orm.Ticket)).all()
         record = session.scalars(select(orm.RegisterRecord)).one()
         question = session.scalars(select(orm.FollowUp)).one()
+        rating = session.scalars(select(orm.Rating)).one()
     assert {(ticket.phone, ticket.taxpayer_id) for ticket in tickets} == {(None, None)}
+    assert (rating.phone, rating.level, rating.reasons) == (None, 1, ["attitude"])
     assert record.data == {
         "name": ERASED,
         "address": ERASED,

@@ -15,6 +15,7 @@ from core.adapters.orm.continuity import (
 )
 from core.adapters.orm.hall import Hall, Service, Window
 from core.adapters.orm.printing import PrintJob
+from core.adapters.orm.ratings import Rating
 from core.adapters.orm.tickets import (
     Appointment,
     IdempotencyKey,
@@ -40,6 +41,7 @@ __all__ = [
     "NumberCounter",
     "PaperRange",
     "PrintJob",
+    "Rating",
     "RegisterRecord",
     "Service",
     "SmsMessage",

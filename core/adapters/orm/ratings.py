@@ -1,0 +1,44 @@
+"""好差评: each service part to be rated once, and its rating (SPEC §12)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.adapters.orm.base import Base, UTCDateTime
+
+
+class Rating(Base):
+    """What one clerk did for one ticket at one window (a finish, or the part before a
+    transfer): pending until rated on the pad or the phone, or not rated in time."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        Index("ix_ratings_hall_served", "hall_id", "served_at"),
+        Index("ix_ratings_hall_window_offered", "hall_id", "window", "offered_at"),
+        Index("ix_ratings_hall_state_due", "hall_id", "state", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    business_day: Mapped[date] = mapped_column(Date)
+    number: Mapped[str] = mapped_column(String(12))
+    service: Mapped[str] = mapped_column(String(40))
+    window: Mapped[int] = mapped_column(Integer)
+    staff: Mapped[str | None] = mapped_column(String(80))
+    """The username of the clerk who finished (or transferred) the ticket."""
+    served_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    offers: Mapped[int] = mapped_column(SmallInteger, default=1)
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    level: Mapped[int | None] = mapped_column(SmallInteger)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    text: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str | None] = mapped_column(String(20))
+    """For the call-back after a 差评; erased with the hall's other phone numbers."""
+    channel: Mapped[str | None] = mapped_column(String(8))
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

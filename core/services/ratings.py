@@ -1,0 +1,170 @@
+"""好差评 use cases (SPEC §12): a part to rate for every service a window finishes or
+passes on, its rating from the window's pad or the ticket's phone, the counter handing
+it back to the pad, and what pads and phones are shown.
+
+Ratings are commands of the hall like any other: under the hall's lock, one at a time,
+so a pad and a phone pressing at once cannot both rate one part.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.adapters import orm
+from core.adapters.repository import part_from_row
+from core.domain import rating_commands as rc
+from core.domain.errors import Forbidden, NotFound
+from core.domain.events import RatingOffered, RatingRecorded
+from core.domain.ratings import Part, verdict
+from core.domain.tickets import Ticket
+from core.halls import RatingsSpec, ratings_of
+from core.services.context import Context, Outcome
+
+
+def served(
+    context: Context,
+    ticket: Ticket,
+    window: int,
+    staff: str | None,
+    *,
+    service: str | None = None,
+) -> None:
+    """Window `window` finished `ticket` (as `service`, when it has moved on to another
+    since), or did its part before passing it on: the part waits for a rating, and the
+    window's pad asks for it."""
+    settings = ratings_of(context.hall.settings)
+    part = Part.served(
+        number=ticket.number,
+        service=service or ticket.service,
+        window=window,
+        staff=staff,
+        now=context.now,
+        within=timedelta(hours=settings.rate_within_hours),
+    )
+    context.uow.ratings.add(context.hall, context.uow.tickets.row(ticket), part)
+    context.record(RatingOffered(window=window, number=ticket.number))
+
+
+def rate_service(command: rc.RateService, context: Context) -> Outcome:
+    """Record the taxpayer's rating of one part, from the pad or the phone."""
+    settings = ratings_of(context.hall.settings)
+    row, part = context.uow.ratings.get(context.hall, command.part)
+    rating = verdict(
+        command.level,
+        command.reasons,
+        command.text,
+        command.phone,
+        offered=[reason.code for reason in settings.reasons],
+    )
+    if command.pad_window is not None:
+        part.rate_on_pad(command.pad_window, rating, context.now, pad_idle(settings))
+    else:
+        ticket = context.uow.session.get_one(orm.Ticket, row.ticket_id)
+        if command.ticket_token is None or ticket.token != command.ticket_token:
+            raise Forbidden("rating.not_your_ticket", number=part.number)
+        part.rate_on_phone(rating, context.now)
+    context.uow.ratings.save(row, part)
+    context.record(RatingRecorded(window=part.window, number=part.number, level=rating.level))
+    return Outcome(part_body(row, context.now, settings), 201)
+
+
+def offer_rating(command: rc.OfferRating, context: Context) -> Outcome:
+    """The window's clerk hands the last service's rating to the pad again, once."""
+    _, window = context.window(command.window)
+    window.require_staff(command.staff)
+    row, part = context.uow.ratings.last_of_window(context.hall, command.window)
+    part.offer_again(context.now)
+    context.uow.ratings.save(row, part)
+    context.record(RatingOffered(window=part.window, number=part.number))
+    return Outcome(part_body(row, context.now, ratings_of(context.hall.settings)))
+
+
+def pad_idle(settings: RatingsSpec) -> timedelta:
+    return timedelta(seconds=settings.pad_idle_s)
+
+
+def part_body(row: orm.Rating, now: datetime, settings: RatingsSpec) -> dict[str, Any]:
+    """A part as pads, phones and counters see it: no phone number, ever."""
+    part = part_from_row(row)
+    return {
+        "id": row.id,
+        "number": row.number,
+        "service": row.service,
+        "window": row.window,
+        "state": row.state,
+        "open": part.open(now),
+        "on_pad_until": (part.offered_at + pad_idle(settings)).isoformat()
+        if part.on_pad(now, pad_idle(settings))
+        else None,
+        "offers": row.offers,
+        "level": row.level,
+        "reasons": list(row.reasons or []),
+        "channel": row.channel,
+        "served_at": row.served_at.isoformat(),
+        "due_at": row.due_at.isoformat(),
+    }
+
+
+def reasons_body(settings: RatingsSpec) -> list[dict[str, str]]:
+    """The 差评 reasons the hall offers, in both languages."""
+    return [reason.model_dump() for reason in settings.reasons]
+
+
+def _clerk(session: Session, username: str | None) -> dict[str, Any] | None:
+    if username is None:
+        return None
+    staff = session.scalars(select(orm.Staff).where(orm.Staff.username == username)).first()
+    if staff is None:
+        return None
+    return {"name": staff.display_name or staff.username}
+
+
+def on_pad(session: Session, hall: orm.Hall, window: int, now: datetime) -> dict[str, Any]:
+    """What window `window`'s rating pad shows now: the part it offers, with the clerk who
+    served, or nothing (the pad is idle)."""
+    settings = ratings_of(hall.settings)
+    if (
+        session.scalar(
+            select(orm.Window.id).where(orm.Window.hall_id == hall.id, orm.Window.number == window)
+        )
+        is None
+    ):
+        raise NotFound("window.unknown", window=window)
+    row = session.scalars(
+        select(orm.Rating)
+        .where(
+            orm.Rating.hall_id == hall.id,
+            orm.Rating.window == window,
+            orm.Rating.state == "pending",
+            orm.Rating.offered_at > now - pad_idle(settings),
+        )
+        .order_by(orm.Rating.offered_at.desc(), orm.Rating.id.desc())
+        .limit(1)
+    ).first()
+    shown = row is not None and part_from_row(row).on_pad(now, pad_idle(settings))
+    return {
+        "window": window,
+        "part": part_body(row, now, settings) if shown and row is not None else None,
+        "clerk": _clerk(session, row.staff) if shown and row is not None else None,
+        "reasons": reasons_body(settings),
+        "idle_s": settings.pad_idle_s,
+    }
+
+
+def of_ticket(session: Session, ticket: orm.Ticket, now: datetime) -> dict[str, Any]:
+    """What the ticket's status page offers to rate: each window's part, latest first."""
+    hall = session.get_one(orm.Hall, ticket.hall_id)
+    settings = ratings_of(hall.settings)
+    rows = session.scalars(
+        select(orm.Rating)
+        .where(orm.Rating.ticket_id == ticket.id)
+        .order_by(orm.Rating.served_at.desc(), orm.Rating.id.desc())
+    ).all()
+    return {
+        "parts": [part_body(row, now, settings) for row in rows],
+        "reasons": reasons_body(settings),
+    }

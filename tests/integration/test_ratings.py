@@ -1,0 +1,273 @@
+"""好差评 over HTTP (SPEC §12): the window's pad and the ticket's phone rate a finished
+service once; every bad rating is refused in the screen's language and writes nothing."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from core.adapters import orm
+from core.adapters.clock import FixedClock
+from core.domain.events import RatingOffered
+from core.hub.broadcast import RecordingBroadcaster
+from tests.integration.conftest import Api, AppFactory
+from tests.support.databases import Tokens
+
+
+def served(api: Api, service: str = "filing", window: int = 3) -> dict[str, Any]:
+    """A ticket issued, called, served and finished at `window`: the kiosk's answer."""
+    ticket = api.issue(service).get_json()
+    api.window(window, "open")
+    assert api.window(window, "call", number=ticket["number"]).status_code == 200
+    api.window(window, "start")
+    assert api.window(window, "finish").status_code == 200
+    return ticket
+
+
+def token_of(ticket: dict[str, Any]) -> str:
+    return str(ticket["token"])
+
+
+def parts(app: Flask) -> list[orm.Rating]:
+    with app.extensions["hallq"].db.read_session() as session:
+        rows = session.scalars(select(orm.Rating).order_by(orm.Rating.id)).all()
+        for row in rows:
+            session.expunge(row)
+        return list(rows)
+
+
+def pad_part(api: Api, window: int = 3) -> dict[str, Any]:
+    shown = api.get(f"/api/v1/ratings/pad/{window}", as_=f"rating-pad-{window}")
+    assert shown.status_code == 200, shown.get_json()
+    return shown.get_json()  # type: ignore[no-any-return]
+
+
+def test_the_pad_shows_the_finished_service_and_rates_it_once(
+    api: Api, app: Flask, broadcaster: RecordingBroadcaster
+) -> None:
+    # GIVEN window 3 (clerk 王三 of the demo) finished C001
+    served(api)
+    # WHEN its pad asks what to show
+    shown = pad_part(api)
+    # THEN C001's service at window 3, with the clerk who served, and the hall's reasons
+    assert (shown["part"]["number"], shown["part"]["window"]) == ("C001", 3)
+    assert shown["clerk"]["name"]
+    assert [reason["code"] for reason in shown["reasons"]][-1] == "other"
+    assert RatingOffered(window=3, number="C001") in [
+        stamped.event for _, stamped in broadcaster.published
+    ]
+    # WHEN the taxpayer taps 不满意, because of the wait, and leaves a number for the call-back
+    body = {"part": shown["part"]["id"], "level": 2, "reasons": ["waiting"], "phone": "13800138000"}
+    rated = api.post("/api/v1/ratings/pad/3", as_="rating-pad-3", json=body)
+    # THEN it is stored, tied to ticket, service, window, clerk and channel
+    assert rated.status_code == 201, rated.get_json()
+    [row] = parts(app)
+    assert (row.number, row.service, row.window, row.staff) == ("C001", "filing", 3, "window3")
+    assert (row.state, row.level, row.reasons, row.channel) == ("rated", 2, ["waiting"], "pad")
+    assert row.phone == "13800138000"
+    # AND the pad goes back to idle; a second rating is refused, in Chinese
+    assert pad_part(api)["part"] is None
+    again = api.post("/api/v1/ratings/pad/3", as_="rating-pad-3", json={**body, "level": 5})
+    assert again.status_code == 409
+    assert again.get_json()["error"] == "rating.already"
+    assert "已经评价" in again.get_json()["message"]
+    assert parts(app)[0].level == 2
+
+
+def test_a_pad_cannot_rate_another_windows_service(api: Api, app: Flask) -> None:
+    # GIVEN window 3 finished C001
+    served(api)
+    part = pad_part(api)["part"]["id"]
+    # WHEN window 4's pad tries, as window 3's pad and as its own
+    as_3 = api.post("/api/v1/ratings/pad/3", as_="rating-pad-4", json={"part": part, "level": 5})
+    as_4 = api.post("/api/v1/ratings/pad/4", as_="rating-pad-4", json={"part": part, "level": 5})
+    # THEN both are refused, and the part still waits for its rating
+    assert (as_3.status_code, as_4.status_code) == (403, 403)
+    assert as_4.get_json()["error"] == "rating.other_window"
+    assert parts(app)[0].state == "pending"
+    # AND staff cannot rate through the pad's endpoint either
+    staff = api.post("/api/v1/ratings/pad/3", as_="leader", json={"part": part, "level": 5})
+    assert staff.status_code == 403
+
+
+def test_the_phone_rates_its_own_ticket_and_staff_cannot(api: Api, app: Flask) -> None:
+    # GIVEN C001 finished at window 3, and C002 waiting
+    ticket = served(api)
+    other = api.issue("filing").get_json()
+    # WHEN the phone of C001 asks what to rate
+    offered = api.get(f"/api/v1/tickets/{token_of(ticket)}/rating").get_json()
+    [part] = offered["parts"]
+    assert (part["number"], part["open"]) == ("C001", True)
+    # THEN C002's phone has nothing to rate, and cannot rate C001's service
+    assert api.get(f"/api/v1/tickets/{token_of(other)}/rating").get_json()["parts"] == []
+    stolen = api.post(
+        f"/api/v1/tickets/{token_of(other)}/rating", json={"part": part["id"], "level": 1}
+    )
+    assert stolen.status_code == 400  # a 差评 without reason is checked first
+    stolen = api.post(
+        f"/api/v1/tickets/{token_of(other)}/rating", json={"part": part["id"], "level": 5}
+    )
+    assert (stolen.status_code, stolen.get_json()["error"]) == (403, "rating.not_your_ticket")
+    # AND a clerk's credentials are refused (no one rates their own service)
+    clerk = api.post(
+        f"/api/v1/tickets/{token_of(ticket)}/rating",
+        as_="window3",
+        json={"part": part["id"], "level": 5},
+    )
+    assert (clerk.status_code, clerk.get_json()["error"]) == (403, "rating.staff")
+    # WHEN the taxpayer rates 非常满意 on the phone
+    rated = api.post(
+        f"/api/v1/tickets/{token_of(ticket)}/rating", json={"part": part["id"], "level": 5}
+    )
+    # THEN it is stored from the phone; the pad no longer offers it
+    assert rated.status_code == 201
+    assert (parts(app)[0].level, parts(app)[0].channel) == (5, "phone")
+    assert pad_part(api)["part"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "words"),
+    [
+        ({"level": 6}, "request.invalid", "level"),
+        ({"level": 0}, "request.invalid", "level"),
+        ({"level": "5"}, "request.invalid", "level"),
+        ({"level": 2}, "rating.reason_required", "请选择"),
+        ({"level": 1, "reasons": ["rude"]}, "rating.reason", "rude"),
+        ({"level": 1, "reasons": ["other"]}, "rating.text_required", "请"),
+        ({"level": 1, "reasons": ["other"], "text": "慢" * 201}, "rating.text_length", "200"),
+        ({"level": 2, "reasons": ["waiting"], "phone": "1234"}, "phone.format", "手机"),
+    ],
+)
+def test_a_bad_rating_is_refused_in_the_screens_language_and_writes_nothing(
+    api: Api, app: Flask, body: dict[str, Any], code: str, words: str
+) -> None:
+    # GIVEN C001 finished at window 3
+    ticket = served(api)
+    part = pad_part(api)["part"]["id"]
+    # WHEN the phone sends a rating that breaks a rule
+    refused = api.post(f"/api/v1/tickets/{token_of(ticket)}/rating", json={"part": part, **body})
+    # THEN a 400 says which, in Chinese, and the part still waits
+    assert refused.status_code == 400
+    assert refused.get_json()["error"] == code
+    assert words in refused.get_json()["message"]
+    assert (parts(app)[0].state, parts(app)[0].level) == ("pending", None)
+
+
+def test_a_service_not_rated_in_time_can_no_longer_be_rated(
+    api: Api, app: Flask, clock: FixedClock
+) -> None:
+    # GIVEN C001 finished at window 3, 24 hours ago
+    ticket = served(api)
+    part = pad_part(api)["part"]["id"]
+    clock.advance(timedelta(hours=24))
+    # WHEN the phone rates it now
+    late = api.post(f"/api/v1/tickets/{token_of(ticket)}/rating", json={"part": part, "level": 5})
+    # THEN it is too late, said in Chinese; nothing is stored
+    assert (late.status_code, late.get_json()["error"]) == (409, "rating.expired")
+    assert "已过" in late.get_json()["message"]
+    assert parts(app)[0].level is None
+
+
+def test_after_a_transfer_each_windows_part_is_rated_separately(api: Api, app: Flask) -> None:
+    # GIVEN window 3 serves C001 and transfers it to invoices, where window 5 finishes it
+    ticket = api.issue("filing").get_json()
+    api.window(3, "open")
+    api.window(3, "call-next")
+    api.window(3, "start")
+    assert api.window(3, "transfer", to_service="invoice").status_code == 200
+    api.window(5, "open")
+    assert api.window(5, "call", number="C001").status_code == 200
+    api.window(5, "start")
+    api.window(5, "finish")
+    # THEN the phone offers both parts, latest first, each with its window and service
+    offered = api.get(f"/api/v1/tickets/{token_of(ticket)}/rating").get_json()["parts"]
+    assert [(part["window"], part["service"]) for part in offered] == [
+        (5, "invoice"),
+        (3, "filing"),
+    ]
+    assert [row.staff for row in parts(app)] == ["window3", "window5"]
+    # AND each is rated on its own
+    for part, level in zip(offered, (5, 3), strict=True):
+        answer = api.post(
+            f"/api/v1/tickets/{token_of(ticket)}/rating", json={"part": part["id"], "level": level}
+        )
+        assert answer.status_code == 201
+    assert [row.level for row in parts(app)] == [3, 5]
+
+
+def test_the_counter_hands_the_rating_back_to_the_pad_once(
+    api: Api, app: Flask, clock: FixedClock
+) -> None:
+    # GIVEN window 3 finished C001 and the taxpayer walked away: the pad went idle
+    served(api)
+    clock.advance(timedelta(seconds=61))
+    assert pad_part(api)["part"] is None
+    part = parts(app)[0].id
+    idle = api.post("/api/v1/ratings/pad/3", as_="rating-pad-3", json={"part": part, "level": 5})
+    assert (idle.status_code, idle.get_json()["error"]) == (409, "rating.pad_idle")
+    # WHEN the clerk hands it back (another clerk may not)
+    assert api.post("/api/v1/windows/3/rating/offer", as_="window4").status_code == 403
+    handed = api.post("/api/v1/windows/3/rating/offer", as_="window3")
+    # THEN the pad shows it again, and may rate it
+    assert handed.status_code == 200, handed.get_json()
+    assert pad_part(api)["part"]["number"] == "C001"
+    # AND a second hand-back is refused
+    twice = api.post("/api/v1/windows/3/rating/offer", as_="window3")
+    assert (twice.status_code, twice.get_json()["error"]) == (409, "rating.offered_twice")
+    rated = api.post("/api/v1/ratings/pad/3", as_="rating-pad-3", json={"part": part, "level": 4})
+    assert rated.status_code == 201
+
+
+Press = tuple[Flask, str, str | None, dict[str, Any]]
+
+
+def at_once(tokens: Tokens, presses: list[Press]) -> list[tuple[int, str | None]]:
+    """POST each (app, path, as, body) from its own thread, all released together."""
+    gate = threading.Barrier(len(presses))
+    answers: list[tuple[int, str | None]] = []
+
+    def press(app: Flask, path: str, as_: str | None, body: dict[str, Any]) -> None:
+        client = Api(app.test_client(), tokens)
+        gate.wait(timeout=10)
+        answer = client.post(path, as_=as_, json=body)
+        answers.append((answer.status_code, (answer.get_json() or {}).get("error")))
+
+    threads = [threading.Thread(target=press, args=each) for each in presses]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return answers
+
+
+def test_the_pad_and_the_phone_pressing_at_once_rate_once(
+    backend: tuple[str, Tokens], make_app: AppFactory
+) -> None:
+    # GIVEN two hub processes' apps on one database, and 8 services finished at window 3
+    url, tokens = backend
+    first, second = make_app(url), make_app(url)
+    api = Api(first.test_client(), tokens)
+    tickets = [served(api) for _ in range(8)]
+    for ticket in tickets:
+        # WHEN the pad (on one) and the phone (on the other) rate the same part at once
+        [part] = api.get(f"/api/v1/tickets/{token_of(ticket)}/rating").get_json()["parts"]
+        presses = [
+            (first, "/api/v1/ratings/pad/3", "rating-pad-3", {"part": part["id"], "level": 5}),
+            (
+                second,
+                f"/api/v1/tickets/{token_of(ticket)}/rating",
+                None,
+                {"part": part["id"], "level": 4},
+            ),
+        ]
+        # THEN exactly one wins; the other is told it is rated already
+        assert sorted(at_once(tokens, presses)) == [(201, None), (409, "rating.already")]
+    with first.extensions["hallq"].db.read_session() as session:
+        levels = session.scalars(select(orm.Rating.level)).all()
+    assert sorted(set(levels) | {4, 5}) == [4, 5]
+    assert len(levels) == 8
