@@ -2,7 +2,9 @@
 
 A hall TV opens ``/display/<display_id>`` as the display device of that id; an
 LED screen above a window opens ``/display/window/<n>`` as the window display
-whose settings say ``window = n`` (a hall TV may show any window too). Staff
+whose settings say ``window = n`` (a hall TV may show any window too); a rating
+pad opens ``/display/rate/<n>`` as the rating pad whose settings say ``window = n``
+(only it: a pad rates its own window's services). Staff
 of any role may open every screen, to preview it from a counter or the
 console. Everyone else gets the "not enrolled" page: a TV in a hall has no
 keyboard to log in with, so the only way in is the enrolment link.
@@ -85,23 +87,27 @@ def hall_display_screen(display_id: str) -> Screen:
         return _screen(hall, device)
 
 
-def _may_show_window(principal: Principal, device: orm.Device | None, window: int) -> bool:
-    """Staff, any hall display, or the window display set up for this window."""
-    if principal.kind == "staff" or principal.is_device("display"):
+def _may_show_window(
+    principal: Principal, device: orm.Device | None, window: int, kind: str
+) -> bool:
+    """Staff, or the device of `kind` set up for this window (any hall display may show a
+    window display too)."""
+    if principal.kind == "staff" or (kind == "window_display" and principal.is_device("display")):
         return True
-    if not principal.is_device("window_display") or device is None:
+    if not principal.is_device(kind) or device is None:
         return False
     return bool((device.settings or {}).get("window") == window)
 
 
-def window_display_screen(window: int) -> Screen:
-    """Window `window`'s display, for its own window display, a hall display or staff."""
+def window_display_screen(window: int, kind: str = "window_display") -> Screen:
+    """Window `window`'s screen of `kind` (its display, or its rating pad), for its own
+    device or staff (and a window display for a hall display too)."""
     principal = _caller()
     if principal is None:
         raise NotEnrolled(str(window))
     with runtime().db.read_session() as session:
         device = session.get(orm.Device, principal.name) if principal.kind == "device" else None
-        if not _may_show_window(principal, device, window):
+        if not _may_show_window(principal, device, window, kind):
             raise NotEnrolled(str(window))
         hall_code = principal.hall or runtime().settings.hall
         hall = session.scalars(select(orm.Hall).where(orm.Hall.code == hall_code)).one_or_none()

@@ -51,6 +51,30 @@ TEXT: dict[str, LazyString] = {
     "state_free": _l("Free"),
     "state_paused": _l("Paused"),
     "state_closed": _l("Closed"),
+    # the rating pad (好差评)
+    "rating_pad": _l("Service rating"),
+    "rate_title": _l("Please rate this service"),
+    "rate_idle": _l("When your business is done, please rate our service here"),
+    "ticket_number": _l("Number %(number)s", number="{number}"),
+    "served_by": _l("Served by"),
+    "staff_number": _l("Staff no. %(number)s", number="{number}"),
+    "level_5": _l("Very satisfied"),
+    "level_4": _l("Satisfied"),
+    "level_3": _l("Basically satisfied"),
+    "level_2": _l("Dissatisfied"),
+    "level_1": _l("Very dissatisfied"),
+    "reasons_title": _l("What were you dissatisfied with? Choose one or more"),
+    "other_words": _l("Please say in a few words what went wrong"),
+    "phone_optional": _l("Your mobile number, if you would like a call-back (optional)"),
+    "delete": _l("Delete"),
+    "back": _l("Back"),
+    "submit": _l("Submit"),
+    "thanks": _l("Thank you for your rating!"),
+    "thanks_bad": _l("Thank you. We will look into it and improve."),
+    "pad_offline": _l(
+        "The rating pad cannot reach the hall's system: please rate on your phone "
+        "with the QR code on your ticket"
+    ),
 }
 
 NOT_ENROLLED = _l("This screen is not enrolled.")

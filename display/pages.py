@@ -94,3 +94,20 @@ def window_config(screen: Screen, window: int) -> dict[str, Any]:
     )
     config.update(screen="window", window=window)
     return config
+
+
+def rate_config(screen: Screen, window: int) -> dict[str, Any]:
+    """The rating pad's page configuration."""
+    config = _common(
+        screen,
+        f"rating-pad:{window}",
+        [_display_static("rate.js")],
+        [_display_static("rate.css")],
+    )
+    config.update(
+        screen="rate",
+        window=window,
+        pad_url=url_for("api.pad", window=window),
+        rate_url=url_for("api.rate_on_pad", window=window),
+    )
+    return config

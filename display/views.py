@@ -2,6 +2,7 @@
 
 ``GET /display/<display_id>``        the hall TV (1920×1080)
 ``GET /display/window/<n>``          the LED-like screen above window n (640×240)
+``GET /display/rate/<n>``            window n's rating pad (好差评, a 1280×800 tablet)
 ``GET /display/voice/announce.wav``  one call's announcement (``number``, ``window``, ``english``,
                                      ``green``: a green-channel ticket, "请 绿色通道 V003 号…")
 ``GET /display/voice/phrase.wav``    a prepared announcement (``phrase``)
@@ -31,7 +32,7 @@ from display.labels import (
     all_text,
     both,
 )
-from display.pages import hall_config, window_config
+from display.pages import hall_config, rate_config, window_config
 from display.voice import ClipsNotReady, InvalidCall, render_announcement, render_phrase
 from display.voice.phrases import Segment, announcement_timeline, phrase_timeline
 
@@ -80,6 +81,19 @@ def window_display(window: int) -> str:
         window=window,
         text=all_text(),
         config=window_config(screen, window),
+    )
+
+
+@bp.get("/display/rate/<int:window>")
+def rating_pad(window: int) -> str:
+    """Window `window`'s rating pad: asks the taxpayer to rate each service it finishes."""
+    screen = window_display_screen(window, "rating_pad")
+    return render_template(
+        "display/rate.html",
+        screen=screen,
+        window=window,
+        text=all_text(),
+        config=rate_config(screen, window),
     )
 
 
@@ -148,7 +162,7 @@ def phrase() -> Response:
 
 
 @bp.get("/display/clock.json")
-@requires(Role.STAFF, devices=("display", "window_display"))
+@requires(Role.STAFF, devices=("display", "window_display", "rating_pad"))
 def clock() -> Response:
     """The hub's current time in milliseconds since the epoch, uncached."""
     response = jsonify({"now_ms": int(runtime().clock.now().timestamp() * 1000)})

@@ -59,7 +59,7 @@ REASONS = ("attitude", "efficiency", "unfamiliar", "waiting", "policy", "other")
 OTHER = "other"
 MAX_REASON_TEXT = 200
 RATE_WITHIN = timedelta(hours=24)
-PAD_IDLE = timedelta(seconds=60)
+PAD_IDLE = timedelta(seconds=120)
 MAX_OFFERS = 2
 """The pad offers a part when the window finishes it, and once more if the counter hands
 it back (the taxpayer walked away before rating)."""

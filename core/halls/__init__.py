@@ -199,7 +199,7 @@ the taxpayer's words)."""
 
 
 class RatingsSpec(_Strict):
-    pad_idle_s: JsonInt = Field(default=60, ge=10, le=600)
+    pad_idle_s: JsonInt = Field(default=120, ge=10, le=600)
     """How long the rating pad offers a finished service before it goes back to idle."""
     rate_within_hours: JsonInt = Field(default=24, ge=1, le=24 * 7)
     """After this a service not rated is recorded as not rated (不评价)."""

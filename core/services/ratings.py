@@ -124,14 +124,14 @@ def _clerk(session: Session, username: str | None) -> dict[str, Any] | None:
 
 
 def on_pad(session: Session, hall: orm.Hall, window: int, now: datetime) -> dict[str, Any]:
-    """What window `window`'s rating pad shows now: the part it offers, with the clerk who
-    served, or nothing (the pad is idle)."""
+    """What window `window`'s rating pad shows now: the part it offers and the clerk who
+    served it, or nothing to rate and the clerk at the window now (the pad is idle)."""
     settings = ratings_of(hall.settings)
-    if (
-        session.scalar(
-            select(orm.Window.id).where(orm.Window.hall_id == hall.id, orm.Window.number == window)
-        )
-        is None
+    at_window = session.scalar(
+        select(orm.Window.staff).where(orm.Window.hall_id == hall.id, orm.Window.number == window)
+    )
+    if at_window is None and not session.scalar(
+        select(orm.Window.id).where(orm.Window.hall_id == hall.id, orm.Window.number == window)
     ):
         raise NotFound("window.unknown", window=window)
     row = session.scalars(
@@ -145,11 +145,12 @@ def on_pad(session: Session, hall: orm.Hall, window: int, now: datetime) -> dict
         .order_by(orm.Rating.offered_at.desc(), orm.Rating.id.desc())
         .limit(1)
     ).first()
-    shown = row is not None and part_from_row(row).on_pad(now, pad_idle(settings))
+    if row is not None and not part_from_row(row).on_pad(now, pad_idle(settings)):
+        row = None
     return {
         "window": window,
-        "part": part_body(row, now, settings) if shown and row is not None else None,
-        "clerk": _clerk(session, row.staff) if shown and row is not None else None,
+        "part": part_body(row, now, settings) if row is not None else None,
+        "clerk": _clerk(session, row.staff if row is not None else at_window),
         "reasons": reasons_body(settings),
         "idle_s": settings.pad_idle_s,
     }

@@ -118,6 +118,12 @@ def test_english_first_after_switching_language(app: Flask, api: Api) -> None:
         ("display-1", "/display/window/4", 200),
         ("kiosk-1", "/display/window/3", 403),
         (None, "/display/window/3", 403),
+        ("rating-pad-3", "/display/rate/3", 200),
+        ("rating-pad-3", "/display/rate/4", 403),
+        ("rating-pad-3", "/display/window/3", 403),
+        ("window-display-3", "/display/rate/3", 403),
+        ("display-1", "/display/rate/3", 403),
+        (None, "/display/rate/3", 403),
     ],
 )
 def test_who_may_open_which_screen(
@@ -139,6 +145,8 @@ def test_staff_may_preview_every_screen_but_not_invent_one(app: Flask, api: Api)
     assert api.get("/display/window/8", as_="window3").status_code == 200
     assert api.get("/display/nowhere", as_="window3").status_code == 404
     assert api.get("/display/window/99", as_="window3").status_code == 404
+    assert api.get("/display/rate/8", as_="window3").status_code == 200
+    assert api.get("/display/rate/99", as_="window3").status_code == 404
 
 
 def test_the_clock_is_the_hubs(app: Flask, api: Api) -> None:

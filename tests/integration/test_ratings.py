@@ -205,7 +205,7 @@ def test_the_counter_hands_the_rating_back_to_the_pad_once(
 ) -> None:
     # GIVEN window 3 finished C001 and the taxpayer walked away: the pad went idle
     served(api)
-    clock.advance(timedelta(seconds=61))
+    clock.advance(timedelta(seconds=121))
     assert pad_part(api)["part"] is None
     part = parts(app)[0].id
     idle = api.post("/api/v1/ratings/pad/3", as_="rating-pad-3", json={"part": part, "level": 5})

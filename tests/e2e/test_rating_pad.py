@@ -1,0 +1,80 @@
+"""好差评 on the rating pad at window 3 (issue 11), in Chromium on a 1280×800 tablet, against
+a real hub: the window finishes C001, the pad asks for a rating within 2 s, the taxpayer
+taps 不满意, picks 等候太久, leaves a number for the call-back and submits; a second pad
+showing the same service (in English) goes back to idle by itself."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.test_console_flow import Hub
+from tests.e2e.test_display_calls import open_screen
+from tests.support.databases import Tokens
+from tests.support.hub import HubProcess
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+TABLET = {"width": 1280, "height": 800}
+
+
+def test_window_3_finishes_c001_and_the_pad_takes_a_bad_rating_with_its_reason(
+    browser: Browser, hub: HubProcess, tokens: Tokens, screenshots: Path
+) -> None:
+    hall = Hub(hub, tokens)
+    # GIVEN window 3's rating pad, idle, and a second one showing it in English
+    pad = open_screen(browser, hub, tokens, "rating-pad-3", "/display/rate/3", TABLET)
+    english = open_screen(browser, hub, tokens, "rating-pad-3", "/display/rate/3", TABLET, "en")
+    try:
+        expect(pad.locator("#idle")).to_be_visible()
+        # AND C001 being served at window 3
+        ticket = hall.post("/api/v1/tickets", {"service": "filing"}, "kiosk-1")
+        for action in ("open", "call-next", "start"):
+            hall.post(f"/api/v1/windows/3/{action}", None, "window3")
+        expect(pad.locator("#clerk-name")).to_have_text("window3")
+        pad.screenshot(path=str(screenshots / "rating-pad-idle-zh.png"))
+        # WHEN the window finishes it
+        finished_at = time.monotonic()
+        hall.post("/api/v1/windows/3/finish", None, "window3")
+        # THEN the pad asks for a rating of C001 within 2 s
+        expect(pad.locator("#ask")).to_be_visible(timeout=2_000)
+        assert time.monotonic() - finished_at < 2
+        expect(pad.locator("#ticket")).to_have_text("号码 C001")
+        expect(pad.locator('.rlevel[data-level="5"]')).to_contain_text("非常满意")
+        expect(english.locator("#ask")).to_be_visible()
+        pad.screenshot(path=str(screenshots / "rating-pad-ask-zh.png"))
+        english.screenshot(path=str(screenshots / "rating-pad-ask-en.png"))
+        # WHEN the taxpayer taps 不满意: the pad asks why
+        pad.locator('.rlevel[data-level="2"]').click()
+        expect(pad.locator("#why")).to_be_visible()
+        expect(pad.locator(".rreason")).to_have_count(6)
+        # AND submitting without a reason is refused, saying so
+        pad.locator("#submit").click()
+        expect(pad.locator("#error")).to_have_text("请选择您不满意的原因。")
+        # WHEN the taxpayer picks 等候太久, types a number on the keys and submits
+        pad.locator('.rreason[data-reason="waiting"]').click()
+        expect(pad.locator('.rreason[data-reason="waiting"]')).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        for digit in "13800138000":
+            pad.locator(f'.rkey[data-key="{digit}"]').click()
+        expect(pad.locator("#phone")).to_have_text("138 0013 8000")
+        pad.screenshot(path=str(screenshots / "rating-pad-why-zh.png"))
+        pad.locator("#submit").click()
+        # THEN the pad thanks them, and the rating is the hub's: 不满意, 等候太久, by the pad
+        expect(pad.locator("#thanks-bad")).to_be_visible()
+        pad.screenshot(path=str(screenshots / "rating-pad-thanks-zh.png"))
+        [part] = requests.get(
+            f"{hub.url}/api/v1/tickets/{ticket['token']}/rating", timeout=5
+        ).json()["parts"]
+        assert (part["level"], part["reasons"], part["channel"]) == (2, ["waiting"], "pad")
+        # AND the English pad, which showed the same service, goes back to idle by itself
+        expect(english.locator("#idle")).to_be_visible()
+        expect(english.locator("#idle")).to_contain_text("please rate our service here")
+    finally:
+        pad.context.close()
+        english.context.close()
