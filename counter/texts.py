@@ -185,6 +185,9 @@ def counter_texts() -> dict[str, object]:
             "no-show": gettext("%(number)s marked as a no-show.", **_placeholders("number")),
             "start": gettext("Serving %(number)s.", **_placeholders("number")),
             "finish": gettext("%(number)s done.", **_placeholders("number")),
+            "rating/offer": gettext(
+                "The rating pad asks again for a rating of %(number)s.", **_placeholders("number")
+            ),
             "transfer": gettext(
                 "%(number)s transferred to %(target)s.", **_placeholders("number", "target")
             ),

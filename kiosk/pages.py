@@ -146,6 +146,7 @@ def status_config(token: str, ticket: dict[str, Any]) -> dict[str, Any]:
         "namespace": protocol.PUBLIC,
         "lang": str(get_locale()),
         "ticketUrl": url_for("api.ticket_status", token=token),
+        "ratingUrl": url_for("api.ticket_rating", token=token),
         "ticket": ticket,
         "timezone": hall_timezone(ticket["hall"]),
         "jitterMs": REFETCH_JITTER_MS,

@@ -170,4 +170,13 @@ def status_texts() -> dict[str, object]:
             "No connection to the hall since %(time)s. What you see may be out of date.",
             **_placeholders("time"),
         ),
+        "levels": {
+            "5": gettext("Very satisfied"),
+            "4": gettext("Satisfied"),
+            "3": gettext("Basically satisfied"),
+            "2": gettext("Dissatisfied"),
+            "1": gettext("Very dissatisfied"),
+        },
+        "rated": gettext("Your rating: %(level)s", **_placeholders("level")),
+        "rate_failed": gettext("The rating could not be sent; please try again."),
     }

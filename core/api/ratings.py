@@ -77,6 +77,11 @@ class PartView(BaseModel):
     due_at: str
 
 
+class TicketPartView(PartView):
+    service_name: str
+    service_name_en: str
+
+
 class ReasonView(BaseModel):
     code: str
     name: str
@@ -92,7 +97,9 @@ class PadView(BaseModel):
 
 
 class TicketRatingView(BaseModel):
-    parts: list[PartView] = Field(description="Each window's part of the ticket, latest first")
+    parts: list[TicketPartView] = Field(
+        description="Each window's part of the ticket, latest first"
+    )
     reasons: list[ReasonView]
 
 

@@ -157,7 +157,8 @@ def on_pad(session: Session, hall: orm.Hall, window: int, now: datetime) -> dict
 
 
 def of_ticket(session: Session, ticket: orm.Ticket, now: datetime) -> dict[str, Any]:
-    """What the ticket's status page offers to rate: each window's part, latest first."""
+    """What the ticket's status page offers to rate: each window's part, latest first, with
+    its service's name."""
     hall = session.get_one(orm.Hall, ticket.hall_id)
     settings = ratings_of(hall.settings)
     rows = session.scalars(
@@ -165,7 +166,18 @@ def of_ticket(session: Session, ticket: orm.Ticket, now: datetime) -> dict[str, 
         .where(orm.Rating.ticket_id == ticket.id)
         .order_by(orm.Rating.served_at.desc(), orm.Rating.id.desc())
     ).all()
-    return {
-        "parts": [part_body(row, now, settings) for row in rows],
-        "reasons": reasons_body(settings),
+    names = {
+        code: (name, name_en)
+        for code, name, name_en in session.execute(
+            select(orm.Service.code, orm.Service.name_zh, orm.Service.name_en).where(
+                orm.Service.hall_id == hall.id
+            )
+        )
     }
+    parts = []
+    for row in rows:
+        name, name_en = names.get(row.service, (row.service, row.service))
+        parts.append(
+            {**part_body(row, now, settings), "service_name": name, "service_name_en": name_en}
+        )
+    return {"parts": parts, "reasons": reasons_body(settings)}

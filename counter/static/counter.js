@@ -238,7 +238,7 @@ function report(name, answer, body) {
     messages.info(T.nobodyWaiting);
     return;
   }
-  const number = answer.data?.ticket?.number || view.detail?.ticket?.number || "";
+  const number = answer.data?.ticket?.number || answer.data?.number || view.detail?.ticket?.number || "";
   if (LOGGED[name]) calls.add(number, LOGGED[name]);
   messages.info(fill(T.done[name], { number, target: transferTarget(body) }));
 }

@@ -45,6 +45,9 @@ export function blocker(action, { detail, offline, user, window }, T) {
     case "transfer":
       if (!ticket) return T.noTicket;
       return ticket.state === "serving" ? null : T.startFirst;
+    case "rating/offer":
+      // The last service's rating goes back to the pad before the next one is called.
+      return ticket ? fill(T.busy, { number }) : null;
     default:
       return null;
   }

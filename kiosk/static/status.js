@@ -10,6 +10,10 @@
 // hall that spares the hub most of the re-reads. Re-reads after other
 // people's events wait a random 0–1.5 s, so a hall's phones do not all ask at
 // the same instant.
+//
+// Once a window has finished the ticket (or served it before a transfer), the page asks
+// for a rating of that service (好差评, GET/POST /api/v1/tickets/<token>/rating): one per
+// window's part, on the national five-level scale, with a reason for 不满意 and below.
 
 import { HallClient, OfflineMemory, readConfig, registerOfflineCache } from "/static/hallq-client.js";
 import { shownNotices } from "/static/hallmode.js";
@@ -103,6 +107,113 @@ function alertCalled() {
   if (navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 400]);
 }
 
+// ---- 好差评: rating each window's service of this ticket ----
+
+const rating = { part: null, reasons: [], level: null, chosen: new Set(), busy: false };
+
+function showRating(parts, reasons) {
+  rating.reasons = reasons;
+  const open = parts.filter((part) => part.open).pop(); // the earliest still to rate
+  const rated = parts.find((part) => part.level !== null);
+  if (open && (!rating.part || rating.part.id !== open.id)) {
+    rating.part = open;
+    rating.level = null;
+    rating.chosen = new Set();
+    $("other-text").value = "";
+    $("phone").value = "";
+    $("rate-error").hidden = true;
+  }
+  if (!open) rating.part = null;
+  $("rate").hidden = !open;
+  $("rated").hidden = Boolean(open) || !rated;
+  if (open) {
+    const service = (english && open.service_name_en) || open.service_name;
+    $("rate-part").textContent = `${fill(texts.window, { window: open.window })} · ${service}`;
+    drawWhy();
+  } else if (rated) {
+    $("rated-level").textContent = fill(texts.rated, { level: texts.levels[String(rated.level)] });
+  }
+}
+
+function drawWhy() {
+  for (const button of $("levels").querySelectorAll(".st-level")) {
+    button.setAttribute("aria-pressed", String(Number(button.dataset.level) === rating.level));
+  }
+  $("why").hidden = !(rating.level && rating.level <= 2);
+  $("reasons").replaceChildren(...rating.reasons.map((reason) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "st-reason";
+    button.dataset.reason = reason.code;
+    button.setAttribute("aria-pressed", String(rating.chosen.has(reason.code)));
+    button.textContent = (english && reason.name_en) || reason.name;
+    return button;
+  }));
+  $("other").hidden = !rating.chosen.has("other");
+}
+
+async function loadRating() {
+  try {
+    const response = await fetch(config.ratingUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    if (!response.ok) return;
+    const answer = await response.json();
+    showRating(answer.parts, answer.reasons);
+  } catch {
+    // The hub is unreachable: the page says so; the rating waits for the next visit.
+  }
+}
+
+async function sendRating() {
+  if (rating.busy || !rating.part || !rating.level) return;
+  rating.busy = true;
+  const bad = rating.level <= 2;
+  const body = {
+    part: rating.part.id,
+    level: rating.level,
+    reasons: bad ? [...rating.chosen] : [],
+    text: bad && rating.chosen.has("other") ? $("other-text").value : "",
+    phone: bad && $("phone").value.trim() ? $("phone").value.trim() : null,
+  };
+  try {
+    const response = await fetch(config.ratingUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "Accept-Language": config.lang },
+      credentials: "same-origin",
+      body: JSON.stringify(body),
+    });
+    const answer = await response.json().catch(() => null);
+    if (!response.ok) {
+      $("rate-error").textContent = (answer && answer.message) || texts.rate_failed;
+      $("rate-error").hidden = false;
+      if (response.status === 409) loadRating();
+      return;
+    }
+    loadRating();
+  } catch {
+    $("rate-error").textContent = texts.rate_failed;
+    $("rate-error").hidden = false;
+  } finally {
+    rating.busy = false;
+  }
+}
+
+$("levels").addEventListener("click", (event) => {
+  const button = event.target.closest(".st-level");
+  if (!button) return;
+  rating.level = Number(button.dataset.level);
+  $("rate-error").hidden = true;
+  drawWhy();
+  if (rating.level > 2) sendRating();
+});
+$("reasons").addEventListener("click", (event) => {
+  const button = event.target.closest(".st-reason");
+  if (!button) return;
+  if (rating.chosen.has(button.dataset.reason)) rating.chosen.delete(button.dataset.reason);
+  else rating.chosen.add(button.dataset.reason);
+  drawWhy();
+});
+$("submit").addEventListener("click", sendRating);
+
 function apply(fresh) {
   const previous = ticket;
   ticket = fresh;
@@ -114,6 +225,7 @@ function apply(fresh) {
   }
   $("updated").textContent = fill(texts.updated, { time: clockText(new Date(), config.timezone) });
   draw(previous);
+  if (previous.state !== fresh.state) loadRating();
 }
 
 async function refresh() {
@@ -142,6 +254,8 @@ function onEvent(name, payload, state) {
     apply({ ...ticket, state: "called", window: payload.window, ahead: 0, seq: payload.seq });
     if (payload.recall) alertCalled();
     refreshSoon({ now: true });
+  } else if (name === "rating:recorded" && payload.number === ticket.number) {
+    loadRating(); // rated on the window's pad
   } else if (payload.number === ticket.number) {
     refreshSoon({ now: true });
   } else if (name === "hall:mode") {
@@ -206,6 +320,7 @@ const client = new HallClient({
 
 if (offlineMemory.since()) setOffline(true);
 draw();
+loadRating();
 $("updated").textContent = fill(texts.updated, { time: clockText(new Date(), config.timezone) });
 client.start();
 registerOfflineCache();

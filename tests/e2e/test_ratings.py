@@ -1,7 +1,12 @@
-"""好差评 on the rating pad at window 3 (issue 11), in Chromium on a 1280×800 tablet, against
-a real hub: the window finishes C001, the pad asks for a rating within 2 s, the taxpayer
-taps 不满意, picks 等候太久, leaves a number for the call-back and submits; a second pad
-showing the same service (in English) goes back to idle by itself."""
+"""好差评 (issue 11) in Chromium against a real hub.
+
+On the rating pad at window 3 (a 1280×800 tablet): the window finishes C001, the pad asks
+for a rating within 2 s, the taxpayer taps 不满意, picks 等候太久, leaves a number for the
+call-back and submits; a second pad showing the same service (in English) goes back to
+idle by itself. On a phone (390×844): another ticket's status page turns into its rating
+once window 4 finishes it, the clerk hands the rating back to the pad once (not twice),
+and the taxpayer rates 非常满意 on the phone.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,9 @@ import requests
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.test_console_flow import Hub
+from tests.e2e.test_counter_flow import log_in, staff_context
 from tests.e2e.test_display_calls import open_screen
+from tests.e2e.test_status_page import phone
 from tests.support.databases import Tokens
 from tests.support.hub import HubProcess
 
@@ -78,3 +85,54 @@ def test_window_3_finishes_c001_and_the_pad_takes_a_bad_rating_with_its_reason(
     finally:
         pad.context.close()
         english.context.close()
+
+
+def test_the_phone_rates_its_ticket_once_window_4_finished_it(
+    browser: Browser, hub: HubProcess, tokens: Tokens, screenshots: Path
+) -> None:
+    hall = Hub(hub, tokens)
+    # GIVEN a taxpayer's phone on the status page of an invoice ticket, served at window 4
+    ticket = hall.post("/api/v1/tickets", {"service": "invoice"}, "kiosk-1")
+    page = phone(browser, hub, ticket["status_url"])
+    english = phone(browser, hub, ticket["status_url"], locale="en-US")
+    counter = log_in(staff_context(browser), hub, "window4", "/counter/4")
+    try:
+        for action in ("open", "call-next", "start"):
+            hall.post(f"/api/v1/windows/4/{action}", None, "window4")
+        expect(page.locator("#state")).to_have_text("正在办理")
+        expect(page.locator("#rate")).to_be_hidden()
+        # WHEN window 4 finishes it
+        hall.post("/api/v1/windows/4/finish", None, "window4")
+        # THEN the status page asks for a rating of window 4's service
+        expect(page.locator("#rate")).to_be_visible()
+        expect(page.locator("#rate-part")).to_have_text("4 号窗口 · 发票领购/缴销")
+        expect(english.locator("#rate")).to_be_visible()
+        page.screenshot(path=str(screenshots / "rating-phone-zh.png"), full_page=True)
+        english.screenshot(path=str(screenshots / "rating-phone-en.png"), full_page=True)
+        # WHEN the clerk hands the rating back to the pad, then tries a second time
+        rate_again = counter.locator('.actions [data-action="rating/offer"]')
+        rate_again.click()
+        expect(counter.locator("#message")).to_have_text(
+            f"评价器已重新请 {ticket['number']} 评价。"
+        )
+        counter.wait_for_timeout(700)  # past the counter's double-press guard
+        rate_again.click()
+        # THEN the second is refused: the taxpayer can still rate on the phone
+        expect(counter.locator("#message")).to_contain_text("仍可在手机上评价")
+        counter.screenshot(path=str(screenshots / "rating-counter-zh.png"))
+        # WHEN the taxpayer taps 非常满意 on the phone
+        page.locator('.st-level[data-level="5"]').click()
+        # THEN the page thanks them and shows the rating; the hub has it from the phone
+        expect(page.locator("#rated")).to_be_visible()
+        expect(page.locator("#rated-level")).to_have_text("您的评价：非常满意")
+        page.screenshot(path=str(screenshots / "rating-phone-done-zh.png"), full_page=True)
+        [part] = requests.get(
+            f"{hub.url}/api/v1/tickets/{ticket['token']}/rating", timeout=5
+        ).json()["parts"]
+        assert (part["level"], part["channel"], part["window"]) == (5, "phone", 4)
+        # AND the English page, told by the hub, shows it rated too
+        expect(english.locator("#rated-level")).to_have_text("Your rating: Very satisfied")
+    finally:
+        page.context.close()
+        english.context.close()
+        counter.context.close()
