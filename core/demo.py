@@ -26,7 +26,15 @@ def load_demo(db: Database, spec: HallFile, base_url: str, link_lifetime: timede
                 select(orm.Staff).where(orm.Staff.username == account["username"])
             ).first()
             if exists is None:
-                access.add_staff(session, account["username"], account["role"], password, hall=hall)
+                staff = access.add_staff(
+                    session,
+                    account["username"],
+                    account["role"],
+                    password,
+                    hall=hall,
+                    display_name=account.get("name", ""),
+                )
+                staff.number = account.get("number", "")
         lines.append(
             "Screens — open each link on its device: it enrols that one browser and "
             f"redirects; unused, it expires in {link_lifetime.total_seconds() / 3600:g} h:"

@@ -92,6 +92,9 @@ MESSAGES: dict[str, LazyString] = {
     ),
     "staff.exists": lazy_gettext("Staff member %(username)s already exists."),
     "device.exists": lazy_gettext("Device %(device)s already exists."),
+    "device.window_missing": lazy_gettext(
+        "Device %(device)s needs its window before it can be enrolled: set it on the devices tab."
+    ),
     "device.binding": lazy_gettext(
         "Device %(device)s cannot have the setting %(field)s: it belongs to another kind of device."
     ),
@@ -127,6 +130,8 @@ MESSAGES: dict[str, LazyString] = {
     "staff.role": lazy_gettext("Role must be staff, leader or admin."),
     "staff.password_short": lazy_gettext("The password needs at least %(minimum)s characters."),
     "staff.name_long": lazy_gettext("A name has at most %(maximum)s characters."),
+    "staff.photo_type": lazy_gettext("A photo must be a JPEG or PNG picture."),
+    "staff.photo_size": lazy_gettext("A photo has at most %(maximum)s KB: make it smaller."),
     "staff.role_above": lazy_gettext(
         "The role %(role)s is above your own: only someone of that role gives or changes it."
     ),

@@ -82,6 +82,7 @@ NOT_ENROLLED_HELP = _l(
     "Ask the hall's administrator for this screen's enrolment link (hallq device enrol)."
 )
 UNKNOWN_SCREEN = _l("There is no such screen in this hall.")
+NO_PHOTO = _l("The administrator has given this clerk no photo.")
 CALL_NOT_ANNOUNCEABLE = _l("This call cannot be announced: %(problem)s")
 VOICE_NOT_READY = _l(
     "The voice clips have not been built on the hub yet (hallq voice build); calls are silent."

@@ -3,6 +3,7 @@
 ``GET /display/<display_id>``        the hall TV (1920×1080)
 ``GET /display/window/<n>``          the LED-like screen above window n (640×240)
 ``GET /display/rate/<n>``            window n's rating pad (好差评, a 1280×800 tablet)
+``GET /display/staff/<user>/photo``  a clerk's photo, for the rating pad
 ``GET /display/voice/announce.wav``  one call's announcement (``number``, ``window``, ``english``,
                                      ``green``: a green-channel ticket, "请 绿色通道 V003 号…")
 ``GET /display/voice/phrase.wav``    a prepared announcement (``phrase``)
@@ -17,7 +18,9 @@ from typing import Any
 
 from flask import Response, jsonify, render_template, request, send_file
 from flask_babel import get_locale
+from sqlalchemy import select
 
+from core.adapters import orm
 from core.runtime import runtime
 from core.services.access import Role
 from core.web.auth import requires
@@ -25,6 +28,7 @@ from display import bp
 from display.access import NotEnrolled, UnknownScreen, hall_display_screen, window_display_screen
 from display.labels import (
     CALL_NOT_ANNOUNCEABLE,
+    NO_PHOTO,
     NOT_ENROLLED,
     NOT_ENROLLED_HELP,
     UNKNOWN_SCREEN,
@@ -97,7 +101,23 @@ def rating_pad(window: int) -> str:
     )
 
 
-def _voice_error(code: str, message: str, status: int) -> Response:
+@bp.get("/display/staff/<username>/photo")
+@requires(Role.STAFF, devices=("rating_pad",))
+def staff_photo(username: str) -> Response:
+    """The photo the administrator gave a clerk's account, for the rating pad."""
+    with runtime().db.read_session() as session:
+        staff = session.scalars(select(orm.Staff).where(orm.Staff.username == username)).first()
+        if staff is None or staff.photo is None or staff.photo_type is None:
+            return _error("staff.no_photo", str(NO_PHOTO), 404)
+        photo, kind = staff.photo, staff.photo_type
+    response = send_file(
+        io.BytesIO(photo), mimetype=kind, etag=hashlib.sha256(photo).hexdigest()[:32], max_age=300
+    )
+    response.cache_control.private = True
+    return response
+
+
+def _error(code: str, message: str, status: int) -> Response:
     response = jsonify({"error": code, "message": message})
     response.status_code = status
     return response
@@ -118,9 +138,9 @@ def announcement() -> Response:
     except ValueError as problem:  # InvalidCall, or a window that is not a number
         detail = str(problem) if isinstance(problem, InvalidCall) else "window"
         message = str(CALL_NOT_ANNOUNCEABLE) % {"problem": detail}
-        return _voice_error("voice.invalid_call", message, 400)
+        return _error("voice.invalid_call", message, 400)
     except ClipsNotReady:
-        return _voice_error("voice.not_ready", str(VOICE_NOT_READY), 503)
+        return _error("voice.not_ready", str(VOICE_NOT_READY), 503)
     timeline = announcement_timeline(number, window, english=english, green=green)
     return _wav(wav, timeline)
 
@@ -153,11 +173,9 @@ def phrase() -> Response:
     try:
         wav = render_phrase(runtime().settings.var_dir / "voice", request.args.get("phrase", ""))
     except InvalidCall as problem:
-        return _voice_error(
-            "voice.invalid_call", str(CALL_NOT_ANNOUNCEABLE) % {"problem": problem}, 400
-        )
+        return _error("voice.invalid_call", str(CALL_NOT_ANNOUNCEABLE) % {"problem": problem}, 400)
     except ClipsNotReady:
-        return _voice_error("voice.not_ready", str(VOICE_NOT_READY), 503)
+        return _error("voice.not_ready", str(VOICE_NOT_READY), 503)
     return _wav(wav, phrase_timeline(request.args.get("phrase", "")))
 
 

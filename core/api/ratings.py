@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, url_for
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -88,10 +88,17 @@ class ReasonView(BaseModel):
     name_en: str
 
 
+class ClerkView(BaseModel):
+    username: str
+    name: str
+    number: str = Field(description="工号")
+    photo: str | None = Field(description="Where the pad loads the clerk's photo; null: none")
+
+
 class PadView(BaseModel):
     window: int
     part: PartView | None = Field(description="What the pad asks to rate; null: idle")
-    clerk: dict[str, Any] | None
+    clerk: ClerkView | None = Field(description="Who served it; idle: who is at the window")
     reasons: list[ReasonView]
     idle_s: int
 
@@ -146,7 +153,13 @@ def pad(window: int) -> Response:
     rt = runtime()
     with rt.db.read_session() as session:
         hall = session.scalars(select(orm.Hall).where(orm.Hall.code == hall_code(principal))).one()
-        return json_response(ratings.on_pad(session, hall, window, rt.clock.now()))
+        shown = ratings.on_pad(session, hall, window, rt.clock.now())
+    clerk = shown["clerk"]
+    if clerk is not None:  # where the pad finds the photo, if the clerk has one
+        clerk["photo"] = (
+            url_for("display.staff_photo", username=clerk["username"]) if clerk["photo"] else None
+        )
+    return json_response(shown)
 
 
 @operation(

@@ -3,6 +3,8 @@ administrator adds and runs accounts (`core.services.accounts`)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
@@ -16,6 +18,7 @@ from core.api.common import hall_code, json_response, read_items
 from core.api.continuity_schemas import Listing
 from core.api.registry import operation
 from core.api.schemas import Error, Strict
+from core.domain.errors import InvalidInput
 from core.runtime import runtime
 from core.services import access, accounts, logins, views
 from core.services.access import Principal, Role
@@ -54,20 +57,41 @@ def unlock_staff(username: str) -> Response:
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 
 
+STAFF_NUMBER_PATTERN = r"^[0-9A-Za-z-]{0,20}$"
+
+
 class AccountBody(Strict):
     username: str = Field(pattern=USERNAME_PATTERN, description="The login name, e.g. `window9`.")
     name: str = Field(default="", max_length=100, description="The person's name (姓名).")
+    number: str = Field(
+        default="",
+        pattern=STAFF_NUMBER_PATTERN,
+        description="The staff number (工号) the rating pad shows, e.g. `0103`.",
+    )
     role: Literal["staff", "guide", "leader", "admin"] = "staff"
 
 
 class AccountChanges(Strict):
     name: str = Field(max_length=100)
+    number: str | None = Field(
+        default=None, pattern=STAFF_NUMBER_PATTERN, description="The staff number; null: as it is."
+    )
     role: Literal["staff", "guide", "leader", "admin"]
+
+
+class PhotoBody(Strict):
+    image: str = Field(
+        max_length=210_000,
+        pattern=r"^data:image/(jpeg|png);base64,[A-Za-z0-9+/]+={0,2}$",
+        description="A JPEG or PNG of at most 150 KB, as a data URL.",
+    )
 
 
 class AccountView(BaseModel):
     username: str
     name: str
+    number: str
+    photo: bool = Field(description="The rating pad shows a photo of the person.")
     role: str
     active: bool
     locked: bool
@@ -142,7 +166,14 @@ def add_account(data: AccountBody) -> Response:
     def add(session: Session, now: datetime, by: Principal) -> str:
         hall = views.hall_by_code(session, hall_code(by))
         _, password = accounts.add_account(
-            session, hall, now, by, username=data.username, name=data.name, role=data.role
+            session,
+            hall,
+            now,
+            by,
+            username=data.username,
+            name=data.name,
+            role=data.role,
+            number=data.number,
         )
         return password
 
@@ -162,7 +193,7 @@ def add_account(data: AccountBody) -> Response:
 def edit_account(username: str, data: AccountChanges) -> Response:
     _account_change(
         lambda session, now, by: accounts.edit_account(
-            session, now, by, username, name=data.name, role=data.role
+            session, now, by, username, name=data.name, role=data.role, number=data.number
         )
     )
     return _account(username)
@@ -182,6 +213,39 @@ def reset_password(username: str) -> Response:
         lambda session, now, by: accounts.reset_password(session, now, by, username)
     )
     return json_response({"username": username, "password": password})
+
+
+@operation(
+    bp,
+    "PUT",
+    "/admin/staff/<username>/photo",
+    summary="The person's photo for the rating pad at their window (a JPEG or PNG data URL).",
+    tag="admin",
+    body=PhotoBody,
+    responses={200: ("The account", AccountView), **ACCOUNT_ERRORS},
+)
+@requires(Role.ADMIN)
+def set_photo(username: str, data: PhotoBody) -> Response:
+    try:
+        image = base64.b64decode(data.image.split(",", 1)[1], validate=True)
+    except binascii.Error as error:
+        raise InvalidInput("staff.photo_type", field="image") from error
+    _account_change(lambda session, now, by: accounts.set_photo(session, now, by, username, image))
+    return _account(username)
+
+
+@operation(
+    bp,
+    "DELETE",
+    "/admin/staff/<username>/photo",
+    summary="Take the person's photo off the rating pad.",
+    tag="admin",
+    responses={200: ("The account", AccountView), **ACCOUNT_ERRORS},
+)
+@requires(Role.ADMIN)
+def remove_photo(username: str) -> Response:
+    _account_change(lambda session, now, by: accounts.set_photo(session, now, by, username, None))
+    return _account(username)
 
 
 def _register_switch(action: str, summary: str, change: Callable[..., Any]) -> None:

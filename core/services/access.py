@@ -338,7 +338,11 @@ def enrolment_link(
         raise NotFound("device.unknown", device=device_id)
     if device.kind not in SCREEN_PATHS:
         raise InvalidInput("device.no_screen", field="device", device=device_id)
-    path = SCREEN_PATHS[device.kind].format(id=device.id, **(device.settings or {}))
+    try:
+        path = SCREEN_PATHS[device.kind].format(id=device.id, **(device.settings or {}))
+    except KeyError as missing:  # a window display or rating pad not bound to its window yet
+        field = str(missing.args[0])
+        raise InvalidInput("device.window_missing", field=field, device=device_id) from missing
     code = secrets.token_urlsafe(24)
     expires_at = now + lifetime
     session.add(

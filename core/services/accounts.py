@@ -49,6 +49,8 @@ def account_view(
     return {
         "username": staff.username,
         "name": staff.display_name,
+        "number": staff.number,
+        "photo": staff.photo_type is not None,
         "role": staff.role,
         "active": staff.active,
         "locked": logins.locked(session, staff.username, now, policy),
@@ -58,7 +60,13 @@ def account_view(
 
 def _state(staff: orm.Staff) -> dict[str, Any]:
     """What the audit log keeps of an account before and after a change."""
-    return {"name": staff.display_name, "role": staff.role, "active": staff.active}
+    return {
+        "name": staff.display_name,
+        "number": staff.number,
+        "photo": staff.photo_type is not None,
+        "role": staff.role,
+        "active": staff.active,
+    }
 
 
 def accounts(
@@ -108,21 +116,30 @@ def add_account(
     username: str,
     name: str,
     role: str,
+    number: str = "",
 ) -> tuple[orm.Staff, str]:
     """A new account with a generated password (to be shown once)."""
     password = new_password()
     staff = access.add_staff(
         session, username, _role(role, by), password, hall=hall, display_name=name
     )
+    staff.number = number.strip()
     _audit(session, now, by, "staff.added", staff, None)
     return staff, password
 
 
 def edit_account(
-    session: Session, now: datetime, by: Principal, username: str, *, name: str, role: str
+    session: Session,
+    now: datetime,
+    by: Principal,
+    username: str,
+    *,
+    name: str,
+    role: str,
+    number: str | None = None,
 ) -> orm.Staff:
-    """Rename an account or change its role; a demoted account's sessions end (they
-    carried the old role)."""
+    """Rename an account, change its staff number or its role; a demoted account's
+    sessions end (they carried the old role)."""
     staff = access.account(session, username)
     before = _state(staff)
     _role(staff.role, by)  # an account above the admin is not theirs to change
@@ -131,10 +148,38 @@ def edit_account(
     if len(name.strip()) > access.MAX_NAME_LENGTH:
         raise InvalidInput("staff.name_long", field="name", maximum=access.MAX_NAME_LENGTH)
     staff.display_name = name.strip() or staff.username
+    if number is not None:
+        staff.number = number.strip()
     if role != staff.role:
         staff.role = _role(role, by)
         access.revoke_staff_tokens(session, staff, now)
     _audit(session, now, by, "staff.edited", staff, before)
+    return staff
+
+
+PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+MAX_PHOTO_BYTES = 150 * 1024
+"""A pad shows the photo 160×200 px: plenty, and the request stays under the hub's 256 KB."""
+
+
+def set_photo(
+    session: Session, now: datetime, by: Principal, username: str, photo: bytes | None
+) -> orm.Staff:
+    """Give an account its photo for the rating pad (a JPEG or PNG of at most 150 KB), or
+    take it away (None)."""
+    staff = access.account(session, username)
+    before = _state(staff)
+    _role(staff.role, by)
+    if photo is None:
+        staff.photo = staff.photo_type = None
+    else:
+        kind = next((kind for magic, kind in PHOTO_TYPES.items() if photo.startswith(magic)), None)
+        if kind is None:
+            raise InvalidInput("staff.photo_type", field="photo")
+        if len(photo) > MAX_PHOTO_BYTES:
+            raise InvalidInput("staff.photo_size", field="photo", maximum=MAX_PHOTO_BYTES // 1024)
+        staff.photo, staff.photo_type = photo, kind
+    _audit(session, now, by, "staff.photo", staff, before)
     return staff
 
 

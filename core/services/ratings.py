@@ -115,12 +115,18 @@ def reasons_body(settings: RatingsSpec) -> list[dict[str, str]]:
 
 
 def _clerk(session: Session, username: str | None) -> dict[str, Any] | None:
+    """The clerk as the rating pad shows them: name, staff number, whether there is a photo."""
     if username is None:
         return None
     staff = session.scalars(select(orm.Staff).where(orm.Staff.username == username)).first()
     if staff is None:
         return None
-    return {"name": staff.display_name or staff.username}
+    return {
+        "username": staff.username,
+        "name": staff.display_name or staff.username,
+        "number": staff.number,
+        "photo": staff.photo_type is not None,
+    }
 
 
 def on_pad(session: Session, hall: orm.Hall, window: int, now: datetime) -> dict[str, Any]:

@@ -10,11 +10,14 @@ and the taxpayer rates 非常满意 on the phone.
 
 from __future__ import annotations
 
+import base64
+import io
 import time
 from pathlib import Path
 
 import pytest
 import requests
+from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.test_console_flow import Hub
@@ -22,17 +25,37 @@ from tests.e2e.test_counter_flow import log_in, staff_context
 from tests.e2e.test_display_calls import open_screen
 from tests.e2e.test_status_page import phone
 from tests.support.databases import Tokens
-from tests.support.hub import HubProcess
+from tests.support.hub import HubProcess, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TABLET = {"width": 1280, "height": 800}
 
 
+def portrait() -> str:
+    """A drawn head and shoulders, as a PNG data URL: the clerk's photo."""
+    image = Image.new("RGB", (160, 200), "#cfe3f5")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((45, 35, 115, 115), fill="#f1c9a5")
+    draw.rounded_rectangle((20, 125, 140, 230), radius=40, fill="#1d3c6e")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
 def test_window_3_finishes_c001_and_the_pad_takes_a_bad_rating_with_its_reason(
     browser: Browser, hub: HubProcess, tokens: Tokens, screenshots: Path
 ) -> None:
     hall = Hub(hub, tokens)
+    # GIVEN window 3's clerk, 张三, staff number 0103, with a photo
+    account = {"name": "张三", "number": "0103", "role": "staff"}
+    for path, body in (("", account), ("/photo", {"image": portrait()})):
+        requests.put(
+            f"{hub.url}/api/v1/admin/staff/window3{path}",
+            json=body,
+            headers=hall.headers("admin"),
+            timeout=5,
+        ).raise_for_status()
     # GIVEN window 3's rating pad, idle, and a second one showing it in English
     pad = open_screen(browser, hub, tokens, "rating-pad-3", "/display/rate/3", TABLET)
     english = open_screen(browser, hub, tokens, "rating-pad-3", "/display/rate/3", TABLET, "en")
@@ -42,7 +65,9 @@ def test_window_3_finishes_c001_and_the_pad_takes_a_bad_rating_with_its_reason(
         ticket = hall.post("/api/v1/tickets", {"service": "filing"}, "kiosk-1")
         for action in ("open", "call-next", "start"):
             hall.post(f"/api/v1/windows/3/{action}", None, "window3")
-        expect(pad.locator("#clerk-name")).to_have_text("window3")
+        expect(pad.locator("#clerk-name")).to_have_text("张三")
+        expect(pad.locator("#clerk-number")).to_have_text("工号 0103")
+        wait_for(lambda: pad.eval_on_selector("#clerk-photo img", "img => img.naturalWidth > 0"))
         pad.screenshot(path=str(screenshots / "rating-pad-idle-zh.png"))
         # WHEN the window finishes it
         finished_at = time.monotonic()

@@ -3,6 +3,7 @@ service once; every bad rating is refused in the screen's language and writes no
 
 from __future__ import annotations
 
+import base64
 import threading
 from datetime import timedelta
 from typing import Any
@@ -271,3 +272,72 @@ def test_the_pad_and_the_phone_pressing_at_once_rate_once(
         levels = session.scalars(select(orm.Rating.level)).all()
     assert sorted(set(levels) | {4, 5}) == [4, 5]
     assert len(levels) == 8
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+def data_url(image: bytes, kind: str = "png") -> str:
+    return f"data:image/{kind};base64," + base64.b64encode(image).decode()
+
+
+def test_the_pad_shows_the_clerks_staff_number_and_photo(api: Api) -> None:
+    # GIVEN the admin gives window 3's clerk a name, staff number and photo
+    account = api.put(
+        "/api/v1/admin/staff/window3",
+        as_="admin",
+        json={"name": "张三", "number": "0103", "role": "staff"},
+    )
+    assert account.status_code == 200, account.get_json()
+    photo = api.put("/api/v1/admin/staff/window3/photo", as_="admin", json={"image": data_url(PNG)})
+    assert photo.status_code == 200
+    assert (photo.get_json()["number"], photo.get_json()["photo"]) == ("0103", True)
+    # WHEN window 3 opens and its pad asks what to show
+    api.window(3, "open")
+    clerk = pad_part(api)["clerk"]
+    # THEN the clerk at the window, with number and where the photo is, which the pad may fetch
+    assert (clerk["name"], clerk["number"]) == ("张三", "0103")
+    picture = api.get(clerk["photo"], as_="rating-pad-3")
+    assert (picture.status_code, picture.mimetype, picture.data) == (200, "image/png", PNG)
+    assert api.get(clerk["photo"], as_="kiosk-1").status_code == 403
+    # AND a file that is no picture, or too big, is refused in Chinese; nothing changes
+    text = api.put(
+        "/api/v1/admin/staff/window3/photo",
+        as_="admin",
+        json={"image": data_url(b"not a picture at all")},
+    )
+    assert (text.status_code, text.get_json()["message"]) == (
+        400,
+        "照片须为 JPEG 或 PNG 格式的图片。",
+    )
+    huge = api.put(
+        "/api/v1/admin/staff/window3/photo",
+        as_="admin",
+        json={"image": data_url(b"\xff\xd8\xff" + bytes(151 * 1024), "jpeg")},
+    )
+    assert huge.status_code == 400
+    assert api.get(clerk["photo"], as_="rating-pad-3").data == PNG
+    # WHEN the admin takes the photo away THEN the pad shows none
+    assert (
+        api.client.delete(
+            "/api/v1/admin/staff/window3/photo",
+            headers={"Authorization": f"Bearer {api.tokens.staff['admin']}"},
+        ).status_code
+        == 200
+    )
+    assert pad_part(api)["clerk"]["photo"] is None
+
+
+def test_a_rating_pad_without_its_window_cannot_be_enrolled_yet(api: Api) -> None:
+    # GIVEN a rating pad added without the window it stands at
+    added = api.post(
+        "/api/v1/admin/devices",
+        as_="admin",
+        json={"id": "pad-new", "kind": "rating_pad", "name": "新评价器"},
+    )
+    assert added.status_code == 200, added.get_json()
+    # WHEN the admin asks for its enrolment link
+    link = api.post("/api/v1/devices/pad-new/enrolment", as_="admin")
+    # THEN it is refused, saying what is missing
+    assert (link.status_code, link.get_json()["error"]) == (400, "device.window_missing")
+    assert "尚未设置所属窗口" in link.get_json()["message"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.adapters.orm.base import Base, UTCDateTime
@@ -19,6 +19,11 @@ class Staff(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(100), default="")
+    number: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    """The staff number (工号) a rating pad shows beside the name."""
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    """A small JPEG or PNG of the person, for the rating pad at their window."""
+    photo_type: Mapped[str | None] = mapped_column(String(20))
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

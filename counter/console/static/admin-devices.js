@@ -1,12 +1,12 @@
-// The administration's devices tab: every kiosk, display, guide desk and printer of
-// the hall with its names, what it is bound to (a kiosk's printer, a window display's
-// window, a printer's connection), when it was last heard from and the HallQ version
+// The administration's devices tab: every kiosk, display, rating pad, guide desk and
+// printer of the hall with its names, what it is bound to (a kiosk's printer, a window
+// display's or a rating pad's window, a printer's connection), when it was last heard from and the HallQ version
 // its page or agent runs; adding one, its one-time enrolment link with a QR code to
 // scan at the device, revoking it.
 
 import { $, SessionGone, change, element, fill, read } from "./util.js";
 
-const KINDS = ["kiosk", "display", "window_display", "guide", "printer"];
+const KINDS = ["kiosk", "display", "window_display", "rating_pad", "guide", "printer"];
 let health = {}; // device id → GET /api/v1/devices item
 
 function binding(ctx, device, hall) {
@@ -17,7 +17,7 @@ function binding(ctx, device, hall) {
       element("option", { text: ctx.text.noPrinter, attrs: { value: "" } }),
       ...printers.map((printer) => element("option", { text: printer.name || printer.id, attrs: { value: printer.id, selected: settings.printer === printer.id } })));
   }
-  if (device.kind === "window_display") {
+  if (device.kind === "window_display" || device.kind === "rating_pad") {
     return element("select", { attrs: { name: "window", "aria-label": ctx.text.windowOf } },
       ...hall.windows.map((window) => element("option", { text: fill(ctx.text.windowDefaultName, { number: window.number }), attrs: { value: window.number, selected: settings.window === window.number } })));
   }
