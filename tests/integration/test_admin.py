@@ -536,7 +536,7 @@ def test_an_account_added_by_the_admin_logs_in_with_the_password_shown_once(
     added = api.post(
         "/api/v1/admin/staff",
         as_="admin",
-        json={"username": "window9", "name": "李九", "role": "staff"},
+        json={"username": "window9", "name": "李九", "number": "0109", "role": "staff"},
     )
     assert added.status_code == 201, added.get_json()
     first = added.get_json()["password"]
@@ -550,6 +550,8 @@ def test_an_account_added_by_the_admin_logs_in_with_the_password_shown_once(
     assert listed["window9"] == {
         "username": "window9",
         "name": "李九",
+        "number": "0109",
+        "photo": False,
         "role": "staff",
         "active": True,
         "locked": False,
