@@ -583,8 +583,20 @@ def test_an_account_added_by_the_admin_logs_in_with_the_password_shown_once(
         "staff.enabled",
     ]
     assert rows[2].detail == {
-        "before": {"name": "李九", "role": "staff", "active": True},
-        "after": {"name": "李九", "role": "staff", "active": False},
+        "before": {
+            "name": "李九",
+            "number": "0109",
+            "photo": False,
+            "role": "staff",
+            "active": True,
+        },
+        "after": {
+            "name": "李九",
+            "number": "0109",
+            "photo": False,
+            "role": "staff",
+            "active": False,
+        },
     }
     assert all(first not in str(row.detail) and second not in str(row.detail) for row in rows)
 
