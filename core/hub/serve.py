@@ -23,6 +23,7 @@ from core.hub.health import HealthWatch, HubLife
 from core.hub.revocation import AccessWatch
 from core.hub.sms import SmsDispatcher
 from core.runtime import Runtime
+from core.services.ratings import record_not_rated
 from core.services.retention import erase_personal_data
 
 log = logging.getLogger(__name__)
@@ -171,8 +172,9 @@ def sms_sender(settings: Settings, rt: Runtime) -> SmsSender:
 
 
 def _day_check_loop(app: Flask, socketio: SocketIO) -> None:
-    """Roll each hall over to a new business day even when nobody presses anything;
-    once a day (and at start), erase personal data past its retention."""
+    """Roll each hall over to a new business day even when nobody presses anything, record
+    services whose time to rate ran out as not rated; once a day (and at start), erase
+    personal data past its retention."""
     rt: Runtime = app.extensions["hallq"]
     erased_on = None
     while True:
@@ -181,6 +183,7 @@ def _day_check_loop(app: Flask, socketio: SocketIO) -> None:
                 halls = list(db_session.scalars(select(orm.Hall.code)))
             for hall in halls:
                 rt.bus.handle(CheckDay(hall=hall, actor="system"))
+            record_not_rated(rt.db, rt.clock.now())
             today = rt.clock.now().date()
             if erased_on != today:
                 erased = erase_personal_data(rt.db, rt.clock.now())

@@ -11,15 +11,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
+from core.adapters.db import Database
 from core.adapters.repository import part_from_row
 from core.domain import rating_commands as rc
 from core.domain.errors import Forbidden, NotFound
 from core.domain.events import RatingOffered, RatingRecorded
-from core.domain.ratings import Part, verdict
+from core.domain.ratings import Part, RatingState, verdict
 from core.domain.tickets import Ticket
 from core.halls import RatingsSpec, ratings_of
 from core.services.context import Context, Outcome
@@ -81,6 +82,19 @@ def offer_rating(command: rc.OfferRating, context: Context) -> Outcome:
     context.uow.ratings.save(row, part)
     context.record(RatingOffered(window=part.window, number=part.number))
     return Outcome(part_body(row, context.now, ratings_of(context.hall.settings)))
+
+
+def record_not_rated(db: Database, now: datetime) -> int:
+    """Record every part whose time to rate ran out as not rated (不评价; `Part.expire`'s
+    rule, for all halls at once); the hub runs it with its day check. Returns how many."""
+    with db.writing() as session, session.begin():
+        result = session.execute(
+            update(orm.Rating)
+            .where(orm.Rating.state == RatingState.PENDING.value, orm.Rating.due_at <= now)
+            .values(state=RatingState.NOT_RATED.value)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def pad_idle(settings: RatingsSpec) -> timedelta:

@@ -16,6 +16,7 @@ from core.adapters import orm
 from core.adapters.clock import FixedClock
 from core.domain.events import RatingOffered
 from core.hub.broadcast import RecordingBroadcaster
+from core.services.ratings import record_not_rated
 from tests.integration.conftest import Api, AppFactory
 from tests.support.databases import Tokens
 
@@ -172,6 +173,11 @@ def test_a_service_not_rated_in_time_can_no_longer_be_rated(
     assert (late.status_code, late.get_json()["error"]) == (409, "rating.expired")
     assert "已过" in late.get_json()["message"]
     assert parts(app)[0].level is None
+    # AND the hub's day check records it as not rated (never as satisfied)
+    db = app.extensions["hallq"].db
+    assert record_not_rated(db, clock.now() - timedelta(seconds=1)) == 0
+    assert record_not_rated(db, clock.now()) == 1
+    assert (parts(app)[0].state, parts(app)[0].level) == ("not_rated", None)
 
 
 def test_after_a_transfer_each_windows_part_is_rated_separately(api: Api, app: Flask) -> None:
