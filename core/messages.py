@@ -235,6 +235,22 @@ MESSAGES: dict[str, LazyString] = {
     "rating.unknown": lazy_gettext("There is no such service to rate."),
     "rating.none_at_window": lazy_gettext("Window %(window)s has served nobody yet."),
     "rating.not_your_ticket": lazy_gettext("This service belongs to another ticket."),
+    "work_order.required": lazy_gettext("Please fill this in."),
+    "work_order.too_long": lazy_gettext("At most %(maximum)s characters."),
+    "work_order.call_back_future": lazy_gettext("A call-back cannot be in the future."),
+    "work_order.closed": lazy_gettext("The work order for %(number)s is closed already."),
+    "work_order.not_closed": lazy_gettext(
+        "Close the work order for %(number)s first: the fix is rated after it is done."
+    ),
+    "work_order.fix_rated": lazy_gettext("The fix for %(number)s has been rated already."),
+    "work_order.not_bad": lazy_gettext("Only a 差评 opens a work order."),
+    "work_order.unknown": lazy_gettext("There is no such work order."),
+    "work_order.fix_rating": lazy_gettext(
+        "The fix is rated satisfied, basically satisfied or dissatisfied."
+    ),
+    "appeal.not_yours": lazy_gettext("Only the clerk who served %(number)s may appeal its rating."),
+    "appeal.exists": lazy_gettext("The rating of %(number)s has been appealed already."),
+    "appeal.not_pending": lazy_gettext("There is no appeal of %(number)s waiting for a decision."),
     "rating.staff": lazy_gettext(
         "Staff cannot rate services; the taxpayer rates on the pad or the phone."
     ),

@@ -39,6 +39,8 @@ Server → client
                         (a finish, a transfer on, or the counter handing it back); the pad
                         fetches what to show
     ``rating:recorded`` {seq, window, number, level}: a service was rated (pad or phone)
+    ``rating:work_order`` {seq, order, state}: a 差评's work order opened or changed (the
+                        console fetches it)
     ``print:job``       {job_id, ticket}                       (/printer only)
 
 Client → server (with an acknowledgement)
@@ -88,6 +90,7 @@ HALL_CONFIGURED = "hall:configured"
 HALL_ANNOUNCEMENT = "hall:announcement"
 RATING_OFFERED = "rating:offered"
 RATING_RECORDED = "rating:recorded"
+RATING_WORK_ORDER = "rating:work_order"
 
 _NAMES: dict[type[events.Event], str] = {
     events.TicketIssued: TICKET_ISSUED,
@@ -105,6 +108,7 @@ _NAMES: dict[type[events.Event], str] = {
     events.HallAnnounced: HALL_ANNOUNCEMENT,
     events.RatingOffered: RATING_OFFERED,
     events.RatingRecorded: RATING_RECORDED,
+    events.WorkOrderChanged: RATING_WORK_ORDER,
 }
 
 

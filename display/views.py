@@ -88,7 +88,7 @@ def window_display(window: int) -> str:
     )
 
 
-@bp.get("/display/rate/<int:window>")
+@bp.get("/display/rate/<int(max=999):window>")
 def rating_pad(window: int) -> str:
     """Window `window`'s rating pad: asks the taxpayer to rate each service it finishes."""
     screen = window_display_screen(window, "rating_pad")

@@ -16,8 +16,19 @@ from core.adapters import orm
 from core.domain.continuity import PaperRange, next_electronic
 from core.domain.errors import NotFound
 from core.domain.queue import IN_HAND, Queue, Queued, slot
+from core.domain.ratings import (
+    Appeal,
+    AppealState,
+    CallBack,
+    FixRating,
+    Level,
+    OrderState,
+    Part,
+    RatingState,
+    Verdict,
+    WorkOrder,
+)
 from core.domain.ratings import Channel as RatingChannel
-from core.domain.ratings import Level, Part, RatingState, Verdict
 from core.domain.tickets import Channel, Ticket, TicketState
 from core.domain.windows import Window, WindowState
 
@@ -533,6 +544,94 @@ class RatingRepository:
             row.reasons = list(part.verdict.reasons)
             row.text = part.verdict.text
             row.phone = part.verdict.phone
+
+    def add_order(self, hall: orm.Hall, order: WorkOrder) -> orm.RatingWorkOrder:
+        """Store a new 差评 work order."""
+        row = orm.RatingWorkOrder(
+            hall_id=hall.id,
+            rating_id=order.part,
+            opened_at=order.opened_at,
+            due_on=order.due_on,
+            leader=order.leader,
+            state=order.state.value,
+            call_back_said="",
+            cause="",
+            fix="",
+            result="",
+            appeal_reason="",
+            appeal_decision="",
+        )
+        self.session.add(row)
+        self.session.flush()
+        order.id = row.id
+        return row
+
+    def order(self, hall: orm.Hall, order_id: int) -> tuple[orm.RatingWorkOrder, WorkOrder]:
+        """Work order `order_id` of `hall`, with its rating's part."""
+        row = self.session.get(orm.RatingWorkOrder, order_id)
+        if row is None or row.hall_id != hall.id:
+            raise NotFound("work_order.unknown", order=order_id)
+        rating = self.session.get_one(orm.Rating, row.rating_id)
+        return row, order_from_row(row, rating)
+
+    def save_order(self, row: orm.RatingWorkOrder, order: WorkOrder) -> None:
+        """Write back the call-back, the fix, the fix's rating and the appeal."""
+        row.state = order.state.value
+        if order.call_back is not None:
+            row.call_back_at = order.call_back.at
+            row.call_back_by = order.call_back.by
+            row.call_back_said = order.call_back.said
+        row.cause, row.fix, row.result = order.cause, order.fix, order.result
+        row.closed_by, row.closed_at = order.closed_by, order.closed_at
+        row.fix_rating = order.fix_rating.value if order.fix_rating else None
+        appeal = order.appeal
+        if appeal is not None:
+            row.appeal_state = appeal.state.value
+            row.appeal_by, row.appeal_reason, row.appeal_at = appeal.by, appeal.reason, appeal.at
+            row.appeal_decided_by = appeal.decided_by
+            row.appeal_decision = appeal.decision
+            row.appeal_decided_at = appeal.decided_at
+
+
+def order_from_row(row: orm.RatingWorkOrder, rating: orm.Rating) -> WorkOrder:
+    """The domain's work order as stored."""
+    call_back = (
+        CallBack(row.call_back_at, row.call_back_by or "", row.call_back_said)
+        if row.call_back_at is not None
+        else None
+    )
+    appeal = (
+        Appeal(
+            row.appeal_by or "",
+            row.appeal_reason,
+            row.appeal_at or row.opened_at,
+            AppealState(row.appeal_state),
+            row.appeal_decided_by,
+            row.appeal_decision,
+            row.appeal_decided_at,
+        )
+        if row.appeal_state is not None
+        else None
+    )
+    return WorkOrder(
+        part=rating.id,
+        number=rating.number,
+        window=rating.window,
+        staff=rating.staff,
+        opened_at=row.opened_at,
+        due_on=row.due_on,
+        leader=row.leader,
+        state=OrderState(row.state),
+        call_back=call_back,
+        cause=row.cause,
+        fix=row.fix,
+        result=row.result,
+        closed_by=row.closed_by,
+        closed_at=row.closed_at,
+        fix_rating=FixRating(row.fix_rating) if row.fix_rating else None,
+        appeal=appeal,
+        id=row.id,
+    )
 
 
 def part_from_row(row: orm.Rating) -> Part:

@@ -5,6 +5,9 @@
 ``GET  /tickets/<token>/rating``  the ticket's parts to rate (public: the token is the key)
 ``POST /tickets/<token>/rating``  the phone's rating of one of them
 ``POST /windows/<n>/rating/offer`` the clerk hands the last service's rating to the pad again
+``GET  /ratings/work-orders``     差评 work orders (整改); ``…/<id>/call-back``, ``close``,
+                                  ``fix-rating`` (leaders), ``appeal`` (the clerk who served),
+                                  ``decision`` (admins)
 
 Staff never rate: the rating endpoints take a pad's device token or a ticket's token, and
 a staff member's credentials are refused, so no clerk rates their own service.
@@ -12,25 +15,28 @@ a staff member's credentials are refused, so no clerk rates their own service.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
-from flask import Response, url_for
-from pydantic import BaseModel, Field
+from flask import Response, request, url_for
+from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.api import bp
-from core.api.common import hall_code, idempotency_key, json_response, run
+from core.api.common import hall_code, idempotency_key, json_response, read_items, run
+from core.api.continuity_schemas import Listing
 from core.api.registry import operation
 from core.api.schemas import PHONE_PATTERN, Error, Strict, checked
+from core.domain import rating_commands as rc
 from core.domain.errors import Forbidden, NotFound
 from core.domain.rating_commands import OfferRating, RateService
 from core.domain.ratings import MAX_REASON_TEXT
 from core.extensions import limiter
 from core.halls import JsonInt
 from core.runtime import runtime
-from core.services import ratings
+from core.services import ratings, views
 from core.services.access import Principal, Role
 from core.web.auth import current_principal, require_principal, requires
 
@@ -38,7 +44,7 @@ REASON_PATTERN = r"^[a-z][a-z0-9_]{0,23}$"
 
 
 class RatingBody(Strict):
-    part: JsonInt = Field(ge=1, description="The part to rate (its `id`).")
+    part: JsonInt = Field(ge=1, le=2147483647, description="The part to rate (its `id`).")
     level: JsonInt = Field(
         ge=1, le=5, description="5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意."
     )
@@ -140,7 +146,7 @@ def _rating(data: RatingBody, **where: Any) -> dict[str, Any]:
 @operation(
     bp,
     "GET",
-    "/ratings/pad/<int:window>",
+    "/ratings/pad/<int(max=999):window>",
     summary="What window n's rating pad shows now: the service to rate, or idle.",
     tag="ratings",
     responses={200: ("The pad's page", PadView), 404: ("No such window", Error)},
@@ -165,7 +171,7 @@ def pad(window: int) -> Response:
 @operation(
     bp,
     "POST",
-    "/ratings/pad/<int:window>",
+    "/ratings/pad/<int(max=999):window>",
     summary="The rating pad's rating of the service it shows (一次一评).",
     tag="ratings",
     body=RatingBody,
@@ -240,7 +246,7 @@ def rate_on_phone(token: str, data: RatingBody) -> Response:
 @operation(
     bp,
     "POST",
-    "/windows/<int:n>/rating/offer",
+    "/windows/<int(max=999):n>/rating/offer",
     summary="Hand the window's last service's rating to its pad again (once).",
     tag="ratings",
     responses={
@@ -262,3 +268,156 @@ def offer_rating(n: int) -> Response:
             staff=principal.name,
         )
     )
+
+
+# ---- 差评 follow-up (整改) ----------------------------------------------------------------
+
+NOTE = 500
+
+
+class CallBackBody(Strict):
+    said: str = Field(min_length=1, max_length=NOTE, description="What the taxpayer said.")
+    at: datetime | None = Field(default=None, description="When they were called; null: now.")
+
+
+class CloseBody(Strict):
+    cause: str = Field(min_length=1, max_length=NOTE, description="Why it happened.")
+    fix: str = Field(min_length=1, max_length=NOTE, description="整改措施: what was changed.")
+    result: str = Field(min_length=1, max_length=NOTE, description="What came of it.")
+
+
+class FixRatingBody(Strict):
+    rating: Literal["satisfied", "basically_satisfied", "dissatisfied"] = Field(
+        description="The taxpayer's view of the fix: 满意, 基本满意, 不满意."
+    )
+
+
+class AppealBody(Strict):
+    reason: str = Field(min_length=1, max_length=NOTE, description="Why the rating is wrong.")
+
+
+class DecisionBody(Strict):
+    upheld: StrictBool = Field(description="True: the rating leaves the figures (kept, marked).")
+    reason: str = Field(min_length=1, max_length=NOTE)
+
+
+class OrderAnswer(BaseModel):
+    order: int
+    state: str
+
+
+FOLLOW_UP_ERRORS: dict[int, tuple[str, type[BaseModel] | None]] = {
+    400: ("Invalid input", Error),
+    403: ("Not allowed (the appeal is the serving clerk's, the decision an admin's)", Error),
+    404: ("Unknown work order", Error),
+    409: ("Closed already, not closed yet, rated or appealed already", Error),
+}
+
+
+@operation(
+    bp,
+    "GET",
+    "/ratings/work-orders",
+    summary="The 差评 work orders (open first, by deadline; `?state=open|closed`); a clerk "
+    "sees only those of their own services.",
+    tag="ratings",
+    responses={200: ("Work orders", Listing)},
+)
+@requires(Role.STAFF)
+def work_orders() -> Response:
+    principal = require_principal()
+    state = request.args.get("state")  # open | closed; anything else: all
+    mine = None if principal.at_least(Role.LEADER) else principal.name
+    return read_items(
+        lambda session: ratings.work_orders(
+            session,
+            views.hall_by_code(session, hall_code(principal)),
+            runtime().clock.now(),
+            state=state if state in ("open", "closed") else None,
+            staff=mine,
+        )
+    )
+
+
+def _follow_up(command: type[rc.FollowUpCommand], order: int, **fields: Any) -> Response:
+    principal = require_principal()
+    return run(
+        command(
+            hall=hall_code(principal),
+            actor=principal.actor,
+            idempotency_key=idempotency_key(principal),
+            order=order,
+            by=principal.name,
+            **fields,
+        )
+    )
+
+
+@operation(
+    bp,
+    "POST",
+    "/ratings/work-orders/<int(max=2147483647):order>/call-back",
+    summary="回访: the leader called the taxpayer back, and what they said.",
+    tag="ratings",
+    body=CallBackBody,
+    responses={200: ("The work order", OrderAnswer), **FOLLOW_UP_ERRORS},
+)
+@requires(Role.LEADER)
+def call_back(order: int, data: CallBackBody) -> Response:
+    return _follow_up(rc.RecordCallBack, order, said=data.said, at=data.at)
+
+
+@operation(
+    bp,
+    "POST",
+    "/ratings/work-orders/<int(max=2147483647):order>/close",
+    summary="整改 done: the cause, the fix and its result close the work order.",
+    tag="ratings",
+    body=CloseBody,
+    responses={200: ("The work order", OrderAnswer), **FOLLOW_UP_ERRORS},
+)
+@requires(Role.LEADER)
+def close_order(order: int, data: CloseBody) -> Response:
+    return _follow_up(rc.CloseWorkOrder, order, cause=data.cause, fix=data.fix, result=data.result)
+
+
+@operation(
+    bp,
+    "POST",
+    "/ratings/work-orders/<int(max=2147483647):order>/fix-rating",
+    summary="How the taxpayer rated the fix on the call-back (once, after closing).",
+    tag="ratings",
+    body=FixRatingBody,
+    responses={200: ("The work order", OrderAnswer), **FOLLOW_UP_ERRORS},
+)
+@requires(Role.LEADER)
+def fix_rating(order: int, data: FixRatingBody) -> Response:
+    return _follow_up(rc.RateFix, order, rating=data.rating)
+
+
+@operation(
+    bp,
+    "POST",
+    "/ratings/work-orders/<int(max=2147483647):order>/appeal",
+    summary="申诉: the clerk who served says the rating was malicious or a mistake.",
+    tag="ratings",
+    body=AppealBody,
+    responses={200: ("The work order", OrderAnswer), **FOLLOW_UP_ERRORS},
+)
+@requires(Role.STAFF)
+def appeal(order: int, data: AppealBody) -> Response:
+    return _follow_up(rc.AppealRating, order, reason=data.reason)
+
+
+@operation(
+    bp,
+    "POST",
+    "/ratings/work-orders/<int(max=2147483647):order>/decision",
+    summary="The admin decides an appeal, with reasons (the rating is kept either way).",
+    tag="ratings",
+    body=DecisionBody,
+    responses={200: ("The work order", OrderAnswer), **FOLLOW_UP_ERRORS},
+)
+@requires(Role.ADMIN)
+def decide(order: int, data: DecisionBody) -> Response:
+    return _follow_up(rc.DecideAppeal, order, upheld=data.upheld, reason=data.reason)

@@ -201,3 +201,11 @@ class RatingRecorded(Event):
     window: int
     number: str
     level: int
+
+
+@dataclass(frozen=True)
+class WorkOrderChanged(Event):
+    """Payload: 差评 work order `order` was opened or changed; `state` open or closed."""
+
+    order: int
+    state: str

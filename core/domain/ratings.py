@@ -14,12 +14,13 @@ taxpayer's own words) and may leave a phone number for the call-back.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from enum import IntEnum, StrEnum
 
 from core.domain.errors import Conflict, Forbidden, InvalidInput
 from core.domain.identity import validate_phone
+from core.domain.workdays import FixedCalendar, UnknownYear, WorkdayCalendar, add_workdays
 
 
 class Level(IntEnum):
@@ -194,3 +195,154 @@ class Part:
         self.verdict = rating
         self.channel = channel
         self.rated_at = now
+
+
+# ---- 差评 follow-up (整改) ---------------------------------------------------------------
+
+MAX_NOTE = 500
+FOLLOW_UP_DAYS = 5
+
+
+class OrderState(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class FixRating(StrEnum):
+    """How the taxpayer rated the fix when called back (满意 / 基本满意 / 不满意)."""
+
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    DISSATISFIED = "dissatisfied"
+
+
+class AppealState(StrEnum):
+    PENDING = "pending"
+    UPHELD = "upheld"  # the rating was malicious or a mistake: left out of the figures, kept
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class CallBack:
+    """回访: when the taxpayer was called, by whom, what they said."""
+
+    at: datetime
+    by: str
+    said: str
+
+
+@dataclass(frozen=True)
+class Appeal:
+    """申诉: the clerk says the rating was malicious or a mistake; the admin decides."""
+
+    by: str
+    reason: str
+    at: datetime
+    state: AppealState = AppealState.PENDING
+    decided_by: str | None = None
+    decision: str = ""
+    decided_at: datetime | None = None
+
+
+def follow_up_due(calendar: WorkdayCalendar, day: date, days: int = FOLLOW_UP_DAYS) -> date:
+    """The last day of a 差评's work order opened on `day`: `days` working days later by
+    the hall's calendar. A year the calendar does not know yet counts Monday to Friday: a
+    work order is never left without a deadline (the console says the year is unknown)."""
+    try:
+        return add_workdays(calendar, day, days)
+    except UnknownYear:
+        return add_workdays(FixedCalendar(), day, days)
+
+
+def _note(text: str, field: str) -> str:
+    words = text.strip()
+    if not words:
+        raise InvalidInput("work_order.required", field=field)
+    if len(words) > MAX_NOTE:
+        raise InvalidInput("work_order.too_long", field=field, maximum=MAX_NOTE)
+    return words
+
+
+@dataclass
+class WorkOrder:
+    """The follow-up of one 差评 (整改工单): assigned to the duty leader, due in working
+    days; the call-back, the cause, the fix and its result close it."""
+
+    part: int
+    number: str
+    window: int
+    staff: str | None
+    opened_at: datetime
+    due_on: date
+    leader: str
+    state: OrderState = OrderState.OPEN
+    call_back: CallBack | None = None
+    cause: str = ""
+    fix: str = ""
+    result: str = ""
+    closed_by: str | None = None
+    closed_at: datetime | None = None
+    fix_rating: FixRating | None = None
+    appeal: Appeal | None = None
+    id: int | None = None
+
+    @classmethod
+    def for_bad_rating(cls, part: Part, now: datetime, due_on: date, leader: str) -> WorkOrder:
+        """A 差评 opens a work order, due on `due_on`, for the duty leader."""
+        if part.id is None or part.verdict is None or not part.verdict.level.bad:
+            raise Conflict("work_order.not_bad", number=part.number)
+        return cls(part.id, part.number, part.window, part.staff, now, due_on, leader)
+
+    def overdue(self, today: date) -> bool:
+        """Still open after its last day."""
+        return self.state is OrderState.OPEN and today > self.due_on
+
+    def record_call_back(self, at: datetime, by: str, said: str, now: datetime) -> None:
+        """The leader called the taxpayer back (a later call replaces an earlier one)."""
+        self._require_open()
+        if at > now:
+            raise InvalidInput("work_order.call_back_future", field="at")
+        self.call_back = CallBack(at, by, _note(said, "said"))
+
+    def close(self, cause: str, fix: str, result: str, by: str, now: datetime) -> None:
+        """整改 done: why it happened, what was changed, what came of it."""
+        self._require_open()
+        self.cause = _note(cause, "cause")
+        self.fix = _note(fix, "fix")
+        self.result = _note(result, "result")
+        self.state = OrderState.CLOSED
+        self.closed_by = by
+        self.closed_at = now
+
+    def rate_fix(self, rating: FixRating) -> None:
+        """The taxpayer's view of the fix, asked once it is closed; given once."""
+        if self.state is not OrderState.CLOSED:
+            raise Conflict("work_order.not_closed", number=self.number)
+        if self.fix_rating is not None:
+            raise Conflict("work_order.fix_rated", number=self.number)
+        self.fix_rating = rating
+
+    def appeal_by(self, clerk: str, reason: str, now: datetime) -> None:
+        """The clerk who served appeals the rating (申诉), once."""
+        if clerk != self.staff:
+            raise Forbidden("appeal.not_yours", number=self.number)
+        if self.appeal is not None:
+            raise Conflict("appeal.exists", number=self.number)
+        self.appeal = Appeal(clerk, _note(reason, "reason"), now)
+
+    def decide(self, upheld: bool, reason: str, by: str, now: datetime) -> None:
+        """The admin decides the appeal, with reasons; the rating itself is never changed:
+        an upheld appeal marks it, and it leaves the figures."""
+        if self.appeal is None or self.appeal.state is not AppealState.PENDING:
+            raise Conflict("appeal.not_pending", number=self.number)
+        self.appeal = replace(
+            self.appeal,
+            state=AppealState.UPHELD if upheld else AppealState.REJECTED,
+            decided_by=by,
+            decision=_note(reason, "reason"),
+            decided_at=now,
+        )
+
+    def _require_open(self) -> None:
+        if self.state is not OrderState.OPEN:
+            raise Conflict("work_order.closed", number=self.number)

@@ -42,6 +42,11 @@ KEEPS_CONFIGURATION: frozenset[type[cmd.Command]] = frozenset(
         cc.RegisterPaperTickets,
         rc.RateService,
         rc.OfferRating,
+        rc.RecordCallBack,
+        rc.CloseWorkOrder,
+        rc.RateFix,
+        rc.AppealRating,
+        rc.DecideAppeal,
     }
 )
 """The queue's commands: they change tickets, windows' state and services' recent times,
@@ -89,6 +94,11 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     cc.RegisterPaperTickets: paper.register_paper_tickets,
     rc.RateService: ratings.rate_service,
     rc.OfferRating: ratings.offer_rating,
+    rc.RecordCallBack: ratings.record_call_back,
+    rc.CloseWorkOrder: ratings.close_work_order,
+    rc.RateFix: ratings.rate_fix,
+    rc.AppealRating: ratings.appeal_rating,
+    rc.DecideAppeal: ratings.decide_appeal,
     cc.SubmitRegister: registers.submit_register,
     cc.MarkBackfilled: registers.mark_backfilled,
     cc.AddFollowUp: registers.add_follow_up,

@@ -8,22 +8,25 @@ so a pad and a phone pressing at once cannot both rate one part.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.adapters.db import Database
-from core.adapters.repository import part_from_row
+from core.adapters.repository import order_from_row, part_from_row
 from core.domain import rating_commands as rc
-from core.domain.errors import Forbidden, NotFound
-from core.domain.events import RatingOffered, RatingRecorded
-from core.domain.ratings import Part, RatingState, verdict
+from core.domain.errors import Forbidden, InvalidInput, NotFound
+from core.domain.events import RatingOffered, RatingRecorded, WorkOrderChanged
+from core.domain.ratings import FixRating, Part, RatingState, WorkOrder, follow_up_due, verdict
 from core.domain.tickets import Ticket
 from core.halls import RatingsSpec, ratings_of
 from core.services.context import Context, Outcome
+from core.services.duty import duty_leader
 
 
 def served(
@@ -70,7 +73,74 @@ def rate_service(command: rc.RateService, context: Context) -> Outcome:
         part.rate_on_phone(rating, context.now)
     context.uow.ratings.save(row, part)
     context.record(RatingRecorded(window=part.window, number=part.number, level=rating.level))
+    if rating.level.bad:
+        _open_work_order(context, part, settings)
     return Outcome(part_body(row, context.now, settings), 201)
+
+
+def _open_work_order(context: Context, part: Part, settings: RatingsSpec) -> None:
+    """Every 差评 is followed up (整改): a work order for the duty leader, due in the hall's
+    working days."""
+    today = context.now.astimezone(context.zone).date()
+    due_on = follow_up_due(context.calendar, today, settings.follow_up_days)
+    order = WorkOrder.for_bad_rating(part, context.now, due_on, duty_leader(context))
+    context.uow.ratings.add_order(context.hall, order)
+    assert order.id is not None
+    context.record(WorkOrderChanged(order=order.id, state=order.state.value))
+
+
+def _follow_up(
+    command: rc.FollowUpCommand, context: Context, change: Callable[[WorkOrder], None]
+) -> Outcome:
+    row, order = context.uow.ratings.order(context.hall, command.order)
+    change(order)
+    context.uow.ratings.save_order(row, order)
+    context.record(WorkOrderChanged(order=command.order, state=order.state.value))
+    return Outcome({"order": command.order, "state": order.state.value})
+
+
+def record_call_back(command: rc.RecordCallBack, context: Context) -> Outcome:
+    """回访: the leader called the taxpayer back."""
+    at = command.at or context.now
+    return _follow_up(
+        command,
+        context,
+        lambda order: order.record_call_back(at, command.by, command.said, context.now),
+    )
+
+
+def close_work_order(command: rc.CloseWorkOrder, context: Context) -> Outcome:
+    """整改 done: cause, fix, result."""
+    return _follow_up(
+        command,
+        context,
+        lambda order: order.close(
+            command.cause, command.fix, command.result, command.by, context.now
+        ),
+    )
+
+
+def rate_fix(command: rc.RateFix, context: Context) -> Outcome:
+    """How the taxpayer rated the fix on the call-back."""
+    if command.rating not in FixRating._value2member_map_:
+        raise InvalidInput("work_order.fix_rating", field="rating")
+    return _follow_up(command, context, lambda order: order.rate_fix(FixRating(command.rating)))
+
+
+def appeal_rating(command: rc.AppealRating, context: Context) -> Outcome:
+    """申诉 by the clerk who served."""
+    return _follow_up(
+        command, context, lambda order: order.appeal_by(command.by, command.reason, context.now)
+    )
+
+
+def decide_appeal(command: rc.DecideAppeal, context: Context) -> Outcome:
+    """The admin's decision on an appeal, with reasons."""
+    return _follow_up(
+        command,
+        context,
+        lambda order: order.decide(command.upheld, command.reason, command.by, context.now),
+    )
 
 
 def offer_rating(command: rc.OfferRating, context: Context) -> Outcome:
@@ -201,3 +271,89 @@ def of_ticket(session: Session, ticket: orm.Ticket, now: datetime) -> dict[str, 
             {**part_body(row, now, settings), "service_name": name, "service_name_en": name_en}
         )
     return {"parts": parts, "reasons": reasons_body(settings)}
+
+
+def work_orders(
+    session: Session,
+    hall: orm.Hall,
+    now: datetime,
+    *,
+    state: str | None = None,
+    staff: str | None = None,
+) -> list[dict[str, Any]]:
+    """The hall's 差评 work orders, open ones by deadline first, then the latest closed; of
+    one clerk's services only when `staff` is given. With what the leader needs to call the
+    taxpayer back (their number, when they left one)."""
+    query = (
+        select(orm.RatingWorkOrder, orm.Rating)
+        .join(orm.Rating, orm.Rating.id == orm.RatingWorkOrder.rating_id)
+        .where(orm.RatingWorkOrder.hall_id == hall.id)
+    )
+    if state is not None:
+        query = query.where(orm.RatingWorkOrder.state == state)
+    if staff is not None:
+        query = query.where(orm.Rating.staff == staff)
+    query = query.order_by(
+        (orm.RatingWorkOrder.state == "closed"),
+        orm.RatingWorkOrder.due_on,
+        orm.RatingWorkOrder.id.desc(),
+    ).limit(500)
+    today = now.astimezone(ZoneInfo(hall.timezone)).date()
+    names = {
+        username: name
+        for username, name in session.execute(select(orm.Staff.username, orm.Staff.display_name))
+    }
+    services = {
+        code: name
+        for code, name in session.execute(
+            select(orm.Service.code, orm.Service.name_zh).where(orm.Service.hall_id == hall.id)
+        )
+    }
+    items = []
+    for row, rating in session.execute(query):
+        order = order_from_row(row, rating)
+        items.append(
+            {
+                "id": row.id,
+                "state": row.state,
+                "overdue": order.overdue(today),
+                "due_on": row.due_on.isoformat(),
+                "opened_at": row.opened_at.isoformat(),
+                "leader": row.leader,
+                "number": rating.number,
+                "service": rating.service,
+                "service_name": services.get(rating.service, rating.service),
+                "window": rating.window,
+                "staff": rating.staff,
+                "staff_name": names.get(rating.staff or "", rating.staff or ""),
+                "level": rating.level,
+                "reasons": list(rating.reasons or []),
+                "text": rating.text,
+                "phone": rating.phone,
+                "channel": rating.channel,
+                "rated_at": rating.rated_at.isoformat() if rating.rated_at else None,
+                "call_back": {
+                    "at": row.call_back_at.isoformat(),
+                    "by": row.call_back_by,
+                    "said": row.call_back_said,
+                }
+                if row.call_back_at
+                else None,
+                "cause": row.cause,
+                "fix": row.fix,
+                "result": row.result,
+                "closed_by": row.closed_by,
+                "closed_at": row.closed_at.isoformat() if row.closed_at else None,
+                "fix_rating": row.fix_rating,
+                "appeal": {
+                    "state": row.appeal_state,
+                    "by": row.appeal_by,
+                    "reason": row.appeal_reason,
+                    "decided_by": row.appeal_decided_by,
+                    "decision": row.appeal_decision,
+                }
+                if row.appeal_state
+                else None,
+            }
+        )
+    return items

@@ -1,8 +1,8 @@
 """Personal data is kept only as long as the hall's retention settings say (SPEC §10, 个人信息保护法).
 
 Defaults: phone numbers and taxpayer IDs on tickets, and phone numbers in the
-SMS outbox (once sent or given up), and call-back phones left with a 差评, 7 days after
-the visit;
+SMS outbox (once sent or given up), and call-back phones left with a 差评 (once its work
+order is closed), 7 days after the visit;
 register records 180 days after they are backfilled; follow-up contacts 180
 days after the answer. Tickets, registers and the incident ledger stay; only
 the personal fields are erased. Runs daily from the hub.
@@ -67,6 +67,12 @@ def erase_personal_data(db: Database, now: datetime) -> Erased:
                     orm.Rating.hall_id == hall.id,
                     orm.Rating.business_day < phone_before,
                     orm.Rating.phone.is_not(None),
+                    # kept while its 差评 is still being followed up: it is for the call-back
+                    orm.Rating.id.not_in(
+                        select(orm.RatingWorkOrder.rating_id).where(
+                            orm.RatingWorkOrder.state == "open"
+                        )
+                    ),
                 )
                 .values(phone=None),
             )

@@ -42,6 +42,7 @@ export const HALL_EVENTS = [
   "hall:announcement",
   "rating:offered",
   "rating:recorded",
+  "rating:work_order",
 ];
 
 const HEARTBEAT_MS = 10000;

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from core.adapters import orm
 from core.adapters.clock import FixedClock
-from core.domain.events import RatingOffered
+from core.domain.events import RatingOffered, WorkOrderChanged
 from core.hub.broadcast import RecordingBroadcaster
 from core.services.ratings import record_not_rated
 from tests.integration.conftest import Api, AppFactory
@@ -347,3 +347,122 @@ def test_a_rating_pad_without_its_window_cannot_be_enrolled_yet(api: Api) -> Non
     # THEN it is refused, saying what is missing
     assert (link.status_code, link.get_json()["error"]) == (400, "device.window_missing")
     assert "尚未设置所属窗口" in link.get_json()["message"]
+
+
+# ---- 差评 follow-up (整改) ----
+
+
+def bad_rating_on_the_pad(api: Api, level: int = 1) -> dict[str, Any]:
+    """C001 finished at window 3 and rated 差评 on its pad, with a call-back number."""
+    served(api)
+    part = pad_part(api)["part"]["id"]
+    body = {"part": part, "level": level, "reasons": ["attitude"], "phone": "13900001111"}
+    assert api.post("/api/v1/ratings/pad/3", as_="rating-pad-3", json=body).status_code == 201
+    [order] = api.get("/api/v1/ratings/work-orders", as_="leader").get_json()["items"]
+    return order  # type: ignore[no-any-return]
+
+
+def on_duty(app: Flask, leader: str) -> None:
+    """The hall's duty roster names `leader` for Mondays."""
+    with app.extensions["hallq"].db.write_session() as session:
+        hall = session.scalars(select(orm.Hall)).one()
+        hall.settings = {**hall.settings, "duty_roster": {"monday": leader}}
+        session.commit()
+
+
+def test_a_bad_rating_opens_a_work_order_for_the_duty_leader_due_in_five_working_days(
+    api: Api, app: Flask, broadcaster: RecordingBroadcaster
+) -> None:
+    # GIVEN 冯科长 on duty this Monday, 23 November 2026
+    on_duty(app, "冯科长")
+    # WHEN C001's taxpayer rates window 3 非常不满意 on the pad
+    order = bad_rating_on_the_pad(api)
+    # THEN a work order, for the duty leader, due the Monday after (five working days)
+    assert (order["number"], order["window"], order["staff"]) == ("C001", 3, "window3")
+    assert (order["leader"], order["due_on"], order["state"]) == ("冯科长", "2026-11-30", "open")
+    assert (order["level"], order["reasons"], order["phone"]) == (1, ["attitude"], "13900001111")
+    assert WorkOrderChanged(order=order["id"], state="open") in [
+        stamped.event for _, stamped in broadcaster.published
+    ]
+
+
+def test_a_good_rating_opens_no_work_order(api: Api) -> None:
+    served(api)
+    part = pad_part(api)["part"]["id"]
+    api.post("/api/v1/ratings/pad/3", as_="rating-pad-3", json={"part": part, "level": 3})
+    assert api.get("/api/v1/ratings/work-orders", as_="leader").get_json()["items"] == []
+
+
+def test_the_leader_calls_back_closes_and_records_the_fix_rating(
+    api: Api, clock: FixedClock
+) -> None:
+    # GIVEN a 差评's open work order
+    order = bad_rating_on_the_pad(api)
+    path = f"/api/v1/ratings/work-orders/{order['id']}"
+    # WHEN the leader rates the fix before closing, or closes without a cause
+    early = api.post(f"{path}/fix-rating", as_="leader", json={"rating": "satisfied"})
+    empty = api.post(f"{path}/close", as_="leader", json={"cause": " ", "fix": "a", "result": "b"})
+    # THEN both are refused in Chinese
+    assert (early.status_code, early.get_json()["error"]) == (409, "work_order.not_closed")
+    assert (empty.status_code, empty.get_json()["message"]) == (400, "请填写此项。")
+    # WHEN the leader records the call-back, closes, and records how the taxpayer took it
+    clock.advance(timedelta(days=1))
+    said = {"said": "纳税人反映窗口人员态度生硬，已致歉"}
+    assert api.post(f"{path}/call-back", as_="leader", json=said).status_code == 200
+    fixed = {"cause": "高峰期情绪急躁", "fix": "组织服务礼仪培训", "result": "纳税人表示接受"}
+    assert api.post(f"{path}/close", as_="leader", json=fixed).status_code == 200
+    rated = api.post(f"{path}/fix-rating", as_="leader", json={"rating": "basically_satisfied"})
+    assert rated.status_code == 200
+    # THEN the work order holds all of it; a clerk may do none of it
+    [closed] = api.get("/api/v1/ratings/work-orders", as_="leader").get_json()["items"]
+    assert closed["call_back"]["said"] == said["said"]
+    assert closed["call_back"]["by"] == "leader"
+    assert (closed["state"], closed["fix"], closed["fix_rating"]) == (
+        "closed",
+        "组织服务礼仪培训",
+        "basically_satisfied",
+    )
+    assert api.post(f"{path}/call-back", as_="window3", json=said).status_code == 403
+
+
+def test_an_open_work_order_past_its_deadline_is_overdue(api: Api, clock: FixedClock) -> None:
+    order = bad_rating_on_the_pad(api)
+    assert not order["overdue"]
+    clock.advance(timedelta(days=8))  # Tuesday 1 December, past Monday 30 November
+    [late] = api.get("/api/v1/ratings/work-orders?state=open", as_="leader").get_json()["items"]
+    assert late["overdue"]
+
+
+def test_the_clerk_appeals_and_the_admin_decides_keeping_the_rating(api: Api, app: Flask) -> None:
+    # GIVEN a 差评 of window 3's service
+    order = bad_rating_on_the_pad(api)
+    path = f"/api/v1/ratings/work-orders/{order['id']}"
+    # THEN window 3's clerk sees it among their own, window 4's clerk does not
+    assert [
+        item["id"]
+        for item in api.get("/api/v1/ratings/work-orders", as_="window3").get_json()["items"]
+    ] == [order["id"]]
+    assert api.get("/api/v1/ratings/work-orders", as_="window4").get_json()["items"] == []
+    # WHEN window 4's clerk appeals it THEN refused: it is not theirs
+    other = api.post(f"{path}/appeal", as_="window4", json={"reason": "误评"})
+    assert (other.status_code, other.get_json()["error"]) == (403, "appeal.not_yours")
+    # WHEN window 3's clerk appeals, and a leader tries to decide
+    assert (
+        api.post(f"{path}/appeal", as_="window3", json={"reason": "纳税人误触按键"}).status_code
+        == 200
+    )
+    decision = {"upheld": True, "reason": "经核实为误触"}
+    assert api.post(f"{path}/decision", as_="leader", json=decision).status_code == 403
+    # THEN the admin decides it, with reasons; the rating itself is kept as given
+    assert api.post(f"{path}/decision", as_="admin", json=decision).status_code == 200
+    [decided] = api.get("/api/v1/ratings/work-orders", as_="leader").get_json()["items"]
+    assert decided["appeal"] == {
+        "state": "upheld",
+        "by": "window3",
+        "reason": "纳税人误触按键",
+        "decided_by": "admin",
+        "decision": "经核实为误触",
+    }
+    assert (parts(app)[0].level, parts(app)[0].reasons) == (1, ["attitude"])
+    again = api.post(f"{path}/decision", as_="admin", json={"upheld": False, "reason": "改判"})
+    assert (again.status_code, again.get_json()["error"]) == (409, "appeal.not_pending")

@@ -26,6 +26,14 @@ def test_phones_and_register_details_are_erased_after_their_retention_and_not_be
     [part] = api.get(f"/api/v1/tickets/{rated['token']}/rating").get_json()["parts"]
     bad = {"part": part["id"], "level": 1, "reasons": ["attitude"], "phone": "13700000003"}
     assert api.post(f"/api/v1/tickets/{rated['token']}/rating", json=bad).status_code == 201
+    [order] = api.get("/api/v1/ratings/work-orders", as_="leader").get_json()["items"]
+    early_phone = erase_personal_data(db, clock.now() + timedelta(days=8))
+    assert early_phone.ratings == 0  # its work order is still open: the phone is for the call-back
+    closing = {"cause": "原因", "fix": "措施", "result": "结果"}
+    closed = api.post(
+        f"/api/v1/ratings/work-orders/{order['id']}/close", as_="leader", json=closing
+    )
+    assert closed.status_code == 200
     api.issue("consult", phone="13800000001", taxpayer_id="11010519491231002X")
     bus.handle(cc.ReportSystem(hall="demo", actor="system", system="backoffice", up=False))
     api.issue("filing", phone="13800000002")

@@ -3,7 +3,7 @@ window and idle time, the time to rate."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,13 +12,19 @@ from core.domain.errors import Conflict, Forbidden, InvalidInput
 from core.domain.ratings import (
     PAD_IDLE,
     RATE_WITHIN,
+    AppealState,
     Channel,
+    FixRating,
     Level,
+    OrderState,
     Part,
     RatingState,
     Verdict,
+    WorkOrder,
+    follow_up_due,
     verdict,
 )
+from core.domain.workdays import FixedCalendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SERVED = datetime(2026, 12, 7, 10, 0, tzinfo=SHANGHAI)
@@ -139,3 +145,92 @@ def test_a_part_not_rated_in_time_is_not_rated_never_satisfied() -> None:
     assert part.expire(SERVED + RATE_WITHIN)
     assert (part.state, part.verdict) == (RatingState.NOT_RATED, None)
     assert not part.expire(SERVED + RATE_WITHIN * 2)
+
+
+# ---- 差评 follow-up (整改) ----
+
+
+def a_bad_part() -> Part:
+    part = a_part()
+    part.rate_on_phone(verdict(1, ["attitude"]), SERVED + timedelta(minutes=2))
+    part.id = 7
+    return part
+
+
+def an_order() -> WorkOrder:
+    return WorkOrder.for_bad_rating(a_bad_part(), SERVED, date(2026, 12, 14), "冯科长")
+
+
+def test_a_work_order_is_due_in_working_days_across_a_holiday() -> None:
+    # GIVEN the 2026 National Day holiday (1–7 October off, Saturday 10 October worked)
+    holiday = {date(2026, 10, day): False for day in range(1, 8)} | {date(2026, 10, 10): True}
+    calendar = FixedCalendar(holiday)
+    # WHEN a 差评 is given on Wednesday 30 September THEN its five working days are
+    # Thu 8, Fri 9, Sat 10 (worked in lieu), Mon 12 and Tue 13 October
+    assert follow_up_due(calendar, date(2026, 9, 30)) == date(2026, 10, 13)
+    # AND a Friday's is due the Friday after
+    assert follow_up_due(calendar, date(2026, 11, 20)) == date(2026, 11, 27)
+
+
+def test_a_year_the_calendar_does_not_know_still_gets_a_deadline() -> None:
+    calendar = FixedCalendar(years={2026})
+    assert follow_up_due(calendar, date(2026, 12, 31)) == date(2027, 1, 7)
+
+
+def test_only_a_bad_rating_opens_a_work_order() -> None:
+    part = a_part()
+    part.rate_on_phone(verdict(3), SERVED)
+    part.id = 8
+    with pytest.raises(Conflict):
+        WorkOrder.for_bad_rating(part, SERVED, date(2026, 12, 14), "冯科长")
+
+
+def test_the_leader_calls_back_fixes_and_closes_then_the_fix_is_rated_once() -> None:
+    order = an_order()
+    later = SERVED + timedelta(days=1)
+    with pytest.raises(InvalidInput) as empty:
+        order.close("", "加强培训", "已改进", "leader", later)
+    assert code_of(empty) == "work_order.required"
+    with pytest.raises(InvalidInput) as future:
+        order.record_call_back(later + timedelta(hours=1), "leader", "说明情况", later)
+    assert code_of(future) == "work_order.call_back_future"
+    with pytest.raises(Conflict):
+        order.rate_fix(FixRating.SATISFIED)
+    order.record_call_back(later, "leader", "纳税人表示等候时间过长", later)
+    order.close("高峰期窗口不足", "增开弹性窗口", "纳税人表示理解", "leader", later)
+    assert order.state is OrderState.CLOSED
+    with pytest.raises(Conflict):
+        order.close("再次", "再次", "再次", "leader", later)
+    order.rate_fix(FixRating.BASICALLY_SATISFIED)
+    with pytest.raises(Conflict):
+        order.rate_fix(FixRating.SATISFIED)
+    assert order.fix_rating is FixRating.BASICALLY_SATISFIED
+
+
+def test_an_open_order_past_its_day_is_overdue() -> None:
+    order = an_order()
+    assert not order.overdue(date(2026, 12, 14))
+    assert order.overdue(date(2026, 12, 15))
+    order.close("原因", "措施", "结果", "leader", SERVED)
+    assert not order.overdue(date(2026, 12, 15))
+
+
+def test_an_appeal_by_the_clerk_is_decided_by_the_admin_and_keeps_the_original() -> None:
+    part = a_bad_part()
+    order = WorkOrder.for_bad_rating(part, SERVED, date(2026, 12, 14), "冯科长")
+    with pytest.raises(Forbidden):
+        order.appeal_by("window4", "不是我办理的", SERVED)
+    with pytest.raises(Conflict):
+        order.decide(True, "无申诉", "admin", SERVED)
+    order.appeal_by("window3", "纳税人误触评价键", SERVED)
+    with pytest.raises(Conflict):
+        order.appeal_by("window3", "再次申诉", SERVED)
+    with pytest.raises(InvalidInput):
+        order.decide(True, "  ", "admin", SERVED)
+    order.decide(True, "监控显示为误触", "admin", SERVED + timedelta(hours=2))
+    assert order.appeal is not None
+    assert (order.appeal.state, order.appeal.decided_by) == (AppealState.UPHELD, "admin")
+    with pytest.raises(Conflict):
+        order.decide(False, "改判", "admin", SERVED)
+    # the rating itself is untouched
+    assert part.verdict == verdict(1, ["attitude"])

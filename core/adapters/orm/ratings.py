@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.adapters.orm.base import Base, UTCDateTime
@@ -42,3 +42,35 @@ class Rating(Base):
     """For the call-back after a 差评; erased with the hall's other phone numbers."""
     channel: Mapped[str | None] = mapped_column(String(8))
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RatingWorkOrder(Base):
+    """The follow-up of one 差评 (整改工单): the call-back, the fix, an appeal."""
+
+    __tablename__ = "rating_work_orders"
+    __table_args__ = (Index("ix_rating_work_orders_hall_state_due", "hall_id", "state", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id"), unique=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_on: Mapped[date] = mapped_column(Date)
+    leader: Mapped[str] = mapped_column(String(100), default="")
+    """The duty leader it was assigned to (the roster's, or the last leader in)."""
+    state: Mapped[str] = mapped_column(String(12), default="open")
+    call_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    call_back_by: Mapped[str | None] = mapped_column(String(80))
+    call_back_said: Mapped[str] = mapped_column(Text, default="")
+    cause: Mapped[str] = mapped_column(Text, default="")
+    fix: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[str] = mapped_column(Text, default="")
+    closed_by: Mapped[str | None] = mapped_column(String(80))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fix_rating: Mapped[str | None] = mapped_column(String(24))
+    appeal_state: Mapped[str | None] = mapped_column(String(12))
+    appeal_by: Mapped[str | None] = mapped_column(String(80))
+    appeal_reason: Mapped[str] = mapped_column(Text, default="")
+    appeal_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appeal_decided_by: Mapped[str | None] = mapped_column(String(80))
+    appeal_decision: Mapped[str] = mapped_column(Text, default="")
+    appeal_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
