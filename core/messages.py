@@ -235,6 +235,7 @@ MESSAGES: dict[str, LazyString] = {
     "rating.unknown": lazy_gettext("There is no such service to rate."),
     "rating.none_at_window": lazy_gettext("Window %(window)s has served nobody yet."),
     "rating.not_your_ticket": lazy_gettext("This service belongs to another ticket."),
+    "ratings.grouping": lazy_gettext("The figures are per clerk, window or service."),
     "work_order.required": lazy_gettext("Please fill this in."),
     "work_order.too_long": lazy_gettext("At most %(maximum)s characters."),
     "work_order.call_back_future": lazy_gettext("A call-back cannot be in the future."),

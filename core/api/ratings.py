@@ -15,8 +15,9 @@ a staff member's credentials are refused, so no clerk rates their own service.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from flask import Response, request, url_for
 from pydantic import BaseModel, Field, StrictBool
@@ -30,11 +31,13 @@ from core.api.continuity_schemas import Listing
 from core.api.registry import operation
 from core.api.schemas import PHONE_PATTERN, Error, Strict, checked
 from core.domain import rating_commands as rc
-from core.domain.errors import Forbidden, NotFound
+from core.domain.errors import Forbidden, InvalidInput, NotFound
+from core.domain.hallday import business_day
 from core.domain.rating_commands import OfferRating, RateService
 from core.domain.ratings import MAX_REASON_TEXT
 from core.extensions import limiter
 from core.halls import JsonInt
+from core.ledger import LedgerPeriod
 from core.runtime import runtime
 from core.services import ratings, views
 from core.services.access import Principal, Role
@@ -421,3 +424,74 @@ def appeal(order: int, data: AppealBody) -> Response:
 @requires(Role.ADMIN)
 def decide(order: int, data: DecisionBody) -> Response:
     return _follow_up(rc.DecideAppeal, order, upheld=data.upheld, reason=data.reason)
+
+
+# ---- the figures -----------------------------------------------------------------------
+
+
+class TallyView(BaseModel):
+    key: str
+    name: str
+    parts: int = Field(description="Services to rate (each window's part of a ticket)")
+    rated: int
+    satisfied: int
+    bad: int
+    not_rated: int
+    called_back: int
+    fixed: int
+    excluded: int = Field(description="差评 whose appeal was upheld: left out")
+    satisfied_rate: float | None = Field(description="满意率: 满意 and above / rated, %")
+    bad_rate: float | None = Field(description="差评率: 差评 / rated, %")
+    call_back_rate: float | None = Field(description="回访率: called back / 差评, %")
+    fix_rate: float | None = Field(description="整改率: work orders closed / 差评, %")
+    not_rated_rate: float | None = Field(description="不评价: not rated / (rated + not rated), %")
+
+
+class FiguresView(BaseModel):
+    by: str
+    lines: list[TallyView]
+    total: TallyView
+
+
+def period(hall: orm.Hall) -> tuple[date, date]:
+    """``?from=&to=`` (the hall's days, both included; blank: today); at most a year."""
+    today = business_day(runtime().clock.now(), ZoneInfo(hall.timezone))
+    span = LedgerPeriod.parse(request.args.get("from"), request.args.get("to"))
+    start, end = span.start or span.end or today, span.end or span.start or today
+    if start > end or (end - start).days > 366:
+        raise InvalidInput("request.invalid", field="to", problem="out_of_range")
+    return start, end
+
+
+@operation(
+    bp,
+    "GET",
+    "/ratings/today",
+    summary="Today's satisfaction, live: counts, rates, the 差评 with reasons, open work orders.",
+    tag="ratings",
+    responses={200: ("Today", TallyView)},
+)
+@requires(Role.LEADER)
+def ratings_today() -> Response:
+    rt = runtime()
+    with rt.db.read_session() as session:
+        hall = views.hall_by_code(session, hall_code())
+        return json_response(ratings.today(session, hall, rt.clock.now()))
+
+
+@operation(
+    bp,
+    "GET",
+    "/ratings/figures",
+    summary="The figures of a period (`?from=&to=`) per clerk, window or service (`?by=`).",
+    tag="ratings",
+    responses={200: ("Figures", FiguresView), 400: ("Invalid period or grouping", Error)},
+)
+@requires(Role.LEADER)
+def ratings_figures() -> Response:
+    rt = runtime()
+    by = request.args.get("by") or "clerk"
+    with rt.db.read_session() as session:
+        hall = views.hall_by_code(session, hall_code())
+        start, end = period(hall)
+        return json_response(ratings.figures(session, hall, start, end, by, rt.clock.now()))

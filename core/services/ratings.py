@@ -9,7 +9,8 @@ so a pad and a phone pressing at once cannot both rate one part.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,17 @@ from core.adapters.repository import order_from_row, part_from_row
 from core.domain import rating_commands as rc
 from core.domain.errors import Forbidden, InvalidInput, NotFound
 from core.domain.events import RatingOffered, RatingRecorded, WorkOrderChanged
-from core.domain.ratings import FixRating, Part, RatingState, WorkOrder, follow_up_due, verdict
+from core.domain.ratings import (
+    AppealState,
+    FixRating,
+    Level,
+    OrderState,
+    Part,
+    RatingState,
+    WorkOrder,
+    follow_up_due,
+    verdict,
+)
 from core.domain.tickets import Ticket
 from core.halls import RatingsSpec, ratings_of
 from core.services.context import Context, Outcome
@@ -299,16 +310,7 @@ def work_orders(
         orm.RatingWorkOrder.id.desc(),
     ).limit(500)
     today = now.astimezone(ZoneInfo(hall.timezone)).date()
-    names = {
-        username: name
-        for username, name in session.execute(select(orm.Staff.username, orm.Staff.display_name))
-    }
-    services = {
-        code: name
-        for code, name in session.execute(
-            select(orm.Service.code, orm.Service.name_zh).where(orm.Service.hall_id == hall.id)
-        )
-    }
+    names, services = _names(session, hall)
     items = []
     for row, rating in session.execute(query):
         order = order_from_row(row, rating)
@@ -357,3 +359,156 @@ def work_orders(
             }
         )
     return items
+
+
+# ---- the figures: live today, and per clerk, window and service for any period ----------
+
+GROUPINGS = ("clerk", "window", "service")
+
+
+@dataclass
+class Tally:
+    """One line of the figures: counts, and the rates the bureau reports."""
+
+    key: str
+    name: str
+    parts: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    bad: int = 0
+    not_rated: int = 0
+    called_back: int = 0
+    fixed: int = 0
+    excluded: int = 0
+    """差评 whose appeal was upheld: kept, marked, and left out of the figures."""
+
+    def add(self, rating: orm.Rating, order: orm.RatingWorkOrder | None, now: datetime) -> None:
+        self.parts += 1
+        if order is not None and order.appeal_state == AppealState.UPHELD.value:
+            self.excluded += 1
+            return
+        if rating.state == RatingState.RATED.value and rating.level is not None:
+            self.rated += 1
+            level = Level(rating.level)
+            self.satisfied += level.satisfied
+            if level.bad:
+                self.bad += 1
+                self.called_back += order is not None and order.call_back_at is not None
+                self.fixed += order is not None and order.state == OrderState.CLOSED.value
+        elif rating.state == RatingState.NOT_RATED.value or rating.due_at <= now:
+            self.not_rated += 1
+
+    def body(self) -> dict[str, Any]:
+        settled = self.rated + self.not_rated
+        return {
+            **vars(self),
+            "satisfied_rate": _rate(self.satisfied, self.rated),
+            "bad_rate": _rate(self.bad, self.rated),
+            "call_back_rate": _rate(self.called_back, self.bad),
+            "fix_rate": _rate(self.fixed, self.bad),
+            "not_rated_rate": _rate(self.not_rated, settled),
+        }
+
+
+def _rate(part: int, whole: int) -> float | None:
+    """A share in percent with one decimal; None when there is nothing to share."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _rows(
+    session: Session, hall: orm.Hall, start: date, end: date
+) -> list[tuple[orm.Rating, orm.RatingWorkOrder | None]]:
+    """The parts served from `start` to `end` (business days), with their work orders."""
+    return [
+        (rating, order)
+        for rating, order in session.execute(
+            select(orm.Rating, orm.RatingWorkOrder)
+            .outerjoin(orm.RatingWorkOrder, orm.RatingWorkOrder.rating_id == orm.Rating.id)
+            .where(
+                orm.Rating.hall_id == hall.id,
+                orm.Rating.business_day >= start,
+                orm.Rating.business_day <= end,
+            )
+            .order_by(orm.Rating.served_at, orm.Rating.id)
+        )
+    ]
+
+
+def _names(session: Session, hall: orm.Hall) -> tuple[dict[str, str], dict[str, str]]:
+    staff = {
+        username: name or username
+        for username, name in session.execute(select(orm.Staff.username, orm.Staff.display_name))
+    }
+    services = {
+        code: name
+        for code, name in session.execute(
+            select(orm.Service.code, orm.Service.name_zh).where(orm.Service.hall_id == hall.id)
+        )
+    }
+    return staff, services
+
+
+def figures(
+    session: Session, hall: orm.Hall, start: date, end: date, by: str, now: datetime
+) -> dict[str, Any]:
+    """The figures of the period per clerk, window or service, and for the whole hall."""
+    if by not in GROUPINGS:
+        raise InvalidInput("ratings.grouping", field="by", by=by)
+    staff, services = _names(session, hall)
+    total = Tally("all", hall.name_zh)
+    lines: dict[str, Tally] = {}
+    for rating, order in _rows(session, hall, start, end):
+        if by == "clerk":
+            key, name = rating.staff or "", staff.get(rating.staff or "", rating.staff or "")
+        elif by == "window":
+            key, name = str(rating.window), str(rating.window)
+        else:
+            key, name = rating.service, services.get(rating.service, rating.service)
+        lines.setdefault(key, Tally(key, name)).add(rating, order, now)
+        total.add(rating, order, now)
+    ordered = sorted(lines.values(), key=lambda line: (by != "window", line.key.zfill(4)))
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "by": by,
+        "lines": [line.body() for line in ordered],
+        "total": total.body(),
+    }
+
+
+def today(session: Session, hall: orm.Hall, now: datetime) -> dict[str, Any]:
+    """Today's satisfaction, live: the figures so far, the 差评 with their reasons, and the
+    work orders still open (overdue ones counted)."""
+    day = now.astimezone(ZoneInfo(hall.timezone)).date()
+    staff, services = _names(session, hall)
+    total = Tally("today", hall.name_zh)
+    bad = []
+    for rating, order in _rows(session, hall, day, day):
+        total.add(rating, order, now)
+        if rating.level is not None and Level(rating.level).bad:
+            bad.append(
+                {
+                    "number": rating.number,
+                    "window": rating.window,
+                    "service_name": services.get(rating.service, rating.service),
+                    "clerk": staff.get(rating.staff or "", rating.staff or ""),
+                    "level": rating.level,
+                    "reasons": list(rating.reasons or []),
+                    "text": rating.text,
+                    "rated_at": rating.rated_at.isoformat() if rating.rated_at else None,
+                    "order": order.id if order is not None else None,
+                }
+            )
+    open_orders = session.scalars(
+        select(orm.RatingWorkOrder.due_on).where(
+            orm.RatingWorkOrder.hall_id == hall.id, orm.RatingWorkOrder.state == "open"
+        )
+    ).all()
+    return {
+        "day": day.isoformat(),
+        **total.body(),
+        "bad_list": list(reversed(bad)),
+        "orders_open": len(open_orders),
+        "orders_overdue": sum(due < day for due in open_orders),
+        "reasons": reasons_body(ratings_of(hall.settings)),
+    }

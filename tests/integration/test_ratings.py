@@ -466,3 +466,68 @@ def test_the_clerk_appeals_and_the_admin_decides_keeping_the_rating(api: Api, ap
     assert (parts(app)[0].level, parts(app)[0].reasons) == (1, ["attitude"])
     again = api.post(f"{path}/decision", as_="admin", json={"upheld": False, "reason": "改判"})
     assert (again.status_code, again.get_json()["error"]) == (409, "appeal.not_pending")
+
+
+# ---- the figures ----
+
+
+def rate_on_phone(api: Api, window: int, level: int, **extra: Any) -> None:
+    ticket = served(api, window=window, service="filing" if window == 3 else "invoice")
+    [part] = api.get(f"/api/v1/tickets/{token_of(ticket)}/rating").get_json()["parts"]
+    body = {"part": part["id"], "level": level, **extra}
+    assert api.post(f"/api/v1/tickets/{token_of(ticket)}/rating", json=body).status_code == 201
+
+
+def test_the_figures_per_clerk_and_today_count_what_the_bureau_reports(
+    api: Api, clock: FixedClock
+) -> None:
+    # GIVEN window 3 rated 5, 4 and 1 (差评, called back and fixed); window 5 rated 3,
+    # and one more of window 5's services never rated within the day
+    for level in (5, 4):
+        rate_on_phone(api, 3, level)
+    rate_on_phone(api, 3, 1, reasons=["waiting"])
+    rate_on_phone(api, 5, 3)
+    served(api, window=5, service="invoice")
+    [order] = api.get("/api/v1/ratings/work-orders", as_="leader").get_json()["items"]
+    path = f"/api/v1/ratings/work-orders/{order['id']}"
+    api.post(f"{path}/call-back", as_="leader", json={"said": "已致歉"})
+    api.post(f"{path}/close", as_="leader", json={"cause": "高峰", "fix": "增窗", "result": "接受"})
+    # WHEN the leader looks at today, live
+    live = api.get("/api/v1/ratings/today", as_="leader").get_json()
+    # THEN four rated, 满意率 50%, one 差评 with its reason, none of it overdue
+    assert (live["rated"], live["satisfied_rate"], live["bad"]) == (4, 50.0, 1)
+    assert [(item["number"], item["reasons"]) for item in live["bad_list"]] == [
+        ("C003", ["waiting"])
+    ]
+    assert (live["orders_open"], live["orders_overdue"]) == (0, 0)
+    # WHEN a day passes and the figures of that Monday are read per clerk
+    clock.advance(timedelta(days=1))
+    day = "2026-11-23"
+    figures = api.get(f"/api/v1/ratings/figures?from={day}&to={day}&by=clerk", as_="leader")
+    lines = {line["key"]: line for line in figures.get_json()["lines"]}
+    # THEN window 3's clerk: 3 rated, 满意率 66.7%, 差评率 33.3%, 回访率 and 整改率 100%
+    three = lines["window3"]
+    assert (three["rated"], three["satisfied_rate"], three["bad_rate"]) == (3, 66.7, 33.3)
+    assert (three["call_back_rate"], three["fix_rate"], three["not_rated_rate"]) == (
+        100.0,
+        100.0,
+        0.0,
+    )
+    # AND window 5's clerk: one rated 基本满意, one not rated (never counted as satisfied)
+    five = lines["window5"]
+    assert (five["rated"], five["satisfied"], five["not_rated"], five["not_rated_rate"]) == (
+        1,
+        0,
+        1,
+        50.0,
+    )
+    assert figures.get_json()["total"]["parts"] == 5
+    # AND per service and per window the same services add up; a wrong grouping is refused
+    by_service = api.get(f"/api/v1/ratings/figures?from={day}&to={day}&by=service", as_="leader")
+    assert {line["key"]: line["parts"] for line in by_service.get_json()["lines"]} == {
+        "filing": 3,
+        "invoice": 2,
+    }
+    wrong = api.get("/api/v1/ratings/figures?by=moon", as_="leader")
+    assert (wrong.status_code, wrong.get_json()["error"]) == (400, "ratings.grouping")
+    assert api.get("/api/v1/ratings/figures", as_="window3").status_code == 403
