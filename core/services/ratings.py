@@ -512,3 +512,46 @@ def today(session: Session, hall: orm.Hall, now: datetime) -> dict[str, Any]:
         "orders_overdue": sum(due < day for due in open_orders),
         "reasons": reasons_body(ratings_of(hall.settings)),
     }
+
+
+def details(
+    session: Session, hall: orm.Hall, start: date, end: date, now: datetime
+) -> list[dict[str, Any]]:
+    """Every service to rate of the period, one row each, with its rating or its absence,
+    its work order and appeal: what the bureau's detail sheet lists. No phone numbers."""
+    staff, services = _names(session, hall)
+    numbers = {
+        username: number
+        for username, number in session.execute(select(orm.Staff.username, orm.Staff.number))
+    }
+    zone = ZoneInfo(hall.timezone)
+    reasons = {reason.code: reason.name for reason in ratings_of(hall.settings).reasons}
+    rows = []
+    for rating, order in _rows(session, hall, start, end):
+        expired = rating.state == RatingState.NOT_RATED.value or (
+            rating.state == RatingState.PENDING.value and rating.due_at <= now
+        )
+        moment = (rating.rated_at or rating.served_at).astimezone(zone)
+        rows.append(
+            {
+                "day": rating.business_day.isoformat(),
+                "time": moment.strftime("%H:%M") if rating.rated_at else "",
+                "number": rating.number,
+                "service": services.get(rating.service, rating.service),
+                "window": rating.window,
+                "clerk": staff.get(rating.staff or "", rating.staff or ""),
+                "staff_number": numbers.get(rating.staff or "", ""),
+                "channel": rating.channel,
+                "level": rating.level,
+                "outcome": "not_rated" if expired else rating.state,
+                "reasons": "、".join(reasons.get(code, code) for code in rating.reasons or []),
+                "text": rating.text,
+                "call_back": order.call_back_said if order is not None else "",
+                "fix": order.fix if order is not None else "",
+                "result": order.result if order is not None else "",
+                "fix_rating": order.fix_rating if order is not None else None,
+                "appeal": order.appeal_state if order is not None else None,
+                "appeal_reason": order.appeal_reason if order is not None else "",
+            }
+        )
+    return rows

@@ -23,6 +23,7 @@ from core.services import views
 from core.services.access import Principal, Role
 from core.web.auth import Unauthenticated, current_principal
 from counter.console.admin_texts import admin_texts
+from counter.console.rating_texts import rating_texts
 from counter.console.texts import console_texts
 
 
@@ -97,6 +98,15 @@ def console_config(principal: Principal) -> dict[str, Any]:
 def admin_config(principal: Principal) -> dict[str, Any]:
     """The administration page's configuration: the console's, with its own sentences."""
     return {**_page_config(principal), "text": admin_texts()}
+
+
+def ratings_config(principal: Principal) -> dict[str, Any]:
+    """The service ratings page's configuration (好差评)."""
+    return {
+        **_page_config(principal),
+        "text": rating_texts(),
+        "xlsx": url_for("console.ratings_download"),
+    }
 
 
 def _page_config(principal: Principal) -> dict[str, Any]:

@@ -331,6 +331,11 @@ def console_texts() -> dict[str, object]:
         "heardAt": gettext("last heard %(time)s", **slots("time")),
         "toBackfill": gettext("%(count)s register records wait to be backfilled", **slots("count")),
         "followUpsOpen": gettext("%(count)s questions wait for an answer", **slots("count")),
+        "ordersOverdue": gettext(
+            "%(count)s work orders of bad ratings are past their deadline",
+            **slots("count"),
+        ),
+        "seeOrders": gettext("Follow them up"),
         "calendarUnknown": gettext(
             "The working-day calendar does not have this year's holiday arrangement: the hall "
             "counts Monday to Friday as working days and cannot work out filing-deadline "

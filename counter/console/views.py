@@ -13,10 +13,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 from core import ledger
+from core.api.ratings import period as rating_period
 from core.domain.errors import InvalidInput
 from core.messages import message_for
 from core.runtime import runtime
-from core.services import auditing
+from core.services import auditing, ratings
 from core.services import views as read
 from core.services.access import Role
 from counter.console import bp, pages
@@ -29,6 +30,42 @@ def console_page() -> ResponseReturnValue:
     """The duty leader's console: leaders and administrators."""
     principal = pages.leader()
     return render_template("console/console.html", config=pages.console_config(principal))
+
+
+@bp.get("/ratings")
+def ratings_page() -> ResponseReturnValue:
+    """Service ratings (好差评): today live, the 差评 work orders, the figures."""
+    principal = pages.leader()
+    return render_template("console/ratings.html", config=pages.ratings_config(principal))
+
+
+@bp.get("/ratings.xlsx")
+def ratings_download() -> ResponseReturnValue:
+    """好差评 of a period (``?from=&to=``) in the bureau's shape: one row per service to
+    rate, a summary per clerk and one per service."""
+    from core.reports.ratings import ratings_xlsx  # openpyxl: loaded for the download only
+
+    principal = pages.leader()
+    now = runtime().clock.now()
+    with runtime().db.read_session() as session:
+        hall = read.hall_by_code(session, pages.hall_of(principal))
+        start, end = rating_period(hall)
+        summary = {
+            by: [*figures["lines"], {**figures["total"], "name": "合计"}]
+            for by in ("clerk", "service")
+            for figures in [ratings.figures(session, hall, start, end, by, now)]
+        }
+        body = ratings_xlsx(
+            hall.name_zh,
+            f"{start.isoformat()} 至 {end.isoformat()}",
+            ratings.details(session, hall, start, end, now),
+            summary["clerk"],
+            summary["service"],
+        )
+        name = f"hallq-ratings-{hall.code}-{start.isoformat()}-{end.isoformat()}.xlsx"
+    response = send_file(io.BytesIO(body), mimetype=XLSX, as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/admin")

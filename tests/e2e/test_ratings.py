@@ -12,19 +12,23 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import time
 from pathlib import Path
 
 import pytest
 import requests
+from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, expect
 
+from tests.e2e.test_admin_flow import BIG
+from tests.e2e.test_admin_flow import log_in as log_in_at
 from tests.e2e.test_console_flow import Hub
 from tests.e2e.test_counter_flow import log_in, staff_context
 from tests.e2e.test_display_calls import open_screen
 from tests.e2e.test_status_page import phone
-from tests.support.databases import Tokens
+from tests.support.databases import DEMO_PASSWORD, Tokens
 from tests.support.hub import HubProcess, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -107,6 +111,56 @@ def test_window_3_finishes_c001_and_the_pad_takes_a_bad_rating_with_its_reason(
         # AND the English pad, which showed the same service, goes back to idle by itself
         expect(english.locator("#idle")).to_be_visible()
         expect(english.locator("#idle")).to_contain_text("please rate our service here")
+        # WHEN the duty leader opens the service ratings page
+        console = browser.new_context(viewport=BIG, locale="zh-CN").new_page()
+        log_in_at(console, hub, "/console/ratings", "leader", DEMO_PASSWORD)
+        # THEN today's 差评 is there with its reason, and its work order
+        expect(console.locator('#bad-rows tr[data-number="C001"]')).to_contain_text("等候太久")
+        expect(console.locator("#today-bad")).to_have_text("1")
+        console.screenshot(path=str(screenshots / "ratings-console-today-zh.png"))
+        console.locator("#tab-orders").click()
+        order = console.locator('.order[data-number="C001"]')
+        expect(order).to_contain_text("回访电话：13800138000")
+        # WHEN the leader records the call-back, then the fix, and closes it
+        order.locator('[data-form="call-back"] textarea[name="said"]').fill(
+            "纳税人反映等候超过一小时"
+        )
+        order.locator('[data-form="call-back"] button').click()
+        expect(console.locator("#message")).to_have_text("回访已记录。")
+        order = console.locator('.order[data-number="C001"]')
+        expect(order).to_contain_text("纳税人反映等候超过一小时")
+        close = order.locator('[data-form="close"]')
+        close.locator('textarea[name="cause"]').fill("申报期高峰窗口不足")
+        close.locator('textarea[name="fix"]').fill("申报期增开两个弹性窗口")
+        close.locator('textarea[name="result"]').fill("纳税人表示认可")
+        close.locator("button").click()
+        expect(console.locator("#message")).to_have_text("工单已办结。")
+        expect(console.locator('.order[data-number="C001"]')).to_have_class(
+            re.compile("order--closed")
+        )
+        console.screenshot(path=str(screenshots / "ratings-console-orders-zh.png"), full_page=True)
+        # AND the bureau's XLSX holds it: the row, the reason, the call-back and the fix
+        console.locator("#tab-figures").click()
+        console.locator("#figures-form button[type=submit]").click()
+        expect(console.locator('#figures-rows tr[data-key="window3"]')).to_contain_text("100.0%")
+        console.screenshot(path=str(screenshots / "ratings-console-figures-zh.png"))
+        with console.expect_download() as download:
+            console.locator("#figures-xlsx").click()
+        book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+        detail = [list(row) for row in book["评价明细"].iter_rows(min_row=3, values_only=True)]
+        [row] = [row for row in detail if row[2] == "C001"]
+        assert row[8:13] == [
+            "不满意",
+            "等候太久",
+            None,
+            "纳税人反映等候超过一小时",
+            "申报期增开两个弹性窗口",
+        ]
+        summary = [
+            list(row) for row in book["按工作人员汇总"].iter_rows(min_row=3, values_only=True)
+        ]
+        assert summary[0][:3] == ["张三", 1, 1]
+        console.context.close()
     finally:
         pad.context.close()
         english.context.close()

@@ -1,6 +1,7 @@
 // The alert strip under the top bar, on every tab: what needs the duty leader now.
 // Open incidents first (red), then load relief and failed devices (amber), then
-// the paperwork left and a calendar the hub does not know.
+// the paperwork left, overdue work orders of bad ratings and a calendar the hub does
+// not know.
 
 import { relieve, suggestedWindow } from "./control.js";
 import { devices } from "./hall.js";
@@ -90,6 +91,14 @@ export function draw(ctx) {
   ].filter(Boolean);
   if (paperwork.length) {
     items.push(alert("info", paperwork.join(" · "), { href: "#paperwork", action: text.seeWorklist }));
+  }
+
+  // 差评 work orders past their last day (整改逾期): the bureau counts them.
+  const ratings = store.ratings;
+  if (ratings && ratings.orders_overdue) {
+    items.push(alert("bad", fill(text.ordersOverdue, { count: ratings.orders_overdue }), {
+      href: "/console/ratings#orders", action: text.seeOrders, attrs: { "data-orders-overdue": ratings.orders_overdue },
+    }));
   }
 
   const day = store.snapshot && store.snapshot.day;

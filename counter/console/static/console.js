@@ -113,6 +113,10 @@ const refresh = {
     await fetchInto([["paper", "/api/v1/paper-tickets"]]);
     draw.paperwork();
   },
+  async ratings() {
+    await fetchInto([["ratings", "/api/v1/ratings/today"]]);
+    alerts.draw(ctx);
+  },
   async everything() {
     const forms = Object.keys(store.forms || {}).length ? [] : [["forms", "/api/v1/registers/forms"]];
     await fetchInto([
@@ -121,7 +125,7 @@ const refresh = {
       ["paper", "/api/v1/paper-tickets"],
       ...forms,
     ]);
-    await refresh.paperwork();
+    await Promise.all([refresh.paperwork(), refresh.ratings()]);
     draw.all();
   },
 };
@@ -132,6 +136,7 @@ const later = {
   devices: debounce(() => refresh.devices()),
   paperwork: debounce(() => refresh.paperwork()),
   paper: debounce(() => refresh.paper(), 800),
+  ratings: debounce(() => refresh.ratings()),
 };
 
 // ---- drawing ----
@@ -285,6 +290,7 @@ function start() {
         later.paperwork();
       }
       if (name.startsWith("ticket:") && (store.paper || []).length) later.paper();
+      if (name === "rating:work_order") later.ratings();
     },
     onOffline: () => showOffline(),
     onOnline: () => showOnline(),
@@ -294,6 +300,8 @@ function start() {
   draw.all();
   tick();
   setInterval(tick, 15000);
+  // A work order becomes overdue as the days pass, without any event: look again now and then.
+  setInterval(() => refresh.ratings(), 5 * 60 * 1000);
   registerOfflineCache().catch(() => {});
 }
 
