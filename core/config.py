@@ -85,6 +85,17 @@ class Settings:
     sms_http_timeout_s: float = 10.0
     sms_daily_cap: int = 5
     sms_interval_s: float = 1.0
+    upload_dispatch: bool = True
+    """Upload ratings to the bureau's platform from this process (exactly one should)."""
+    upload_sender: str = "log"
+    """``log`` (``var_dir/ratings-upload.log``) or ``http`` (the platform below)."""
+    upload_http_url: str | None = None
+    upload_http_headers: str | None = None
+    """JSON object, e.g. ``{"Authorization": "Bearer …"}`` — a secret: environment only."""
+    upload_http_template: str | None = None
+    """JSON body with ``{rating}`` (the rating's JSON object), e.g. ``{"evaluation": {rating}}``."""
+    upload_http_timeout_s: float = 10.0
+    upload_interval_s: float = 5.0
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -148,6 +159,8 @@ def load_settings(
     settings = replace(Settings(), **coerced)
     if settings.sms_sender not in ("log", "http"):
         raise ConfigError(f"sms_sender must be log or http, not {settings.sms_sender!r}")
+    if settings.upload_sender not in ("log", "http"):
+        raise ConfigError(f"upload_sender must be log or http, not {settings.upload_sender!r}")
     if settings.async_mode not in ASYNC_MODES:
         raise ConfigError(f"async_mode must be one of {ASYNC_MODES}, not {settings.async_mode!r}")
     return settings

@@ -23,40 +23,34 @@ transaction; under eventlet the sockets used here are green.
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
-import re
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from core.adapters.clock import Clock, SystemClock
+from core.adapters.delivery import (
+    DeliveryError,
+    JsonPoster,
+    append_line,
+    fill_template,
+    parse_headers,
+)
 
-RETRYABLE_STATUSES = frozenset({408, 425, 429})
-"""4xx answers that mean "not now" rather than "never" (besides every 5xx)."""
-
-_PLACEHOLDER = re.compile(r"\{(phone|text)\}")
+__all__ = ["HttpGatewaySender", "LogSender", "RecordingSender", "SmsSendError", "parse_headers"]
 
 
-class SmsSendError(Exception):
-    """A message was not handed over; `retryable` says whether a later try can help."""
-
-    def __init__(self, retryable: bool, reason: str) -> None:
-        super().__init__(reason)
-        self.retryable = retryable
-        self.reason = reason
+SmsSendError = DeliveryError
+"""A message was not handed over; `retryable` says whether a later try can help."""
 
 
 class SmsSender(Protocol):
     """Hands one message to whatever delivers it."""
 
     def send(self, phone: str, body: str) -> None:
-        """Return once `body` is handed over for `phone`; raise `SmsSendError` if not."""
+        """Return once `body` is handed over for `phone`; raise `DeliveryError` if not."""
         ...
 
 
@@ -70,19 +64,8 @@ class LogSender:
 
     def send(self, phone: str, body: str) -> None:
         """Append the message; a disk error is retryable (the disk may come back)."""
-        line = json.dumps(
-            {"at": self.clock.now().isoformat(), "phone": phone, "body": body},
-            ensure_ascii=False,
-        )
-        try:
-            with self._lock:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                with self.path.open("a", encoding="utf-8") as log_file:
-                    log_file.write(line + "\n")
-                    log_file.flush()
-                    os.fsync(log_file.fileno())
-        except OSError as error:
-            raise SmsSendError(True, f"cannot write {self.path}: {error}") from error
+        record = {"at": self.clock.now().isoformat(), "phone": phone, "body": body}
+        append_line(self.path, self._lock, record)
 
 
 class HttpGatewaySender:
@@ -93,10 +76,7 @@ class HttpGatewaySender:
 
         {"mobile": "{phone}", "content": "{text}", "sign": "办税服务厅"}
 
-    5xx answers, 408/425/429, timeouts and connection errors are retryable;
-    other answers outside `ok_statuses` are not. Environment proxies are not
-    used: the gateway URL is configured explicitly and a hub's environment
-    should not silently reroute taxpayers' phone numbers.
+    What is retried and what is not: `core.adapters.delivery.JsonPoster`.
     """
 
     def __init__(
@@ -108,14 +88,12 @@ class HttpGatewaySender:
         timeout_s: float,
         ok_statuses: Collection[int] = (200, 201, 202),
     ) -> None:
-        if not url.startswith(("http://", "https://")):
-            raise ValueError(f"SMS gateway URL must be http(s): {url!r}")
+        self.poster = JsonPoster(
+            url, headers=headers, timeout_s=timeout_s, ok_statuses=ok_statuses, what="gateway"
+        )
         self.url = url
-        self.headers = {"Content-Type": "application/json; charset=utf-8", **headers}
+        self.headers = self.poster.headers
         self.body_template = body_template
-        self.timeout_s = timeout_s
-        self.ok_statuses = frozenset(ok_statuses)
-        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         try:  # fail at start-up, not at the first outage notice
             json.loads(self.render("13800000000", '测试 "quoted" \\ {phone}\n'))
         except ValueError as error:
@@ -123,40 +101,11 @@ class HttpGatewaySender:
 
     def render(self, phone: str, body: str) -> str:
         """The request body for one message (one pass: a text holding ``{phone}`` stays)."""
-        values = {"phone": phone, "text": body}
-        return _PLACEHOLDER.sub(
-            lambda match: json.dumps(values[match.group(1)], ensure_ascii=False)[1:-1],
-            self.body_template,
-        )
+        return fill_template(self.body_template, {"phone": phone, "text": body})
 
     def send(self, phone: str, body: str) -> None:
-        """POST the message; raise `SmsSendError` unless the gateway answers OK."""
-        request = urllib.request.Request(
-            self.url,
-            data=self.render(phone, body).encode("utf-8"),
-            headers=self.headers,
-            method="POST",
-        )
-        try:
-            with self._opener.open(request, timeout=self.timeout_s) as response:
-                status = int(response.status)
-                response.read()
-        except urllib.error.HTTPError as error:
-            status = error.code
-            error.close()
-        except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
-            # URLError wraps refused connections and DNS failures; OSError covers timeouts.
-            raise SmsSendError(True, f"gateway unreachable: {_describe(error)}") from error
-        if status in self.ok_statuses:
-            return
-        retryable = status >= 500 or status in RETRYABLE_STATUSES
-        raise SmsSendError(retryable, f"gateway answered HTTP {status}")
-
-
-def _describe(error: BaseException) -> str:
-    if isinstance(error, urllib.error.URLError) and not isinstance(error.reason, str):
-        error = error.reason
-    return f"{type(error).__name__}: {error}"
+        """POST the message; raise `DeliveryError` unless the gateway answers OK."""
+        self.poster.post(self.render(phone, body))
 
 
 @dataclass(frozen=True)
@@ -173,10 +122,10 @@ class RecordingSender:
     def __init__(self) -> None:
         self.sent: list[SentSms] = []
         self.attempts = 0
-        self._failures: list[SmsSendError] = []
+        self._failures: list[DeliveryError] = []
         self._lock = threading.Lock()
 
-    def fail_with(self, error: SmsSendError, times: int = 1) -> None:
+    def fail_with(self, error: DeliveryError, times: int = 1) -> None:
         """Raise `error` on the next `times` sends (queued after earlier failures)."""
         with self._lock:
             self._failures.extend([error] * times)
@@ -188,21 +137,6 @@ class RecordingSender:
             if self._failures:
                 raise self._failures.pop(0)
             self.sent.append(SentSms(phone, body))
-
-
-def parse_headers(text: str | None) -> dict[str, str]:
-    """Headers from a JSON object in a setting, e.g. ``{"Authorization": "Bearer …"}``."""
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError as error:
-        raise ValueError(f"SMS gateway headers must be a JSON object: {error}") from error
-    if not isinstance(value, dict) or not all(
-        isinstance(name, str) and isinstance(item, str) for name, item in value.items()
-    ):
-        raise ValueError("SMS gateway headers must be a JSON object of strings")
-    return value
 
 
 def make_sender(

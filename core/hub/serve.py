@@ -16,12 +16,14 @@ from sqlalchemy import select
 from core import migrate
 from core.adapters import orm, systemd
 from core.adapters.sms import SmsSender, make_sender
+from core.adapters.upload import Uploader, make_uploader
 from core.app import MAX_HEADER_LINE, create_app
 from core.config import ConfigError, Settings
 from core.domain.commands import CheckDay
 from core.hub.health import HealthWatch, HubLife
 from core.hub.revocation import AccessWatch
 from core.hub.sms import SmsDispatcher
+from core.hub.uploads import UploadDispatcher
 from core.runtime import Runtime
 from core.services.ratings import record_not_rated
 from core.services.retention import erase_personal_data
@@ -55,6 +57,11 @@ def serve(settings: Settings) -> None:
             rt.db, rt.clock, sms_sender(settings, rt), daily_cap=settings.sms_daily_cap
         )
         socketio.start_background_task(sms.run_forever, socketio.sleep, settings.sms_interval_s)
+    if settings.upload_dispatch:
+        uploads = UploadDispatcher(rt.db, rt.clock, uploader(settings, rt))
+        socketio.start_background_task(
+            uploads.run_forever, socketio.sleep, settings.upload_interval_s
+        )
     log.info(
         "hallq serving on http://%s:%s (%s)", settings.host, settings.port, settings.async_mode
     )
@@ -165,6 +172,22 @@ def sms_sender(settings: Settings, rt: Runtime) -> SmsSender:
             http_headers=settings.sms_http_headers,
             http_template=settings.sms_http_template,
             http_timeout_s=settings.sms_http_timeout_s,
+            clock=rt.clock,
+        )
+    except ValueError as error:
+        raise ConfigError(str(error)) from error
+
+
+def uploader(settings: Settings, rt: Runtime) -> Uploader:
+    """The uploader of ratings the settings name; a bad setting stops the hub at start."""
+    try:
+        return make_uploader(
+            settings.upload_sender,
+            log_path=settings.var_dir / "ratings-upload.log",
+            http_url=settings.upload_http_url,
+            http_headers=settings.upload_http_headers,
+            http_template=settings.upload_http_template,
+            http_timeout_s=settings.upload_http_timeout_s,
             clock=rt.clock,
         )
     except ValueError as error:

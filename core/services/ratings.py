@@ -8,6 +8,7 @@ so a pad and a phone pressing at once cannot both rate one part.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -84,9 +85,48 @@ def rate_service(command: rc.RateService, context: Context) -> Outcome:
         part.rate_on_phone(rating, context.now)
     context.uow.ratings.save(row, part)
     context.record(RatingRecorded(window=part.window, number=part.number, level=rating.level))
+    _queue_upload(context, row)
     if rating.level.bad:
         _open_work_order(context, part, settings)
     return Outcome(part_body(row, context.now, settings), 201)
+
+
+def _queue_upload(context: Context, row: orm.Rating) -> None:
+    """The rating goes to the bureau's platform through its outbox, on disk with it: what
+    the platform needs of it, no phone number."""
+    session = context.uow.session
+    clerk = session.scalars(select(orm.Staff).where(orm.Staff.username == row.staff)).first()
+    body = {
+        "hall": context.hall.code,
+        "hall_name": context.hall.name_zh,
+        "number": row.number,
+        "business_day": row.business_day.isoformat(),
+        "service": row.service,
+        "service_name": {each.code: each.name_zh for each in context.services}.get(
+            row.service, row.service
+        ),
+        "window": row.window,
+        "clerk": clerk.display_name if clerk else row.staff,
+        "staff_number": clerk.number if clerk else "",
+        "level": row.level,
+        "reasons": list(row.reasons or []),
+        "text": row.text,
+        "channel": row.channel,
+        "served_at": row.served_at.isoformat(),
+        "rated_at": row.rated_at.isoformat() if row.rated_at else None,
+    }
+    session.add(
+        orm.RatingUpload(
+            hall_id=context.hall.id,
+            rating_id=row.id,
+            body=json.dumps(body, ensure_ascii=False),
+            state="queued",
+            attempts=0,
+            next_attempt_at=context.now,
+            created_at=context.now,
+            error="",
+        )
+    )
 
 
 def _open_work_order(context: Context, part: Part, settings: RatingsSpec) -> None:

@@ -4,8 +4,10 @@ service once; every bad rating is refused in the screen's language and writes no
 from __future__ import annotations
 
 import base64
+import json
 import threading
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,11 +16,16 @@ from sqlalchemy import select
 
 from core.adapters import orm
 from core.adapters.clock import FixedClock
+from core.adapters.upload import HttpUploader, LogUploader
 from core.domain.events import RatingOffered, WorkOrderChanged
 from core.hub.broadcast import RecordingBroadcaster
+from core.hub.uploads import UploadDispatcher
 from core.services.ratings import record_not_rated
 from tests.integration.conftest import Api, AppFactory
 from tests.support.databases import Tokens
+from tests.support.http_stub import Gateway, gateway
+
+__all__ = ["gateway"]  # the scripted platform, a fixture of these tests
 
 
 def served(api: Api, service: str = "filing", window: int = 3) -> dict[str, Any]:
@@ -531,3 +538,81 @@ def test_the_figures_per_clerk_and_today_count_what_the_bureau_reports(
     wrong = api.get("/api/v1/ratings/figures?by=moon", as_="leader")
     assert (wrong.status_code, wrong.get_json()["error"]) == (400, "ratings.grouping")
     assert api.get("/api/v1/ratings/figures", as_="window3").status_code == 403
+
+
+# ---- the upload to the bureau's platform ----
+
+
+def uploads(app: Flask) -> list[orm.RatingUpload]:
+    with app.extensions["hallq"].db.read_session() as session:
+        rows = session.scalars(select(orm.RatingUpload).order_by(orm.RatingUpload.id)).all()
+        for row in rows:
+            session.expunge(row)
+        return list(rows)
+
+
+def test_each_rating_reaches_the_platform_through_its_outbox_despite_an_outage(
+    api: Api, app: Flask, clock: FixedClock, gateway: Gateway
+) -> None:
+    # GIVEN window 3's clerk 张三, and C001 rated 不满意 on the pad with a call-back number
+    api.put(
+        "/api/v1/admin/staff/window3",
+        as_="admin",
+        json={"name": "张三", "number": "0103", "role": "staff"},
+    )
+    bad_rating_on_the_pad(api, level=2)
+    # THEN the rating waits in the upload outbox, on disk with the rating
+    [queued] = uploads(app)
+    assert queued.state == "queued"
+    # WHEN the platform is down (503), then back
+    gateway.answers = [503]
+    uploader = HttpUploader(
+        gateway.url,
+        headers={"Authorization": "Bearer platform-secret"},
+        body_template='{"appId": "hall-demo", "evaluation": {rating}}',
+        timeout_s=2,
+    )
+    dispatcher = UploadDispatcher(app.extensions["hallq"].db, clock, uploader)
+    dispatcher.run_once()
+    # THEN the first try is kept to retry in 30 s, saying why
+    [waiting] = uploads(app)
+    assert (waiting.state, waiting.attempts, waiting.error) == (
+        "queued",
+        1,
+        "platform answered HTTP 503",
+    )
+    assert waiting.next_attempt_at == clock.now() + timedelta(seconds=30)
+    clock.advance(timedelta(seconds=30))
+    dispatcher.run_once()
+    # AND the second reaches the platform, in its body, with no phone number
+    assert uploads(app)[0].state == "sent"
+    sent = gateway.received[-1]
+    assert sent.headers["Authorization"] == "Bearer platform-secret"
+    evaluation = sent.body["evaluation"]
+    assert (evaluation["number"], evaluation["level"], evaluation["reasons"]) == (
+        "C001",
+        2,
+        ["attitude"],
+    )
+    assert (evaluation["clerk"], evaluation["staff_number"], evaluation["window"]) == (
+        "张三",
+        "0103",
+        3,
+    )
+    assert "13900001111" not in json.dumps(sent.body)
+    assert len(gateway.received) == 2
+    dispatcher.run_once()
+    assert len(gateway.received) == 2  # sent once
+
+
+def test_by_default_ratings_are_uploaded_to_a_log_file(
+    api: Api, app: Flask, clock: FixedClock, tmp_path: Path
+) -> None:
+    served(api)
+    part = pad_part(api)["part"]["id"]
+    api.post("/api/v1/ratings/pad/3", as_="rating-pad-3", json={"part": part, "level": 5})
+    log = tmp_path / "ratings-upload.log"
+    UploadDispatcher(app.extensions["hallq"].db, clock, LogUploader(log, clock=clock)).run_once()
+    [line] = log.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["rating"]["level"] == 5
+    assert uploads(app)[0].state == "sent"

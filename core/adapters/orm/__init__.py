@@ -15,7 +15,7 @@ from core.adapters.orm.continuity import (
 )
 from core.adapters.orm.hall import Hall, Service, Window
 from core.adapters.orm.printing import PrintJob
-from core.adapters.orm.ratings import Rating, RatingWorkOrder
+from core.adapters.orm.ratings import Rating, RatingUpload, RatingWorkOrder
 from core.adapters.orm.tickets import (
     Appointment,
     IdempotencyKey,
@@ -42,6 +42,7 @@ __all__ = [
     "PaperRange",
     "PrintJob",
     "Rating",
+    "RatingUpload",
     "RatingWorkOrder",
     "RegisterRecord",
     "Service",

@@ -74,3 +74,23 @@ class RatingWorkOrder(Base):
     appeal_decided_by: Mapped[str | None] = mapped_column(String(80))
     appeal_decision: Mapped[str] = mapped_column(Text, default="")
     appeal_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RatingUpload(Base):
+    """The outbox of ratings for the bureau's platform (`core.hub.uploads`): one row per
+    rating, queued with it, sent at least once."""
+
+    __tablename__ = "rating_uploads"
+    __table_args__ = (Index("ix_rating_uploads_due", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    """The rating as the platform gets it: a JSON object, no phone number."""
+    state: Mapped[str] = mapped_column(String(12), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str] = mapped_column(String(300), default="")
