@@ -57,6 +57,7 @@ TEXT: dict[str, LazyString] = {
     "rate_idle": _l("When your business is done, please rate our service here"),
     "ticket_number": _l("Number %(number)s", number="{number}"),
     "served_by": _l("Served by"),
+    "this_month": _l("This month"),
     "staff_number": _l("Staff no. %(number)s", number="{number}"),
     "level_5": _l("Very satisfied"),
     "level_4": _l("Satisfied"),

@@ -92,7 +92,11 @@ def window_config(screen: Screen, window: int) -> dict[str, Any]:
         [_display_static("window.js")],
         [_display_static("window.css")],
     )
-    config.update(screen="window", window=window)
+    config.update(
+        screen="window",
+        window=window,
+        clerk_url=url_for("api.window_clerk", window=window),
+    )
     return config
 
 

@@ -26,6 +26,7 @@ from core.halls import (
     LedgerSpec,
     ProbeSpec,
     QuietHoursSpec,
+    RatingsSpec,
     RetentionSpec,
     RulesSpec,
     ServiceSpec,
@@ -227,6 +228,12 @@ SETTINGS: dict[str, tuple[str, type[BaseModel], str]] = {
     "retention": ("retention", RetentionSpec, "How long personal data is kept (days)."),
     "ledger": ("ledger", LedgerSpec, "What the incident ledger leaves out."),
     "probes": ("probes", ProbesBody, "Health probes of the tax systems."),
+    "ratings": (
+        "ratings",
+        RatingsSpec,
+        "好差评: the pad's offer, the time to rate, the follow-up's working days, the 差评 "
+        "reasons, the clerk on the window displays.",
+    ),
 }
 
 

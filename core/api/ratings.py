@@ -199,6 +199,33 @@ def rate_on_pad(window: int, data: RatingBody) -> Response:
     )
 
 
+class WindowClerkView(BaseModel):
+    shown: bool = Field(description="The hall shows the clerk on its window displays")
+    clerk: ClerkView | None
+    month: dict[str, Any] | None = Field(description="{average, ratings} of this month")
+
+
+@operation(
+    bp,
+    "GET",
+    "/ratings/window/<int(max=999):window>/clerk",
+    summary="The clerk at window n as its display shows them (when the hall wants it): "
+    "name, staff number, this month's average rating.",
+    tag="ratings",
+    responses={200: ("The clerk", WindowClerkView)},
+)
+@requires(Role.STAFF, devices=("window_display", "display"))
+def window_clerk(window: int) -> Response:
+    rt = runtime()
+    with rt.db.read_session() as session:
+        hall = views.hall_by_code(session, hall_code())
+        shown = ratings.window_clerk(session, hall, window, rt.clock.now())
+    clerk = shown["clerk"]
+    if clerk is not None:
+        clerk["photo"] = None  # the LED display shows no photo
+    return json_response(shown)
+
+
 def _ticket(session: Session, token: str) -> orm.Ticket:
     ticket = session.scalars(select(orm.Ticket).where(orm.Ticket.token == token)).first()
     if ticket is None:

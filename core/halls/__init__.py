@@ -206,6 +206,9 @@ class RatingsSpec(_Strict):
     follow_up_days: JsonInt = Field(default=5, ge=1, le=60)
     """Working days to close a 差评's work order (整改)."""
     reasons: list[ReasonSpec] = Field(default_factory=lambda: list(DEFAULT_REASONS), min_length=1)
+    window_display_clerk: bool = False
+    """The window display shows the clerk at the window: name, staff number and the
+    average rating of their services this month."""
 
 
 class HallSpec(_Strict):

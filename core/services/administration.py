@@ -122,7 +122,7 @@ def _edit_window(command: ac.EditWindow, document: dict[str, Any], _: Context) -
     return f"window:{command.window}"
 
 
-SETTINGS_PARTS = ("hours", "rules", "quiet_hours", "retention", "ledger", "probes")
+SETTINGS_PARTS = ("hours", "rules", "quiet_hours", "retention", "ledger", "probes", "ratings")
 """The tables of the hall's settings an admin replaces one at a time."""
 
 DAY = re.compile(DAY_PATTERN)

@@ -297,6 +297,30 @@ def on_pad(session: Session, hall: orm.Hall, window: int, now: datetime) -> dict
     }
 
 
+def window_clerk(session: Session, hall: orm.Hall, window: int, now: datetime) -> dict[str, Any]:
+    """What the window display shows of the clerk at window `window`, if the hall wants it:
+    name, staff number, and the average of this month's ratings of their services (差评
+    whose appeal was upheld left out)."""
+    if not ratings_of(hall.settings).window_display_clerk:
+        return {"shown": False, "clerk": None, "month": None}
+    username = session.scalar(
+        select(orm.Window.staff).where(orm.Window.hall_id == hall.id, orm.Window.number == window)
+    )
+    clerk = _clerk(session, username)
+    if clerk is None:
+        return {"shown": True, "clerk": None, "month": None}
+    today = now.astimezone(ZoneInfo(hall.timezone)).date()
+    levels = [
+        rating.level
+        for rating, order in _rows(session, hall, today.replace(day=1), today)
+        if rating.staff == username
+        and rating.level is not None
+        and not (order is not None and order.appeal_state == AppealState.UPHELD.value)
+    ]
+    average = round(sum(levels) / len(levels), 1) if levels else None
+    return {"shown": True, "clerk": clerk, "month": {"average": average, "ratings": len(levels)}}
+
+
 def of_ticket(session: Session, ticket: orm.Ticket, now: datetime) -> dict[str, Any]:
     """What the ticket's status page offers to rate: each window's part, latest first, with
     its service's name."""

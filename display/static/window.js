@@ -7,7 +7,7 @@
 // the snapshot carries the current ticket's state).
 
 import { HallClient, OfflineMemory, readConfig, registerOfflineCache } from "/static/hallq-client.js";
-import { HubClock, fitWidth, flash } from "/static/display/screen.js";
+import { HubClock, fill, fitWidth, flash } from "/static/display/screen.js";
 
 const config = readConfig();
 const text = config.text;
@@ -85,12 +85,49 @@ function showOnline() {
   $("state").hidden = false;
 }
 
+// The clerk at the window, when the hall shows it: asked again when the window opens or
+// closes (another clerk may take it) and after each rating of its services.
+let windowState = null;
+
+async function drawClerk() {
+  try {
+    const response = await fetch(config.clerk_url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const { shown, clerk, month } = await response.json();
+    $("clerk").hidden = !shown || !clerk;
+    if (!shown || !clerk) return;
+    $("clerk-name").textContent = clerk.name;
+    $("clerk-number").textContent = clerk.number ? fill(text.staff_number[0], { number: clerk.number }) : "";
+    const average = month && month.average;
+    $("clerk-stars").textContent = average === null || average === undefined
+      ? ""
+      : `${text.this_month[0]} ${"★".repeat(Math.round(average))}${"☆".repeat(5 - Math.round(average))} ${average.toFixed(1)}`;
+  } catch {
+    // the hub is away: the last clerk shown stays
+  }
+}
+
+function ownState(state) {
+  const own = (state.windows || []).find((entry) => entry.n === config.window);
+  return own ? own.state : null;
+}
+
 function onState(snapshot, { fromCache }) {
-  if (!fromCache) showOnline();
+  if (!fromCache) {
+    showOnline();
+    windowState = ownState(snapshot);
+    drawClerk();
+  }
   draw(snapshot);
 }
 
 function onEvent(name, payload, state) {
+  if (name === "queue:changed") {
+    const now = ownState(state);
+    if (now !== windowState && (now === "closed" || windowState === "closed")) drawClerk();
+    windowState = now;
+  }
+  if (name === "rating:recorded" && payload.window === config.window) drawClerk();
   if (name === "ticket:called" && payload.window === config.window) {
     rememberServing(null);
     draw(state);

@@ -26,7 +26,7 @@ from tests.e2e.test_admin_flow import BIG
 from tests.e2e.test_admin_flow import log_in as log_in_at
 from tests.e2e.test_console_flow import Hub
 from tests.e2e.test_counter_flow import log_in, staff_context
-from tests.e2e.test_display_calls import open_screen
+from tests.e2e.test_display_calls import WINDOW_LED, open_screen
 from tests.e2e.test_status_page import phone
 from tests.support.databases import DEMO_PASSWORD, Tokens
 from tests.support.hub import HubProcess, wait_for
@@ -60,7 +60,16 @@ def test_window_3_finishes_c001_and_the_pad_takes_a_bad_rating_with_its_reason(
             headers=hall.headers("admin"),
             timeout=5,
         ).raise_for_status()
+    # AND the hall shows the clerk on the window displays
+    ratings = requests.get(f"{hub.url}/api/v1/admin/hall", headers=hall.headers("admin"), timeout=5)
+    requests.put(
+        f"{hub.url}/api/v1/admin/hall/ratings",
+        json={**ratings.json()["hall"]["ratings"], "window_display_clerk": True},
+        headers=hall.headers("admin"),
+        timeout=5,
+    ).raise_for_status()
     # GIVEN window 3's rating pad, idle, and a second one showing it in English
+    led = open_screen(browser, hub, tokens, "window-display-3", "/display/window/3", WINDOW_LED)
     pad = open_screen(browser, hub, tokens, "rating-pad-3", "/display/rate/3", TABLET)
     english = open_screen(browser, hub, tokens, "rating-pad-3", "/display/rate/3", TABLET, "en")
     try:
@@ -108,6 +117,11 @@ def test_window_3_finishes_c001_and_the_pad_takes_a_bad_rating_with_its_reason(
             f"{hub.url}/api/v1/tickets/{ticket['token']}/rating", timeout=5
         ).json()["parts"]
         assert (part["level"], part["reasons"], part["channel"]) == (2, ["waiting"], "pad")
+        # AND the window display above shows 张三 with this month's stars
+        expect(led.locator("#clerk")).to_be_visible()
+        expect(led.locator("#clerk")).to_contain_text("张三")
+        expect(led.locator("#clerk-stars")).to_have_text("本月 ★★☆☆☆ 2.0")
+        led.screenshot(path=str(screenshots / "window-display-clerk-zh.png"))
         # AND the English pad, which showed the same service, goes back to idle by itself
         expect(english.locator("#idle")).to_be_visible()
         expect(english.locator("#idle")).to_contain_text("please rate our service here")
@@ -162,6 +176,7 @@ def test_window_3_finishes_c001_and_the_pad_takes_a_bad_rating_with_its_reason(
         assert summary[0][:3] == ["张三", 1, 1]
         console.context.close()
     finally:
+        led.context.close()
         pad.context.close()
         english.context.close()
 

@@ -616,3 +616,36 @@ def test_by_default_ratings_are_uploaded_to_a_log_file(
     [line] = log.read_text(encoding="utf-8").splitlines()
     assert json.loads(line)["rating"]["level"] == 5
     assert uploads(app)[0].state == "sent"
+
+
+def test_the_window_display_shows_the_clerk_and_the_months_stars_when_the_hall_wants_it(
+    api: Api,
+) -> None:
+    # GIVEN 张三 (0103) at window 3 rated 5 and 4 this month
+    api.put(
+        "/api/v1/admin/staff/window3",
+        as_="admin",
+        json={"name": "张三", "number": "0103", "role": "staff"},
+    )
+    for level in (5, 4):
+        served(api)
+        part = pad_part(api)["part"]["id"]
+        api.post("/api/v1/ratings/pad/3", as_="rating-pad-3", json={"part": part, "level": level})
+    # THEN by default the window display shows no clerk
+    hidden = api.get("/api/v1/ratings/window/3/clerk", as_="window-display-3").get_json()
+    assert hidden == {"shown": False, "clerk": None, "month": None}
+    # WHEN the admin turns it on in the hall's rating settings
+    settings = api.get("/api/v1/admin/hall", as_="admin").get_json()["hall"]["ratings"]
+    changed = api.put(
+        "/api/v1/admin/hall/ratings", as_="admin", json={**settings, "window_display_clerk": True}
+    )
+    assert changed.status_code == 200, changed.get_json()
+    # THEN the display shows 张三, 0103, and this month's average of 4.5
+    shown = api.get("/api/v1/ratings/window/3/clerk", as_="window-display-3").get_json()
+    assert (shown["clerk"]["name"], shown["clerk"]["number"]) == ("张三", "0103")
+    assert shown["month"] == {"average": 4.5, "ratings": 2}
+    # AND a window nobody has opened shows none
+    assert (
+        api.get("/api/v1/ratings/window/4/clerk", as_="window-display-4").get_json()["clerk"]
+        is None
+    )
