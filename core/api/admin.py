@@ -321,6 +321,9 @@ class HubSettingsView(BaseModel):
     message_queue: bool = Field(description="Whether several hub processes share a Redis queue.")
     secret_key: bool = Field(description="Whether HALLQ_SECRET_KEY is set (else a generated one).")
     sms: dict[str, Any] = Field(description="How SMS leave the hall; secrets only as set or not.")
+    upload: dict[str, Any] = Field(
+        description="How ratings reach the bureau's platform; secrets only as set or not."
+    )
 
 
 @operation(
@@ -336,6 +339,7 @@ class HubSettingsView(BaseModel):
 def hub_settings() -> Response:
     settings = runtime().settings
     gateway = urlsplit(settings.sms_http_url or "")
+    platform = urlsplit(settings.upload_http_url or "")
     return json_response(
         {
             "database": "sqlite" if settings.sqlite_path is not None else "postgresql",
@@ -349,6 +353,13 @@ def hub_settings() -> Response:
                 "headers_set": bool(settings.sms_http_headers),
                 "template_set": bool(settings.sms_http_template),
                 "daily_cap": settings.sms_daily_cap,
+            },
+            "upload": {
+                "sender": settings.upload_sender,
+                "dispatch": settings.upload_dispatch,
+                "platform": platform.hostname or None,
+                "headers_set": bool(settings.upload_http_headers),
+                "template_set": bool(settings.upload_http_template),
             },
         }
     )

@@ -201,7 +201,21 @@ def test_the_admin_closes_a_day_and_sees_a_year_the_calendar_does_not_know(
             timeout=5,
         ).json()
         assert hall["hall"]["retention"]["phone_days"] == 10
-        page.screenshot(path=str(screenshots / "admin-settings-zh.png"))
+        # WHEN the admin gives bad ratings 7 working days and shows clerks on window displays
+        expect(page.locator("#upload-settings")).to_contain_text("仅写入日志文件")
+        page.locator('#ratings input[name="follow_up_days"]').fill("7")
+        page.locator('#ratings input[name="window_display_clerk"]').check()
+        page.locator("#ratings button[type=submit]").click()
+        # THEN both are saved, and the reasons kept as the hall file has them
+        expect(page.locator("#message")).to_have_text("好差评设置已保存。")
+        ratings = requests.get(
+            f"{hub.url}/api/v1/admin/hall",
+            headers={"Authorization": f"Bearer {tokens.staff['admin']}"},
+            timeout=5,
+        ).json()["hall"]["ratings"]
+        assert (ratings["follow_up_days"], ratings["window_display_clerk"]) == (7, True)
+        assert len(ratings["reasons"]) == 6
+        page.screenshot(path=str(screenshots / "admin-settings-zh.png"), full_page=True)
         english.screenshot(path=str(screenshots / "admin-settings-en.png"))
     finally:
         english.context.close()

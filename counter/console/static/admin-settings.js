@@ -1,11 +1,13 @@
 // The administration's "probes, SMS and retention" tab: the hall file's health probes,
-// quiet hours, retention and ledger settings (saved through the admin API), and the
-// hub's own SMS settings from its environment, secrets shown only as set or not.
+// quiet hours, retention, ledger and rating settings (saved through the admin API), and
+// the hub's own SMS and rating-upload settings from its environment, secrets shown only
+// as set or not.
 
 import { $, SessionGone, change, element, read } from "./util.js";
 
 const SYSTEMS = ["backoffice", "etax", "self_service"];
 let hubSettings = null;
+let ratingReasons = []; // kept as they are: the hall file edits them
 
 function probeItem(ctx, probe = {}) {
   const remove = element("button", { className: "secondary small", text: ctx.text.remove, attrs: { type: "button" } });
@@ -42,6 +44,11 @@ export function draw(ctx, hall) {
   fillForm($("quiet-hours"), settings.quiet_hours);
   fillForm($("retention"), settings.retention);
   fillForm($("ledger"), settings.ledger);
+  const ratings = settings.ratings || {};
+  const { window_display_clerk: clerkShown, reasons, ...numbers } = ratings;
+  fillForm($("ratings"), numbers);
+  if (!$("ratings").contains(document.activeElement)) $("ratings").window_display_clerk.checked = Boolean(clerkShown);
+  ratingReasons = reasons || [];
   drawHub(ctx);
 }
 
@@ -59,8 +66,17 @@ function drawHub(ctx) {
     [ctx.text.database, hubSettings.database === "sqlite" ? "SQLite" : "PostgreSQL"],
     [ctx.text.secretKey, yes(hubSettings.secret_key)],
   ];
-  $("hub-settings").replaceChildren(...facts.map(([term, value]) =>
-    element("div", {}, element("dt", { text: term }), element("dd", { text: value }))));
+  const list = (rows) => rows.map(([term, value]) =>
+    element("div", {}, element("dt", { text: term }), element("dd", { text: value })));
+  $("hub-settings").replaceChildren(...list(facts));
+  const { upload } = hubSettings;
+  $("upload-settings").replaceChildren(...list([
+    [ctx.text.uploadSender, ctx.text.uploaders[upload.sender] || upload.sender],
+    [ctx.text.uploadPlatform, upload.platform || ctx.text.notSet],
+    [ctx.text.uploadHeaders, yes(upload.headers_set)],
+    [ctx.text.uploadTemplate, yes(upload.template_set)],
+    [ctx.text.uploadDispatch, upload.dispatch ? ctx.text.on : ctx.text.off],
+  ]));
 }
 
 export async function load(ctx) {
@@ -99,6 +115,11 @@ export function setUp(ctx) {
     "quiet-hours": ["/api/v1/admin/hall/quiet-hours", (form) => ({ start: form.start.value, end: form.end.value }), ctx.text.quietSaved],
     retention: ["/api/v1/admin/hall/retention", (form) => numbers(form, ["phone_days", "register_days", "follow_up_days"]), ctx.text.retentionSaved],
     ledger: ["/api/v1/admin/hall/ledger", (form) => numbers(form, ["min_device_minutes"]), ctx.text.ledgerSaved],
+    ratings: ["/api/v1/admin/hall/ratings", (form) => ({
+      ...numbers(form, ["pad_idle_s", "rate_within_hours", "follow_up_days"]),
+      window_display_clerk: form.window_display_clerk.checked,
+      reasons: ratingReasons,
+    }), ctx.text.ratingsSaved],
   };
   for (const [id, [path, body, done]] of Object.entries(forms)) {
     const form = $(id);
