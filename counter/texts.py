@@ -122,6 +122,25 @@ def staff_texts() -> dict[str, object]:
             "%(text)s is not a ticket number (a letter and digits, e.g. C051).",
             **_placeholders("text"),
         ),
+        "levels": {
+            "2": gettext("Dissatisfied"),
+            "1": gettext("Very dissatisfied"),
+        },
+        "ratedBad": gettext("%(number)s rated %(level)s", **_placeholders("number", "level")),
+        "orderOpen": gettext("Being followed up by the duty leader"),
+        "orderClosed": gettext("Followed up and closed"),
+        "appealState": gettext("Appeal: %(state)s", **_placeholders("state")),
+        "appealStates": {
+            "pending": gettext("waiting for the administrator's decision"),
+            "upheld": gettext("upheld: the rating is left out of the figures"),
+            "rejected": gettext("rejected"),
+        },
+        "appealReason": gettext("Why the rating is wrong"),
+        "appeal": gettext("Appeal"),
+        "appealed": gettext(
+            "The appeal of %(number)s's rating is with the administrator.",
+            **_placeholders("number"),
+        ),
         "reconnected": gettext("The hub is back; this screen is up to date again."),
         "since": gettext("Since %(time)s", **_placeholders("time")),
     }

@@ -375,6 +375,7 @@ def work_orders(
     ).limit(500)
     today = now.astimezone(ZoneInfo(hall.timezone)).date()
     names, services = _names(session, hall)
+    reason_names = {reason.code: reason.name for reason in ratings_of(hall.settings).reasons}
     items = []
     for row, rating in session.execute(query):
         order = order_from_row(row, rating)
@@ -394,6 +395,7 @@ def work_orders(
                 "staff_name": names.get(rating.staff or "", rating.staff or ""),
                 "level": rating.level,
                 "reasons": list(rating.reasons or []),
+                "reason_names": [reason_names.get(code, code) for code in rating.reasons or []],
                 "text": rating.text,
                 "phone": rating.phone,
                 "channel": rating.channel,

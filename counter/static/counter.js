@@ -20,6 +20,7 @@ import {
 import {
   $, MessageLine, Sender, fill, language, localName, normaliseNumber, showLink,
 } from "/static/counter/staff.js";
+import { Appeals } from "/static/counter/appeals.js";
 import { Worklist } from "/static/counter/backfill.js";
 import { CallLog } from "/static/counter/calllog.js";
 import { CounterScreen } from "/static/counter/draw.js";
@@ -70,6 +71,7 @@ const registers = new RegisterPanel({
 const worklist = new Worklist({
   config, sender, messages, lang: language(), forms: () => registers.forms, onChange: () => drawPaperwork(),
 });
+const appeals = new Appeals({ T, sender, messages });
 const transfer = new TransferDialog({ T, onTransfer: (body) => act("transfer", body), onClose: () => focusNext() });
 const closeDialog = $("close-dialog");
 const reconciler = new Reconciler({
@@ -380,6 +382,7 @@ const client = new HallClient({
       goOnline();
       loadDetail();
       worklist.load();
+      appeals.load();
     }
     render();
   },
@@ -388,6 +391,7 @@ const client = new HallClient({
     if (ours && ["ticket:called", "ticket:changed"].includes(name)) reloadDetailSoon();
     if (name === "queue:changed" && windowMoved(payload.windows)) reloadDetailSoon();
     if (name === "worklist:changed") worklist.loadSoon();
+    if (name === "rating:work_order") appeals.load();
     // (An incident that starts or ends changes what can be backfilled: the shared
     // client asks for the fresh snapshot that brings it, and onState redraws.)
     screen.waiting(view);

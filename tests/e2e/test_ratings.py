@@ -230,3 +230,46 @@ def test_the_phone_rates_its_ticket_once_window_4_finished_it(
         page.context.close()
         english.context.close()
         counter.context.close()
+
+
+def test_the_clerk_appeals_a_bad_rating_at_the_counter_and_the_admin_upholds_it(
+    browser: Browser, hub: HubProcess, tokens: Tokens, screenshots: Path
+) -> None:
+    hall = Hub(hub, tokens)
+    # GIVEN C001, served at window 3, rated 非常不满意 on the pad (its service 纳税申报)
+    hall.post("/api/v1/tickets", {"service": "filing"}, "kiosk-1")
+    for action in ("open", "call-next", "start", "finish"):
+        hall.post(f"/api/v1/windows/3/{action}", None, "window3")
+    part = hall.get("/api/v1/ratings/pad/3", "rating-pad-3")["part"]["id"]
+    bad = {"part": part, "level": 1, "reasons": ["other"], "text": "按错了"}
+    hall.post("/api/v1/ratings/pad/3", bad, "rating-pad-3")
+    # WHEN window 3's clerk, at the counter, appeals it
+    counter = log_in(staff_context(browser), hub, "window3", "/counter/3")
+    try:
+        item = counter.locator('.my-rating[data-number="C001"]')
+        expect(item).to_contain_text("C001 评价为“非常不满意” · 其他 · 按错了")
+        item.locator("textarea").fill("纳税人离开前说是按错了")
+        item.locator("button[type=submit]").click()
+        # THEN the counter says it is with the administrator
+        expect(counter.locator("#message")).to_have_text("C001 的评价申诉已提交管理员。")
+        expect(counter.locator('.my-rating[data-number="C001"]')).to_contain_text("待管理员裁定")
+        counter.screenshot(path=str(screenshots / "rating-appeal-counter-zh.png"))
+    finally:
+        counter.context.close()
+    # WHEN the administrator upholds it on the service ratings page, with reasons
+    admin = browser.new_context(viewport=BIG, locale="zh-CN").new_page()
+    try:
+        log_in_at(admin, hub, "/console/ratings", "admin", DEMO_PASSWORD)
+        admin.locator("#tab-orders").click()
+        order = admin.locator('.order[data-number="C001"]')
+        order.locator("textarea[name=reason]").fill("纳税人确认误触")
+        order.get_by_role("button", name="申诉成立").click()
+        # THEN the order says so; the rating itself is kept, and leaves the figures
+        expect(admin.locator('.order[data-number="C001"] .order__appeal')).to_contain_text(
+            "申诉成立：该评价不计入统计"
+        )
+        admin.screenshot(path=str(screenshots / "rating-appeal-decided-zh.png"))
+        today = hall.get("/api/v1/ratings/today", "leader")
+        assert (today["bad"], today["excluded"]) == (0, 1)
+    finally:
+        admin.context.close()
