@@ -158,3 +158,4 @@ def test_the_emergency_window_registers_a_filing_that_is_backfilled_after_recove
     expect(english.locator("#backfill")).to_be_hidden()
     assert hall.to_backfill() == []
     context.close()
+    english.context.close()

@@ -84,6 +84,7 @@ def test_paper_tickets_are_registered_reconciled_and_called_in_order(
     expect(row.locator("td").nth(2)).to_have_text("3")
     expect(row.locator("td").nth(3)).to_have_text("已全部叫号")
     context.close()
+    english.context.close()
 
 
 def test_a_question_recorded_at_the_guide_desk_waits_in_the_open_list(
@@ -176,3 +177,4 @@ def test_the_paper_ticket_table_stays_whole_on_the_counter_pc(
         expect(last).to_be_in_viewport(ratio=0.99)
     shoot({"zh": guide, "en": english}, screenshots, "guide-paper-many")
     context.close()
+    english.context.close()

@@ -115,3 +115,4 @@ def test_the_guide_desk_issues_a_green_ticket_that_is_called_first(
     expect(english.locator("#result-print")).to_have_attribute("data-state", "printed")
     english.screenshot(path=str(screenshots / "guide-desk-en.png"))
     desk.close()
+    english.context.close()

@@ -5,13 +5,13 @@
 // another's), on which HallClient takes a snapshot. Every change goes through the
 // HTTP API and is saved at once; the hub checks it whole and says why when it refuses.
 
-import { HallClient, OfflineMemory, readConfig } from "/static/hallq-client.js";
+import { HallClient, readConfig } from "/static/hallq-client.js";
 import * as audit from "./admin-audit.js";
 import * as calendar from "./admin-calendar.js";
 import * as devices from "./admin-devices.js";
 import * as settings from "./admin-settings.js";
 import * as staff from "./admin-staff.js";
-import { pageTools, sessionGone } from "./page.js";
+import { linkIndicator, pageTools, sessionGone } from "./page.js";
 import { $, HallTime, SessionGone, change, debounce, element, fill, language, localName, read } from "./util.js";
 
 const config = readConfig();
@@ -342,19 +342,7 @@ function setUpTabs() {
   showTab();
 }
 
-const memory = new OfflineMemory(`${config.cacheKey}:admin`);
-
-function showLink(state) {
-  $("link").dataset.state = state;
-  $("link-text").textContent = { online: text.online, offline: text.offline, connecting: text.connecting }[state];
-  $("offline").hidden = state !== "offline";
-  if (state === "offline") {
-    memory.remember();
-    $("offline-text").textContent = fill(text.offlineSince, { time: time.time(memory.since().toISOString()) });
-  } else if (state === "online") {
-    memory.forget();
-  }
-}
+const showLink = linkIndicator(text, time, `${config.cacheKey}:admin`);
 
 const devicesLater = debounce(() => devices.load(ctx), 500);
 

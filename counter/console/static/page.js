@@ -2,6 +2,7 @@
 // consequential action, and running one command at a time per button with the
 // hub's own words when it refuses (the console and the administration).
 
+import { OfflineMemory } from "/static/hallq-client.js";
 import { $, SessionGone, fill } from "./util.js";
 
 export function sessionGone() {
@@ -69,4 +70,21 @@ export function pageTools(text, isOffline) {
   }
 
   return { say, confirm, run };
+}
+
+// The link to the hub in the top bar and the offline banner of a page beside the console
+// (the administration, service ratings): since when the hub is away survives a reload.
+export function linkIndicator(text, time, cacheKey) {
+  const memory = new OfflineMemory(cacheKey);
+  return function showLink(state) {
+    $("link").dataset.state = state;
+    $("link-text").textContent = { online: text.online, offline: text.offline, connecting: text.connecting }[state];
+    $("offline").hidden = state !== "offline";
+    if (state === "offline") {
+      memory.remember();
+      $("offline-text").textContent = fill(text.offlineSince, { time: time.time(memory.since().toISOString()) });
+    } else if (state === "online") {
+      memory.forget();
+    }
+  };
 }

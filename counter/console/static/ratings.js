@@ -6,8 +6,8 @@
 // Everything is read from the HTTP API and read again when the hub says a rating or a
 // work order changed (rating:recorded, rating:work_order) or after a reconnect.
 
-import { HallClient, OfflineMemory, command, readConfig } from "/static/hallq-client.js";
-import { pageTools, sessionGone } from "./page.js";
+import { HallClient, command, readConfig } from "/static/hallq-client.js";
+import { linkIndicator, pageTools, sessionGone } from "./page.js";
 import { $, HallTime, SessionGone, change, debounce, element, fill, language, read } from "./util.js";
 
 const config = readConfig();
@@ -188,19 +188,7 @@ function showTab() {
   }
 }
 
-const memory = new OfflineMemory(`${config.cacheKey}:ratings`);
-
-function showLink(state) {
-  $("link").dataset.state = state;
-  $("link-text").textContent = { online: text.online, offline: text.offline, connecting: text.connecting }[state];
-  $("offline").hidden = state !== "offline";
-  if (state === "offline") {
-    memory.remember();
-    $("offline-text").textContent = fill(text.offlineSince, { time: time.time(memory.since().toISOString()) });
-  } else if (state === "online") {
-    memory.forget();
-  }
-}
+const showLink = linkIndicator(text, time, `${config.cacheKey}:ratings`);
 
 const loadLater = debounce(load, 300);
 
