@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
@@ -16,9 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from core.ledger import COLUMNS, NO_INCIDENTS, TITLE, LedgerPeriod, LedgerRow
+from core.reports import text_cell
 
-# openpyxl refuses control characters; a pasted one must not break the export.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 FONT = "宋体"
 HEADER_ROW = 3
 LINE_HEIGHT_PT = 14.5
@@ -41,12 +39,6 @@ def _lines_needed(text: str, width: float) -> int:
     )
 
 
-def _text_cell(sheet: Any, row: int, column: int, value: str) -> Any:
-    cell = sheet.cell(row=row, column=column, value=_ILLEGAL.sub("", value))
-    cell.data_type = "s"  # staff text such as "=…" stays text, never a formula
-    return cell
-
-
 def _cell_value(row: LedgerRow, key: str, text: str) -> Any:
     """Numbers and times as real spreadsheet values (sortable, filterable), the rest as text."""
     if key == "serial":
@@ -60,10 +52,10 @@ def _cell_value(row: LedgerRow, key: str, text: str) -> Any:
 
 def _title_rows(sheet: Any, hall_name: str, period: LedgerPeriod, count: int) -> None:
     last = get_column_letter(len(COLUMNS))
-    title = _text_cell(sheet, 1, 1, TITLE)
+    title = text_cell(sheet, 1, 1, TITLE)
     title.font = Font(name=FONT, size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center")
-    subtitle = _text_cell(sheet, 2, 1, f"单位：{hall_name}　　期间：{period.label}　　共{count}起")
+    subtitle = text_cell(sheet, 2, 1, f"单位：{hall_name}　　期间：{period.label}　　共{count}起")
     subtitle.font = Font(name=FONT, size=11)
     subtitle.alignment = Alignment(horizontal="left", vertical="center")
     for line, height in ((1, 30), (2, 20)):
@@ -74,7 +66,7 @@ def _title_rows(sheet: Any, hall_name: str, period: LedgerPeriod, count: int) ->
 def _header_row(sheet: Any) -> None:
     fill = PatternFill("solid", fgColor="E7E6E6")
     for index, column in enumerate(COLUMNS, start=1):
-        cell = _text_cell(sheet, HEADER_ROW, index, column.title)
+        cell = text_cell(sheet, HEADER_ROW, index, column.title)
         cell.font = Font(name=FONT, size=11, bold=True)
         cell.alignment, cell.border, cell.fill = _CENTRED, _BORDER, fill
         sheet.column_dimensions[get_column_letter(index)].width = column.width
@@ -86,7 +78,7 @@ def _incident_row(sheet: Any, line: int, row: LedgerRow) -> None:
     for index, (column, text) in enumerate(zip(COLUMNS, texts, strict=True), start=1):
         value = _cell_value(row, column.key, text)
         if isinstance(value, str):
-            cell = _text_cell(sheet, line, index, value)
+            cell = text_cell(sheet, line, index, value)
         else:
             cell = sheet.cell(row=line, column=index, value=value)
             cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, datetime) else "0"
@@ -133,7 +125,7 @@ def ledger_xlsx(
     for text in ([] if rows else [NO_INCIDENTS]) + ([note] if note else []):
         last += 1
         sheet.merge_cells(f"A{last}:{get_column_letter(len(COLUMNS))}{last}")
-        _text_cell(sheet, last, 1, text).alignment = _CENTRED
+        text_cell(sheet, last, 1, text).alignment = _CENTRED
     _print_setup(sheet)
     out = io.BytesIO()
     book.save(out)

@@ -5,7 +5,6 @@ platform's forms do not ask for them (个人信息保护法)."""
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,7 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+from core.reports import text_cell
+
 HEADER = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F3")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -91,8 +91,7 @@ def _sheet(
         for index, (key, _, _) in enumerate(columns, start=1):
             value = row.get(key)
             if isinstance(value, str):
-                cell = sheet.cell(row=offset, column=index, value=_ILLEGAL.sub("", value))
-                cell.data_type = "s"  # a taxpayer's "=…" stays text, never a formula
+                cell = text_cell(sheet, offset, index, value)
             else:
                 cell = sheet.cell(row=offset, column=index, value=value)
             cell.alignment = WRAP

@@ -312,9 +312,8 @@ def window_clerk(session: Session, hall: orm.Hall, window: int, now: datetime) -
     today = now.astimezone(ZoneInfo(hall.timezone)).date()
     levels = [
         rating.level
-        for rating, order in _rows(session, hall, today.replace(day=1), today)
-        if rating.staff == username
-        and rating.level is not None
+        for rating, order in _rows(session, hall, today.replace(day=1), today, staff=username)
+        if rating.level is not None
         and not (order is not None and order.appeal_state == AppealState.UPHELD.value)
     ]
     average = round(sum(levels) / len(levels), 1) if levels else None
@@ -482,19 +481,23 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def _rows(
-    session: Session, hall: orm.Hall, start: date, end: date
+    session: Session, hall: orm.Hall, start: date, end: date, staff: str | None = None
 ) -> list[tuple[orm.Rating, orm.RatingWorkOrder | None]]:
-    """The parts served from `start` to `end` (business days), with their work orders."""
+    """The parts served from `start` to `end` (business days), of one clerk's services if
+    `staff` is given, with their work orders."""
+    where = [
+        orm.Rating.hall_id == hall.id,
+        orm.Rating.business_day >= start,
+        orm.Rating.business_day <= end,
+    ]
+    if staff is not None:
+        where.append(orm.Rating.staff == staff)
     return [
         (rating, order)
         for rating, order in session.execute(
             select(orm.Rating, orm.RatingWorkOrder)
             .outerjoin(orm.RatingWorkOrder, orm.RatingWorkOrder.rating_id == orm.Rating.id)
-            .where(
-                orm.Rating.hall_id == hall.id,
-                orm.Rating.business_day >= start,
-                orm.Rating.business_day <= end,
-            )
+            .where(*where)
             .order_by(orm.Rating.served_at, orm.Rating.id)
         )
     ]

@@ -35,7 +35,6 @@ def rating_texts() -> dict[str, object]:
         "callBackNumber": gettext("Call-back number: %(phone)s", **slots("phone")),
         "noPhone": gettext("No call-back number left"),
         "taxpayerWords": gettext("In their words: %(text)s", **slots("text")),
-        "callBack": gettext("Call-back"),
         "calledBack": gettext(
             "Called back %(when)s by %(who)s: %(said)s", **slots("when", "who", "said")
         ),

@@ -16,7 +16,7 @@ class Rating(Base):
 
     __tablename__ = "ratings"
     __table_args__ = (
-        Index("ix_ratings_hall_served", "hall_id", "served_at"),
+        Index("ix_ratings_hall_day", "hall_id", "business_day"),
         Index("ix_ratings_hall_window_offered", "hall_id", "window", "offered_at"),
         Index("ix_ratings_hall_state_due", "hall_id", "state", "due_at"),
     )

@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_ratings_ticket_id", "ratings", ["ticket_id"])
-    op.create_index("ix_ratings_hall_served", "ratings", ["hall_id", "served_at"])
+    op.create_index("ix_ratings_hall_day", "ratings", ["hall_id", "business_day"])
     op.create_index(
         "ix_ratings_hall_window_offered", "ratings", ["hall_id", "window", "offered_at"]
     )
