@@ -21,6 +21,7 @@ import { PaperDesk } from "/static/counter/paper.js";
 const config = readConfig();
 const T = config.text;
 const PRESS_GUARD_MS = 800;
+const printStates = new Map(); // the last print:status of recent tickets, by number
 
 const view = { hall: null, mode: null, paper: false, offline: false, pressedAt: {}, tab: null };
 const messages = new MessageLine($("message"));
@@ -95,7 +96,8 @@ function showResult(ticket) {
   $("result-estimate").textContent = ticket.estimated_wait_min === null ? T.noWindow
     : ticket.ahead ? fill(T.estimate, { minutes: ticket.estimated_wait_min }) : "";
   $("result-green").hidden = !ticket.green;
-  showPrintState(ticket.print_state);
+  // The printer may have answered before the issue's own answer came back.
+  showPrintState(printStates.get(ticket.number) || ticket.print_state);
 }
 
 function showPrintState(state) {
@@ -104,11 +106,11 @@ function showPrintState(state) {
   print.textContent = T.printStates[state] || state;
 }
 
-// print:status {number, state}: the desk printer printed the ticket shown, or failed to.
-function printStatus(payload) {
-  if (payload && payload.number === $("result-number").textContent && !$("result").hidden) {
-    showPrintState(payload.state);
-  }
+// print:status {number, state}: the desk printer printed a ticket, or failed to.
+function printStatus({ number, state }) {
+  printStates.set(number, state);
+  if (printStates.size > 20) printStates.delete(printStates.keys().next().value);
+  if (number === $("result-number").textContent && !$("result").hidden) showPrintState(state);
 }
 
 $("issue-form").addEventListener("submit", (event) => event.preventDefault());
