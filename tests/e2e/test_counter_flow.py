@@ -136,12 +136,29 @@ def expect_enabled(page: Page, *enabled: str) -> None:
             expect(action(page, name)).to_be_disabled()
 
 
+# The counter's function keys and the actions they press (KEYS in counter.js).
+KEY_ACTIONS = {
+    "F1": "call-next",
+    "F2": "recall",
+    "F3": "no-show",
+    "F4": "start",
+    "F5": "finish",
+    "F6": "transfer",
+    "F7": "pause",
+    "F8": "call",
+    "F9": "open",
+}
+
+
 def press(page: Page, key: str) -> None:
     """Press a function key as a clerk would: once the counter has finished the last
-    command, and once the last press has been taken (every button's light is out) —
-    the same key again sooner is a double press, which the counter ignores on purpose."""
+    command, and once the last press of the same key has been taken (its button's light
+    is out) — the same key again sooner is a double press, which the counter ignores on
+    purpose; another key is not."""
     expect(page.locator("body[data-busy]")).to_have_count(0)
-    expect(page.locator(".actions button.pressed")).to_have_count(0)
+    action = KEY_ACTIONS.get(key)
+    lit = f'[data-action="{action}"].pressed' if action else ".actions button.pressed"
+    expect(page.locator(lit)).to_have_count(0)
     page.keyboard.press(key)
 
 
