@@ -255,6 +255,26 @@ MESSAGES: dict[str, LazyString] = {
     "rating.staff": lazy_gettext(
         "Staff cannot rate services; the taxpayer rates on the pad or the phone."
     ),
+    # 预约办税
+    "appointment.not_bookable": lazy_gettext("This business cannot be booked."),
+    "appointment.past": lazy_gettext("This time has passed: please choose a later one."),
+    "appointment.too_soon": lazy_gettext(
+        "A time today is booked at least %(hours)s hours ahead: please choose a later one."
+    ),
+    "appointment.too_far": lazy_gettext(
+        "Bookings are taken up to %(days)s days ahead: please choose an earlier day."
+    ),
+    "appointment.not_workday": lazy_gettext(
+        "The hall is closed on %(day)s: please choose another day."
+    ),
+    "appointment.closed_day": lazy_gettext(
+        "The hall takes no bookings on %(day)s: please choose another day."
+    ),
+    "appointment.no_slot": lazy_gettext("There is no booking time starting then."),
+    "appointment.full": lazy_gettext(
+        "The time from %(start)s is fully booked: please choose another."
+    ),
+    "appointment.no_code": lazy_gettext("No check-in code is free: please try again."),
     "auth.csrf": lazy_gettext("The page has expired; please reload it and try again."),
     "device.no_screen": lazy_gettext(
         "%(device)s has no screen to enrol; its print agent uses an API token."

@@ -6,6 +6,7 @@ transaction: a typo leaves the running hall as it was.
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -30,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.adapters.calendar import ChineseCalendar
+from core.domain.appointments import BookingRules, Quota
 from core.domain.estimates import Relief
 from core.domain.hallday import WEEKDAYS, Hours
 from core.domain.policy import Rules
@@ -211,6 +213,39 @@ class RatingsSpec(_Strict):
     average rating of their services this month."""
 
 
+class PeriodSpec(_Strict):
+    start: ClockTime
+    end: ClockTime
+
+    @model_validator(mode="after")
+    def ordered(self) -> PeriodSpec:
+        if not self.start < self.end:
+            raise ValueError("a booking period starts before it ends")
+        return self
+
+
+class AppointmentsSpec(_Strict):
+    """预约办税: the bureau's booking rules, as this hall sets them."""
+
+    days_ahead: JsonInt = Field(default=7, ge=0, le=60)
+    """Bookings are for today up to this many days ahead."""
+    same_day_lead_minutes: JsonInt = Field(default=120, ge=0, le=24 * 60)
+    """A slot is booked at least this long before it starts."""
+    periods: list[PeriodSpec] = Field(default_factory=list, max_length=8)
+    """The parts of the day that are booked, e.g. 09:00–11:30 and 13:30–16:30 (a lunch
+    break between); none: from opening to the ticket cut-off."""
+    closed_days: list[Day] = Field(default_factory=list, max_length=366)
+    """Working days without bookings (a training day)."""
+
+    @model_validator(mode="after")
+    def apart(self) -> AppointmentsSpec:
+        periods = sorted((period.start, period.end) for period in self.periods)
+        for (_, ends), (starts, _) in itertools.pairwise(periods):
+            if starts < ends:
+                raise ValueError("booking periods overlap")
+        return self
+
+
 class HallSpec(_Strict):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
     name: str = Field(min_length=1)
@@ -224,6 +259,7 @@ class HallSpec(_Strict):
     retention: RetentionSpec = Field(default_factory=RetentionSpec)
     ledger: LedgerSpec = Field(default_factory=LedgerSpec)
     ratings: RatingsSpec = Field(default_factory=RatingsSpec)
+    appointments: AppointmentsSpec = Field(default_factory=AppointmentsSpec)
     duty_roster: dict[str, str] = Field(default_factory=dict)
     """The duty leader (值班领导) by date (``2026-12-15``) or weekday (``monday``);
     a date wins over its weekday."""
@@ -261,6 +297,21 @@ class HallSpec(_Strict):
         return value
 
 
+class BookingSpec(_Strict):
+    """How a service is booked (预约): slots of `slot_minutes`, each with `places`, or with
+    `places_per_window` for every window serving the service."""
+
+    slot_minutes: JsonInt = Field(default=30, ge=5, le=240)
+    places: JsonInt | None = Field(default=None, ge=1, le=999)
+    places_per_window: JsonInt | None = Field(default=None, ge=1, le=99)
+
+    @model_validator(mode="after")
+    def one_quota(self) -> BookingSpec:
+        if (self.places is None) == (self.places_per_window is None):
+            raise ValueError("a booked service has places or places_per_window, one of them")
+        return self
+
+
 class ServiceSettingsSpec(_Strict):
     affected_by: list[Literal["backoffice", "etax", "self_service"]] = Field(default_factory=list)
     """Outside systems the service needs (backoffice, etax); down → routed during an outage."""
@@ -275,6 +326,8 @@ class ServiceSettingsSpec(_Strict):
     tax_registration, invoice_cancellation, invoice_sale or filing."""
     relief_waiting: JsonInt = Field(default=Relief().waiting, ge=1, le=9999)
     relief_wait_minutes: JsonInt = Field(default=Relief().wait_minutes, ge=1, le=24 * 60)
+    booking: BookingSpec | None = None
+    """Taxpayers may book it (预约办税); none: they may not."""
 
 
 class ServiceSpec(_Strict):
@@ -399,6 +452,7 @@ def apply_hall(session: Session, hall: orm.Hall, spec: HallFile) -> None:
         "retention": spec.hall.retention.model_dump(),
         "ledger": spec.hall.ledger.model_dump(),
         "ratings": spec.hall.ratings.model_dump(),
+        "appointments": spec.hall.appointments.model_dump(mode="json"),
         "duty_roster": dict(spec.hall.duty_roster),
         "green_prefix": spec.hall.green_prefix,
     }
@@ -442,7 +496,16 @@ def export_hall(session: Session, hall: orm.Hall) -> HallFile:
         "calendar": calendar,
         **{
             key: settings[key]
-            for key in ("hours", "rules", "probes", "quiet_hours", "retention", "ledger", "ratings")
+            for key in (
+                "hours",
+                "rules",
+                "probes",
+                "quiet_hours",
+                "retention",
+                "ledger",
+                "ratings",
+                "appointments",
+            )
             if key in settings
         },
         "duty_roster": settings.get("duty_roster", {}),
@@ -570,6 +633,27 @@ def ratings_of(settings: dict[str, Any]) -> RatingsSpec:
     """好差评 settings from a hall's stored settings (the defaults for a hall stored before
     they existed)."""
     return RatingsSpec.model_validate(settings.get("ratings", {}))
+
+
+def appointments_of(settings: dict[str, Any]) -> BookingRules:
+    """Booking rules from a hall's stored settings (the defaults for a hall stored before
+    they existed)."""
+    spec = AppointmentsSpec.model_validate(settings.get("appointments", {}))
+    return BookingRules(
+        days_ahead=spec.days_ahead,
+        same_day_lead=timedelta(minutes=spec.same_day_lead_minutes),
+        periods=tuple(sorted((period.start, period.end) for period in spec.periods)),
+        closed_days=frozenset(spec.closed_days),
+    )
+
+
+def quota_of(settings: dict[str, Any]) -> Quota | None:
+    """A service's booking quota from its stored settings; None: it is not booked."""
+    booking = settings.get("booking")
+    if not booking:
+        return None
+    spec = BookingSpec.model_validate(booking)
+    return Quota(spec.slot_minutes, spec.places, spec.places_per_window)
 
 
 def rules_of(settings: dict[str, Any]) -> Rules:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from core.domain import appointment_commands as ac
 from core.domain import commands as cmd
 from core.domain import continuity_commands as cc
 from core.domain import rating_commands as rc
 from core.services import (
     administration,
+    appointments,
     detection,
     hub_outage,
     incidents,
@@ -47,6 +49,7 @@ KEEPS_CONFIGURATION: frozenset[type[cmd.Command]] = frozenset(
         rc.RateFix,
         rc.AppealRating,
         rc.DecideAppeal,
+        ac.BookAppointment,
     }
 )
 """The queue's commands: they change tickets, windows' state and services' recent times,
@@ -99,6 +102,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     rc.RateFix: ratings.rate_fix,
     rc.AppealRating: ratings.appeal_rating,
     rc.DecideAppeal: ratings.decide_appeal,
+    ac.BookAppointment: appointments.book_appointment,
     cc.SubmitRegister: registers.submit_register,
     cc.MarkBackfilled: registers.mark_backfilled,
     cc.AddFollowUp: registers.add_follow_up,

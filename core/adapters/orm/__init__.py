@@ -1,6 +1,7 @@
 """SQLAlchemy tables. Importing this package registers every table on `Base.metadata`."""
 
 from core.adapters.orm.access import ApiToken, AuditEntry, Device, Enrolment, Staff
+from core.adapters.orm.appointments import Appointment
 from core.adapters.orm.base import Base, UTCDateTime
 from core.adapters.orm.continuity import (
     FollowUp,
@@ -17,7 +18,6 @@ from core.adapters.orm.hall import Hall, Service, Window
 from core.adapters.orm.printing import PrintJob
 from core.adapters.orm.ratings import Rating, RatingUpload, RatingWorkOrder
 from core.adapters.orm.tickets import (
-    Appointment,
     IdempotencyKey,
     NumberCounter,
     Ticket,

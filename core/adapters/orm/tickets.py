@@ -14,7 +14,6 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -112,21 +111,3 @@ class IdempotencyKey(Base):
     status: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-
-
-class Appointment(Base):
-    """A booked visit (预约); checking in at the kiosk turns it into a ticket."""
-
-    __tablename__ = "appointments"
-    __table_args__ = (UniqueConstraint("hall_id", "code"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
-    code: Mapped[str] = mapped_column(String(20))
-    service: Mapped[str] = mapped_column(String(40))
-    slot_start: Mapped[datetime] = mapped_column(UTCDateTime)
-    slot_end: Mapped[datetime] = mapped_column(UTCDateTime)
-    phone: Mapped[str | None] = mapped_column(String(20))
-    taxpayer_id: Mapped[str | None] = mapped_column(String(20))
-    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
-    note: Mapped[str] = mapped_column(Text, default="")
