@@ -275,6 +275,30 @@ MESSAGES: dict[str, LazyString] = {
         "The time from %(start)s is fully booked: please choose another."
     ),
     "appointment.no_code": lazy_gettext("No check-in code is free: please try again."),
+    "appointment.day": lazy_gettext("Please choose a day."),
+    "appointment.taxpayer_id": lazy_gettext("This business needs the taxpayer ID."),
+    "appointment.unknown": lazy_gettext(
+        "No booking has this check-in code and phone number: please check both."
+    ),
+    "appointment.cancelled": lazy_gettext("Booking %(booking)s has been cancelled."),
+    "appointment.checked_in": lazy_gettext("Booking %(booking)s has been checked in already."),
+    "appointment.no_show": lazy_gettext("Booking %(booking)s was missed (no-show)."),
+    "sms_code.required": lazy_gettext("Please enter the code texted to your phone."),
+    "sms_code.wrong": lazy_gettext(
+        "The code is not right: %(left)s tries left before the phone is locked for 15 minutes."
+    ),
+    "sms_code.expired": lazy_gettext(
+        "The code has expired or been used: please ask for a new one."
+    ),
+    "sms_code.locked": lazy_gettext(
+        "Too many wrong codes: this phone can try again after %(until)s."
+    ),
+    "sms_code.too_soon": lazy_gettext(
+        "A code was just sent: you can ask again in %(seconds)s seconds."
+    ),
+    "sms_code.daily": lazy_gettext(
+        "%(count)s codes have been sent to this phone today: please try again tomorrow."
+    ),
     "auth.csrf": lazy_gettext("The page has expired; please reload it and try again."),
     "device.no_screen": lazy_gettext(
         "%(device)s has no screen to enrol; its print agent uses an API token."

@@ -9,6 +9,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Importing the route modules registers their operations on `bp`.
 from core.api import (  # noqa: E402
     admin,
+    appointments,
     devices,
     incidents,
     openapi,
@@ -22,6 +23,7 @@ from core.api import (  # noqa: E402
 
 __all__ = [
     "admin",
+    "appointments",
     "bp",
     "devices",
     "incidents",

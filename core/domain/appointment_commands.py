@@ -10,11 +10,33 @@ from core.domain.commands import Command
 
 @dataclass(frozen=True, kw_only=True)
 class BookAppointment(Command):
-    """A taxpayer books the slot of `service` starting at `start`, from the booking page
-    (`channel` ``phone``) or an outside platform (``api``)."""
+    """A taxpayer books the slot of `service` starting at `start`: on the booking page
+    (`channel` ``phone``, the phone proved by SMS code `sms_code`, an id from
+    `core.services.sms_codes.check_code`) or through an outside platform (``api``)."""
 
     service: str
     start: datetime
     phone: str
     taxpayer_id: str | None = None
     channel: str = "phone"
+    sms_code: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppointmentCommand(Command):
+    """Payload: the booking, by its check-in code and the phone it was booked with."""
+
+    code: str
+    phone: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelAppointment(AppointmentCommand):
+    """The taxpayer cancels the booking."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeAppointment(AppointmentCommand):
+    """The taxpayer moves the booking to another slot of its service, keeping its code."""
+
+    start: datetime

@@ -25,6 +25,8 @@ class Quota:
     slot_minutes: int = 30
     places: int | None = None
     per_window: int | None = None
+    taxpayer_id: bool = False
+    """The booking names the taxpayer (纳税人识别号), as the business needs it."""
 
     def places_for(self, windows: int) -> int:
         """A slot's places when `windows` windows serve the service."""

@@ -304,6 +304,8 @@ class BookingSpec(_Strict):
     slot_minutes: JsonInt = Field(default=30, ge=5, le=240)
     places: JsonInt | None = Field(default=None, ge=1, le=999)
     places_per_window: JsonInt | None = Field(default=None, ge=1, le=99)
+    taxpayer_id: bool = False
+    """The booking asks for the taxpayer ID (纳税人识别号)."""
 
     @model_validator(mode="after")
     def one_quota(self) -> BookingSpec:
@@ -653,7 +655,7 @@ def quota_of(settings: dict[str, Any]) -> Quota | None:
     if not booking:
         return None
     spec = BookingSpec.model_validate(booking)
-    return Quota(spec.slot_minutes, spec.places, spec.places_per_window)
+    return Quota(spec.slot_minutes, spec.places, spec.places_per_window, spec.taxpayer_id)
 
 
 def rules_of(settings: dict[str, Any]) -> Rules:

@@ -40,9 +40,12 @@ class Role(StrEnum):
 
 ROLE_RANK = {Role.STAFF: 1, Role.GUIDE: 1, Role.LEADER: 2, Role.ADMIN: 3}
 
-DeviceKind = Literal["kiosk", "display", "window_display", "rating_pad", "guide", "printer"]
+DeviceKind = Literal[
+    "kiosk", "display", "window_display", "rating_pad", "guide", "printer", "booking_platform"
+]
 DEVICE_KINDS: tuple[str, ...] = get_args(DeviceKind)
-"""Kinds of enrolled device; `printer` is a print agent."""
+"""Kinds of enrolled device; `printer` is a print agent, `booking_platform` an outside
+booking system (电子税务局, a mini program) calling the appointments API with its token."""
 
 PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 8

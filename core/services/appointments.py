@@ -16,7 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
-from core.domain.appointment_commands import BookAppointment
+from core.domain.appointment_commands import (
+    BookAppointment,
+    CancelAppointment,
+    ChangeAppointment,
+)
 from core.domain.appointments import (
     BookingRules,
     Quota,
@@ -27,11 +31,12 @@ from core.domain.appointments import (
     day_slots,
     find_slot,
 )
-from core.domain.errors import Conflict, InvalidInput
+from core.domain.errors import Conflict, InvalidInput, NotFound
 from core.domain.identity import validate_phone, validate_taxpayer_id
 from core.domain.workdays import WorkdayCalendar
 from core.halls import appointments_of, hours_of, quota_of
 from core.services.context import Context, Outcome
+from core.services.sms import SmsKind, queue_sms
 
 TAKEN = ("booked", "checked_in", "no_show")
 """The states that hold a place of their slot (a cancelled booking gives it back)."""
@@ -122,29 +127,26 @@ def _bookable(start: datetime, now: datetime, zone: ZoneInfo, rules: BookingRule
 
 def book_appointment(command: BookAppointment, context: Context) -> Outcome:
     """Book a place of one slot: refused when the slot is past, too soon, too far ahead,
-    on a closed day, or full."""
+    on a closed day, or full; the booking's code goes to the phone by SMS."""
     hall, session = context.hall, context.uow.session
     service = context.service(command.service)
-    rules = appointments_of(hall.settings)
-    start = command.start.astimezone(context.zone)
-    day = start.date()
-    check_bookable(start, context.now, context.zone, rules)
-    closed = closed_reason(day, hours_of(hall.settings), context.calendar, rules)
-    if closed:
-        raise Conflict(f"appointment.{closed}", day=day.isoformat())
-    slot = find_slot(slots_of(hall, service, context.windows, day, context.calendar), start)
+    needs_id = bool(quota(service).taxpayer_id)
     phone = validate_phone(command.phone)
+    if needs_id and not command.taxpayer_id:
+        raise InvalidInput("appointment.taxpayer_id", field="taxpayer_id")
     taxpayer_id = (
         validate_taxpayer_id(command.taxpayer_id, context.day.business_day).value
         if command.taxpayer_id
         else None
     )
-    slot.take(booked(session, hall, service.code, day).get(slot.start, 0))
+    slot = _slot_to_book(context, service, command.start)
+    if command.sms_code is not None:
+        _use_code(context, command.sms_code)
     row = orm.Appointment(
         hall_id=hall.id,
         code=_new_code(session, hall),
         service=service.code,
-        business_day=day,
+        business_day=slot.start.date(),
         slot_start=slot.start,
         slot_end=slot.end,
         state="booked",
@@ -156,7 +158,94 @@ def book_appointment(command: BookAppointment, context: Context) -> Outcome:
     )
     session.add(row)
     session.flush()
-    return Outcome(booking_body(row, context.zone), 201)
+    _text(context, row, service, "booked")
+    return Outcome(booking_body(row, service, context.zone), 201)
+
+
+def _slot_to_book(context: Context, service: orm.Service, start: datetime) -> Slot:
+    """The slot of `service` starting at `start`, with a place left and bookable now."""
+    hall = context.hall
+    rules = appointments_of(hall.settings)
+    start = start.astimezone(context.zone)
+    check_bookable(start, context.now, context.zone, rules)
+    closed = closed_reason(start.date(), hours_of(hall.settings), context.calendar, rules)
+    if closed:
+        raise Conflict(f"appointment.{closed}", day=start.date().isoformat())
+    slots = slots_of(hall, service, context.windows, start.date(), context.calendar)
+    slot = find_slot(slots, start)
+    slot.take(booked(context.uow.session, hall, service.code, start.date()).get(slot.start, 0))
+    return slot
+
+
+def _use_code(context: Context, code_id: int) -> None:
+    """The SMS code proving the phone is spent by this booking (once: a second booking
+    racing with the same code is refused)."""
+    row = context.uow.session.get_one(orm.SmsCode, code_id)
+    if row.used_at is not None:
+        raise InvalidInput("sms_code.expired", field="sms_code")
+    row.used_at = context.now
+
+
+def _own_booking(context: Context, code: str, phone: str) -> orm.Appointment:
+    """The hall's booking with check-in `code`, when `phone` is the one it was booked with;
+    otherwise it is not found (a wrong phone learns nothing about the code)."""
+    row = context.uow.session.scalars(
+        select(orm.Appointment).where(
+            orm.Appointment.hall_id == context.hall.id, orm.Appointment.code == code
+        )
+    ).first()
+    if row is None or row.phone is None or not secrets.compare_digest(row.phone, phone):
+        raise NotFound("appointment.unknown")
+    if row.state != "booked":
+        raise Conflict(f"appointment.{row.state}", booking=code)
+    return row
+
+
+def cancel_appointment(command: CancelAppointment, context: Context) -> Outcome:
+    """The taxpayer cancels: the place is free again."""
+    row = _own_booking(context, command.code, command.phone)
+    row.state, row.ended_at, row.note = "cancelled", context.now, "taxpayer"
+    service = context.service(row.service)
+    _text(context, row, service, "cancelled")
+    return Outcome(booking_body(row, service, context.zone))
+
+
+def change_appointment(command: ChangeAppointment, context: Context) -> Outcome:
+    """The taxpayer moves the booking to another slot of the same service."""
+    row = _own_booking(context, command.code, command.phone)
+    service = context.service(row.service)
+    if command.start.astimezone(context.zone) == row.slot_start.astimezone(context.zone):
+        return Outcome(booking_body(row, service, context.zone))
+    row.state = "moving"  # its own place does not count while the new one is taken
+    context.uow.session.flush()
+    slot = _slot_to_book(context, service, command.start)
+    row.state, row.business_day = "booked", slot.start.date()
+    row.slot_start, row.slot_end = slot.start, slot.end
+    _text(context, row, service, "changed")
+    return Outcome(booking_body(row, service, context.zone))
+
+
+SMS_TEXTS = {
+    "booked": "【{hall}】您已预约{day} {start}-{end}办理{service}，签到码{code}。请在预约时段内到取号机点“预约取号”输入签到码。",
+    "changed": "【{hall}】您的预约已改为{day} {start}-{end}办理{service}，签到码{code}不变。",
+    "cancelled": "【{hall}】您{day} {start}办理{service}的预约（签到码{code}）已取消。",
+}
+
+
+def _text(context: Context, row: orm.Appointment, service: orm.Service, what: str) -> None:
+    """The booking's SMS, in the outbox with it."""
+    if not row.phone:
+        return
+    start, end = row.slot_start.astimezone(context.zone), row.slot_end.astimezone(context.zone)
+    body = SMS_TEXTS[what].format(
+        hall=context.hall.name_zh,
+        day=f"{start.month}月{start.day}日",
+        start=start.strftime("%H:%M"),
+        end=end.strftime("%H:%M"),
+        service=service.name_zh,
+        code=row.code,
+    )
+    queue_sms(context.uow.session, context.hall, row.phone, body, SmsKind.BOOKING, context.now)
 
 
 def _new_code(session: Session, hall: orm.Hall) -> str:
@@ -173,14 +262,16 @@ def _new_code(session: Session, hall: orm.Hall) -> str:
     raise Conflict("appointment.no_code")
 
 
-def booking_body(row: orm.Appointment, zone: ZoneInfo) -> dict[str, Any]:
+def booking_body(row: orm.Appointment, service: orm.Service, zone: ZoneInfo) -> dict[str, Any]:
     """A booking as its taxpayer sees it."""
     return {
-        "id": row.id,
         "code": row.code,
         "service": row.service,
+        "service_name": service.name_zh,
+        "service_name_en": service.name_en,
         "day": row.business_day.isoformat(),
         "start": row.slot_start.astimezone(zone).isoformat(),
         "end": row.slot_end.astimezone(zone).isoformat(),
         "state": row.state,
+        "channel": row.channel,
     }

@@ -89,10 +89,13 @@ def incident(session: Session, hall_code: str, incident_id: int) -> dict[str, An
 def devices(
     session: Session, hall_code: str, now: datetime, timeout_s: float
 ) -> list[dict[str, Any]]:
-    """Every device with its health and when it was last heard of."""
+    """Every device with its health and when it was last heard of (a booking platform is
+    an outside system calling the API, with no health to watch)."""
     hall = hall_by_code(session, hall_code)
     rows = session.scalars(
-        select(orm.Device).where(orm.Device.hall_id == hall.id).order_by(orm.Device.id)
+        select(orm.Device)
+        .where(orm.Device.hall_id == hall.id, orm.Device.kind != "booking_platform")
+        .order_by(orm.Device.id)
     )
     return [
         {

@@ -50,6 +50,8 @@ KEEPS_CONFIGURATION: frozenset[type[cmd.Command]] = frozenset(
         rc.AppealRating,
         rc.DecideAppeal,
         ac.BookAppointment,
+        ac.CancelAppointment,
+        ac.ChangeAppointment,
     }
 )
 """The queue's commands: they change tickets, windows' state and services' recent times,
@@ -103,6 +105,8 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     rc.AppealRating: ratings.appeal_rating,
     rc.DecideAppeal: ratings.decide_appeal,
     ac.BookAppointment: appointments.book_appointment,
+    ac.CancelAppointment: appointments.cancel_appointment,
+    ac.ChangeAppointment: appointments.change_appointment,
     cc.SubmitRegister: registers.submit_register,
     cc.MarkBackfilled: registers.mark_backfilled,
     cc.AddFollowUp: registers.add_follow_up,

@@ -17,10 +17,14 @@ class SmsKind(StrEnum):
     TICKET = "ticket"  # the number, when the kiosk could not print it
     BACKFILL = "backfill"  # the business registered during an outage is complete
     FOLLOW_UP = "follow_up"  # the answer to a question recorded earlier
+    BOOKING_CODE = "booking_code"  # the code proving a booking phone is the taxpayer's
+    BOOKING = "booking"  # a booking made, changed or cancelled, with its check-in code
 
 
-URGENT = frozenset({SmsKind.OUTAGE, SmsKind.RECOVERY})
-"""Kinds sent whatever the hall's quiet hours (SPEC §8: outage notices only)."""
+URGENT = frozenset({SmsKind.OUTAGE, SmsKind.RECOVERY, SmsKind.BOOKING_CODE, SmsKind.BOOKING})
+"""Kinds sent whatever the hall's quiet hours and daily cap: outage notices (SPEC §8), and
+what the taxpayer has just asked for on the booking page (a code at 22:00 is needed at
+22:00; the page limits how often it is sent)."""
 
 
 def queue_sms(

@@ -210,6 +210,7 @@ def admin_texts() -> dict[str, object]:
             "rating_pad": gettext("Rating pad"),
             "guide": gettext("Guide desk"),
             "printer": gettext("Ticket printer"),
+            "booking_platform": gettext("Booking platform"),
         },
         "printer": gettext("Printer"),
         "noPrinter": gettext("No printer (on-screen tickets)"),

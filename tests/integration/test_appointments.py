@@ -3,6 +3,7 @@ booked beyond its places, however many press at once, on SQLite and PostgreSQL."
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from core.domain.appointment_commands import BookAppointment
 from core.domain.errors import DomainError
 from core.halls import calendar_for
 from core.services.appointments import day_view
-from tests.integration.conftest import SHANGHAI, AppFactory
+from tests.integration.conftest import SHANGHAI, Api, AppFactory
 from tests.support.databases import Tokens
 
 
@@ -128,3 +129,119 @@ def test_forty_taxpayers_pressing_for_the_last_five_places_get_exactly_five(
         count = select(func.count()).where(orm.Appointment.slot_start == start)
         assert session.scalar(count) == 6
     assert view(first, "invoice", start, clock.now())["slots"][2]["left"] == 0
+
+
+# ---- the booking API --------------------------------------------------------------------
+
+
+def texted(app: Flask, phone: str) -> list[str]:
+    """What the outbox holds for `phone`, oldest first."""
+    with app.extensions["hallq"].db.read_session() as session:
+        rows = session.scalars(
+            select(orm.SmsMessage).where(orm.SmsMessage.phone == phone).order_by(orm.SmsMessage.id)
+        )
+        return [row.body for row in rows]
+
+
+def sms_code(app: Flask, phone: str) -> str:
+    """The code in the latest booking-code SMS to `phone`."""
+    codes = [re.findall(r"验证码：(\d{6})", text) for text in texted(app, phone)]
+    return [found for found in codes if found][-1][0]
+
+
+def test_a_phone_books_with_the_texted_code_then_looks_it_up_changes_and_cancels_it(
+    api: Api, app: Flask, clock: FixedClock
+) -> None:
+    phone, start = "13800138000", tomorrow_at(clock, "10:00")
+    # GIVEN the booking page's view: invoices are bookable, tomorrow has a 10:00 slot
+    offer = api.get("/api/v1/appointments/services").get_json()
+    assert {"invoice", "registration"} <= {service["code"] for service in offer["services"]}
+    assert len(offer["days"]) == 8
+    day = api.get(f"/api/v1/appointments/slots/invoice/{start.date()}").get_json()
+    assert day["slots"][2]["start"] == start.isoformat()
+    # WHEN the phone asks for a code, and books with it
+    sent = api.post("/api/v1/appointments/sms-code", json={"phone": phone})
+    assert sent.status_code == 202, sent.get_json()
+    body = {"service": "invoice", "start": start.isoformat(), "phone": phone}
+    booked = api.post("/api/v1/appointments", json={**body, "sms_code": sms_code(app, phone)})
+    # THEN a booking with a six-digit check-in code and its QR, texted to the phone too
+    assert booked.status_code == 201, booked.get_json()
+    booking = booked.get_json()
+    assert booking["qr"].startswith("data:image/svg+xml;base64,")
+    assert (booking["state"], booking["channel"], len(booking["code"])) == ("booked", "phone", 6)
+    assert f"签到码{booking['code']}" in texted(app, phone)[-1]
+    # … and the same code does not book twice
+    again = api.post("/api/v1/appointments", json={**body, "sms_code": sms_code(app, phone)})
+    assert (again.status_code, again.get_json()["error"]) == (400, "sms_code.expired")
+    # WHEN it is looked up with code and phone (and with another phone)
+    own = {"code": booking["code"], "phone": phone}
+    assert api.post("/api/v1/appointments/lookup", json=own).get_json()["start"] == booking["start"]
+    other = api.post("/api/v1/appointments/lookup", json={**own, "phone": "13900139000"})
+    assert (other.status_code, other.get_json()["error"]) == (404, "appointment.unknown")
+    # WHEN it is moved to 14:00, keeping its code, and then cancelled
+    later = tomorrow_at(clock, "14:00").isoformat()
+    moved = api.post(
+        f"/api/v1/appointments/{booking['code']}/change", json={"phone": phone, "start": later}
+    )
+    assert (moved.status_code, moved.get_json()["start"]) == (200, later)
+    cancelled = api.post(f"/api/v1/appointments/{booking['code']}/cancel", json={"phone": phone})
+    assert cancelled.get_json()["state"] == "cancelled"
+    # THEN the 14:00 place is free again, and a second cancel is refused
+    day = api.get(f"/api/v1/appointments/slots/invoice/{start.date()}").get_json()
+    assert {slot["left"] for slot in day["slots"]} == {6}
+    twice = api.post(f"/api/v1/appointments/{booking['code']}/cancel", json={"phone": phone})
+    assert (twice.status_code, twice.get_json()["error"]) == (409, "appointment.cancelled")
+    assert ["改为" in texted(app, phone)[-2], "已取消" in texted(app, phone)[-1]] == [True, True]
+
+
+def test_wrong_codes_lock_the_phone_and_codes_are_not_sent_too_often(
+    api: Api, app: Flask, clock: FixedClock
+) -> None:
+    phone = "13700137000"
+    body = {"service": "invoice", "start": tomorrow_at(clock, "10:00").isoformat(), "phone": phone}
+    # GIVEN a code sent; a second within the minute is refused in Chinese
+    assert api.post("/api/v1/appointments/sms-code", json={"phone": phone}).status_code == 202
+    soon = api.post("/api/v1/appointments/sms-code", json={"phone": phone})
+    assert (soon.status_code, soon.get_json()["error"]) == (409, "sms_code.too_soon")
+    assert "秒" in soon.get_json()["message"]
+    right = sms_code(app, phone)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    # WHEN a wrong code is entered five times
+    answers = [
+        api.post("/api/v1/appointments", json={**body, "sms_code": wrong}).get_json()
+        for _ in range(5)
+    ]
+    # THEN each says how many tries are left, and then the phone is locked, right code or not
+    assert [answer["error"] for answer in answers] == ["sms_code.wrong"] * 5
+    assert "4" in answers[0]["message"]
+    locked = api.post("/api/v1/appointments", json={**body, "sms_code": right})
+    assert (locked.status_code, locked.get_json()["error"]) == (409, "sms_code.locked")
+    # … nothing was booked; after 15 minutes a new code works
+    clock.advance(timedelta(minutes=15, seconds=1))
+    assert api.post("/api/v1/appointments/sms-code", json={"phone": phone}).status_code == 202
+    booked = api.post("/api/v1/appointments", json={**body, "sms_code": sms_code(app, phone)})
+    assert booked.status_code == 201, booked.get_json()
+
+
+def test_a_booking_platform_books_with_its_token_and_without_a_code(
+    api: Api, app: Flask, clock: FixedClock
+) -> None:
+    body = {
+        "service": "registration",
+        "start": tomorrow_at(clock, "09:30").isoformat(),
+        "phone": "13600136000",
+    }
+    # GIVEN registration needs the taxpayer ID WHEN the platform books without it
+    missing = api.post("/api/v1/appointments", as_="booking-platform", json=body)
+    assert (missing.status_code, missing.get_json()["error"]) == (400, "appointment.taxpayer_id")
+    # … and with it
+    booked = api.post(
+        "/api/v1/appointments",
+        as_="booking-platform",
+        json={**body, "taxpayer_id": "91350100M000100Y43"},
+    )
+    # THEN booked through the API channel; a kiosk's token does not make it a platform
+    assert booked.status_code == 201, booked.get_json()
+    assert booked.get_json()["channel"] == "api"
+    kiosk = api.post("/api/v1/appointments", as_="kiosk-1", json=body)
+    assert (kiosk.status_code, kiosk.get_json()["error"]) == (400, "sms_code.required")

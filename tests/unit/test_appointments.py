@@ -135,9 +135,10 @@ def test_the_hall_file_sets_the_rules_and_each_booked_service_its_quota() -> Non
     rules = appointments_of(stored)
     assert (rules.days_ahead, rules.same_day_lead) == (7, timedelta(hours=2))
     assert rules.periods == ((time(9, 0), time(11, 30)), (time(13, 30), time(16, 30)))
-    # … invoices have 6 places a slot, registration 2 per window, consultation none
+    # … invoices have 6 places a slot, registration 2 per window and the taxpayer ID,
+    # consultation none
     assert quota_of(services["invoice"]) == Quota(30, places=6)
-    assert quota_of(services["registration"]) == Quota(30, per_window=2)
+    assert quota_of(services["registration"]) == Quota(30, per_window=2, taxpayer_id=True)
     assert quota_of(services["consult"]) is None
     # … and a hall stored before booking existed gets the defaults
     assert appointments_of({}) == BookingRules()

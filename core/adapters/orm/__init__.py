@@ -1,7 +1,7 @@
 """SQLAlchemy tables. Importing this package registers every table on `Base.metadata`."""
 
 from core.adapters.orm.access import ApiToken, AuditEntry, Device, Enrolment, Staff
-from core.adapters.orm.appointments import Appointment
+from core.adapters.orm.appointments import Appointment, SmsCode
 from core.adapters.orm.base import Base, UTCDateTime
 from core.adapters.orm.continuity import (
     FollowUp,
@@ -46,6 +46,7 @@ __all__ = [
     "RatingWorkOrder",
     "RegisterRecord",
     "Service",
+    "SmsCode",
     "SmsMessage",
     "Staff",
     "SystemStatus",

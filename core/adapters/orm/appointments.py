@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.adapters.orm.base import Base, UTCDateTime
@@ -40,3 +40,22 @@ class Appointment(Base):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     """Why it was cancelled (the taxpayer, or the hall closing the day)."""
+
+
+class SmsCode(Base):
+    """A code texted to a phone to prove it is the taxpayer's (the booking page)."""
+
+    __tablename__ = "sms_codes"
+    __table_args__ = (Index("ix_sms_codes_hall_phone_created", "hall_id", "phone", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    phone: Mapped[str] = mapped_column(String(20))
+    digest: Mapped[str] = mapped_column(String(64))
+    """HMAC of the phone and the code: the code itself is never stored."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    """Wrong codes entered against it; the fifth locks the phone for a while."""
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

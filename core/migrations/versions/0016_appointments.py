@@ -1,4 +1,5 @@
-"""appointments: bookings with their state, channel and business day (预约办税)
+"""appointments: bookings with their state, channel and business day; sms_codes: the
+codes that prove a booking phone is the taxpayer's (预约办税)
 
 The table of 0001 was never written to (nothing booked before this revision), so it is
 replaced rather than altered.
@@ -56,10 +57,28 @@ def upgrade() -> None:
         "ix_appointments_hall_service_slot", "appointments", ["hall_id", "service", "slot_start"]
     )
     op.create_index("ix_appointments_hall_day", "appointments", ["hall_id", "business_day"])
+    op.create_table(
+        "sms_codes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("hall_id", sa.Integer(), nullable=False),
+        sa.Column("phone", sa.String(length=20), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("created_at", moment(), nullable=False),
+        sa.Column("expires_at", moment(), nullable=False),
+        sa.Column("tries", sa.Integer(), nullable=False),
+        sa.Column("locked_until", moment(), nullable=True),
+        sa.Column("used_at", moment(), nullable=True),
+        sa.ForeignKeyConstraint(["hall_id"], ["halls.id"], name=op.f("fk_sms_codes_hall_id_halls")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sms_codes")),
+    )
+    op.create_index(
+        "ix_sms_codes_hall_phone_created", "sms_codes", ["hall_id", "phone", "created_at"]
+    )
 
 
 def downgrade() -> None:
     moment = core.adapters.orm.base.UTCDateTime
+    op.drop_table("sms_codes")
     op.drop_table("appointments")
     op.create_table(
         "appointments",

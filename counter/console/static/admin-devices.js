@@ -6,7 +6,9 @@
 
 import { $, SessionGone, change, element, fill, read } from "./util.js";
 
-const KINDS = ["kiosk", "display", "window_display", "rating_pad", "guide", "printer"];
+const KINDS = ["kiosk", "display", "window_display", "rating_pad", "guide", "printer", "booking_platform"];
+// Kinds without a screen: they call the API with a token (`hallq device token ID`).
+const NO_SCREEN = ["printer", "booking_platform"];
 let health = {}; // device id → GET /api/v1/devices item
 
 function binding(ctx, device, hall) {
@@ -53,7 +55,7 @@ function row(ctx, device, hall) {
   const name = element("input", { attrs: { name: "name", value: device.name, maxlength: 100, "aria-label": ctx.text.name } });
   const nameEn = element("input", { attrs: { name: "name_en", value: device.name_en || "", maxlength: 100, "aria-label": ctx.text.englishName } });
   const save = element("button", { className: "primary", text: ctx.text.save, attrs: { type: "button" } });
-  const enrol = element("button", { className: "secondary", text: ctx.text.enrolLink, attrs: { type: "button", "data-enrol": true, disabled: device.kind === "printer" } });
+  const enrol = element("button", { className: "secondary", text: ctx.text.enrolLink, attrs: { type: "button", "data-enrol": true, disabled: NO_SCREEN.includes(device.kind) } });
   const revoke = element("button", { className: "danger", text: ctx.text.revoke, attrs: { type: "button" } });
   const tr = element("tr", { attrs: { "data-device": device.id } },
     element("th", { attrs: { scope: "row" } }, device.id, element("span", { className: "sub", text: ctx.text.kinds[device.kind] })),
