@@ -17,7 +17,7 @@ from core.domain.errors import NotFound
 from core.domain.identity import USCC_ALPHABET
 from core.runtime import runtime
 from core.services import views
-from kiosk.texts import PAPER, TICKET_STATES, kiosk_texts, status_texts
+from kiosk.texts import PAPER, TICKET_STATES, booking_texts, kiosk_texts, status_texts
 
 IDLE_SECONDS = {"start": 60, "details": 60, "ticket": 30, "guide": 30}
 """How long each kiosk screen waits for a touch before it starts over."""
@@ -160,3 +160,22 @@ def status_url(token: str) -> str:
     printed ticket's (``HALLQ_PUBLIC_URL``, or the hub's address on the hall's network),
     not the address the kiosk happens to use (often 127.0.0.1)."""
     return public_base_url(runtime().settings) + url_for("kiosk.status", token=token)
+
+
+def booking_page() -> dict[str, Any]:
+    """The booking page (预约办税) of the hub's hall: its name, and its script's config."""
+    rt = runtime()
+    with rt.db.read_session() as session:
+        hall = views.hall_by_code(session, rt.settings.hall)
+        english = str(get_locale()) == "en"
+        name = hall.name_en if english and hall.name_en else hall.name_zh
+        zone = hall.timezone
+    return {
+        "hall_name": name,
+        "config": {
+            "lang": str(get_locale()),
+            "timezone": zone,
+            "api": url_for("api.booking_offer").rsplit("/", 1)[0],
+            "texts": booking_texts(),
+        },
+    }

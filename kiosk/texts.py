@@ -180,3 +180,55 @@ def status_texts() -> dict[str, object]:
         "rated": gettext("Your rating: %(level)s", **_placeholders("level")),
         "rate_failed": gettext("The rating could not be sent; please try again."),
     }
+
+
+def booking_texts() -> dict[str, object]:
+    """Sentences of the booking page script (预约办税)."""
+    return {
+        "weekdays": [
+            gettext("Mon"),
+            gettext("Tue"),
+            gettext("Wed"),
+            gettext("Thu"),
+            gettext("Fri"),
+            gettext("Sat"),
+            gettext("Sun"),
+        ],
+        "today": pgettext("booking", "Today"),
+        "closed": {
+            "not_workday": pgettext("booking", "Closed"),
+            "closed_day": gettext("No bookings"),
+        },
+        "closed_day": {
+            "not_workday": gettext("The hall is closed that day: please choose another."),
+            "closed_day": gettext("The hall takes no bookings that day: please choose another."),
+        },
+        "no_slots": gettext("No time is left that day: please choose another."),
+        "left": pgettext("booking", "%(count)s left", **_placeholders("count")),
+        "full": gettext("Full"),
+        "too_late": gettext("Closed for booking"),
+        "chosen": gettext(
+            "%(service)s, %(day)s %(start)s–%(end)s",
+            **_placeholders("service", "day", "start", "end"),
+        ),
+        "code_sent": gettext("A code has been sent to %(phone)s.", **_placeholders("phone")),
+        "resend": gettext("Send again (%(seconds)s s)", **_placeholders("seconds")),
+        "send_code": gettext("Send me a code"),
+        "booked": gettext("You are booked"),
+        "moved": gettext("Your booking has been moved"),
+        "found": gettext("Your booking"),
+        "cancelled": gettext("Your booking has been cancelled"),
+        "states": {
+            "booked": gettext("Booked"),
+            "checked_in": gettext("Checked in"),
+            "cancelled": gettext("Cancelled"),
+            "no_show": gettext("Missed"),
+        },
+        "confirm_cancel": gettext("Cancel this booking? The time goes to someone else."),
+        "change_title": gettext("Choose the new day and time, then confirm"),
+        "confirm_change": gettext("Move my booking here"),
+        "book": gettext("Book"),
+        "offline": gettext("No connection to the hall: please check your network and try again."),
+        "need_phone": gettext("Please enter your mobile number."),
+        "need_code": gettext("Please enter the code from the SMS."),
+    }

@@ -91,3 +91,10 @@ def status(token: str) -> tuple[str, int] | str:
         state=pages.state_words(ticket["state"]),
         config=pages.status_config(token, ticket),
     )
+
+
+@bp.get("/book")
+@limiter.limit(_public_limit)
+def book() -> str:
+    """The booking page (预约办税) on the taxpayer's phone; public."""
+    return render_template("kiosk/book.html", **pages.booking_page())
