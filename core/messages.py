@@ -283,6 +283,18 @@ MESSAGES: dict[str, LazyString] = {
     "appointment.cancelled": lazy_gettext("Booking %(booking)s has been cancelled."),
     "appointment.checked_in": lazy_gettext("Booking %(booking)s has been checked in already."),
     "appointment.no_show": lazy_gettext("Booking %(booking)s was missed (no-show)."),
+    "appointment.duplicate": lazy_gettext(
+        "This phone (or taxpayer) already has a booking of this business on %(day)s."
+    ),
+    "appointment.blocked": lazy_gettext(
+        "After %(count)s missed bookings, booking is blocked until %(until)s."
+    ),
+    "appointment.cancel_too_late": lazy_gettext(
+        "A booking is cancelled or changed at least %(hours)s hours before its time."
+    ),
+    "appointment.close_reason": lazy_gettext(
+        "Please give the reason: it goes to every booking of the day by SMS."
+    ),
     "sms_code.required": lazy_gettext("Please enter the code texted to your phone."),
     "sms_code.wrong": lazy_gettext(
         "The code is not right: %(left)s tries left before the phone is locked for 15 minutes."

@@ -7,6 +7,8 @@
 ``POST /appointments/lookup``          a booking, by its check-in code and phone
 ``POST /appointments/<code>/cancel``   cancel it (code and phone)
 ``POST /appointments/<code>/change``   move it to another slot of its service
+``POST /appointments/days/<day>/close`` the hall closes a day, with the reason (leaders)
+``POST /appointments/days/<day>/open``  and opens it again
 
 A booking platform (电子税务局, a WeChat mini program) is an enrolled device of kind
 ``booking_platform`` calling with its API token: it has proved who the taxpayer is, so
@@ -26,13 +28,15 @@ from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.api import bp
-from core.api.common import hall_code, json_response, run
+from core.api.common import command, hall_code, json_response, run
 from core.api.registry import operation
 from core.api.schemas import PHONE_PATTERN, TAXPAYER_ID_PATTERN, Error, Strict, checked
 from core.domain.appointment_commands import (
     BookAppointment,
     CancelAppointment,
     ChangeAppointment,
+    CloseBookingDay,
+    OpenBookingDay,
 )
 from core.domain.appointments import bookable_days, closed_reason
 from core.domain.errors import DomainError, InvalidInput, NotFound
@@ -41,7 +45,8 @@ from core.extensions import limiter
 from core.halls import appointments_of, calendar_for, hours_of, quota_of
 from core.runtime import runtime
 from core.services import appointments, sms_codes
-from core.web.auth import current_principal
+from core.services.access import Role
+from core.web.auth import current_principal, requires
 from core.web.qr import qr_data_url
 
 SERVICE_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
@@ -411,3 +416,57 @@ def _actor(phone: str) -> str:
     if principal is not None and principal.is_device(PLATFORM):
         return principal.actor
     return f"phone:{phone.strip()[-4:]}"
+
+
+# ---- the hall closes or opens a day for booking ------------------------------------------------
+
+
+class CloseDayBody(Strict):
+    reason: str = Field(
+        min_length=1,
+        max_length=60,
+        description="Why, in the SMS to every booking of the day (因…, 暂停预约办税).",
+    )
+
+
+class DayChange(BaseModel):
+    day: str
+    cancelled: int = Field(description="Bookings the closing cancelled (and texted)")
+
+
+def _day(day: str) -> date:
+    try:
+        return date.fromisoformat(day)
+    except ValueError:
+        raise NotFound("appointment.day", day=day) from None
+
+
+@operation(
+    bp,
+    "POST",
+    "/appointments/days/<day>/close",
+    summary="Close a day for booking, with the reason: its bookings are cancelled and texted.",
+    tag="appointments",
+    body=CloseDayBody,
+    responses={
+        200: ("Closed", DayChange),
+        400: ("No reason", Error),
+        404: ("Not a day", Error),
+    },
+)
+@requires(Role.LEADER)
+def close_day(day: str, data: CloseDayBody) -> Response:
+    return command(CloseBookingDay, day=_day(day), reason=data.reason)
+
+
+@operation(
+    bp,
+    "POST",
+    "/appointments/days/<day>/open",
+    summary="Take bookings on a closed day again.",
+    tag="appointments",
+    responses={200: ("Open", DayChange), 404: ("Not a day", Error)},
+)
+@requires(Role.LEADER)
+def open_day(day: str) -> Response:
+    return command(OpenBookingDay, day=_day(day))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from core.domain.commands import Command
 
@@ -40,3 +40,19 @@ class ChangeAppointment(AppointmentCommand):
     """The taxpayer moves the booking to another slot of its service, keeping its code."""
 
     start: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseBookingDay(Command):
+    """The hall closes `day` for booking, because of `reason`: the only way it may cancel
+    bookings; each one booked that day is cancelled and texted the reason."""
+
+    day: date
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenBookingDay(Command):
+    """The hall takes bookings on `day` again (cancelled ones stay cancelled)."""
+
+    day: date

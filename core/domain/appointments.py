@@ -48,6 +48,14 @@ class BookingRules:
     opening to the ticket cut-off."""
     closed_days: frozenset[date] = frozenset()
     """Working days the hall takes no bookings on."""
+    cancel_lead: timedelta = timedelta(hours=3)
+    """A booking is cancelled (or moved) at least this long before its slot starts."""
+    no_show_limit: int = 3
+    no_show_days: int = 30
+    block_days: int = 90
+    """`no_show_limit` no-shows within `no_show_days` days block booking for `block_days`."""
+    late_grace: timedelta = timedelta(minutes=15)
+    """A booking not checked in by its slot's end plus this is a no-show."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,29 @@ def check_bookable(start: datetime, now: datetime, zone: ZoneInfo, rules: Bookin
     if start - now < rules.same_day_lead:
         hours = rules.same_day_lead.total_seconds() / 3600
         raise InvalidInput("appointment.too_soon", field="start", hours=f"{hours:g}")
+
+
+def check_cancellable(start: datetime, now: datetime, rules: BookingRules) -> None:
+    """Refuse to cancel or move a booking whose slot starts within the cancel lead."""
+    if start - now < rules.cancel_lead:
+        hours = rules.cancel_lead.total_seconds() / 3600
+        raise Conflict("appointment.cancel_too_late", hours=f"{hours:g}")
+
+
+def blocked_until(
+    missed: Sequence[datetime], now: datetime, rules: BookingRules
+) -> datetime | None:
+    """Until when booking is blocked for a taxpayer who missed the slots starting at
+    `missed`: `no_show_limit` of them within `no_show_days` days block it for
+    `block_days` from the last of those; None when not blocked at `now`."""
+    ordered = sorted(missed)
+    window = timedelta(days=rules.no_show_days)
+    until = None
+    for last in range(rules.no_show_limit - 1, len(ordered)):
+        first = ordered[last - rules.no_show_limit + 1]
+        if ordered[last] - first <= window:
+            until = ordered[last] + timedelta(days=rules.block_days)
+    return until if until is not None and until > now else None
 
 
 def bookable_days(now: datetime, zone: ZoneInfo, rules: BookingRules) -> list[date]:

@@ -236,6 +236,14 @@ class AppointmentsSpec(_Strict):
     break between); none: from opening to the ticket cut-off."""
     closed_days: list[Day] = Field(default_factory=list, max_length=366)
     """Working days without bookings (a training day)."""
+    cancel_lead_minutes: JsonInt = Field(default=180, ge=0, le=7 * 24 * 60)
+    """A booking is cancelled or moved at least this long before its slot."""
+    no_show_limit: JsonInt = Field(default=3, ge=1, le=20)
+    no_show_days: JsonInt = Field(default=30, ge=1, le=365)
+    block_days: JsonInt = Field(default=90, ge=1, le=3650)
+    """`no_show_limit` no-shows within `no_show_days` days block booking for `block_days`."""
+    late_grace_minutes: JsonInt = Field(default=15, ge=0, le=240)
+    """Not checked in by the slot's end plus this: a no-show."""
 
     @model_validator(mode="after")
     def apart(self) -> AppointmentsSpec:
@@ -646,6 +654,11 @@ def appointments_of(settings: dict[str, Any]) -> BookingRules:
         same_day_lead=timedelta(minutes=spec.same_day_lead_minutes),
         periods=tuple(sorted((period.start, period.end) for period in spec.periods)),
         closed_days=frozenset(spec.closed_days),
+        cancel_lead=timedelta(minutes=spec.cancel_lead_minutes),
+        no_show_limit=spec.no_show_limit,
+        no_show_days=spec.no_show_days,
+        block_days=spec.block_days,
+        late_grace=timedelta(minutes=spec.late_grace_minutes),
     )
 
 

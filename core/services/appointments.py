@@ -8,24 +8,29 @@ so two taxpayers pressing for the last place of a slot cannot both get it.
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
+from core.adapters.db import Database
 from core.domain.appointment_commands import (
     BookAppointment,
     CancelAppointment,
     ChangeAppointment,
+    CloseBookingDay,
+    OpenBookingDay,
 )
 from core.domain.appointments import (
     BookingRules,
     Quota,
     Slot,
+    blocked_until,
     check_bookable,
+    check_cancellable,
     closed_reason,
     count_windows,
     day_slots,
@@ -140,6 +145,8 @@ def book_appointment(command: BookAppointment, context: Context) -> Outcome:
         else None
     )
     slot = _slot_to_book(context, service, command.start)
+    _refuse_blocked(context, phone, taxpayer_id)
+    _refuse_second(context, service.code, slot.start.date(), phone, taxpayer_id)
     if command.sms_code is not None:
         _use_code(context, command.sms_code)
     row = orm.Appointment(
@@ -177,6 +184,59 @@ def _slot_to_book(context: Context, service: orm.Service, start: datetime) -> Sl
     return slot
 
 
+def _same_taxpayer(phone: str | None, taxpayer_id: str | None) -> Any:
+    """Bookings of the same phone, or of the same taxpayer ID when there is one."""
+    same = orm.Appointment.phone == phone
+    if taxpayer_id:
+        same = or_(same, orm.Appointment.taxpayer_id == taxpayer_id)
+    return same
+
+
+def _refuse_blocked(context: Context, phone: str | None, taxpayer_id: str | None) -> None:
+    """No booking for a taxpayer blocked for their no-shows; the block's end is said."""
+    rules = appointments_of(context.hall.settings)
+    since = context.now - timedelta(days=rules.no_show_days + rules.block_days)
+    missed = context.uow.session.scalars(
+        select(orm.Appointment.slot_start).where(
+            orm.Appointment.hall_id == context.hall.id,
+            orm.Appointment.state == "no_show",
+            orm.Appointment.slot_start >= since,
+            _same_taxpayer(phone, taxpayer_id),
+        )
+    ).all()
+    until = blocked_until(list(missed), context.now, rules)
+    if until is not None:
+        raise Conflict(
+            "appointment.blocked",
+            count=rules.no_show_limit,
+            until=until.astimezone(context.zone).date().isoformat(),
+        )
+
+
+def _refuse_second(
+    context: Context,
+    service: str,
+    day: date,
+    phone: str | None,
+    taxpayer_id: str | None,
+    *,
+    besides: int | None = None,
+) -> None:
+    """One open booking per phone (or taxpayer ID) per service and day."""
+    found = context.uow.session.scalar(
+        select(orm.Appointment.code).where(
+            orm.Appointment.hall_id == context.hall.id,
+            orm.Appointment.service == service,
+            orm.Appointment.business_day == day,
+            orm.Appointment.state == "booked",
+            orm.Appointment.id != (besides or 0),
+            _same_taxpayer(phone, taxpayer_id),
+        )
+    )
+    if found is not None:
+        raise Conflict("appointment.duplicate", day=day.isoformat())
+
+
 def _use_code(context: Context, code_id: int) -> None:
     """The SMS code proving the phone is spent by this booking (once: a second booking
     racing with the same code is refused)."""
@@ -204,6 +264,7 @@ def _own_booking(context: Context, code: str, phone: str) -> orm.Appointment:
 def cancel_appointment(command: CancelAppointment, context: Context) -> Outcome:
     """The taxpayer cancels: the place is free again."""
     row = _own_booking(context, command.code, command.phone)
+    check_cancellable(row.slot_start, context.now, appointments_of(context.hall.settings))
     row.state, row.ended_at, row.note = "cancelled", context.now, "taxpayer"
     service = context.service(row.service)
     _text(context, row, service, "cancelled")
@@ -216,23 +277,93 @@ def change_appointment(command: ChangeAppointment, context: Context) -> Outcome:
     service = context.service(row.service)
     if command.start.astimezone(context.zone) == row.slot_start.astimezone(context.zone):
         return Outcome(booking_body(row, service, context.zone))
+    check_cancellable(row.slot_start, context.now, appointments_of(context.hall.settings))
     row.state = "moving"  # its own place does not count while the new one is taken
     context.uow.session.flush()
     slot = _slot_to_book(context, service, command.start)
+    _refuse_second(
+        context, service.code, slot.start.date(), row.phone, row.taxpayer_id, besides=row.id
+    )
     row.state, row.business_day = "booked", slot.start.date()
     row.slot_start, row.slot_end = slot.start, slot.end
     _text(context, row, service, "changed")
     return Outcome(booking_body(row, service, context.zone))
 
 
+def close_booking_day(command: CloseBookingDay, context: Context) -> Outcome:
+    """Close a day for booking, with the reason; every booking of that day still open is
+    cancelled by the hall and texted why (the only way the hall cancels a booking)."""
+    reason = command.reason.strip()
+    if not reason:
+        raise InvalidInput("appointment.close_reason", field="reason")
+    _set_closed(context, command.day, closed=True)
+    rows = context.uow.session.scalars(
+        select(orm.Appointment).where(
+            orm.Appointment.hall_id == context.hall.id,
+            orm.Appointment.business_day == command.day,
+            orm.Appointment.state == "booked",
+        )
+    ).all()
+    for row in rows:
+        row.state, row.ended_at, row.note = "cancelled", context.now, f"hall: {reason}"
+        _text(context, row, context.service(row.service), "closed", reason=reason)
+    context.audited = {"target": command.day.isoformat(), "detail": {"reason": reason}}
+    return Outcome({"day": command.day.isoformat(), "cancelled": len(rows)})
+
+
+def open_booking_day(command: OpenBookingDay, context: Context) -> Outcome:
+    """Take bookings on a closed day again."""
+    _set_closed(context, command.day, closed=False)
+    return Outcome({"day": command.day.isoformat(), "cancelled": 0})
+
+
+def _set_closed(context: Context, day: date, *, closed: bool) -> None:
+    """Add `day` to the hall's closed booking days, or take it out (the hall file's
+    ``[hall.appointments] closed_days``: an export keeps it)."""
+    settings = dict(context.hall.settings or {})
+    booking = dict(settings.get("appointments", {}))
+    days = set(booking.get("closed_days", []))
+    if closed:
+        days.add(day.isoformat())
+    else:
+        days.discard(day.isoformat())
+    booking["closed_days"] = sorted(days)
+    settings["appointments"] = booking
+    context.hall.settings = settings
+
+
+def mark_no_shows(db: Database, now: datetime) -> int:
+    """Bookings not checked in by their slot's end plus the hall's grace are no-shows (the
+    hub runs it with its day check). Returns how many."""
+    marked = 0
+    with db.writing() as session, session.begin():
+        for hall in session.scalars(select(orm.Hall)):
+            grace = appointments_of(hall.settings).late_grace
+            result = session.execute(
+                update(orm.Appointment)
+                .where(
+                    orm.Appointment.hall_id == hall.id,
+                    orm.Appointment.state == "booked",
+                    orm.Appointment.slot_end <= now - grace,
+                )
+                .values(state="no_show", ended_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            marked += int(result.rowcount)  # type: ignore[attr-defined]
+    return marked
+
+
 SMS_TEXTS = {
     "booked": "【{hall}】您已预约{day} {start}-{end}办理{service}，签到码{code}。请在预约时段内到取号机点“预约取号”输入签到码。",
     "changed": "【{hall}】您的预约已改为{day} {start}-{end}办理{service}，签到码{code}不变。",
     "cancelled": "【{hall}】您{day} {start}办理{service}的预约（签到码{code}）已取消。",
+    "closed": "【{hall}】因{reason}，{day}暂停预约办税，您{start}办理{service}的预约（签到码{code}）已取消，请另行预约。给您带来不便，敬请谅解。",
 }
 
 
-def _text(context: Context, row: orm.Appointment, service: orm.Service, what: str) -> None:
+def _text(
+    context: Context, row: orm.Appointment, service: orm.Service, what: str, reason: str = ""
+) -> None:
     """The booking's SMS, in the outbox with it."""
     if not row.phone:
         return
@@ -244,6 +375,7 @@ def _text(context: Context, row: orm.Appointment, service: orm.Service, what: st
         end=end.strftime("%H:%M"),
         service=service.name_zh,
         code=row.code,
+        reason=reason,
     )
     queue_sms(context.uow.session, context.hall, row.phone, body, SmsKind.BOOKING, context.now)
 

@@ -107,6 +107,8 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     ac.BookAppointment: appointments.book_appointment,
     ac.CancelAppointment: appointments.cancel_appointment,
     ac.ChangeAppointment: appointments.change_appointment,
+    ac.CloseBookingDay: appointments.close_booking_day,
+    ac.OpenBookingDay: appointments.open_booking_day,
     cc.SubmitRegister: registers.submit_register,
     cc.MarkBackfilled: registers.mark_backfilled,
     cc.AddFollowUp: registers.add_follow_up,

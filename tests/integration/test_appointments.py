@@ -245,3 +245,121 @@ def test_a_booking_platform_books_with_its_token_and_without_a_code(
     assert booked.get_json()["channel"] == "api"
     kiosk = api.post("/api/v1/appointments", as_="kiosk-1", json=body)
     assert (kiosk.status_code, kiosk.get_json()["error"]) == (400, "sms_code.required")
+
+
+# ---- the bureau's rules ----------------------------------------------------------------------
+
+
+def platform_book(
+    api: Api, start: datetime, phone: str, *, service: str = "invoice", **body: Any
+) -> Any:
+    return api.post(
+        "/api/v1/appointments",
+        as_="booking-platform",
+        json={"service": service, "start": start.isoformat(), "phone": phone, **body},
+    )
+
+
+def test_one_open_booking_per_phone_or_taxpayer_per_service_and_day(
+    api: Api, clock: FixedClock
+) -> None:
+    taxpayer = {"taxpayer_id": "91350100M000100Y43"}
+    assert platform_book(api, tomorrow_at(clock, "09:00"), "13800138000").status_code == 201
+    # WHEN the same phone books invoices again that day THEN refused, in Chinese
+    second = platform_book(api, tomorrow_at(clock, "14:00"), "13800138000")
+    assert (second.status_code, second.get_json()["error"]) == (409, "appointment.duplicate")
+    assert "限约一次" in second.get_json()["message"]
+    # … another business, or the next day, is fine
+    assert (
+        platform_book(
+            api, tomorrow_at(clock, "14:00"), "13800138000", service="registration", **taxpayer
+        ).status_code
+        == 201
+    )
+    assert (
+        platform_book(
+            api, tomorrow_at(clock, "14:00") + timedelta(days=1), "13800138000"
+        ).status_code
+        == 201
+    )
+    # … and the same taxpayer ID from another phone counts as the same taxpayer
+    other = platform_book(
+        api, tomorrow_at(clock, "15:00"), "13900139000", service="registration", **taxpayer
+    )
+    assert (other.status_code, other.get_json()["error"]) == (409, "appointment.duplicate")
+
+
+def test_cancelling_closes_three_hours_before_the_slot(api: Api, clock: FixedClock) -> None:
+    # GIVEN a booking for today 14:00 (the clock says 10:00)
+    start = clock.now().astimezone(SHANGHAI).replace(hour=14, minute=0)
+    code = platform_book(api, start, "13800138000").get_json()["code"]
+    body = {"phone": "13800138000"}
+    # WHEN it is 11:00:01 THEN it can be neither cancelled nor moved
+    clock.advance(timedelta(hours=1, seconds=1))
+    late = api.post(f"/api/v1/appointments/{code}/cancel", json=body)
+    assert (late.status_code, late.get_json()["error"]) == (409, "appointment.cancel_too_late")
+    moved = api.post(
+        f"/api/v1/appointments/{code}/change",
+        json={**body, "start": tomorrow_at(clock, "09:00").isoformat()},
+    )
+    assert moved.get_json()["error"] == "appointment.cancel_too_late"
+
+
+def test_three_no_shows_block_booking_for_ninety_days_and_say_until_when(
+    api: Api, app: Flask, clock: FixedClock
+) -> None:
+    from core.services.appointments import mark_no_shows
+
+    db = app.extensions["hallq"].db
+    # GIVEN a phone that books and never comes, three times in ten days
+    for _ in range(3):
+        assert platform_book(api, tomorrow_at(clock, "09:00"), "13800138000").status_code == 201
+        clock.advance(timedelta(days=1))
+        # the slot 09:00–09:30 ended, plus 15 minutes' grace, when the day check runs
+        assert mark_no_shows(db, clock.now()) == 1
+        clock.advance(timedelta(days=2))
+    # WHEN it books again
+    blocked = platform_book(api, tomorrow_at(clock, "09:00"), "13800138000")
+    # THEN refused until 90 days after the third missed booking
+    third = (clock.now() - timedelta(days=2)).astimezone(SHANGHAI).date()
+    until = third + timedelta(days=90)
+    assert (blocked.status_code, blocked.get_json()["error"]) == (409, "appointment.blocked")
+    assert until.isoformat() in blocked.get_json()["message"]
+    # … while another phone books as usual
+    assert platform_book(api, tomorrow_at(clock, "09:00"), "13900139000").status_code == 201
+
+
+def test_the_hall_closes_a_day_with_a_reason_cancelling_and_texting_its_bookings(
+    api: Api, app: Flask, clock: FixedClock
+) -> None:
+    start = tomorrow_at(clock, "09:00")
+    codes = [
+        platform_book(api, start, phone).get_json()["code"]
+        for phone in ("13800138000", "13900139000")
+    ]
+    day = start.date().isoformat()
+    # WHEN a clerk tries THEN only leaders close a day, and never without a reason
+    assert (
+        api.post(
+            f"/api/v1/appointments/days/{day}/close", as_="window3", json={"reason": "系统升级"}
+        ).status_code
+        == 403
+    )
+    bare = api.post(f"/api/v1/appointments/days/{day}/close", as_="leader", json={"reason": " "})
+    assert bare.get_json()["error"] == "appointment.close_reason"
+    # WHEN the leader closes it for a system upgrade
+    closed = api.post(
+        f"/api/v1/appointments/days/{day}/close", as_="leader", json={"reason": "系统升级"}
+    )
+    # THEN both bookings are cancelled, each texted the reason, and the day takes none
+    assert closed.get_json() == {"day": day, "cancelled": 2}
+    for code, phone in zip(codes, ("13800138000", "13900139000"), strict=True):
+        found = api.post("/api/v1/appointments/lookup", json={"code": code, "phone": phone})
+        assert found.get_json()["state"] == "cancelled"
+        assert "因系统升级" in texted(app, phone)[-1]
+    again = platform_book(api, start, "13700137000")
+    assert (again.status_code, again.get_json()["error"]) == (409, "appointment.closed_day")
+    assert api.get(f"/api/v1/appointments/slots/invoice/{day}").get_json()["closed"] == "closed_day"
+    # WHEN it is opened again THEN it takes bookings
+    assert api.post(f"/api/v1/appointments/days/{day}/open", as_="leader").status_code == 200
+    assert platform_book(api, start, "13700137000").status_code == 201

@@ -11,8 +11,10 @@ from core.domain.appointments import (
     BookingRules,
     Quota,
     Slot,
+    blocked_until,
     bookable_days,
     check_bookable,
+    check_cancellable,
     closed_reason,
     day_slots,
     find_slot,
@@ -175,3 +177,29 @@ def test_a_booked_service_has_exactly_one_quota(booking: dict[str, int]) -> None
 
     with pytest.raises(ValidationError):
         BookingSpec.model_validate(booking)
+
+
+def test_a_booking_is_cancelled_up_to_three_hours_before_its_slot() -> None:
+    slot = at(date(2026, 9, 30), "14:00")
+    check_cancellable(slot, at(date(2026, 9, 30), "11:00"), BookingRules())
+    with pytest.raises(Conflict) as refused:
+        check_cancellable(slot, at(date(2026, 9, 30), "11:00:01"), BookingRules())
+    assert (refused.value.code, refused.value.params["hours"]) == (
+        "appointment.cancel_too_late",
+        "3",
+    )
+
+
+def test_the_third_no_show_within_thirty_days_blocks_booking_for_ninety() -> None:
+    first = at(date(2026, 9, 1), "09:00")
+    third = first + timedelta(days=30)
+    missed = [first, first + timedelta(days=10), third]
+    # THEN blocked from the third for 90 days, to the second
+    assert blocked_until(missed, third, BookingRules()) == third + timedelta(days=90)
+    assert blocked_until(missed, third + timedelta(days=90), BookingRules()) is None
+    # … two are not enough, and three spread over more than 30 days are not either
+    assert blocked_until(missed[:2], third, BookingRules()) is None
+    spread = [first, first + timedelta(days=10), third + timedelta(seconds=1)]
+    assert blocked_until(spread, third, BookingRules()) is None
+    # … a hall's own limit counts too
+    assert blocked_until(missed[:2], third, BookingRules(no_show_limit=2)) is not None
