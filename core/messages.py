@@ -295,6 +295,20 @@ MESSAGES: dict[str, LazyString] = {
     "appointment.close_reason": lazy_gettext(
         "Please give the reason: it goes to every booking of the day by SMS."
     ),
+    "appointment.too_early": lazy_gettext(
+        "Too early for your booking: please check in from %(at)s (%(day)s)."
+    ),
+    "appointment.not_found": lazy_gettext(
+        "No booking of this hall has this code: please check it, or ask at the guide desk."
+    ),
+    "appointment.check_in": lazy_gettext(
+        "Enter the check-in code, or the phone number and the last 4 characters of the ID."
+    ),
+    "appointment.id_last4": lazy_gettext("Enter the last 4 characters of the ID."),
+    "appointment.check_in_tries": lazy_gettext(
+        "Too many wrong codes at this kiosk: please try again in %(seconds)s seconds, "
+        "or ask at the guide desk."
+    ),
     "sms_code.required": lazy_gettext("Please enter the code texted to your phone."),
     "sms_code.wrong": lazy_gettext(
         "The code is not right: %(left)s tries left before the phone is locked for 15 minutes."

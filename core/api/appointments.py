@@ -9,6 +9,7 @@
 ``POST /appointments/<code>/change``   move it to another slot of its service
 ``POST /appointments/days/<day>/close`` the hall closes a day, with the reason (leaders)
 ``POST /appointments/days/<day>/open``  and opens it again
+``POST /appointments/check-in``        预约取号 at a kiosk or the guide desk: the ticket
 
 A booking platform (电子税务局, a WeChat mini program) is an enrolled device of kind
 ``booking_platform`` calling with its API token: it has proved who the taxpayer is, so
@@ -17,36 +18,47 @@ it books without the SMS code. Everyone else proves the phone with the code.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import math
+import threading
+from collections import defaultdict, deque
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.api import bp
-from core.api.common import command, hall_code, json_response, run
+from core.api.common import command, hall_code, idempotency_key, json_response, run
 from core.api.registry import operation
-from core.api.schemas import PHONE_PATTERN, TAXPAYER_ID_PATTERN, Error, Strict, checked
+from core.api.schemas import (
+    PHONE_PATTERN,
+    TAXPAYER_ID_PATTERN,
+    Error,
+    Strict,
+    TicketView,
+    checked,
+)
 from core.domain.appointment_commands import (
     BookAppointment,
     CancelAppointment,
     ChangeAppointment,
+    CheckInAppointment,
     CloseBookingDay,
     OpenBookingDay,
 )
 from core.domain.appointments import bookable_days, closed_reason
-from core.domain.errors import DomainError, InvalidInput, NotFound
+from core.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from core.domain.identity import validate_phone
 from core.extensions import limiter
 from core.halls import appointments_of, calendar_for, hours_of, quota_of
 from core.runtime import runtime
 from core.services import appointments, sms_codes
 from core.services.access import Role
-from core.web.auth import current_principal, requires
+from core.web.auth import current_principal, require_principal, requires
 from core.web.qr import qr_data_url
 
 SERVICE_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
@@ -470,3 +482,98 @@ def close_day(day: str, data: CloseDayBody) -> Response:
 @requires(Role.LEADER)
 def open_day(day: str) -> Response:
     return command(OpenBookingDay, day=_day(day))
+
+
+# ---- 预约取号: check-in at a kiosk or the guide desk -----------------------------------------
+
+
+class CheckInBody(Strict):
+    code: str = Field(default="", pattern=r"^([0-9]{6})?$", description="The check-in code.")
+    phone: str = Field(
+        default="",
+        max_length=20,
+        json_schema_extra=checked(PHONE_PATTERN),
+        description="Instead of the code: the booking's phone …",
+    )
+    id_last4: str = Field(
+        default="",
+        pattern=r"^([0-9A-Za-z]{4})?$",
+        description="… and the last four characters of its taxpayer ID.",
+    )
+    print: StrictBool = Field(default=True, description="Print the ticket on the desk's printer.")
+
+
+class CheckInView(TicketView):
+    booking: dict[str, Any] = Field(description="The booking, with `late`: an ordinary ticket")
+
+
+class WrongTries:
+    """Wrong check-ins per kiosk or desk: `limit` a minute, then it is asked to wait (a
+    six-digit code is not to be guessed at a kiosk)."""
+
+    def __init__(self, limit: int = 5, span: timedelta = timedelta(minutes=1)) -> None:
+        self.limit, self.span = limit, span
+        self.seen: dict[str, deque[datetime]] = defaultdict(deque)
+        self.lock = threading.Lock()
+
+    def refuse_if_too_many(self, who: str, now: datetime) -> None:
+        with self.lock:
+            seen = self.seen[who]
+            while seen and now - seen[0] >= self.span:
+                seen.popleft()
+            if len(seen) >= self.limit:
+                wait = math.ceil((seen[0] + self.span - now).total_seconds())
+                raise Conflict("appointment.check_in_tries", seconds=wait)
+
+    def count(self, who: str, now: datetime) -> None:
+        with self.lock:
+            self.seen[who].append(now)
+
+
+def _wrong_tries() -> WrongTries:
+    tries: WrongTries = current_app.extensions.setdefault("hallq_check_in_tries", WrongTries())
+    return tries
+
+
+@operation(
+    bp,
+    "POST",
+    "/appointments/check-in",
+    summary="预约取号: a booking's code (or phone and ID's last four) becomes its ticket.",
+    tag="appointments",
+    body=CheckInBody,
+    responses={
+        201: ("The ticket (called first within the slot; late: an ordinary one)", CheckInView),
+        400: ("Neither a code nor phone and ID digits", Error),
+        404: ("No such booking in this hall", Error),
+        409: ("Too early, already checked in, cancelled, missed, or too many tries", Error),
+    },
+    headers=("Idempotency-Key",),
+)
+@requires(Role.STAFF, devices=("kiosk", "guide"))
+def check_in(data: CheckInBody) -> Response:
+    principal = require_principal()
+    now, tries = runtime().clock.now(), _wrong_tries()
+    tries.refuse_if_too_many(principal.actor, now)
+    kiosk = principal.is_device("kiosk")
+    try:
+        response = run(
+            CheckInAppointment(
+                hall=hall_code(principal),
+                actor=principal.actor,
+                idempotency_key=idempotency_key(principal),
+                code=data.code or None,
+                phone=data.phone or None,
+                id_last4=data.id_last4 or None,
+                device=principal.name if principal.kind == "device" else None,
+                channel="kiosk" if kiosk else "guide",
+                print_ticket=data.print,
+            )
+        )
+    except NotFound:
+        tries.count(principal.actor, now)
+        raise
+    printing = runtime().printing
+    if printing is not None and response.status_code == 201:
+        printing.wake.set()
+    return response

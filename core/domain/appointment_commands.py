@@ -43,6 +43,20 @@ class ChangeAppointment(AppointmentCommand):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CheckInAppointment(Command):
+    """A taxpayer checks in at a kiosk or the guide desk (`device`, its channel `channel`):
+    by the booking's `code`, or by its `phone` and the last four characters of its
+    taxpayer ID (`id_last4`). The booking becomes a ticket."""
+
+    code: str | None = None
+    phone: str | None = None
+    id_last4: str | None = None
+    device: str | None = None
+    channel: str = "kiosk"
+    print_ticket: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
 class CloseBookingDay(Command):
     """The hall closes `day` for booking, because of `reason`: the only way it may cancel
     bookings; each one booked that day is cancelled and texted the reason."""

@@ -56,6 +56,8 @@ class BookingRules:
     """`no_show_limit` no-shows within `no_show_days` days block booking for `block_days`."""
     late_grace: timedelta = timedelta(minutes=15)
     """A booking not checked in by its slot's end plus this is a no-show."""
+    early: timedelta = timedelta(minutes=30)
+    """Check-in opens this long before the slot starts."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,18 @@ def blocked_until(
         if ordered[last] - first <= window:
             until = ordered[last] + timedelta(days=rules.block_days)
     return until if until is not None and until > now else None
+
+
+def on_time(start: datetime, end: datetime, now: datetime, rules: BookingRules) -> bool:
+    """Whether a check-in at `now` is on time for the slot `start`–`end`: True from
+    `early` before it starts to `late_grace` after it ends, False (late) after that; too
+    early is refused, saying from when."""
+    opens = start - rules.early
+    if now < opens:
+        raise Conflict(
+            "appointment.too_early", at=opens.strftime("%H:%M"), day=opens.date().isoformat()
+        )
+    return now <= end + rules.late_grace
 
 
 def bookable_days(now: datetime, zone: ZoneInfo, rules: BookingRules) -> list[date]:

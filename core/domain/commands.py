@@ -8,6 +8,7 @@ repeat of the same request return the first answer instead of acting twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from core.domain.tickets import Channel
 
@@ -34,6 +35,8 @@ class IssueTicket(Command):
     taxpayer_id: str | None = None
     device: str | None = None
     print_ticket: bool = True
+    appointment: tuple[datetime, datetime] | None = None
+    """The booked slot of a checked-in booking (预约): called first within it (SPEC §4.2)."""
 
 
 @dataclass(frozen=True, kw_only=True)

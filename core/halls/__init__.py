@@ -244,6 +244,8 @@ class AppointmentsSpec(_Strict):
     """`no_show_limit` no-shows within `no_show_days` days block booking for `block_days`."""
     late_grace_minutes: JsonInt = Field(default=15, ge=0, le=240)
     """Not checked in by the slot's end plus this: a no-show."""
+    check_in_early_minutes: JsonInt = Field(default=30, ge=0, le=240)
+    """Check-in opens this long before the slot starts."""
 
     @model_validator(mode="after")
     def apart(self) -> AppointmentsSpec:
@@ -659,6 +661,7 @@ def appointments_of(settings: dict[str, Any]) -> BookingRules:
         no_show_days=spec.no_show_days,
         block_days=spec.block_days,
         late_grace=timedelta(minutes=spec.late_grace_minutes),
+        early=timedelta(minutes=spec.check_in_early_minutes),
     )
 
 

@@ -52,6 +52,7 @@ KEEPS_CONFIGURATION: frozenset[type[cmd.Command]] = frozenset(
         ac.BookAppointment,
         ac.CancelAppointment,
         ac.ChangeAppointment,
+        ac.CheckInAppointment,
     }
 )
 """The queue's commands: they change tickets, windows' state and services' recent times,
@@ -107,6 +108,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     ac.BookAppointment: appointments.book_appointment,
     ac.CancelAppointment: appointments.cancel_appointment,
     ac.ChangeAppointment: appointments.change_appointment,
+    ac.CheckInAppointment: appointments.check_in,
     ac.CloseBookingDay: appointments.close_booking_day,
     ac.OpenBookingDay: appointments.open_booking_day,
     cc.SubmitRegister: registers.submit_register,

@@ -69,6 +69,7 @@ def issue_ticket(command: IssueTicket, context: Context) -> Outcome:
         channel=command.channel,
         now=context.now,
         green=command.green,
+        appointment=command.appointment,
     )
     row = uow.tickets.add(
         hall,

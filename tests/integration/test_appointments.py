@@ -363,3 +363,108 @@ def test_the_hall_closes_a_day_with_a_reason_cancelling_and_texting_its_bookings
     # WHEN it is opened again THEN it takes bookings
     assert api.post(f"/api/v1/appointments/days/{day}/open", as_="leader").status_code == 200
     assert platform_book(api, start, "13700137000").status_code == 201
+
+
+# ---- 预约取号 ---------------------------------------------------------------------------------
+
+
+def today_at(clock: FixedClock, clock_time: str) -> datetime:
+    return datetime.combine(
+        clock.now().astimezone(SHANGHAI).date(), time.fromisoformat(clock_time), tzinfo=SHANGHAI
+    )
+
+
+def test_a_booking_checked_in_on_time_is_called_before_an_older_walk_in(
+    api: Api, app: Flask, clock: FixedClock
+) -> None:
+    # GIVEN invoices booked for today 13:30 (booked at 10:00), and at 13:35 a walk-in's
+    # invoice ticket taken before the booking's holder arrives
+    code = platform_book(api, today_at(clock, "13:30"), "13800138000").get_json()["code"]
+    clock.advance(timedelta(hours=3, minutes=35))
+    walk_in = api.issue("invoice").get_json()["number"]
+    # WHEN the holder checks in at kiosk 1 with the code
+    ticket = api.post("/api/v1/appointments/check-in", as_="kiosk-1", json={"code": code})
+    # THEN a ticket of the appointment channel, the booking checked in …
+    assert ticket.status_code == 201, ticket.get_json()
+    body = ticket.get_json()
+    assert (body["channel"], body["booking"]["state"], body["booking"]["late"]) == (
+        "appointment",
+        "checked_in",
+        False,
+    )
+    # … and window 3 calls it before the older walk-in
+    api.window(3, "open")
+    called = api.window(3, "call-next").get_json()["ticket"]["number"]
+    assert (called, walk_in) == (body["number"], "B001")
+    # WHEN the code is used again THEN it is refused: checked in already
+    again = api.post("/api/v1/appointments/check-in", as_="kiosk-1", json={"code": code})
+    assert (again.status_code, again.get_json()["error"]) == (409, "appointment.checked_in")
+
+
+def test_too_early_says_from_when_and_late_gets_an_ordinary_ticket(
+    api: Api, clock: FixedClock
+) -> None:
+    code = platform_book(api, today_at(clock, "13:30"), "13800138000").get_json()["code"]
+    # WHEN it is 12:59 THEN too early: check-in opens at 13:00, and nothing is issued
+    clock.advance(timedelta(hours=2, minutes=59))
+    early = api.post("/api/v1/appointments/check-in", as_="kiosk-1", json={"code": code})
+    assert (early.status_code, early.get_json()["error"]) == (409, "appointment.too_early")
+    assert "13:00" in early.get_json()["message"]
+    assert api.get("/api/v1/queue").get_json()["services"][1]["waiting"] == 0
+    # WHEN it is 14:16, past the slot's end and the 15 minutes' grace
+    clock.advance(timedelta(hours=1, minutes=17))
+    late = api.post("/api/v1/appointments/check-in", as_="kiosk-1", json={"code": code})
+    # THEN an ordinary kiosk ticket, the booking marked late
+    assert late.status_code == 201, late.get_json()
+    body = late.get_json()
+    assert (body["channel"], body["booking"]["state"], body["booking"]["late"]) == (
+        "kiosk",
+        "late",
+        True,
+    )
+
+
+def test_the_guide_desk_checks_in_by_phone_and_the_ids_last_four(
+    api: Api, clock: FixedClock
+) -> None:
+    platform_book(
+        api,
+        today_at(clock, "13:30"),
+        "13800138000",
+        service="registration",
+        taxpayer_id="91350100M000100Y43",
+    )
+    clock.advance(timedelta(hours=3, minutes=10))
+    wrong = api.post(
+        "/api/v1/appointments/check-in",
+        as_="guide-1",
+        json={"phone": "13800138000", "id_last4": "0Y44"},
+    )
+    assert (wrong.status_code, wrong.get_json()["error"]) == (404, "appointment.not_found")
+    ticket = api.post(
+        "/api/v1/appointments/check-in",
+        as_="guide-1",
+        json={"phone": "13800138000", "id_last4": "0y43"},
+    )
+    assert ticket.status_code == 201, ticket.get_json()
+    assert (ticket.get_json()["number"], ticket.get_json()["channel"]) == ("A001", "appointment")
+
+
+def test_five_wrong_codes_a_minute_make_the_kiosk_wait(api: Api, clock: FixedClock) -> None:
+    code = platform_book(api, today_at(clock, "13:30"), "13800138000").get_json()["code"]
+    clock.advance(timedelta(hours=3, minutes=10))
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    answers = [
+        api.post("/api/v1/appointments/check-in", as_="kiosk-1", json={"code": wrong}).status_code
+        for _ in range(5)
+    ]
+    assert answers == [404] * 5
+    # THEN even the right code waits, at this kiosk; kiosk 2 is not held up
+    held = api.post("/api/v1/appointments/check-in", as_="kiosk-1", json={"code": code})
+    assert (held.status_code, held.get_json()["error"]) == (409, "appointment.check_in_tries")
+    assert "秒" in held.get_json()["message"]
+    clock.advance(timedelta(minutes=1))
+    assert (
+        api.post("/api/v1/appointments/check-in", as_="kiosk-1", json={"code": code}).status_code
+        == 201
+    )
