@@ -117,6 +117,7 @@ def kiosk_config(kiosk_id: str) -> dict[str, Any]:
         "lang": str(get_locale()),
         "homeUrl": url_for("web.switch_language", code="zh", next=request.full_path),
         "ticketsUrl": url_for("api.issue_ticket"),
+        "checkInUrl": url_for("api.check_in"),
         "qrUrl": url_for("kiosk.ticket_qr", token="TOKEN"),
         "idleSeconds": _idle_seconds(),
         "texts": kiosk_texts(),

@@ -105,6 +105,10 @@ def kiosk_texts() -> dict[str, object]:
         **common_texts(),
         "day": day_texts(),
         "waiting": gettext("%(count)s waiting", **_placeholders("count")),
+        "checkin_slot": gettext("Booked %(start)s–%(end)s", **_placeholders("start", "end")),
+        "checkin_late": gettext(
+            "Your booked time has passed: this is an ordinary ticket, in the queue with everyone."
+        ),
         "wait_minutes": gettext("about %(minutes)s min", **_placeholders("minutes")),
         "wait_none": gettext("no wait"),
         "wait_no_window": gettext("no window open for it yet"),

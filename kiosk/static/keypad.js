@@ -1,12 +1,19 @@
-// The on-screen keypad of the kiosk: a mobile number and a taxpayer ID typed
-// with big keys, never a physical keyboard. It only collects characters; the
-// hub validates them when the ticket is asked for (SPEC §9), so the rules live
-// in one place and the message comes in the screen's language.
+// The on-screen keypad of the kiosk: a mobile number and a taxpayer ID (or a
+// booking's check-in code) typed with big keys, never a physical keyboard. It only
+// collects characters; the hub validates them when the ticket is asked for (SPEC §9),
+// so the rules live in one place and the message comes in the screen's language.
 
-const FIELDS = {
-  phone: { maxLength: 11, letters: false, groups: [3, 4, 4] },
+export const DETAILS = {
+  phone: { maxLength: 11, groups: [3, 4, 4] },
   // 15, 18 or 20 characters; grouped like the printed number, for reading back.
-  taxpayer_id: { maxLength: 20, letters: true, groups: [6, 4, 4, 4, 2] },
+  taxpayer_id: { maxLength: 20, groups: [6, 4, 4, 4, 2] },
+};
+
+// 预约取号: the six-digit code, or the booking's phone and its ID's last four.
+export const CHECK_IN = {
+  code: { maxLength: 6, groups: [3, 3] },
+  phone: DETAILS.phone,
+  id_last4: { maxLength: 4, groups: [4] },
 };
 
 function grouped(value, groups) {
@@ -21,13 +28,15 @@ function grouped(value, groups) {
 }
 
 export class Keypad {
-  constructor(root, { onInput = () => {} } = {}) {
+  constructor(root, { fields = DETAILS, onInput = () => {} } = {}) {
     this.root = root;
-    this.keys = root.querySelector("#keypad");
-    this.error = root.querySelector("#keypad-error");
+    this.fields = fields;
+    this.keys = root.querySelector(".k-keypad");
+    this.error = root.querySelector(".k-keypad-error");
     this.onInput = onInput;
-    this.values = { phone: "", taxpayer_id: "" };
-    this.field = "phone";
+    this.first = Object.keys(fields)[0];
+    this.values = this.empty();
+    this.field = this.first;
     root.querySelectorAll(".k-field").forEach((button) => {
       button.addEventListener("click", () => this.focus(button.dataset.field));
     });
@@ -45,8 +54,12 @@ export class Keypad {
     });
   }
 
+  empty() {
+    return Object.fromEntries(Object.keys(this.fields).map((field) => [field, ""]));
+  }
+
   press(key) {
-    const rule = FIELDS[this.field];
+    const rule = this.fields[this.field];
     let value = this.values[this.field];
     if (key.dataset.action === "delete") value = value.slice(0, -1);
     else if (key.dataset.action === "clear") value = "";
@@ -58,8 +71,8 @@ export class Keypad {
   }
 
   draw() {
-    for (const [field, rule] of Object.entries(FIELDS)) {
-      this.root.querySelector(`#value-${field}`).textContent = grouped(this.values[field], rule.groups);
+    for (const [field, rule] of Object.entries(this.fields)) {
+      this.root.querySelector(`[data-value="${field}"]`).textContent = grouped(this.values[field], rule.groups);
     }
   }
 
@@ -69,7 +82,7 @@ export class Keypad {
   }
 
   showError(field, message) {
-    this.focus(field in FIELDS ? field : this.field);
+    this.focus(field in this.fields ? field : this.field);
     this.error.textContent = message;
     this.error.hidden = false;
     this.root.querySelector(`.k-field[data-field="${this.field}"]`).classList.add("is-invalid");
@@ -81,9 +94,9 @@ export class Keypad {
   }
 
   reset() {
-    this.values = { phone: "", taxpayer_id: "" };
+    this.values = this.empty();
     this.hideError();
-    this.focus("phone");
+    this.focus(this.first);
     this.draw();
     this.onInput();
   }

@@ -6,10 +6,11 @@
 // the offline view when the hub cannot be reached. What the state means is
 // worked out in hallview.js and drawn on the start screen by start.js.
 //
-// Four screens: "start" (services), "details" (the second step after a tap: the
+// Five screens: "start" (services), "details" (the second step after a tap: the
 // ticket at once with one big button, or a phone number / taxpayer ID typed on
-// the keypad first), "ticket", and "guide" (a business the self-service area
-// does during an outage: no ticket). One visit — from the start screen to the
+// the keypad first), "checkin" (预约取号: a booking's code, or its phone and the ID's
+// last four), "ticket", and "guide" (a business the self-service area does during
+// an outage: no ticket). One visit — from the start screen to the
 // ticket — sends one Idempotency-Key, whatever the taps and retries, so a
 // double or triple tap makes one ticket.
 
@@ -18,7 +19,7 @@ import {
 } from "/static/hallq-client.js";
 import { clockText, fill } from "./common.js";
 import { CLOSED_RECHECK_MS, dayStatus } from "./hallview.js";
-import { Keypad } from "./keypad.js";
+import { CHECK_IN, Keypad } from "./keypad.js";
 import { StartScreen, serviceNames } from "./start.js";
 import { drawPrintState, drawTicket } from "./ticket.js";
 
@@ -49,6 +50,7 @@ let drawn = { day: null, start: "services", printerOut: false, unknownNotices: f
 const printStates = new Map();
 const offlineMemory = new OfflineMemory(config.cacheKey);
 const keypad = new Keypad($("screen-details"), { onInput: () => drawConfirm() });
+const checkinPad = new Keypad($("screen-checkin"), { fields: CHECK_IN, onInput: () => drawConfirm() });
 const startScreen = new StartScreen(config);
 
 // --- screens and inactivity ---------------------------------------------------
@@ -93,6 +95,7 @@ function idleTick() {
 function startOver() {
   Object.assign(visit, { key: newKey(), green: false, service: null, ticket: null, phone: "" });
   keypad.reset();
+  checkinPad.reset();
   hideNotice();
   drawOptions();
   show("start");
@@ -137,7 +140,7 @@ function drawHall(state) {
   drawOptions();
   // Paper mode or the end of issuing came while someone was typing: the
   // ticket would be refused; the start screen says why.
-  if (drawn.start !== "services" && screen === "details" && !visit.busy) startOver();
+  if (drawn.start !== "services" && ["details", "checkin"].includes(screen) && !visit.busy) startOver();
 }
 
 function drawOptions() {
@@ -154,6 +157,8 @@ function drawOptions() {
 // "Done" is for what was typed; with nothing typed the big button above gets the ticket.
 function drawConfirm() {
   $("details-confirm").disabled = visit.busy || Object.keys(keypad.filled()).length === 0;
+  const typed = checkinPad.values;
+  $("checkin-confirm").disabled = visit.busy || !(typed.code.length === 6 || (typed.phone && typed.id_last4.length === 4));
 }
 
 function showNotice(text, { title = "", kind = "bad" } = {}) {
@@ -172,7 +177,7 @@ function hideNotice() {
 function setBusy(busy) {
   visit.busy = busy;
   document.body.classList.toggle("is-busy", busy);
-  for (const button of document.querySelectorAll(".k-svc, .k-option, #details-skip, #details-back")) {
+  for (const button of document.querySelectorAll(".k-svc, .k-option, #details-skip, #details-back, #checkin-back")) {
     button.disabled = busy;
   }
   drawConfirm();
@@ -202,28 +207,52 @@ function withTimeout(promise, ms) {
   return Promise.race([promise, new Promise((resolve, reject) => setTimeout(() => reject(new Error("timeout")), ms))]);
 }
 
-// `details`: send what was typed on the keypad (the "done" button), or not (the big one).
-async function issue({ details }) {
-  if (visit.busy || !visit.service) return;
+// One request of the visit (a ticket, a check-in), with the visit's key: the answer, or
+// null when the hub was unreachable, timed out or did not answer JSON (a retry is safe).
+async function send(url, body) {
   setBusy(true);
   hideNotice();
   const slow = setTimeout(() => showNotice(texts.issuing, { kind: "info" }), 400);
-  const body = { service: visit.service, green: visit.green, ...(details ? keypad.filled() : {}) };
-  visit.phone = body.phone || "";
-  let answer = null;
   try {
-    answer = await withTimeout(command(config.ticketsUrl, body, { key: visit.key }), REQUEST_TIMEOUT_MS);
+    return await withTimeout(command(url, body, { key: visit.key }), REQUEST_TIMEOUT_MS);
   } catch {
-    answer = null; // unreachable, timed out, or not JSON: the same key makes a retry safe
+    return null;
   } finally {
     clearTimeout(slow);
     setBusy(false);
   }
+}
+
+// `details`: send what was typed on the keypad (the "done" button), or not (the big one).
+async function issue({ details }) {
+  if (visit.busy || !visit.service) return;
+  const body = { service: visit.service, green: visit.green, ...(details ? keypad.filled() : {}) };
+  visit.phone = body.phone || "";
+  const answer = await send(config.ticketsUrl, body);
   if (answer && answer.ok) {
     hideNotice();
     showTicket(answer.data);
   } else if (answer && answer.data) {
     refused(answer.data.error || "", answer.data.message || texts.network_error);
+  } else {
+    showNotice(texts.network_error);
+  }
+}
+
+// 预约取号: the code, or the phone and the ID's last four, as typed.
+async function checkIn() {
+  if (visit.busy) return;
+  const typed = checkinPad.values;
+  const body = typed.code ? { code: typed.code } : { phone: typed.phone, id_last4: typed.id_last4 };
+  const answer = await send(config.checkInUrl, body);
+  if (answer && answer.ok) {
+    hideNotice();
+    showTicket(answer.data);
+    if (answer.data.booking.late) showNotice(texts.checkin_late, { kind: "info" });
+  } else if (answer && answer.data) {
+    const code = answer.data.error || "";
+    if (code === "hall.not_issuing" || code === "hall.paper_mode") refused(code, answer.data.message);
+    else checkinPad.showError(answer.data.field || (typed.code ? "code" : "phone"), answer.data.message || texts.network_error);
   } else {
     showNotice(texts.network_error);
   }
@@ -253,6 +282,11 @@ function showTicket(ticket) {
   const asked = serviceByCode(ticket.requested_service || ticket.service);
   const serviceName = asked ? serviceNames(asked, english)[0] : ticket.service;
   drawTicket(ticket, { serviceName, texts, english, qrUrl: config.qrUrl });
+  const booked = ticket.booking && !ticket.booking.late;
+  $("ticket-booked").hidden = !booked;
+  $("ticket-booked").textContent = booked
+    ? fill(texts.checkin_slot, { start: ticket.booking.start.slice(11, 16), end: ticket.booking.end.slice(11, 16) })
+    : "";
   show("ticket");
   showPrintState(printStates.get(ticket.number) || ticket.print_state);
 }
@@ -319,6 +353,9 @@ $("green-toggle").addEventListener("click", () => { visit.green = !visit.green; 
 $("details-skip").addEventListener("click", () => issue({ details: false }));
 $("details-confirm").addEventListener("click", () => issue({ details: true }));
 $("details-back").addEventListener("click", () => { keypad.hideError(); show("start"); });
+$("checkin-open").addEventListener("click", () => { if (!visit.busy) show("checkin"); });
+$("checkin-confirm").addEventListener("click", () => checkIn());
+$("checkin-back").addEventListener("click", () => { checkinPad.reset(); show("start"); });
 $("ticket-done").addEventListener("click", () => startOver());
 $("guide-done").addEventListener("click", () => startOver());
 document.addEventListener("pointerdown", () => armIdle(), { capture: true });

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.test_kiosk_flow import open_kiosk
 from tests.support.databases import Tokens
 from tests.support.hub import HubProcess, wait_for
 
@@ -64,11 +67,11 @@ def test_a_phone_books_with_its_sms_code_moves_and_cancels_the_booking(
     page = open_booking(browser, hub)
     try:
         page.screenshot(path=str(screenshots / "booking-start-zh.png"), full_page=True)
-        # WHEN the taxpayer picks invoices, today, 10:30 — the earlier times are closed
+        # WHEN the taxpayer picks invoices, today, 14:00 — the times before 10:00 are closed
         # for booking (less than two hours ahead)
-        choose(page, "invoice", "2026-12-14", "10:30")
+        choose(page, "invoice", "2026-12-14", "14:00")
         expect(page.locator('#slots [data-start="2026-12-14T10:00:00+08:00"]')).to_be_disabled()
-        expect(page.locator("#chosen")).to_have_text("发票领购/缴销，12月14日 10:30–11:00")
+        expect(page.locator("#chosen")).to_have_text("发票领购/缴销，12月14日 14:00–14:30")
         # … asks for a code and enters a wrong one
         page.locator("#phone").fill(MOBILE)
         page.locator("#send-code").click()
@@ -88,7 +91,7 @@ def test_a_phone_books_with_its_sms_code_moves_and_cancels_the_booking(
         checkin = page.locator("#booking-code").inner_text()
         assert re.fullmatch(r"\d{6}", checkin)
         expect(page.locator("#booking-when")).to_have_text(
-            "发票领购/缴销 · 12月14日 今天 10:30–11:00"
+            "发票领购/缴销 · 12月14日 今天 14:00–14:30"
         )
         qr = page.locator("#booking-qr")
         assert qr.evaluate("image => image.complete && image.naturalWidth > 0")
@@ -98,17 +101,17 @@ def test_a_phone_books_with_its_sms_code_moves_and_cancels_the_booking(
             json={"code": checkin, "phone": MOBILE},
             timeout=5,
         ).json()
-        assert (lookup["start"], lookup["state"]) == ("2026-12-14T10:30:00+08:00", "booked")
+        assert (lookup["start"], lookup["state"]) == ("2026-12-14T14:00:00+08:00", "booked")
 
-        # WHEN the taxpayer moves it to 14:00, then cancels it
+        # WHEN the taxpayer moves it to 15:00 (more than 3 hours ahead), then cancels it
         page.locator("#change").click()
         page.locator('#days [data-day="2026-12-14"]').click()
-        page.locator('#slots [data-start="2026-12-14T14:00:00+08:00"]').click()
+        page.locator('#slots [data-start="2026-12-14T15:00:00+08:00"]').click()
         expect(page.locator("#book")).to_have_text("确认改约")
         page.locator("#book").click()
         expect(page.locator("#booking-title")).to_have_text("改约成功")
         expect(page.locator("#booking-code")).to_have_text(checkin)
-        expect(page.locator("#booking-when")).to_contain_text("14:00–14:30")
+        expect(page.locator("#booking-when")).to_contain_text("15:00–15:30")
         page.once("dialog", lambda dialog: dialog.accept())
         page.locator("#cancel").click()
         # THEN it is cancelled, and the place is free again
@@ -160,3 +163,105 @@ def test_a_platforms_booking_is_found_by_code_and_phone_in_english(
         page.screenshot(path=str(screenshots / "booking-found-en.png"), full_page=True)
     finally:
         page.context.close()
+
+
+def platform(hub: HubProcess, tokens: Tokens, path: str, body: dict[str, str]) -> Any:
+    response = requests.post(
+        f"{hub.url}/api/v1/appointments{path}",
+        json=body,
+        headers={"Authorization": f"Bearer {tokens.devices['booking-platform']}"},
+        timeout=5,
+    )
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+def test_the_kiosk_checks_in_a_booking_that_window_1_calls_before_an_older_walk_in(
+    browser: Browser, hub: HubProcess, tokens: Tokens, screenshots: Path
+) -> None:
+    # GIVEN invoices booked for tomorrow 10:00 by one phone, and 09:00 by another
+    booked = platform(
+        hub,
+        tokens,
+        "",
+        {
+            "service": "invoice",
+            "start": "2026-12-15T10:00:00+08:00",
+            "phone": MOBILE,
+        },
+    )
+    missed = platform(
+        hub,
+        tokens,
+        "",
+        {
+            "service": "invoice",
+            "start": "2026-12-15T09:00:00+08:00",
+            "phone": "13900139000",
+        },
+    )
+    # … and the hub starting again the next morning, a moment before 10:00 (check-in opens
+    # half an hour before the slot; the booked ticket goes first once its slot has begun)
+    hub.stop()
+    hub.environment["HALLQ_FAKE_NOW"] = "2026-12-15T09:59:54+08:00"
+    hub.start()
+    ten_oclock = time.monotonic() + 6
+    # … where a walk-in has just taken an invoice ticket at kiosk 2
+    walk_in = requests.post(
+        f"{hub.url}/api/v1/tickets",
+        json={"service": "invoice"},
+        headers={"Authorization": f"Bearer {tokens.devices['kiosk-2']}"},
+        timeout=5,
+    ).json()["number"]
+    kiosk = open_kiosk(browser, hub, tokens)
+    try:
+        # WHEN the holder taps 预约取号 and types the code on the keypad
+        kiosk.locator("#checkin-open").click()
+        expect(kiosk.locator("#screen-checkin")).to_be_visible()
+        for key in booked["code"]:
+            kiosk.locator(f'#checkin-keypad .k-key[data-key="{key}"]').click()
+        expect(kiosk.locator("#value-code")).to_have_text(
+            f"{booked['code'][:3]} {booked['code'][3:]}"
+        )
+        kiosk.screenshot(path=str(screenshots / "kiosk-checkin-zh.png"))
+        kiosk.locator("#checkin-confirm").click()
+        # THEN the ticket, marked with its booked time, printed like any other
+        expect(kiosk.locator("#ticket-number")).to_have_text("B002")
+        expect(kiosk.locator("#ticket-booked")).to_have_text("预约 10:00–10:30")
+        expect(kiosk.locator("#screen-ticket")).to_have_attribute("data-print", "printed")
+        kiosk.screenshot(path=str(screenshots / "kiosk-checkin-ticket-zh.png"))
+        # WHEN window 1 calls the next taxpayer, at 10:00
+        wait_for(lambda: time.monotonic() > ten_oclock, message="10:00 on the hub's clock")
+        headers = {"Authorization": f"Bearer {tokens.staff['window1']}"}
+        for action in ("open", "call-next"):
+            answer = requests.post(
+                f"{hub.url}/api/v1/windows/1/{action}", headers=headers, timeout=5
+            )
+            assert answer.status_code == 200, answer.text
+        # THEN the booked ticket comes before the walk-in's older one
+        assert (answer.json()["ticket"]["number"], walk_in) == ("B002", "B001")
+        # … and the 09:00 booking nobody came for is a no-show
+        wait_for(
+            lambda: (
+                platform(
+                    hub,
+                    tokens,
+                    "/lookup",
+                    {
+                        "code": missed["code"],
+                        "phone": "13900139000",
+                    },
+                )["state"]
+                == "no_show"
+            ),
+            message="the missed booking marked a no-show",
+        )
+        # WHEN a wrong code is typed THEN the kiosk says so, in Chinese, next to the field
+        kiosk.locator("#ticket-done").click()
+        kiosk.locator("#checkin-open").click()
+        for key in "000000":
+            kiosk.locator(f'#checkin-keypad .k-key[data-key="{key}"]').click()
+        kiosk.locator("#checkin-confirm").click()
+        expect(kiosk.locator("#checkin-error")).to_contain_text("本厅没有此签到码的预约")
+    finally:
+        kiosk.context.close()

@@ -172,7 +172,7 @@ def test_the_degraded_kiosk_in_english(
             "This kiosk cannot print: enter your mobile number to get your number by SMS"
         )
         for key in "13812345678":
-            page.click(f'.k-key[data-key="{key}"]')
+            page.click(f'#keypad .k-key[data-key="{key}"]')
         page.click("#details-confirm")
         # THEN the number is on screen, and the screen says it will be texted (masked)
         expect(page.locator("#ticket-number")).to_have_text("D001")

@@ -68,7 +68,7 @@ def service(page: Page, code: str) -> str:
 
 def type_on_keypad(page: Page, text: str) -> None:
     for key in text:
-        page.click(f'.k-key[data-key="{key}"]')
+        page.click(f'#keypad .k-key[data-key="{key}"]')
 
 
 def test_a_tap_shows_the_ticket_with_its_qr_code_and_the_hub_counts_it(
@@ -152,7 +152,7 @@ def test_an_invalid_taxpayer_id_is_explained_on_the_keypad_and_makes_no_ticket(
     expect(kiosk.locator("#details-service")).to_have_text("A · 税务登记 · 绿色通道")
     # WHEN they type a resident ID with a wrong check digit on the on-screen keys
     kiosk.click('.k-field[data-field="taxpayer_id"]')
-    expect(kiosk.locator('.k-key[data-key="X"]')).to_be_visible()
+    expect(kiosk.locator('#keypad .k-key[data-key="X"]')).to_be_visible()
     type_on_keypad(kiosk, "110105194912310021")
     kiosk.click("#details-confirm")
     # THEN the hub's Chinese message shows on the keypad, and no ticket exists
@@ -160,7 +160,7 @@ def test_an_invalid_taxpayer_id_is_explained_on_the_keypad_and_makes_no_ticket(
     expect(kiosk.locator(DETAILS)).to_be_visible()
     assert total_waiting(hub) == 0
     # WHEN they correct the last character and confirm again (the same visit, the same key)
-    kiosk.click('.k-key[data-action="delete"]')
+    kiosk.click('#keypad .k-key[data-action="delete"]')
     type_on_keypad(kiosk, "X")
     expect(kiosk.locator("#value-taxpayer_id")).to_have_text("110105 1949 1231 002X")
     kiosk.click("#details-confirm")
@@ -238,11 +238,15 @@ def shoot_every_screen(page: Page, screenshots: Path, suffix: str) -> None:
     # (the second step fits its screen with the error shown: nothing under the footer)
     footer = page.locator(".k-footer").bounding_box()
     assert footer is not None
-    for part in ("#keypad-error", ".k-details .k-actions", '.k-key[data-action="clear"]'):
+    for part in (
+        "#keypad-error",
+        "#screen-details .k-actions",
+        '#keypad .k-key[data-action="clear"]',
+    ):
         box = page.locator(part).bounding_box()
         assert box is not None
         assert box["y"] + box["height"] <= footer["y"] + 1, (part, box, footer)
-    page.click('.k-key[data-action="clear"]')
+    page.click('#keypad .k-key[data-action="clear"]')
     expect(page.locator("#details-confirm")).to_be_disabled()
     page.click("#details-skip")
     expect(page.locator(TICKET)).to_be_visible()
