@@ -262,6 +262,14 @@ def guide_texts() -> dict[str, object]:
             "%(number)s is waiting again, with %(count)s people ahead.",
             **_placeholders("number", "count"),
         ),
+        "checkedIn": gettext(
+            "Booking checked in: ticket %(number)s, called first within its time.",
+            **_placeholders("number"),
+        ),
+        "checkedInLate": gettext(
+            "The booked time has passed: %(number)s is an ordinary ticket.",
+            **_placeholders("number"),
+        ),
         "windowFree": gettext("free"),
         "noWait": gettext("nobody waiting"),
         **paper_texts(),

@@ -138,9 +138,25 @@ $("requeue-form").addEventListener("submit", async (event) => {
   }
 });
 
-// ---- the desk's tabs: paper tickets, follow-ups, requeue ------------------------------
+// ---- 预约签到: a booked taxpayer's ticket -----------------------------------------------
 
-const TABS = ["paper", "follow-ups", "requeue"];
+$("checkin-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const field = $("checkin-code");
+  const code = field.value.replace(/\s+/g, "");
+  if (!code || !guarded("checkin")) return;
+  const answer = await send("/api/v1/appointments/check-in", { code, print: $("issue-print").checked });
+  if (answer && answer.ok) {
+    showResult(answer.data);
+    const booking = answer.data.booking;
+    messages.info(fill(booking.late ? T.checkedInLate : T.checkedIn, { number: answer.data.number }));
+    field.value = "";
+  }
+});
+
+// ---- the desk's tabs: paper tickets, follow-ups, requeue, check-in ----------------------
+
+const TABS = ["paper", "follow-ups", "requeue", "checkin"];
 
 function showTab(name, { focus = false } = {}) {
   view.tab = name;

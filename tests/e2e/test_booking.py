@@ -14,6 +14,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.test_counter_flow import log_in, staff_context
 from tests.e2e.test_kiosk_flow import open_kiosk
 from tests.support.databases import Tokens
 from tests.support.hub import HubProcess, wait_for
@@ -200,6 +201,12 @@ def test_the_kiosk_checks_in_a_booking_that_window_1_calls_before_an_older_walk_
             "phone": "13900139000",
         },
     )
+    at_desk = platform(
+        hub,
+        tokens,
+        "",
+        {"service": "invoice", "start": "2026-12-15T10:00:00+08:00", "phone": "13700137000"},
+    )
     # … and the hub starting again the next morning, a moment before 10:00 (check-in opens
     # half an hour before the slot; the booked ticket goes first once its slot has begun)
     hub.stop()
@@ -265,3 +272,17 @@ def test_the_kiosk_checks_in_a_booking_that_window_1_calls_before_an_older_walk_
         expect(kiosk.locator("#checkin-error")).to_contain_text("本厅没有此签到码的预约")
     finally:
         kiosk.context.close()
+
+    # WHEN a third holder checks in at the guide desk instead
+    desk = staff_context(browser)
+    try:
+        guide = log_in(desk, hub, "guide", "/counter/guide")
+        guide.locator("#tab-checkin").click()
+        guide.locator("#checkin-code").fill(at_desk["code"])
+        guide.locator("#checkin-code").press("Enter")
+        # THEN the desk shows the booking's ticket, as the kiosk would have
+        expect(guide.locator("#result-number")).to_have_text("B003")
+        expect(guide.locator("#message")).to_contain_text("预约已签到：号票 B003")
+        guide.screenshot(path=str(screenshots / "guide-checkin-zh.png"))
+    finally:
+        desk.close()
