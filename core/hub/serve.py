@@ -25,7 +25,7 @@ from core.hub.revocation import AccessWatch
 from core.hub.sms import SmsDispatcher
 from core.hub.uploads import UploadDispatcher
 from core.runtime import Runtime
-from core.services.appointments import mark_no_shows
+from core.services.appointments import mark_no_shows, send_reminders
 from core.services.ratings import record_not_rated
 from core.services.retention import erase_personal_data
 
@@ -197,8 +197,8 @@ def uploader(settings: Settings, rt: Runtime) -> Uploader:
 
 def _day_check_loop(app: Flask, socketio: SocketIO) -> None:
     """Roll each hall over to a new business day even when nobody presses anything, record
-    services whose time to rate ran out as not rated and bookings never checked in as
-    no-shows; once a day (and at start), erase personal data past its retention."""
+    services whose time to rate ran out as not rated, bookings never checked in as
+    no-shows, and queue the bookings' reminders; once a day (and at start), erase personal data past its retention."""
     rt: Runtime = app.extensions["hallq"]
     erased_on = None
     while True:
@@ -209,6 +209,7 @@ def _day_check_loop(app: Flask, socketio: SocketIO) -> None:
                 rt.bus.handle(CheckDay(hall=hall, actor="system"))
             record_not_rated(rt.db, rt.clock.now())
             mark_no_shows(rt.db, rt.clock.now())
+            send_reminders(rt.db, rt.clock.now())
             today = rt.clock.now().date()
             if erased_on != today:
                 erased = erase_personal_data(rt.db, rt.clock.now())

@@ -7,7 +7,6 @@ so two taxpayers pressing for the last place of a slot cannot both get it.
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,7 +21,6 @@ from core.domain.appointment_commands import (
     BookAppointment,
     CancelAppointment,
     ChangeAppointment,
-    CheckInAppointment,
     CloseBookingDay,
     OpenBookingDay,
 )
@@ -37,17 +35,15 @@ from core.domain.appointments import (
     count_windows,
     day_slots,
     find_slot,
-    on_time,
 )
-from core.domain.commands import IssueTicket
+from core.domain.continuity import Route, System, route_for
 from core.domain.errors import Conflict, InvalidInput, NotFound
 from core.domain.identity import validate_phone, validate_taxpayer_id
-from core.domain.tickets import Channel
 from core.domain.workdays import WorkdayCalendar
 from core.halls import appointments_of, hours_of, quota_of
 from core.services.context import Context, Outcome
 from core.services.sms import SmsKind, queue_sms
-from core.services.tickets import issue_ticket
+from core.services.views import routing_of
 
 TAKEN = ("booked", "checked_in", "no_show")
 """The states that hold a place of their slot (a cancelled booking gives it back)."""
@@ -296,80 +292,6 @@ def change_appointment(command: ChangeAppointment, context: Context) -> Outcome:
     return Outcome(booking_body(row, service, context.zone))
 
 
-def check_in(command: CheckInAppointment, context: Context) -> Outcome:
-    """预约取号: the booking becomes a ticket of the appointment channel, called first within
-    its slot; too early is refused, saying from when; late (past the slot's end and the
-    grace, a no-show already, the same day) gets an ordinary ticket, and says so."""
-    row = _booking_to_check_in(context, command)
-    today = context.day.business_day
-    if row.business_day < today:
-        raise Conflict("appointment.no_show", booking=row.code)
-    # A no-show already (marked after the grace) who came the same day after all is late.
-    late = row.state == "no_show" or not on_time(
-        row.slot_start.astimezone(context.zone),
-        row.slot_end.astimezone(context.zone),
-        context.now,
-        appointments_of(context.hall.settings),
-    )
-    outcome = issue_ticket(
-        IssueTicket(
-            hall=command.hall,
-            actor=command.actor,
-            service=row.service,
-            channel=Channel(command.channel) if late else Channel.APPOINTMENT,
-            phone=row.phone,
-            taxpayer_id=row.taxpayer_id,
-            device=command.device,
-            print_ticket=command.print_ticket,
-            appointment=None if late else (row.slot_start, row.slot_end),
-        ),
-        context,
-    )
-    ticket = context.uow.session.scalars(
-        select(orm.Ticket).where(
-            orm.Ticket.hall_id == context.hall.id,
-            orm.Ticket.business_day == today,
-            orm.Ticket.number == outcome.body["number"],
-        )
-    ).one()
-    row.state, row.ended_at, row.ticket_id = (
-        ("late" if late else "checked_in"),
-        context.now,
-        ticket.id,
-    )
-    service = context.service(row.service)
-    body = {**outcome.body, "booking": {**booking_body(row, service, context.zone), "late": late}}
-    return Outcome(body, 201)
-
-
-def _booking_to_check_in(context: Context, command: CheckInAppointment) -> orm.Appointment:
-    """The booking a check-in names: by its code, or by phone and the ID's last four."""
-    where = [orm.Appointment.hall_id == context.hall.id]
-    if command.code:
-        where.append(orm.Appointment.code == command.code.strip())
-    elif command.phone and command.id_last4:
-        phone = validate_phone(command.phone)
-        last4 = command.id_last4.strip().upper()
-        if not re.fullmatch(r"[0-9A-Z]{4}", last4):
-            raise InvalidInput("appointment.id_last4", field="id_last4")
-        where += [
-            orm.Appointment.phone == phone,
-            orm.Appointment.business_day == context.day.business_day,
-            orm.Appointment.taxpayer_id.like(f"%{last4}"),
-        ]
-    else:
-        raise InvalidInput("appointment.check_in", field="code")
-    rows = context.uow.session.scalars(
-        select(orm.Appointment).where(*where).order_by(orm.Appointment.slot_start)
-    ).all()
-    if not rows:
-        raise NotFound("appointment.not_found")
-    open_rows = [row for row in rows if row.state in ("booked", "no_show")]
-    if not open_rows:
-        raise Conflict(f"appointment.{rows[0].state}", booking=rows[0].code)
-    return open_rows[0]
-
-
 def close_booking_day(command: CloseBookingDay, context: Context) -> Outcome:
     """Close a day for booking, with the reason; every booking of that day still open is
     cancelled by the hall and texted why (the only way the hall cancels a booking)."""
@@ -433,16 +355,114 @@ def mark_no_shows(db: Database, now: datetime) -> int:
     return marked
 
 
+def send_reminders(db: Database, now: datetime) -> int:
+    """Queue each open booking's reminders: the day before (for a booking made before that
+    day) and an hour before its slot. They wait in the outbox through the hall's quiet
+    hours (a reminder is no outage notice). The hub runs it with its day check; returns
+    how many it queued."""
+    queued = 0
+    with db.writing() as session, session.begin():
+        for hall in session.scalars(select(orm.Hall)):
+            zone = ZoneInfo(hall.timezone)
+            today = now.astimezone(zone).date()
+            midnight = datetime.combine(today, datetime.min.time(), tzinfo=zone)
+            names = {
+                row.code: row.name_zh
+                for row in session.scalars(
+                    select(orm.Service).where(orm.Service.hall_id == hall.id)
+                )
+            }
+            rows = session.scalars(
+                select(orm.Appointment).where(
+                    orm.Appointment.hall_id == hall.id,
+                    orm.Appointment.state == "booked",
+                    orm.Appointment.business_day.in_([today, today + timedelta(days=1)]),
+                    orm.Appointment.slot_start > now,
+                )
+            ).all()
+            for row in rows:
+                hour = row.slot_start - timedelta(hours=1)
+                if row.day_reminder_at is None and row.business_day > today:
+                    row.day_reminder_at = now
+                    if row.created_at < midnight:  # booked today: its confirmation was enough
+                        queued += _remind(session, hall, row, names, "day_before", now)
+                if row.hour_reminder_at is None and now >= hour:
+                    row.hour_reminder_at = now
+                    if row.created_at < hour:
+                        queued += _remind(session, hall, row, names, "hour_before", now)
+    return queued
+
+
+def _remind(
+    session: Session,
+    hall: orm.Hall,
+    row: orm.Appointment,
+    names: dict[str, str],
+    what: str,
+    now: datetime,
+) -> int:
+    if not row.phone:
+        return 0
+    zone = ZoneInfo(hall.timezone)
+    start, end = row.slot_start.astimezone(zone), row.slot_end.astimezone(zone)
+    body = SMS_TEXTS[what].format(
+        hall=hall.name_zh,
+        day=f"{start.month}月{start.day}日",
+        start=start.strftime("%H:%M"),
+        end=end.strftime("%H:%M"),
+        service=names.get(row.service, row.service),
+        code=row.code,
+        reason="",
+    )
+    queue_sms(session, hall, row.phone, body, SmsKind.REMINDER, now)
+    return 1
+
+
+def notify_outage(context: Context, incident: orm.Incident) -> int:
+    """An outage began: every booking of today not yet due past, of a business it
+    affects, is texted what to do instead (the self-service area, or the emergency
+    window's pre-review and a later backfill, or another time). Returns how many."""
+    down = {System(system) for system in incident.systems}
+    rows = context.uow.session.scalars(
+        select(orm.Appointment).where(
+            orm.Appointment.hall_id == context.hall.id,
+            orm.Appointment.state == "booked",
+            orm.Appointment.business_day == context.day.business_day,
+            orm.Appointment.slot_end > context.now,
+            orm.Appointment.outage_incident_id.is_(None),
+        )
+    ).all()
+    texted = 0
+    for row in rows:
+        service = context.service(row.service)
+        route = route_for(routing_of(service), down)
+        if route is Route.NORMAL or not row.phone:
+            continue
+        row.outage_incident_id = incident.id
+        _text(context, row, service, f"outage_{route.value}", incident=incident.id)
+        texted += 1
+    return texted
+
+
 SMS_TEXTS = {
     "booked": "【{hall}】您已预约{day} {start}-{end}办理{service}，签到码{code}。请在预约时段内到取号机点“预约取号”输入签到码。",
     "changed": "【{hall}】您的预约已改为{day} {start}-{end}办理{service}，签到码{code}不变。",
     "cancelled": "【{hall}】您{day} {start}办理{service}的预约（签到码{code}）已取消。",
     "closed": "【{hall}】因{reason}，{day}暂停预约办税，您{start}办理{service}的预约（签到码{code}）已取消，请另行预约。给您带来不便，敬请谅解。",
+    "day_before": "【{hall}】温馨提示：您已预约明天（{day}）{start}-{end}办理{service}，签到码{code}。请按时到厅，在取号机点“预约取号”签到。",
+    "hour_before": "【{hall}】温馨提示：您预约的{service}将于{start}开始，签到码{code}。请按时到厅签到取号；如不能前来，请及时取消预约。",
+    "outage_self_service": "【{hall}】因税务系统故障，您{day} {start}预约的{service}请到自助办税区办理，无需取号（签到码{code}）。也可改约其他时间。",
+    "outage_emergency": "【{hall}】因税务系统故障，您{day} {start}预约的{service}暂时无法在窗口办结：到厅后凭签到码{code}取号，由应急窗口预审登记，系统恢复后补录办理；也可改约其他时间。",
 }
 
 
 def _text(
-    context: Context, row: orm.Appointment, service: orm.Service, what: str, reason: str = ""
+    context: Context,
+    row: orm.Appointment,
+    service: orm.Service,
+    what: str,
+    reason: str = "",
+    incident: int | None = None,
 ) -> None:
     """The booking's SMS, in the outbox with it."""
     if not row.phone:
@@ -457,7 +477,9 @@ def _text(
         code=row.code,
         reason=reason,
     )
-    queue_sms(context.uow.session, context.hall, row.phone, body, SmsKind.BOOKING, context.now)
+    kind = SmsKind.OUTAGE if incident is not None else SmsKind.BOOKING
+    session = context.uow.session
+    queue_sms(session, context.hall, row.phone, body, kind, context.now, incident_id=incident)
 
 
 def _new_code(session: Session, hall: orm.Hall) -> str:

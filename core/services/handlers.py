@@ -9,6 +9,7 @@ from core.domain import rating_commands as rc
 from core.services import (
     administration,
     appointments,
+    check_in,
     detection,
     hub_outage,
     incidents,
@@ -108,7 +109,7 @@ HANDLERS: dict[type[cmd.Command], Handler] = {
     ac.BookAppointment: appointments.book_appointment,
     ac.CancelAppointment: appointments.cancel_appointment,
     ac.ChangeAppointment: appointments.change_appointment,
-    ac.CheckInAppointment: appointments.check_in,
+    ac.CheckInAppointment: check_in.check_in,
     ac.CloseBookingDay: appointments.close_booking_day,
     ac.OpenBookingDay: appointments.open_booking_day,
     cc.SubmitRegister: registers.submit_register,

@@ -29,6 +29,7 @@ from core.domain.filing import FilingCalendar, Outage, extension
 from core.domain.workdays import UnknownYear
 from core.halls import calendar_for
 from core.services import notices as wording
+from core.services.appointments import notify_outage
 from core.services.context import Context, Outcome
 from core.services.duty import duty_leader as leader_on_duty
 from core.services.rerouting import reroute_waiting
@@ -262,6 +263,8 @@ def open_incident(
         )
     )
     texted = reroute_waiting(context, incident) if incident.systems else set()
+    if incident.systems:
+        notify_outage(context, incident)  # today's bookings: what to do instead
     text = notice or _generated_notice(context, incident)
     if text is not None:
         _post(context, text, incident, actor)

@@ -19,6 +19,7 @@ class SmsKind(StrEnum):
     FOLLOW_UP = "follow_up"  # the answer to a question recorded earlier
     BOOKING_CODE = "booking_code"  # the code proving a booking phone is the taxpayer's
     BOOKING = "booking"  # a booking made, changed or cancelled, with its check-in code
+    REMINDER = "reminder"  # a booking's reminder, the day before and an hour before
 
 
 URGENT = frozenset({SmsKind.OUTAGE, SmsKind.RECOVERY, SmsKind.BOOKING_CODE, SmsKind.BOOKING})

@@ -468,3 +468,85 @@ def test_five_wrong_codes_a_minute_make_the_kiosk_wait(api: Api, clock: FixedClo
         api.post("/api/v1/appointments/check-in", as_="kiosk-1", json={"code": code}).status_code
         == 201
     )
+
+
+# ---- reminders and outage notices ---------------------------------------------------------
+
+
+def sms_rows(app: Flask, phone: str) -> list[orm.SmsMessage]:
+    with app.extensions["hallq"].db.read_session() as session:
+        rows = session.scalars(
+            select(orm.SmsMessage).where(orm.SmsMessage.phone == phone).order_by(orm.SmsMessage.id)
+        ).all()
+        for row in rows:
+            session.expunge(row)
+        return list(rows)
+
+
+def test_a_booking_is_reminded_the_day_before_and_an_hour_before_once_each(
+    api: Api, app: Flask, clock: FixedClock
+) -> None:
+    from core.services.appointments import send_reminders
+    from core.services.sms import URGENT, SmsKind
+
+    db = app.extensions["hallq"].db
+    # GIVEN on Monday a booking for Wednesday 09:00, and one for Tuesday 09:00 by another
+    wednesday = tomorrow_at(clock, "09:00") + timedelta(days=1)
+    platform_book(api, wednesday, "13800138000")
+    clock.advance(timedelta(hours=5))  # Monday 15:00: the Tuesday one is booked the day before
+    platform_book(api, tomorrow_at(clock, "09:00"), "13900139000")
+    # WHEN the hub's day check runs on Tuesday just after midnight
+    clock.advance(timedelta(hours=9, minutes=1))
+    assert send_reminders(db, clock.now()) == 1
+    # THEN Wednesday's is reminded the day before — waiting out the quiet hours (it is no
+    # outage notice) — and Tuesday's, booked only the day before, is not
+    [reminder] = [row for row in sms_rows(app, "13800138000") if row.kind == "reminder"]
+    assert "明天" in reminder.body
+    assert SmsKind.REMINDER not in URGENT
+    assert [row.kind for row in sms_rows(app, "13900139000")] == ["booking"]
+    # WHEN it runs again THEN nothing twice
+    assert send_reminders(db, clock.now()) == 0
+    # WHEN it is Tuesday 08:00 THEN Tuesday's 09:00 booking is reminded an hour before
+    clock.advance(timedelta(hours=7, minutes=59))
+    assert send_reminders(db, clock.now()) == 1
+    assert "将于09:00开始" in sms_rows(app, "13900139000")[-1].body
+
+
+def test_an_outage_texts_todays_bookings_of_the_businesses_it_affects_what_to_do(
+    api: Api, app: Flask, clock: FixedClock
+) -> None:
+    # GIVEN today's bookings at 13:30: invoices (self-service can do them) and registration
+    platform_book(api, today_at(clock, "13:30"), "13800138000")
+    platform_book(
+        api,
+        today_at(clock, "13:30"),
+        "13900139000",
+        service="registration",
+        taxpayer_id="91350100M000100Y43",
+    )
+    # WHEN the back office goes down
+    declared = api.post(
+        "/api/v1/incidents",
+        as_="leader",
+        json={
+            "kind": "application",
+            "systems": ["backoffice"],
+            "description": "核心征管系统无法登录",
+        },
+    )
+    assert declared.status_code == 201, declared.get_json()
+    # THEN each is texted where to go instead, once, as an outage notice
+    invoices, registration = sms_rows(app, "13800138000")[-1], sms_rows(app, "13900139000")[-1]
+    assert (invoices.kind, registration.kind) == ("outage", "outage")
+    assert "自助办税区" in invoices.body
+    assert "应急窗口预审登记" in registration.body
+    incident = declared.get_json()["incident"]
+    assert (invoices.incident_id, registration.incident_id) == (incident, incident)
+    # WHEN e-Tax goes down too THEN they are not texted again
+    more = api.post(
+        "/api/v1/incidents",
+        as_="leader",
+        json={"kind": "application", "systems": ["etax"], "description": "电子税务局无法访问"},
+    )
+    assert more.status_code == 201
+    assert [row.kind for row in sms_rows(app, "13900139000")].count("outage") == 1

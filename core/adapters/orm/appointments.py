@@ -40,6 +40,11 @@ class Appointment(Base):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     """Why it was cancelled (the taxpayer, or the hall closing the day)."""
+    day_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hour_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the reminders the day before and an hour before were queued."""
+    outage_incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    """The outage whose notice (what to do instead) was texted to it."""
 
 
 class SmsCode(Base):

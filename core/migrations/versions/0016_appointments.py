@@ -44,11 +44,19 @@ def upgrade() -> None:
         sa.Column("ended_at", moment(), nullable=True),
         sa.Column("ticket_id", sa.Integer(), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("day_reminder_at", moment(), nullable=True),
+        sa.Column("hour_reminder_at", moment(), nullable=True),
+        sa.Column("outage_incident_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["hall_id"], ["halls.id"], name=op.f("fk_appointments_hall_id_halls")
         ),
         sa.ForeignKeyConstraint(
             ["ticket_id"], ["tickets.id"], name=op.f("fk_appointments_ticket_id_tickets")
+        ),
+        sa.ForeignKeyConstraint(
+            ["outage_incident_id"],
+            ["incidents.id"],
+            name=op.f("fk_appointments_outage_incident_id_incidents"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_appointments")),
         sa.UniqueConstraint("hall_id", "code", name=op.f("uq_appointments_hall_id_code")),
