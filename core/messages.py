@@ -309,6 +309,7 @@ MESSAGES: dict[str, LazyString] = {
         "Too many wrong codes at this kiosk: please try again in %(seconds)s seconds, "
         "or ask at the guide desk."
     ),
+    "appointment.history": lazy_gettext("Enter a mobile number or a taxpayer ID."),
     "sms_code.required": lazy_gettext("Please enter the code texted to your phone."),
     "sms_code.wrong": lazy_gettext(
         "The code is not right: %(left)s tries left before the phone is locked for 15 minutes."

@@ -10,6 +10,8 @@
 ``POST /appointments/days/<day>/close`` the hall closes a day, with the reason (leaders)
 ``POST /appointments/days/<day>/open``  and opens it again
 ``POST /appointments/check-in``        预约取号 at a kiosk or the guide desk: the ticket
+``GET  /appointments/day/<day>``       a day's bookings per service and slot (leaders)
+``POST /appointments/history``         a taxpayer's bookings and no-show block (leaders)
 
 A booking platform (电子税务局, a WeChat mini program) is an enrolled device of kind
 ``booking_platform`` calling with its API token: it has proved who the taxpayer is, so
@@ -52,7 +54,7 @@ from core.domain.appointment_commands import (
 )
 from core.domain.appointments import bookable_days, closed_reason
 from core.domain.errors import Conflict, DomainError, InvalidInput, NotFound
-from core.domain.identity import validate_phone
+from core.domain.identity import validate_phone, validate_taxpayer_id
 from core.extensions import limiter
 from core.halls import appointments_of, calendar_for, hours_of, quota_of
 from core.runtime import runtime
@@ -577,3 +579,69 @@ def check_in(data: CheckInBody) -> Response:
     if printing is not None and response.status_code == 201:
         printing.wake.set()
     return response
+
+
+# ---- the console: a day's bookings, a taxpayer's -------------------------------------------------
+
+
+class DayBoard(BaseModel):
+    day: str
+    closed: str | None = Field(description="not_workday | closed_day; null: taking bookings")
+    services: list[dict[str, Any]] = Field(description="Each booked service's slots, places taken")
+    bookings: list[dict[str, Any]] = Field(description="Every booking of the day, phone whole")
+    counts: dict[str, int] = Field(description="Bookings per state")
+
+
+class HistoryBody(Strict):
+    phone: str = Field(default="", max_length=20, json_schema_extra=checked(PHONE_PATTERN))
+    taxpayer_id: str = Field(
+        default="", max_length=20, json_schema_extra=checked(TAXPAYER_ID_PATTERN)
+    )
+
+
+class History(BaseModel):
+    bookings: list[dict[str, Any]]
+    blocked_until: str | None = Field(description="Booking blocked until (no-shows); null: not")
+
+
+@operation(
+    bp,
+    "GET",
+    "/appointments/day/<day>",
+    summary="A day's bookings per service and slot, and each booking (leaders).",
+    tag="appointments",
+    responses={200: ("The day", DayBoard), 404: ("Not a day", Error)},
+)
+@requires(Role.LEADER)
+def day_board(day: str) -> Response:
+    rt = runtime()
+    with rt.db.read_session() as session:
+        hall = _hall(session)
+        body = appointments.day_board(session, hall, _day(day), calendar_for(hall))
+    return json_response(body)
+
+
+@operation(
+    bp,
+    "POST",
+    "/appointments/history",
+    summary="A taxpayer's bookings, by phone or taxpayer ID, and their no-show block (leaders).",
+    tag="appointments",
+    body=HistoryBody,
+    responses={200: ("The bookings", History), 400: ("Neither phone nor taxpayer ID", Error)},
+)
+@requires(Role.LEADER)
+def taxpayer_history(data: HistoryBody) -> Response:
+    rt = runtime()
+    now = rt.clock.now()
+    phone = validate_phone(data.phone) if data.phone.strip() else None
+    taxpayer = (
+        validate_taxpayer_id(data.taxpayer_id, now.date()).value
+        if data.taxpayer_id.strip()
+        else None
+    )
+    if phone is None and taxpayer is None:
+        raise InvalidInput("appointment.history", field="phone")
+    with rt.db.read_session() as session:
+        body = appointments.history(session, _hall(session), now, phone=phone, taxpayer_id=taxpayer)
+    return json_response(body)

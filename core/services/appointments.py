@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
@@ -46,6 +46,7 @@ from core.services.sms import SmsKind, queue_sms
 from core.services.views import routing_of
 
 TAKEN = ("booked", "checked_in", "no_show")
+STATES = ("booked", "checked_in", "late", "no_show", "cancelled")
 """The states that hold a place of their slot (a cancelled booking gives it back)."""
 
 
@@ -188,10 +189,10 @@ def _slot_to_book(context: Context, service: orm.Service, start: datetime) -> Sl
 
 def _same_taxpayer(phone: str | None, taxpayer_id: str | None) -> Any:
     """Bookings of the same phone, or of the same taxpayer ID when there is one."""
-    same = orm.Appointment.phone == phone
+    same = [orm.Appointment.phone == phone] if phone else []
     if taxpayer_id:
-        same = or_(same, orm.Appointment.taxpayer_id == taxpayer_id)
-    return same
+        same.append(orm.Appointment.taxpayer_id == taxpayer_id)
+    return or_(*same) if same else false()
 
 
 def _refuse_blocked(context: Context, phone: str | None, taxpayer_id: str | None) -> None:
@@ -508,4 +509,97 @@ def booking_body(row: orm.Appointment, service: orm.Service, zone: ZoneInfo) -> 
         "end": row.slot_end.astimezone(zone).isoformat(),
         "state": row.state,
         "channel": row.channel,
+    }
+
+
+def day_board(
+    session: Session,
+    hall: orm.Hall,
+    day: date,
+    calendar: WorkdayCalendar,
+) -> dict[str, Any]:
+    """A day's bookings for the console: per service its slots with the places taken, every
+    booking (the phone whole: leaders call the taxpayers), and the counts per state."""
+    zone, rules = ZoneInfo(hall.timezone), appointments_of(hall.settings)
+    services = list(
+        session.scalars(
+            select(orm.Service)
+            .where(orm.Service.hall_id == hall.id, orm.Service.active.is_(True))
+            .order_by(orm.Service.position)
+        )
+    )
+    windows = list(session.scalars(select(orm.Window).where(orm.Window.hall_id == hall.id)))
+    rows = session.scalars(
+        select(orm.Appointment)
+        .where(orm.Appointment.hall_id == hall.id, orm.Appointment.business_day == day)
+        .order_by(orm.Appointment.slot_start, orm.Appointment.id)
+    ).all()
+    by_code = {service.code: service for service in services}
+    lines = []
+    for service in services:
+        if quota_of(service.settings or {}) is None:
+            continue
+        taken = booked(session, hall, service.code, day)
+        lines.append(
+            {
+                "code": service.code,
+                "name": service.name_zh,
+                "name_en": service.name_en,
+                "slots": [
+                    {
+                        "start": slot.start.isoformat(),
+                        "end": slot.end.isoformat(),
+                        "places": slot.places,
+                        "taken": taken.get(slot.start, 0),
+                    }
+                    for slot in slots_of(hall, service, windows, day, calendar)
+                ],
+            }
+        )
+    counts = {state: 0 for state in STATES}
+    bookings = []
+    for row in rows:
+        counts[row.state] = counts.get(row.state, 0) + 1
+        if row.service in by_code:
+            body = booking_body(row, by_code[row.service], zone)
+            bookings.append({**body, "phone": row.phone})
+    return {
+        "day": day.isoformat(),
+        "closed": closed_reason(day, hours_of(hall.settings), calendar, rules),
+        "services": lines,
+        "bookings": bookings,
+        "counts": counts,
+    }
+
+
+def history(
+    session: Session,
+    hall: orm.Hall,
+    now: datetime,
+    *,
+    phone: str | None = None,
+    taxpayer_id: str | None = None,
+) -> dict[str, Any]:
+    """A taxpayer's bookings (by phone or taxpayer ID), newest first, and until when their
+    no-shows block booking (None: they may book)."""
+    zone, rules = ZoneInfo(hall.timezone), appointments_of(hall.settings)
+    rows = session.scalars(
+        select(orm.Appointment)
+        .where(orm.Appointment.hall_id == hall.id, _same_taxpayer(phone, taxpayer_id))
+        .order_by(orm.Appointment.slot_start.desc())
+        .limit(200)
+    ).all()
+    services = {
+        service.code: service
+        for service in session.scalars(select(orm.Service).where(orm.Service.hall_id == hall.id))
+    }
+    missed = [row.slot_start for row in rows if row.state == "no_show"]
+    until = blocked_until(missed, now, rules)
+    return {
+        "bookings": [
+            booking_body(row, services[row.service], zone)
+            for row in rows
+            if row.service in services
+        ],
+        "blocked_until": until.astimezone(zone).date().isoformat() if until else None,
     }

@@ -23,6 +23,7 @@ from core.services import views
 from core.services.access import Principal, Role
 from core.web.auth import Unauthenticated, current_principal
 from counter.console.admin_texts import admin_texts
+from counter.console.booking_texts import booking_texts
 from counter.console.rating_texts import rating_texts
 from counter.console.texts import console_texts
 
@@ -107,6 +108,11 @@ def ratings_config(principal: Principal) -> dict[str, Any]:
         "text": rating_texts(),
         "xlsx": url_for("console.ratings_download"),
     }
+
+
+def appointments_config(principal: Principal) -> dict[str, Any]:
+    """The bookings page's configuration (预约办税)."""
+    return {**_page_config(principal), "text": booking_texts()}
 
 
 def _page_config(principal: Principal) -> dict[str, Any]:

@@ -68,6 +68,13 @@ def ratings_download() -> ResponseReturnValue:
     return response
 
 
+@bp.get("/appointments")
+def appointments_page() -> ResponseReturnValue:
+    """Bookings (预约办税): a day's, closing a day, a taxpayer's with their block."""
+    principal = pages.leader()
+    return render_template("console/appointments.html", config=pages.appointments_config(principal))
+
+
 @bp.get("/admin")
 def admin_page() -> ResponseReturnValue:
     """The hall's administration (services, windows, the hall file): administrators."""

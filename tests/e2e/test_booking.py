@@ -284,5 +284,16 @@ def test_the_kiosk_checks_in_a_booking_that_window_1_calls_before_an_older_walk_
         expect(guide.locator("#result-number")).to_have_text("B003")
         expect(guide.locator("#message")).to_contain_text("预约已签到：号票 B003")
         guide.screenshot(path=str(screenshots / "guide-checkin-zh.png"))
+        # … and the leader's bookings page shows the day: checked in, and the no-show
+        desk.close()
+        desk = staff_context(browser)
+        console = log_in(desk, hub, "leader", "/console/appointments")
+        expect(
+            console.locator(f'#booking-rows tr[data-code="{booked["code"]}"]')
+        ).to_have_attribute("data-state", "checked_in")
+        missed_row = console.locator(f'#booking-rows tr[data-code="{missed["code"]}"]')
+        expect(missed_row).to_contain_text("爽约")
+        expect(console.locator("#count-no_show")).to_have_text("1")
+        console.screenshot(path=str(screenshots / "console-bookings-zh.png"), full_page=True)
     finally:
         desk.close()

@@ -550,3 +550,44 @@ def test_an_outage_texts_todays_bookings_of_the_businesses_it_affects_what_to_do
     )
     assert more.status_code == 201
     assert [row.kind for row in sms_rows(app, "13900139000")].count("outage") == 1
+
+
+# ---- the console's views ------------------------------------------------------------------------
+
+
+def test_the_console_sees_a_days_bookings_and_a_taxpayers_block(
+    api: Api, app: Flask, clock: FixedClock
+) -> None:
+    from core.services.appointments import mark_no_shows
+
+    # GIVEN tomorrow two invoice bookings at 09:00, one cancelled
+    start = tomorrow_at(clock, "09:00")
+    kept = platform_book(api, start, "13800138000").get_json()["code"]
+    gone = platform_book(api, start, "13900139000").get_json()["code"]
+    api.post(f"/api/v1/appointments/{gone}/cancel", json={"phone": "13900139000"})
+    day = start.date().isoformat()
+    # WHEN a clerk asks THEN refused; the leader sees the day
+    assert api.get(f"/api/v1/appointments/day/{day}", as_="window3").status_code == 403
+    board = api.get(f"/api/v1/appointments/day/{day}", as_="leader").get_json()
+    # THEN the slot has one place taken of six, both bookings listed, counted per state
+    invoices = next(service for service in board["services"] if service["code"] == "invoice")
+    assert (invoices["slots"][0]["taken"], invoices["slots"][0]["places"]) == (1, 6)
+    assert {row["code"]: row["state"] for row in board["bookings"]} == {
+        kept: "booked",
+        gone: "cancelled",
+    }
+    assert (board["counts"]["booked"], board["counts"]["cancelled"]) == (1, 1)
+    # WHEN the kept one is missed three times over THEN the taxpayer's history shows the block
+    db = app.extensions["hallq"].db
+    clock.advance(timedelta(days=1))
+    mark_no_shows(db, clock.now())
+    for _ in range(2):
+        assert platform_book(api, tomorrow_at(clock, "09:00"), "13800138000").status_code == 201
+        clock.advance(timedelta(days=1))
+        mark_no_shows(db, clock.now())
+    found = api.post("/api/v1/appointments/history", as_="leader", json={"phone": "13800138000"})
+    history = found.get_json()
+    assert [row["state"] for row in history["bookings"]] == ["no_show"] * 3
+    assert history["blocked_until"] is not None
+    bare = api.post("/api/v1/appointments/history", as_="leader", json={})
+    assert (bare.status_code, bare.get_json()["error"]) == (400, "appointment.history")

@@ -5,13 +5,13 @@
 // another's), on which HallClient takes a snapshot. Every change goes through the
 // HTTP API and is saved at once; the hub checks it whole and says why when it refuses.
 
-import { HallClient, readConfig } from "/static/hallq-client.js";
+import { readConfig } from "/static/hallq-client.js";
 import * as audit from "./admin-audit.js";
 import * as calendar from "./admin-calendar.js";
 import * as devices from "./admin-devices.js";
 import * as settings from "./admin-settings.js";
 import * as staff from "./admin-staff.js";
-import { linkIndicator, pageTools, sessionGone } from "./page.js";
+import { followHall, pageTools, sessionGone } from "./page.js";
 import { $, HallTime, SessionGone, change, debounce, element, fill, language, localName, read } from "./util.js";
 
 const config = readConfig();
@@ -342,7 +342,6 @@ function setUpTabs() {
   showTab();
 }
 
-const showLink = linkIndicator(text, time, `${config.cacheKey}:admin`);
 
 const devicesLater = debounce(() => devices.load(ctx), 500);
 
@@ -357,26 +356,13 @@ function start() {
   staff.setUp(ctx);
   devices.setUp(ctx);
   audit.setUp(ctx);
-  client = new HallClient({
-    namespace: config.namespace,
-    cacheKey: `${config.cacheKey}:admin`,
-    offlineAfterMs: config.offlineAfterMs,
-    checkEveryMs: config.checkEveryMs,
-    heartbeat: false,
-    // Every snapshot (a connect, a gap, an admin's change anywhere) may bring a new configuration.
-    onState: (snapshot, { fromCache }) => {
-      if (fromCache) return;
-      time.syncWith(snapshot.now);
-      showLink("online");
-      load();
-    },
+  // Every snapshot (a connect, a gap, an admin's change anywhere) may bring a new configuration.
+  client = followHall(config, text, time, "admin", {
+    load,
     onEvent: (name) => {
       if (name === "device:status") devicesLater();
     },
-    onOffline: () => showLink("offline"),
-    onOnline: () => showLink("online"),
   });
-  client.start();
 }
 
 start();

@@ -2,7 +2,7 @@
 // consequential action, and running one command at a time per button with the
 // hub's own words when it refuses (the console and the administration).
 
-import { OfflineMemory } from "/static/hallq-client.js";
+import { HallClient, OfflineMemory } from "/static/hallq-client.js";
 import { $, SessionGone, fill } from "./util.js";
 
 export function sessionGone() {
@@ -87,4 +87,30 @@ export function linkIndicator(text, time, cacheKey) {
       memory.forget();
     }
   };
+}
+
+// A page beside the console follows the hall: every snapshot from the hub (a connect, a
+// gap, a change anywhere) loads the page again (`load`); `onEvent` sees the events between.
+// The link indicator says whether the hub is there. Returns the started HallClient.
+export function followHall(config, text, time, page, { load, onEvent = () => {} }) {
+  const cacheKey = `${config.cacheKey}:${page}`;
+  const showLink = linkIndicator(text, time, cacheKey);
+  const client = new HallClient({
+    namespace: config.namespace,
+    cacheKey,
+    offlineAfterMs: config.offlineAfterMs,
+    checkEveryMs: config.checkEveryMs,
+    heartbeat: false,
+    onState: (snapshot, { fromCache }) => {
+      if (fromCache) return;
+      time.syncWith(snapshot.now);
+      showLink("online");
+      load();
+    },
+    onEvent,
+    onOffline: () => showLink("offline"),
+    onOnline: () => showLink("online"),
+  });
+  client.start();
+  return client;
 }

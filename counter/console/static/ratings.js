@@ -6,8 +6,8 @@
 // Everything is read from the HTTP API and read again when the hub says a rating or a
 // work order changed (rating:recorded, rating:work_order) or after a reconnect.
 
-import { HallClient, command, readConfig } from "/static/hallq-client.js";
-import { linkIndicator, pageTools, sessionGone } from "./page.js";
+import { command, readConfig } from "/static/hallq-client.js";
+import { followHall, pageTools, sessionGone } from "./page.js";
 import { $, HallTime, SessionGone, change, debounce, element, fill, language, read } from "./util.js";
 
 const config = readConfig();
@@ -188,8 +188,6 @@ function showTab() {
   }
 }
 
-const showLink = linkIndicator(text, time, `${config.cacheKey}:ratings`);
-
 const loadLater = debounce(load, 300);
 
 function start() {
@@ -204,25 +202,12 @@ function start() {
     event.preventDefault();
     loadFigures();
   });
-  client = new HallClient({
-    namespace: config.namespace,
-    cacheKey: `${config.cacheKey}:ratings`,
-    offlineAfterMs: config.offlineAfterMs,
-    checkEveryMs: config.checkEveryMs,
-    heartbeat: false,
-    onState: (snapshot, { fromCache }) => {
-      if (fromCache) return;
-      time.syncWith(snapshot.now);
-      showLink("online");
-      load();
-    },
+  client = followHall(config, text, time, "ratings", {
+    load,
     onEvent: (name) => {
       if (name === "rating:recorded" || name === "rating:work_order") loadLater();
     },
-    onOffline: () => showLink("offline"),
-    onOnline: () => showLink("online"),
   });
-  client.start();
 }
 
 start();
