@@ -17,7 +17,7 @@ Server → client
     ``ticket:issued``   {seq, number, service, channel, green, ahead, estimated_wait_min}
                         (``estimated_wait_min`` is null, here and in every queue summary,
                         while no open window serves the service: no wait can be promised)
-    ``ticket:called``   {seq, number, window, service, recall, green}
+    ``ticket:called``   {seq, number, window, service, recall, green, booked}
     ``ticket:changed``  {seq, number, service, state, window}
     ``queue:changed``   {seq, mode, services, windows}: after every command that changes
                         waiting or a window (open, pause, call, …: each window's state

@@ -30,6 +30,7 @@ TEXT: dict[str, LazyString] = {
     "go_to_window": _l("Number %(number)s, please go to window %(n)s", number="{number}", n="{n}"),
     "recall": _l("Recall"),
     "green": _l("Green channel"),
+    "booked": _l("Booked visit"),
     "go_to_window_green": _l(
         "Green channel, number %(number)s, please go to window %(n)s", number="{number}", n="{n}"
     ),

@@ -29,14 +29,16 @@ class TicketIssued(Event):
 
 @dataclass(frozen=True)
 class TicketCalled(Event):
-    """Payload: number, window, service, `recall` for a repeated announcement, and
-    `green` for a green-channel ticket (announced and shown as such)."""
+    """Payload: number, window, service, `recall` for a repeated announcement, `green`
+    for a green-channel ticket (announced and shown as such), and `booked` for a booked
+    visit's ticket (预约, shown as such)."""
 
     number: str
     window: int
     service: str
     recall: bool
     green: bool = False
+    booked: bool = False
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from core.domain.estimates import (
 from core.domain.events import QueueChanged, ServiceSummary, WindowSummary
 from core.domain.hallday import business_day, hall_day, next_opening
 from core.domain.queue import Queue
-from core.domain.tickets import TicketState
+from core.domain.tickets import Channel, TicketState
 from core.domain.windows import WindowState
 from core.halls import calendar_for, hours_of
 from core.protocol import queue_payload
@@ -236,7 +236,13 @@ def estimate_for(
 def recent_calls(session: Session, hall: orm.Hall, day: date) -> list[dict[str, Any]]:
     """The latest calls of the day, newest first (what the hall display shows)."""
     rows = session.execute(
-        select(orm.TicketEvent, orm.Ticket.number, orm.Ticket.service, orm.Ticket.green)
+        select(
+            orm.TicketEvent,
+            orm.Ticket.number,
+            orm.Ticket.service,
+            orm.Ticket.green,
+            orm.Ticket.channel,
+        )
         .join(orm.Ticket, orm.Ticket.id == orm.TicketEvent.ticket_id)
         .where(
             orm.TicketEvent.hall_id == hall.id,
@@ -253,10 +259,11 @@ def recent_calls(session: Session, hall: orm.Hall, day: date) -> list[dict[str, 
             "service": service,
             "recall": event.kind == "recalled",
             "green": green,
+            "booked": channel == Channel.APPOINTMENT.value,
             "at": event.at.astimezone(UTC).isoformat(),
             "seq": event.seq,
         }
-        for event, number, service, green in rows
+        for event, number, service, green, channel in rows
     ]
 
 

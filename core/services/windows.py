@@ -10,7 +10,13 @@ from core.domain import commands as cmd
 from core.domain.errors import Conflict, InvalidInput, NotFound
 from core.domain.events import TicketCalled, TicketChanged
 from core.domain.policy import choose_next
-from core.domain.tickets import Ticket, TicketState, normalise_number, requeue_position
+from core.domain.tickets import (
+    Channel,
+    Ticket,
+    TicketState,
+    normalise_number,
+    requeue_position,
+)
 from core.domain.windows import Window, WindowState, require_may_hold
 from core.services import ratings
 from core.services.context import Context, Outcome
@@ -196,7 +202,14 @@ def _call(
     ticket.call(window.number, context.now)
     window.current = ticket.number
     context.record(
-        TicketCalled(ticket.number, window.number, ticket.service, recall=False, green=ticket.green)
+        TicketCalled(
+            ticket.number,
+            window.number,
+            ticket.service,
+            recall=False,
+            green=ticket.green,
+            booked=ticket.channel is Channel.APPOINTMENT,
+        )
     )
     return _finish(context, command, row, window, ticket)
 
@@ -236,7 +249,14 @@ def recall(command: cmd.Recall, context: Context) -> Outcome:
     ticket = _current(context, window)
     ticket.recall(context.now)
     context.record(
-        TicketCalled(ticket.number, window.number, ticket.service, recall=True, green=ticket.green)
+        TicketCalled(
+            ticket.number,
+            window.number,
+            ticket.service,
+            recall=True,
+            green=ticket.green,
+            booked=ticket.channel is Channel.APPOINTMENT,
+        )
     )
     return _finish(context, command, row, window, ticket)
 

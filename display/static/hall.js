@@ -103,9 +103,14 @@ function callLine(call) {
   return pair(call.green ? "go_to_window_green" : "go_to_window", { number: call.number, n: call.window });
 }
 
-// A green-channel number (绿色通道) carries its mark wherever it is shown.
+// A green-channel number (绿色通道) carries its mark wherever it is shown; so does a
+// booked visit's (预约).
 function greenTag() {
   return make("span", "green-tag", pair("green")[0]);
+}
+
+function bookedTag() {
+  return make("span", "booked-tag", pair("booked")[0]);
 }
 
 // The call under "now calling": the newest one, while its window still holds
@@ -130,6 +135,7 @@ function drawLatest(call) {
   $("latest-number").textContent = call.number;
   $("latest-call").classList.toggle("green", Boolean(call.green));
   $("latest-green").hidden = !call.green;
+  $("latest-booked").hidden = !call.booked;
   $("latest-window").textContent = pair("window", { n: call.window })[0];
   setBoth($("latest-say"), callLine(call));
   fitWidth($("latest-call"));
@@ -154,6 +160,7 @@ function drawHistory(calls, latest) {
       make("span", "history-window", pair("window", { n: call.window })[0]),
     );
     if (call.green) item.append(greenTag());
+    if (call.booked) item.append(bookedTag());
     return item;
   }));
 }

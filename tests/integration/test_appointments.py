@@ -15,8 +15,11 @@ from core.adapters import orm
 from core.adapters.clock import FixedClock
 from core.domain.appointment_commands import BookAppointment
 from core.domain.errors import DomainError
+from core.domain.events import TicketCalled
 from core.halls import calendar_for
+from core.hub.broadcast import RecordingBroadcaster
 from core.services.appointments import day_view
+from core.services.views import recent_calls
 from tests.integration.conftest import SHANGHAI, Api, AppFactory
 from tests.support.databases import Tokens
 
@@ -375,7 +378,7 @@ def today_at(clock: FixedClock, clock_time: str) -> datetime:
 
 
 def test_a_booking_checked_in_on_time_is_called_before_an_older_walk_in(
-    api: Api, app: Flask, clock: FixedClock
+    api: Api, app: Flask, clock: FixedClock, broadcaster: RecordingBroadcaster
 ) -> None:
     # GIVEN invoices booked for today 13:30 (booked at 10:00), and at 13:35 a walk-in's
     # invoice ticket taken before the booking's holder arrives
@@ -396,6 +399,13 @@ def test_a_booking_checked_in_on_time_is_called_before_an_older_walk_in(
     api.window(3, "open")
     called = api.window(3, "call-next").get_json()["ticket"]["number"]
     assert (called, walk_in) == (body["number"], "B001")
+    # … and the hall display marks the call as a booked visit's (预约), live and on reload
+    calls = [event for _, event in broadcaster.published if isinstance(event.event, TicketCalled)]
+    assert (calls[-1].event.number, calls[-1].event.booked) == (called, True)
+    with app.extensions["hallq"].db.read_session() as session:
+        hall = session.scalars(select(orm.Hall)).one()
+        [shown] = recent_calls(session, hall, clock.now().astimezone(SHANGHAI).date())
+    assert (shown["number"], shown["booked"], shown["green"]) == (called, True, False)
     # WHEN the code is used again THEN it is refused: checked in already
     again = api.post("/api/v1/appointments/check-in", as_="kiosk-1", json={"code": code})
     assert (again.status_code, again.get_json()["error"]) == (409, "appointment.checked_in")
