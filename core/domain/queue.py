@@ -71,11 +71,28 @@ class Line:
     def part(self, queued: Queued) -> list[tuple[datetime, int]]:
         return self.green if queued.green else self.regular
 
-    def ahead(self, queued: Queued) -> int:
-        """People called before `queued`: earlier green tickets, and for a regular
-        ticket every green one and the earlier regular ones."""
+    def ahead(self, queued: Queued, now: datetime | None = None) -> int:
+        """People called before `queued`: earlier green tickets; for any other ticket
+        every green one, then the appointments due at `now` (a booked visit within its
+        slot goes next, earliest slot first), then the earlier regular ones."""
         before = bisect_left(self.part(queued), queued.place)
-        return before if queued.green else len(self.green) + before
+        if queued.green:
+            return before
+        due = self.due(now) if now is not None else []
+        if queued in due:
+            mine = (queued.appointment, queued.place)
+            return len(self.green) + sum(
+                1 for other in due if (other.appointment, other.place) < mine
+            )
+        return len(self.green) + before + sum(1 for other in due if other.place > queued.place)
+
+    def due(self, now: datetime) -> list[Queued]:
+        """The appointment tickets within their slot at `now`."""
+        return [
+            queued
+            for queued in self.booked.values()
+            if queued.appointment and queued.appointment[0] <= now <= queued.appointment[1]
+        ]
 
     def heads(self, now: datetime) -> list[int]:
         """The tickets a window may call first from this queue: the oldest green one, the
@@ -163,7 +180,8 @@ class Queue:
             for ticket_id in self.lines[key].heads(now)
         ]
 
-    def ahead(self, ticket_id: int) -> int:
-        """People ahead of a ticket in its own queue; 0 once it no longer waits."""
+    def ahead(self, ticket_id: int, now: datetime | None = None) -> int:
+        """People ahead of a ticket in its own queue at `now` (appointments due then go
+        first); 0 once it no longer waits."""
         mine = self.waiting.get(ticket_id)
-        return 0 if mine is None else self.lines[mine.line].ahead(mine)
+        return 0 if mine is None else self.lines[mine.line].ahead(mine, now)

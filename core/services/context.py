@@ -153,7 +153,7 @@ class Context:
             row,
             services=self.services,
             windows=self.windows,
-            ahead=self.queue.ahead(row.id),
+            ahead=self.queue.ahead(row.id, self.now),
         )
 
     @cached_property

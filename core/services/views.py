@@ -169,13 +169,14 @@ def summarize(
     )
 
 
-def ahead_of(session: Session, ticket: orm.Ticket) -> int:
-    """People ahead of `ticket` in its own queue.
+def ahead_of(session: Session, ticket: orm.Ticket, now: datetime | None = None) -> int:
+    """People ahead of `ticket` in its own queue (`Line.ahead`'s rule, in SQL).
 
-    Green-channel tickets of the service are ahead of everyone else; among
-    equals, the queue time decides. A ticket sent to one window queues only
-    with the others sent there. Other services sharing a window are not
-    counted: the estimate accounts for them through the windows' load.
+    Green-channel tickets of the service are ahead of everyone else, then the
+    appointment tickets due at `now` (within their slot); among equals, the queue
+    time decides. A ticket sent to one window queues only with the others sent
+    there. Other services sharing a window are not counted: the estimate accounts
+    for them through the windows' load.
     """
     if ticket.state != TicketState.WAITING:
         return 0
@@ -189,6 +190,17 @@ def ahead_of(session: Session, ticket: orm.Ticket) -> int:
         and_(orm.Ticket.queued_at == ticket.queued_at, orm.Ticket.id < ticket.id),
     )
     before = and_(orm.Ticket.green, earlier) if ticket.green else or_(orm.Ticket.green, earlier)
+    if now is not None and not ticket.green:
+        due = and_(orm.Ticket.appointment_start <= now, orm.Ticket.appointment_end >= now)
+        start, end = ticket.appointment_start, ticket.appointment_end
+        if start is not None and end is not None and start <= now <= end:
+            sooner = or_(
+                orm.Ticket.appointment_start < start,
+                and_(orm.Ticket.appointment_start == start, earlier),
+            )
+            before = or_(orm.Ticket.green, and_(due, sooner))
+        else:
+            before = or_(before, due)
     return (
         session.scalar(
             select(func.count()).where(
@@ -212,6 +224,7 @@ def estimate_for(
     services: list[orm.Service] | None = None,
     windows: list[orm.Window] | None = None,
     ahead: int | None = None,
+    now: datetime | None = None,
 ) -> tuple[int, int | None]:
     """(people ahead, estimated minutes) for one ticket; (0, 0) once it has left the queue.
 
@@ -220,7 +233,7 @@ def estimate_for(
     """
     if ticket.state != TicketState.WAITING:
         return 0, 0
-    ahead = ahead if ahead is not None else ahead_of(session, ticket)
+    ahead = ahead if ahead is not None else ahead_of(session, ticket, now)
     repository = HallRepository(session)
     service = next(
         (row for row in services or [] if row.code == ticket.service), None
@@ -334,7 +347,7 @@ def public_ticket(session: Session, token: str, now: datetime) -> dict[str, Any]
     service = session.scalars(
         select(orm.Service).where(orm.Service.hall_id == hall.id, orm.Service.code == row.service)
     ).one()
-    ahead, minutes = estimate_for(session, hall, row)
+    ahead, minutes = estimate_for(session, hall, row, now=now)
     requested = (
         session.scalars(
             select(orm.Service).where(

@@ -384,7 +384,8 @@ def test_a_booking_checked_in_on_time_is_called_before_an_older_walk_in(
     # invoice ticket taken before the booking's holder arrives
     code = platform_book(api, today_at(clock, "13:30"), "13800138000").get_json()["code"]
     clock.advance(timedelta(hours=3, minutes=35))
-    walk_in = api.issue("invoice").get_json()["number"]
+    walk_in_ticket = api.issue("invoice").get_json()
+    walk_in = walk_in_ticket["number"]
     # WHEN the holder checks in at kiosk 1 with the code
     ticket = api.post("/api/v1/appointments/check-in", as_="kiosk-1", json={"code": code})
     # THEN a ticket of the appointment channel, the booking checked in …
@@ -395,6 +396,9 @@ def test_a_booking_checked_in_on_time_is_called_before_an_older_walk_in(
         "checked_in",
         False,
     )
+    # … nobody ahead of it (its slot has begun), and the walk-in now has it ahead
+    assert body["ahead"] == 0
+    assert api.get(f"/api/v1/tickets/{walk_in_ticket['token']}").get_json()["ahead"] == 1
     # … and window 3 calls it before the older walk-in
     api.window(3, "open")
     called = api.window(3, "call-next").get_json()["ticket"]["number"]

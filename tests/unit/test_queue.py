@@ -120,3 +120,25 @@ def test_a_ticket_leaving_from_the_middle_of_a_long_queue_leaves_only_itself() -
     # moved, and the waiting count is one less
     assert [queue.ahead(n) for n in (1, 249, 251, 500)] == [0, 248, 249, 498]
     assert queue.waiting_by_service()["filing"][0] == 499
+
+
+def test_an_appointment_within_its_slot_is_ahead_of_the_walk_ins_and_behind_the_green_ones() -> (
+    None
+):
+    # GIVEN two walk-ins, a green ticket, and a booked visit for 09:30–10:00 checked in last
+    booked = Ticket.issue(
+        number="C004",
+        service="filing",
+        business_day=MONDAY,
+        channel=Channel.APPOINTMENT,
+        now=NINE + timedelta(minutes=20),
+        appointment=(NINE + timedelta(minutes=30), NINE + timedelta(minutes=60)),
+    )
+    booked.id = 4
+    queue = queue_of(ticket(1), ticket(2, minute=1), ticket(3, minute=2, green=True), booked)
+    before_slot, in_slot = NINE + timedelta(minutes=25), NINE + timedelta(minutes=35)
+    # THEN before its slot it waits in turn: behind the green one and both walk-ins
+    assert [queue.ahead(n, before_slot) for n in (1, 2, 4)] == [1, 2, 3]
+    # … and within it, only the green one is ahead of it, and it is ahead of both walk-ins
+    assert [queue.ahead(n, in_slot) for n in (1, 2, 4)] == [2, 3, 1]
+    assert queue.ahead(3, in_slot) == 0
