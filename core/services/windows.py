@@ -24,6 +24,18 @@ from core.services.tickets import ticket_body
 from core.services.views import record_service_time
 
 
+def called(ticket: Ticket, window: int, *, recall: bool) -> TicketCalled:
+    """The call of `ticket` to `window`, marked green-channel or booked as the ticket is."""
+    return TicketCalled(
+        ticket.number,
+        window,
+        ticket.service,
+        recall=recall,
+        green=ticket.green,
+        booked=ticket.channel is Channel.APPOINTMENT,
+    )
+
+
 def _window(command: cmd.WindowCommand, context: Context) -> tuple[orm.Window, Window]:
     row, window = context.window(command.window)
     window.require_staff(command.staff)
@@ -201,16 +213,7 @@ def _call(
 ) -> Outcome:
     ticket.call(window.number, context.now)
     window.current = ticket.number
-    context.record(
-        TicketCalled(
-            ticket.number,
-            window.number,
-            ticket.service,
-            recall=False,
-            green=ticket.green,
-            booked=ticket.channel is Channel.APPOINTMENT,
-        )
-    )
+    context.record(called(ticket, window.number, recall=False))
     return _finish(context, command, row, window, ticket)
 
 
@@ -248,16 +251,7 @@ def recall(command: cmd.Recall, context: Context) -> Outcome:
     row, window = _window(command, context)
     ticket = _current(context, window)
     ticket.recall(context.now)
-    context.record(
-        TicketCalled(
-            ticket.number,
-            window.number,
-            ticket.service,
-            recall=True,
-            green=ticket.green,
-            booked=ticket.channel is Channel.APPOINTMENT,
-        )
-    )
+    context.record(called(ticket, window.number, recall=True))
     return _finish(context, command, row, window, ticket)
 
 

@@ -128,6 +128,7 @@ def test_window_3_finishes_c001_and_the_pad_takes_a_bad_rating_with_its_reason(
         # WHEN the duty leader opens the service ratings page
         console = browser.new_context(viewport=BIG, locale="zh-CN").new_page()
         log_in_at(console, hub, "/console/ratings", "leader", DEMO_PASSWORD)
+        expect(console.locator("body")).to_have_attribute("data-ready", "true")  # tabs wired
         # THEN today's 差评 is there with its reason, and its work order
         expect(console.locator('#bad-rows tr[data-number="C001"]')).to_contain_text("等候太久")
         expect(console.locator("#today-bad")).to_have_text("1")
@@ -260,6 +261,7 @@ def test_the_clerk_appeals_a_bad_rating_at_the_counter_and_the_admin_upholds_it(
     admin = browser.new_context(viewport=BIG, locale="zh-CN").new_page()
     try:
         log_in_at(admin, hub, "/console/ratings", "admin", DEMO_PASSWORD)
+        expect(admin.locator("body")).to_have_attribute("data-ready", "true")  # tabs wired
         admin.locator("#tab-orders").click()
         order = admin.locator('.order[data-number="C001"]')
         order.locator("textarea[name=reason]").fill("纳税人确认误触")
