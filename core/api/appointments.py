@@ -29,10 +29,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, current_app
 from pydantic import BaseModel, Field, StrictBool
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
+from core.adapters.repository import HallRepository
 from core.api import bp
 from core.api.common import command, hall_code, idempotency_key, json_response, run
 from core.api.registry import operation
@@ -55,10 +55,11 @@ from core.domain.appointment_commands import (
 from core.domain.appointments import bookable_days, closed_reason
 from core.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from core.domain.identity import validate_phone, validate_taxpayer_id
+from core.domain.tickets import Channel
 from core.extensions import limiter
 from core.halls import appointments_of, calendar_for, hours_of, quota_of
 from core.runtime import runtime
-from core.services import appointments, sms_codes
+from core.services import appointments, sms_codes, views
 from core.services.access import Role
 from core.web.auth import current_principal, require_principal, requires
 from core.web.qr import qr_data_url
@@ -160,21 +161,7 @@ def _secret() -> str:
 
 
 def _hall(session: Session) -> orm.Hall:
-    code = hall_code()
-    hall = session.scalars(select(orm.Hall).where(orm.Hall.code == code)).first()
-    if hall is None:
-        raise NotFound("hall.unknown", hall=code)
-    return hall
-
-
-def _services(session: Session, hall: orm.Hall) -> list[orm.Service]:
-    return list(
-        session.scalars(
-            select(orm.Service)
-            .where(orm.Service.hall_id == hall.id, orm.Service.active.is_(True))
-            .order_by(orm.Service.position)
-        )
-    )
+    return views.hall_by_code(session, hall_code())
 
 
 def _with_qr(body: dict[str, Any]) -> dict[str, Any]:
@@ -205,7 +192,7 @@ def booking_offer() -> Response:
         rules, hours = appointments_of(hall.settings), hours_of(hall.settings)
         calendar, zone = calendar_for(hall), ZoneInfo(hall.timezone)
         services = []
-        for service in _services(session, hall):
+        for service in HallRepository(session).services(hall):
             quota = quota_of(service.settings or {})
             if quota is not None:
                 services.append(
@@ -241,10 +228,11 @@ def booking_slots(service: str, day: str) -> Response:
         raise NotFound("appointment.day", day=day) from None
     with rt.db.read_session() as session:
         hall = _hall(session)
-        row = next((each for each in _services(session, hall) if each.code == service), None)
+        halls = HallRepository(session)
+        row = next((each for each in halls.services(hall) if each.code == service), None)
         if row is None or quota_of(row.settings or {}) is None:
             raise NotFound("appointment.not_bookable", service=service)
-        windows = list(session.scalars(select(orm.Window).where(orm.Window.hall_id == hall.id)))
+        windows = halls.window_rows(hall)
         body = appointments.day_view(
             session, hall, row, windows, wanted, rt.clock.now(), calendar_for(hall)
         )
@@ -351,18 +339,8 @@ def lookup(data: LookupBody) -> Response:
     phone = validate_phone(data.phone)
     with rt.db.read_session() as session:
         hall = _hall(session)
-        row = session.scalars(
-            select(orm.Appointment).where(
-                orm.Appointment.hall_id == hall.id, orm.Appointment.code == data.code
-            )
-        ).first()
-        if row is None or row.phone != phone:
-            raise NotFound("appointment.unknown")
-        service = session.scalars(
-            select(orm.Service).where(
-                orm.Service.hall_id == hall.id, orm.Service.code == row.service
-            )
-        ).one()
+        row = appointments.find_booking(session, hall, data.code, phone)
+        service = HallRepository(session).service_row(hall, row.service)
         body = appointments.booking_body(row, service, ZoneInfo(hall.timezone))
     return json_response(_with_qr(body))
 
@@ -568,7 +546,7 @@ def check_in(data: CheckInBody) -> Response:
                 phone=data.phone or None,
                 id_last4=data.id_last4 or None,
                 device=principal.name if principal.kind == "device" else None,
-                channel="kiosk" if kiosk else "guide",
+                channel=Channel.KIOSK if kiosk else Channel.GUIDE,
                 print_ticket=data.print,
             )
         )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from core.domain.commands import Command
+from core.domain.tickets import Channel
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,7 +53,8 @@ class CheckInAppointment(Command):
     phone: str | None = None
     id_last4: str | None = None
     device: str | None = None
-    channel: str = "kiosk"
+    channel: Channel = Channel.KIOSK
+    """The channel of the ordinary ticket a late arrival gets."""
     print_ticket: bool = True
 
 

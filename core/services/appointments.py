@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.adapters.db import Database
+from core.adapters.repository import HallRepository
 from core.domain.appointment_commands import (
     BookAppointment,
     CancelAppointment,
@@ -249,16 +250,22 @@ def _use_code(context: Context, code_id: int) -> None:
     row.used_at = context.now
 
 
-def _own_booking(context: Context, code: str, phone: str) -> orm.Appointment:
+def find_booking(session: Session, hall: orm.Hall, code: str, phone: str) -> orm.Appointment:
     """The hall's booking with check-in `code`, when `phone` is the one it was booked with;
     otherwise it is not found (a wrong phone learns nothing about the code)."""
-    row = context.uow.session.scalars(
+    row = session.scalars(
         select(orm.Appointment).where(
-            orm.Appointment.hall_id == context.hall.id, orm.Appointment.code == code
+            orm.Appointment.hall_id == hall.id, orm.Appointment.code == code
         )
     ).first()
     if row is None or row.phone is None or not secrets.compare_digest(row.phone, phone):
         raise NotFound("appointment.unknown")
+    return row
+
+
+def _own_booking(context: Context, code: str, phone: str) -> orm.Appointment:
+    """The booking `find_booking` finds, while it is still booked."""
+    row = find_booking(context.uow.session, context.hall, code, phone)
     if row.state != "booked":
         raise Conflict(f"appointment.{row.state}", booking=code)
     return row
@@ -404,17 +411,7 @@ def _remind(
 ) -> int:
     if not row.phone:
         return 0
-    zone = ZoneInfo(hall.timezone)
-    start, end = row.slot_start.astimezone(zone), row.slot_end.astimezone(zone)
-    body = SMS_TEXTS[what].format(
-        hall=hall.name_zh,
-        day=f"{start.month}月{start.day}日",
-        start=start.strftime("%H:%M"),
-        end=end.strftime("%H:%M"),
-        service=names.get(row.service, row.service),
-        code=row.code,
-        reason="",
-    )
+    body = sms_body(hall, row, names.get(row.service, row.service), what)
     queue_sms(session, hall, row.phone, body, SmsKind.REMINDER, now)
     return 1
 
@@ -468,19 +465,27 @@ def _text(
     """The booking's SMS, in the outbox with it."""
     if not row.phone:
         return
-    start, end = row.slot_start.astimezone(context.zone), row.slot_end.astimezone(context.zone)
-    body = SMS_TEXTS[what].format(
-        hall=context.hall.name_zh,
-        day=f"{start.month}月{start.day}日",
-        start=start.strftime("%H:%M"),
-        end=end.strftime("%H:%M"),
-        service=service.name_zh,
-        code=row.code,
-        reason=reason,
-    )
+    body = sms_body(context.hall, row, service.name_zh, what, reason)
     kind = SmsKind.OUTAGE if incident is not None else SmsKind.BOOKING
     session = context.uow.session
     queue_sms(session, context.hall, row.phone, body, kind, context.now, incident_id=incident)
+
+
+def sms_body(
+    hall: orm.Hall, row: orm.Appointment, service_name: str, what: str, reason: str = ""
+) -> str:
+    """The text `what` (a key of `SMS_TEXTS`) about booking `row`, in the hall's time."""
+    zone = ZoneInfo(hall.timezone)
+    start, end = row.slot_start.astimezone(zone), row.slot_end.astimezone(zone)
+    return SMS_TEXTS[what].format(
+        hall=hall.name_zh,
+        day=f"{start.month}月{start.day}日",
+        start=start.strftime("%H:%M"),
+        end=end.strftime("%H:%M"),
+        service=service_name,
+        code=row.code,
+        reason=reason,
+    )
 
 
 def _new_code(session: Session, hall: orm.Hall) -> str:
@@ -521,14 +526,8 @@ def day_board(
     """A day's bookings for the console: per service its slots with the places taken, every
     booking (the phone whole: leaders call the taxpayers), and the counts per state."""
     zone, rules = ZoneInfo(hall.timezone), appointments_of(hall.settings)
-    services = list(
-        session.scalars(
-            select(orm.Service)
-            .where(orm.Service.hall_id == hall.id, orm.Service.active.is_(True))
-            .order_by(orm.Service.position)
-        )
-    )
-    windows = list(session.scalars(select(orm.Window).where(orm.Window.hall_id == hall.id)))
+    halls = HallRepository(session)
+    services, windows = halls.services(hall), halls.window_rows(hall)
     rows = session.scalars(
         select(orm.Appointment)
         .where(orm.Appointment.hall_id == hall.id, orm.Appointment.business_day == day)

@@ -41,7 +41,7 @@ def check_in(command: CheckInAppointment, context: Context) -> Outcome:
             hall=command.hall,
             actor=command.actor,
             service=row.service,
-            channel=Channel(command.channel) if late else Channel.APPOINTMENT,
+            channel=command.channel if late else Channel.APPOINTMENT,
             phone=row.phone,
             taxpayer_id=row.taxpayer_id,
             device=command.device,
