@@ -15,12 +15,14 @@ import re
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
 """4xx answers that mean "not now" rather than "never" (besides every 5xx)."""
+
+T = TypeVar("T")
 
 
 class DeliveryError(Exception):
@@ -127,3 +129,24 @@ def append_line(path: Path, lock: threading.Lock, record: dict[str, Any]) -> Non
                 os.fsync(log_file.fileno())
     except OSError as error:
         raise DeliveryError(True, f"cannot write {path}: {error}") from error
+
+
+def log_or_http(
+    kind: str,
+    setting: str,
+    *,
+    log: Callable[[], T],
+    http: Callable[[str, str], T],
+    http_url: str | None,
+    http_template: str | None,
+) -> T:
+    """What an outbox's hub setting (`setting`, e.g. ``sms_sender``) names: ``log``, the
+    default, or ``http``, which needs its URL and body template (`http` is handed them)."""
+    prefix = setting.removesuffix("_sender")
+    if kind == "log":
+        return log()
+    if kind == "http":
+        if not http_url or not http_template:
+            raise ValueError(f"{setting} 'http' needs {prefix}_http_url and {prefix}_http_template")
+        return http(http_url, http_template)
+    raise ValueError(f"{setting} must be 'log' or 'http', not {kind!r}")

@@ -36,6 +36,7 @@ from core.adapters.delivery import (
     JsonPoster,
     append_line,
     fill_template,
+    log_or_http,
     parse_headers,
 )
 
@@ -150,15 +151,16 @@ def make_sender(
     clock: Clock | None = None,
 ) -> SmsSender:
     """The sender a hub's settings name: ``log`` (default) or ``http``."""
-    if kind == "log":
+
+    def log() -> SmsSender:
         return LogSender(log_path, clock=clock)
-    if kind == "http":
-        if not http_url or not http_template:
-            raise ValueError("sms_sender 'http' needs sms_http_url and sms_http_template")
+
+    def http(url: str, template: str) -> SmsSender:
+        headers = parse_headers(http_headers)
         return HttpGatewaySender(
-            http_url,
-            headers=parse_headers(http_headers),
-            body_template=http_template,
-            timeout_s=http_timeout_s,
+            url, headers=headers, body_template=template, timeout_s=http_timeout_s
         )
-    raise ValueError(f"sms_sender must be 'log' or 'http', not {kind!r}")
+
+    return log_or_http(
+        kind, "sms_sender", log=log, http=http, http_url=http_url, http_template=http_template
+    )

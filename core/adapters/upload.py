@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Protocol
 
 from core.adapters.clock import Clock, SystemClock
-from core.adapters.delivery import JsonPoster, append_line, fill_template, parse_headers
+from core.adapters.delivery import (
+    JsonPoster,
+    append_line,
+    fill_template,
+    log_or_http,
+    parse_headers,
+)
 
 
 class Uploader(Protocol):
@@ -76,15 +82,14 @@ def make_uploader(
     clock: Clock | None = None,
 ) -> Uploader:
     """The uploader a hub's settings name: ``log`` (default) or ``http``."""
-    if kind == "log":
+
+    def log() -> Uploader:
         return LogUploader(log_path, clock=clock)
-    if kind == "http":
-        if not http_url or not http_template:
-            raise ValueError("upload_sender 'http' needs upload_http_url and upload_http_template")
-        return HttpUploader(
-            http_url,
-            headers=parse_headers(http_headers, "platform"),
-            body_template=http_template,
-            timeout_s=http_timeout_s,
-        )
-    raise ValueError(f"upload_sender must be 'log' or 'http', not {kind!r}")
+
+    def http(url: str, template: str) -> Uploader:
+        headers = parse_headers(http_headers, "platform")
+        return HttpUploader(url, headers=headers, body_template=template, timeout_s=http_timeout_s)
+
+    return log_or_http(
+        kind, "upload_sender", log=log, http=http, http_url=http_url, http_template=http_template
+    )
