@@ -256,6 +256,10 @@ MESSAGES: dict[str, LazyString] = {
         "Staff cannot rate services; the taxpayer rates on the pad or the phone."
     ),
     # 预约办税
+    "report.period_order": lazy_gettext("The period ends before it starts."),
+    "report.period_length": lazy_gettext("A report covers at most %(maximum)s days."),
+    "report.date": lazy_gettext("%(text)s is not a date (write it as 2026-11-16)."),
+    "report.period_kind": lazy_gettext("Choose a day, a week, a month or your own dates."),
     "appointment.not_bookable": lazy_gettext("This business cannot be booked."),
     "appointment.past": lazy_gettext("This time has passed: please choose a later one."),
     "appointment.too_soon": lazy_gettext(

@@ -121,7 +121,11 @@ class Ticket:
             appointment_start=appointment[0] if appointment else None,
             appointment_end=appointment[1] if appointment else None,
         )
-        ticket.changes.append(TicketChange("issued", None, TicketState.WAITING, now))
+        # The service and channel at issue, for the reports: a transfer changes both.
+        at_issue: dict[str, object] = {"service": service, "channel": channel.value}
+        ticket.changes.append(
+            TicketChange("issued", None, TicketState.WAITING, now, None, at_issue)
+        )
         return ticket
 
     def _move(
