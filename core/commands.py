@@ -384,6 +384,29 @@ def backup(path: Path) -> None:
     click.echo(f"backed up {source} to {path}")
 
 
+@cli.group("reports")
+def reports_group() -> None:
+    """The reports' daily rollup (统计)."""
+
+
+@reports_group.command("rebuild")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--hall", "hall_code", default=None, help="Hall code (default: HALLQ_HALL).")
+def reports_rebuild(start: datetime, end: datetime, hall_code: str | None) -> None:
+    """Work the closed days from --from to --to (at most 366) out again from the tickets'
+    events, and keep them in the reports' rollup."""
+    from core.domain.reports import Period
+    from core.services.reports import rebuild
+
+    try:
+        period = Period(start.date(), end.date())
+        days = rebuild(_database(), hall_code or _settings().hall, period, SystemClock().now())
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{days} day(s) rolled up")
+
+
 @cli.group("ledger")
 def ledger_group() -> None:
     """The incident ledger (突发事件应急处置登记台帐)."""

@@ -87,14 +87,15 @@ def _seconds(span: timedelta) -> int:
 
 
 def parts_of(steps: Iterable[Step], *, service: str, channel: str, green: bool) -> list[Part]:
-    """Fold one ticket's history (in order) into its parts. `service` and `channel` are the
-    ticket's at issue."""
+    """Fold one ticket's history (in order) into its parts. The issue's row says the service
+    and channel at issue; `service` and `channel` stand in for a row written before it did."""
     parts: list[Part] = []
     part: Part | None = None
     moved_to: str | None = None
     for step in steps:
         if step.kind == "issued":
-            part = Part(service, channel, green, True, step.at)
+            issued_to = str(step.detail.get("service") or service)
+            part = Part(issued_to, str(step.detail.get("channel") or channel), green, True, step.at)
             parts.append(part)
             continue
         if part is None:  # a history whose issue is missing: nothing to count

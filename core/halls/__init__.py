@@ -213,6 +213,11 @@ class RatingsSpec(_Strict):
     average rating of their services this month."""
 
 
+class ReportsSpec(_Strict):
+    wait_target_minutes: JsonInt = Field(default=20, ge=1, le=240)
+    """The hall's waiting-time target: reports give the share called within it."""
+
+
 class PeriodSpec(_Strict):
     start: ClockTime
     end: ClockTime
@@ -270,6 +275,7 @@ class HallSpec(_Strict):
     ledger: LedgerSpec = Field(default_factory=LedgerSpec)
     ratings: RatingsSpec = Field(default_factory=RatingsSpec)
     appointments: AppointmentsSpec = Field(default_factory=AppointmentsSpec)
+    reports: ReportsSpec = Field(default_factory=ReportsSpec)
     duty_roster: dict[str, str] = Field(default_factory=dict)
     """The duty leader (值班领导) by date (``2026-12-15``) or weekday (``monday``);
     a date wins over its weekday."""
@@ -465,6 +471,7 @@ def apply_hall(session: Session, hall: orm.Hall, spec: HallFile) -> None:
         "ledger": spec.hall.ledger.model_dump(),
         "ratings": spec.hall.ratings.model_dump(),
         "appointments": spec.hall.appointments.model_dump(mode="json"),
+        "reports": spec.hall.reports.model_dump(),
         "duty_roster": dict(spec.hall.duty_roster),
         "green_prefix": spec.hall.green_prefix,
     }
@@ -517,6 +524,7 @@ def export_hall(session: Session, hall: orm.Hall) -> HallFile:
                 "ledger",
                 "ratings",
                 "appointments",
+                "reports",
             )
             if key in settings
         },
@@ -645,6 +653,12 @@ def ratings_of(settings: dict[str, Any]) -> RatingsSpec:
     """好差评 settings from a hall's stored settings (the defaults for a hall stored before
     they existed)."""
     return RatingsSpec.model_validate(settings.get("ratings", {}))
+
+
+def reports_of(settings: dict[str, Any]) -> ReportsSpec:
+    """Report settings from a hall's stored settings (the defaults for a hall stored before
+    they existed)."""
+    return ReportsSpec.model_validate(settings.get("reports", {}))
 
 
 def appointments_of(settings: dict[str, Any]) -> BookingRules:

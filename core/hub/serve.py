@@ -27,6 +27,7 @@ from core.hub.uploads import UploadDispatcher
 from core.runtime import Runtime
 from core.services.appointments import mark_no_shows, send_reminders
 from core.services.ratings import record_not_rated
+from core.services.reports import roll_up_closed_days
 from core.services.retention import erase_personal_data
 
 log = logging.getLogger(__name__)
@@ -198,7 +199,8 @@ def uploader(settings: Settings, rt: Runtime) -> Uploader:
 def _day_check_loop(app: Flask, socketio: SocketIO) -> None:
     """Roll each hall over to a new business day even when nobody presses anything, record
     services whose time to rate ran out as not rated, bookings never checked in as
-    no-shows, and queue the bookings' reminders; once a day (and at start), erase personal data past its retention."""
+    no-shows, queue the bookings' reminders and keep a closed day in the reports' rollup;
+    once a day (and at start), erase personal data past its retention."""
     rt: Runtime = app.extensions["hallq"]
     erased_on = None
     while True:
@@ -210,6 +212,7 @@ def _day_check_loop(app: Flask, socketio: SocketIO) -> None:
             record_not_rated(rt.db, rt.clock.now())
             mark_no_shows(rt.db, rt.clock.now())
             send_reminders(rt.db, rt.clock.now())
+            roll_up_closed_days(rt.db, rt.clock.now())
             today = rt.clock.now().date()
             if erased_on != today:
                 erased = erase_personal_data(rt.db, rt.clock.now())

@@ -268,6 +268,16 @@ MISTAKES = {
         "short\n",
         ["password", "8"],
     ),
+    "report period backwards": (
+        ("reports", "rebuild", "--from", "2026-11-30", "--to", "2026-11-01"),
+        None,
+        ["report.period_order"],
+    ),
+    "report of an unknown hall": (
+        ("reports", "rebuild", "--from", "2026-11-01", "--to", "2026-11-30", "--hall", "nowhere"),
+        None,
+        ["nowhere"],
+    ),
     "hall of another code": (
         ("device", "add", "kiosk", "kiosk-11", "--hall", "nowhere"),
         None,

@@ -17,6 +17,7 @@ from core.adapters.orm.continuity import (
 from core.adapters.orm.hall import Hall, Service, Window
 from core.adapters.orm.printing import PrintJob
 from core.adapters.orm.ratings import Rating, RatingUpload, RatingWorkOrder
+from core.adapters.orm.reports import ReportDay, report_cells, report_spreads
 from core.adapters.orm.tickets import (
     IdempotencyKey,
     NumberCounter,
@@ -45,6 +46,7 @@ __all__ = [
     "RatingUpload",
     "RatingWorkOrder",
     "RegisterRecord",
+    "ReportDay",
     "Service",
     "SmsCode",
     "SmsMessage",
@@ -54,4 +56,6 @@ __all__ = [
     "TicketEvent",
     "UTCDateTime",
     "Window",
+    "report_cells",
+    "report_spreads",
 ]

@@ -1,0 +1,56 @@
+"""The reports' daily rollup: a closed day's cells and spreads (`core.domain.reports`),
+kept so that a year's report reads a few thousand rows, not millions of events. Rebuilt
+from the events at will (``hallq reports rebuild``): never the only copy of anything."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, SmallInteger, String, Table
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.adapters.orm.base import Base, UTCDateTime
+from core.domain.reports import SUM_FIELDS
+
+
+class ReportDay(Base):
+    """A business day whose cells and spreads are in the rollup."""
+
+    __tablename__ = "report_days"
+
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
+    business_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    rolled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+report_cells = Table(
+    "report_cells",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("hall_id", ForeignKey("halls.id"), nullable=False),
+    Column("business_day", Date, nullable=False),
+    Column("hour", SmallInteger, nullable=False),
+    Column("service", String(40), nullable=False),
+    Column("window", Integer),
+    Column("clerk", String(80)),
+    *(Column(name, Integer, nullable=False) for name in SUM_FIELDS),
+    Index("ix_report_cells_hall_day", "hall_id", "business_day"),
+)
+"""A day's sums per hour of arrival, service, window and clerk (`core.domain.reports.Sums`)."""
+
+report_spreads = Table(
+    "report_spreads",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("hall_id", ForeignKey("halls.id"), nullable=False),
+    Column("business_day", Date, nullable=False),
+    Column("measure", String(8), nullable=False),
+    Column("service", String(40), nullable=False),
+    Column("window", Integer),
+    Column("clerk", String(80)),
+    Column("minute", Integer, nullable=False),
+    Column("count", Integer, nullable=False),
+    Index("ix_report_spreads_hall_day", "hall_id", "business_day"),
+)
+"""How many waits (or service times) of a day, service, window and clerk lasted each
+whole minute."""

@@ -1,0 +1,148 @@
+"""Reports against a real database (SPEC §14): a generated month of the demo hall, its
+figures from the daily rollup equal to those worked out from the events — and to a plain
+count of the raw tables — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from core.adapters import orm
+from core.adapters.clock import FixedClock
+from core.adapters.db import Database
+from core.domain.reports import SUM_FIELDS, CellKey, Period, SpreadKey, Sums
+from core.history import write_history
+from core.services import reports
+from tests.integration.conftest import SHANGHAI, AppFactory
+from tests.support.databases import Tokens
+
+NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
+CLERKS = {number: f"window{number}" for number in range(1, 8)}
+
+
+def generated_month(db: Database) -> None:
+    """November 2026 (21 working days), 60 tickets a day; the hall is on 1 December."""
+    with db.writing() as session, session.begin():
+        hall = session.scalars(select(orm.Hall).where(orm.Hall.code == "demo")).one()
+        write_history(session, hall, NOVEMBER.start, NOVEMBER.end, per_day=60, clerks=CLERKS)
+        hall.business_day = date(2026, 12, 1)
+
+
+def month_report(db: Database, scope: reports.Scope | None = None) -> dict[str, Any]:
+    with db.read_session() as session:
+        hall = session.scalars(select(orm.Hall).where(orm.Hall.code == "demo")).one()
+        return reports.report(session, hall, NOVEMBER, scope or reports.Scope())
+
+
+def test_the_rollup_holds_exactly_what_the_events_say(
+    make_app: AppFactory, backend: tuple[str, Tokens]
+) -> None:
+    # GIVEN a generated month, nothing rolled up yet: the report is worked out from events
+    db = make_app(backend[0]).extensions["hallq"].db
+    generated_month(db)
+    from_events = month_report(db)
+    window3 = month_report(db, reports.Scope(window=3))
+    # WHEN the hub's day check rolls the closed days up, one a round
+    now = datetime(2026, 12, 1, 8, tzinfo=SHANGHAI)
+    rolled = [day for _ in range(25) for day in reports.roll_up_closed_days(db, now)]
+    # THEN each working day of November once, oldest first, and nothing more to do
+    assert len(rolled) == 21
+    assert rolled == sorted(rolled)
+    assert reports.roll_up_closed_days(db, now) == []
+    # AND each day kept is what its events say, cell by cell and minute by minute
+    with db.read_session() as session:
+        hall = session.scalars(select(orm.Hall).where(orm.Hall.code == "demo")).one()
+        for day in rolled:
+            worked_out = reports.work_out(session, hall, orm.Ticket.business_day == day)
+            assert kept_cells(session, day) == worked_out.cells
+            assert kept_spreads(session, day) == worked_out.spreads
+    # AND the month's report from the rollup is the one from the events, whole and in scope
+    assert month_report(db) == from_events
+    assert month_report(db, reports.Scope(window=3)) == window3
+    assert window3["total"]["parts"] == sum(
+        line["parts"] for line in from_events["windows"] if line["key"] == 3
+    )
+
+
+def kept_cells(session: Any, day: date) -> dict[CellKey, Sums]:
+    table = orm.report_cells
+    return {
+        CellKey(row.business_day, row.hour, row.service, row.window, row.clerk): Sums(
+            *(getattr(row, name) for name in SUM_FIELDS)
+        )
+        for row in session.execute(select(table).where(table.c.business_day == day))
+    }
+
+
+def kept_spreads(session: Any, day: date) -> Counter[SpreadKey]:
+    table = orm.report_spreads
+    return Counter(
+        {
+            SpreadKey(
+                row.business_day, row.measure, row.service, row.window, row.clerk, row.minute
+            ): row.count
+            for row in session.execute(select(table).where(table.c.business_day == day))
+        }
+    )
+
+
+def test_the_months_figures_are_those_of_the_raw_tables(
+    make_app: AppFactory, backend: tuple[str, Tokens], clock: FixedClock
+) -> None:
+    # GIVEN a generated month, rolled up
+    db = make_app(backend[0]).extensions["hallq"].db
+    generated_month(db)
+    reports.rebuild(db, "demo", NOVEMBER, clock.now())
+    # WHEN its report is read
+    figures = month_report(db)
+    # THEN its counts are the tables' own: tickets by final state, transfers, recalls
+    with db.read_session() as session:
+        states = count_by(session, orm.Ticket.state)
+        kinds = count_by(session, orm.TicketEvent.kind)
+        events = session.execute(
+            select(orm.TicketEvent.ticket_id, orm.TicketEvent.kind, orm.TicketEvent.at).order_by(
+                orm.TicketEvent.ticket_id, orm.TicketEvent.id
+            )
+        ).all()
+    total = figures["total"]
+    assert total["tickets"] == sum(states.values()) == 21 * 60
+    assert total["outcomes"]["done"] == states["done"]
+    assert total["outcomes"]["cancelled"] == states["cancelled"]
+    assert total["outcomes"]["transferred"] == kinds["transferred"]
+    assert total["outcomes"]["no_show"] + total["outcomes"]["expired"] == states["expired"]
+    assert total["parts"] == total["tickets"] + kinds["transferred"]
+    assert total["recalls"] == kinds["recalled"]
+    assert total["no_shows"] == kinds["no_show"]
+    # AND the mean wait of the tickets' first calls, worked out plainly, is the report's
+    # (first parts only: the report's hall wait also counts waits after a transfer)
+    first_waits = first_call_waits(events)
+    by_channel = sum(total["channels"][name] for name in ("kiosk", "guide", "paper", "appointment"))
+    assert by_channel == total["tickets"]
+    assert total["wait"]["count"] >= len(first_waits) > 0
+    assert round(max(first_waits) / 60, 1) <= total["wait"]["max"]
+    # AND the per-day, per-hour and per-weekday arrivals add up to the parts
+    assert sum(hour["arrivals"] for hour in figures["hours"]) == total["parts"]
+    assert sum(day["arrivals"] for day in figures["weekdays"]) == total["parts"]
+    assert figures["days"] == 21
+    assert sum(line["parts"] for line in figures["services"]) == total["parts"]
+
+
+def count_by(session: Any, column: Any) -> dict[str, int]:
+    return {
+        value: count
+        for value, count in session.execute(select(column, func.count()).group_by(column))
+    }
+
+
+def first_call_waits(events: list[Any]) -> list[float]:
+    issued: dict[int, datetime] = {}
+    waits: dict[int, float] = defaultdict(float)
+    for ticket_id, kind, at in events:
+        if kind == "issued":
+            issued[ticket_id] = at
+        elif kind == "called" and ticket_id not in waits:
+            waits[ticket_id] = (at - issued[ticket_id]).total_seconds()
+    return list(waits.values())
