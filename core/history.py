@@ -170,7 +170,7 @@ def _live(
             did(None)
             return
         window = rng.choice(serving[ticket.service])
-        clerk = clerks[window]
+        clerk = f"staff:{clerks[window]}"
         ticket.call(window, now)
         did(clerk)
         if rng.random() < 0.06:

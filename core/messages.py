@@ -260,6 +260,10 @@ MESSAGES: dict[str, LazyString] = {
     "report.period_length": lazy_gettext("A report covers at most %(maximum)s days."),
     "report.date": lazy_gettext("%(text)s is not a date (write it as 2026-11-16)."),
     "report.period_kind": lazy_gettext("Choose a day, a week, a month or your own dates."),
+    "report.unknown_service": lazy_gettext("Unknown service %(value)s."),
+    "report.unknown_window": lazy_gettext("Window %(value)s does not exist."),
+    "report.unknown_clerk": lazy_gettext("Unknown staff member %(value)s."),
+    "report.own_only": lazy_gettext("Counter staff see their own figures only."),
     "appointment.not_bookable": lazy_gettext("This business cannot be booked."),
     "appointment.past": lazy_gettext("This time has passed: please choose a later one."),
     "appointment.too_soon": lazy_gettext(

@@ -30,6 +30,14 @@ def operation_id(item: Operation) -> str:
     return f"{item.method.lower()}_{words}"
 
 
+def _query_schema(field: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter's schema: a query has no null, so an optional field's other type."""
+    chosen = next(
+        (option for option in field.get("anyOf", [field]) if option.get("type") != "null"), field
+    )
+    return {key: value for key, value in chosen.items() if key not in ("title", "anyOf")}
+
+
 def _operation(item: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
     parameters: list[dict[str, Any]] = [
         {"name": name, "in": "path", "required": True, "schema": schema}
@@ -44,6 +52,17 @@ def _operation(item: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
         }
         for header in item.headers
     ]
+    if item.query is not None:
+        schema = item.query.model_json_schema(by_alias=True)
+        parameters += [
+            {
+                "name": name,
+                "in": "query",
+                "required": name in schema.get("required", ()),
+                "schema": _query_schema(field),
+            }
+            for name, field in schema["properties"].items()
+        ]
     responses: dict[str, Any] = {}
     for status, (description, model) in sorted(item.responses.items()):
         entry: dict[str, Any] = {"description": description}
@@ -56,6 +75,8 @@ def _operation(item: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
         responses.setdefault("413", {"description": "The body is over 256 KiB", "content": error})
     if item.parameters:
         responses.setdefault("404", {"description": "Not found", "content": error})
+    if item.query is not None:
+        responses.setdefault("400", {"description": "Invalid query", "content": error})
     if item.headers:
         responses.setdefault(
             "400",

@@ -34,6 +34,8 @@ class Operation:
     headers: tuple[str, ...] = field(default=())
     access: tuple[Role | None, tuple[str, ...]] | None = None
     """The rule `requires` enforces on the view: (lowest staff role, device kinds)."""
+    query: type[BaseModel] | None = None
+    """The query parameters, one per field (by alias); the view receives them as `params`."""
 
     @property
     def callers(self) -> tuple[str, ...]:
@@ -114,11 +116,21 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         if request.get_data():
             raise InvalidInput("request.not_json", field="body")
         payload = {}
+    return _validated(model, payload, "body")
+
+
+def parse_query(model: type[BaseModel]) -> BaseModel:
+    """The request's query parameters as `model` (the first of a repeated one), or
+    `InvalidInput` that says what is wrong."""
+    return _validated(model, request.args.to_dict(), "query")
+
+
+def _validated(model: type[BaseModel], payload: Any, whole: str) -> BaseModel:
     try:
         return model.model_validate(payload)
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "body"
+        where = ".".join(str(part) for part in first["loc"]) or whole
         own = getattr(model, "ERROR_CODES", {}).get((where, first["type"]))
         if own is not None:  # a rule of the hall's, in its own words
             raise InvalidInput(own, field=where) from None
@@ -150,9 +162,11 @@ def operation(
     responses: dict[int, tuple[str, type[BaseModel] | None]],
     body: type[BaseModel] | None = None,
     headers: tuple[str, ...] = (),
+    query: type[BaseModel] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register `view` at `rule`; with `body`, it receives the parsed body as `data`. Who
-    may call it is what `requires` on the view enforces; the document says the same."""
+    """Register `view` at `rule`; with `body`, it receives the parsed body as `data`, with
+    `query` the parsed query parameters as `params`. Who may call it is what `requires` on
+    the view enforces; the document says the same."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         access = getattr(view, ACCESS_RULE, None)
@@ -163,10 +177,14 @@ def operation(
                 authorize(*access)  # who may call comes before what they sent (401/403, not 400)
             if body is not None:
                 kwargs["data"] = parse_body(body)
+            if query is not None:
+                kwargs["params"] = parse_query(query)
             return view(**kwargs)
 
         blueprint.add_url_rule(rule, view_func=endpoint, methods=[method])
-        OPERATIONS.append(Operation(method, rule, summary, tag, body, responses, headers, access))
+        OPERATIONS.append(
+            Operation(method, rule, summary, tag, body, responses, headers, access, query)
+        )
         return endpoint
 
     return decorate

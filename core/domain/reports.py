@@ -25,6 +25,7 @@ from core.domain.errors import InvalidInput
 
 MAX_DAYS = 366
 """The longest period a report covers."""
+PERIOD_KINDS = ("day", "week", "month", "custom")
 
 OUTCOMES = ("done", "transferred", "no_show", "cancelled", "expired", "open")
 """How a part ended. ``no_show`` also when a no-show expired at the day's close; ``open``
@@ -104,7 +105,7 @@ def parts_of(steps: Iterable[Step], *, service: str, channel: str, green: bool) 
             case "called" | "called_by_hand":
                 if part.called is None:
                     part.called = step.at
-                part.window, part.clerk, part.outcome = step.window, step.actor, "open"
+                part.window, part.clerk, part.outcome = step.window, clerk_of(step), "open"
             case "recalled":
                 part.recalls += 1
             case "no_show":
@@ -112,10 +113,10 @@ def parts_of(steps: Iterable[Step], *, service: str, channel: str, green: bool) 
                 part.outcome = "no_show"
             case "started":
                 part.started, part.window = step.at, step.window
-                part.clerk = step.actor or part.clerk
+                part.clerk = clerk_of(step) or part.clerk
             case "finished":
                 part.ended, part.outcome = step.at, "done"
-                part.clerk = step.actor or part.clerk
+                part.clerk = clerk_of(step) or part.clerk
             case "transferred":
                 part.ended, part.outcome = step.at, "transferred"
                 target = step.detail.get("to_service")
@@ -132,6 +133,13 @@ def parts_of(steps: Iterable[Step], *, service: str, channel: str, green: bool) 
             case "expired":
                 part.outcome = "no_show" if step.from_state == "no_show" else "expired"
     return parts
+
+
+def clerk_of(step: Step) -> str | None:
+    """The staff member who made a change (``staff:<username>``); None for a device or the
+    hub itself."""
+    kind, _, name = (step.actor or "").partition(":")
+    return name if kind == "staff" and name else None
 
 
 @dataclass

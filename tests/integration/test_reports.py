@@ -5,9 +5,10 @@ count of the raw tables — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from core.adapters import orm
@@ -16,7 +17,7 @@ from core.adapters.db import Database
 from core.domain.reports import SUM_FIELDS, CellKey, Period, SpreadKey, Sums
 from core.history import write_history
 from core.services import reports
-from tests.integration.conftest import SHANGHAI, AppFactory
+from tests.integration.conftest import SHANGHAI, Api, AppFactory
 from tests.support.databases import Tokens
 
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
@@ -146,3 +147,58 @@ def first_call_waits(events: list[Any]) -> list[float]:
         elif kind == "called" and ticket_id not in waits:
             waits[ticket_id] = (at - issued[ticket_id]).total_seconds()
     return list(waits.values())
+
+
+def summary(api: Api, query: str, *, as_: str = "leader", language: str = "zh") -> Any:
+    return api.get(f"/api/v1/reports/summary?{query}", as_=as_, language=language)
+
+
+def test_todays_figures_are_live_and_a_clerk_sees_only_their_own(
+    api: Api, clock: FixedClock
+) -> None:
+    # GIVEN today: an invoice served at window 1 by window1 after a 6-minute wait and 4
+    # minutes' service, and a registration still waiting
+    api.window(1, "open")
+    assert api.issue("invoice").status_code == 201
+    assert api.issue("registration").status_code == 201
+    clock.advance(timedelta(minutes=6))
+    assert api.window(1, "call-next", as_="window1").status_code == 200
+    api.window(1, "start")
+    clock.advance(timedelta(minutes=4))
+    api.window(1, "finish")
+    # WHEN the leader asks for today's report
+    response = summary(api, "period=day")
+    # THEN both tickets, the invoice served by window1 (the events' staff:window1)
+    assert response.status_code == 200, response.get_json()
+    report = response.get_json()
+    assert (report["total"]["tickets"], report["total"]["outcomes"]["open"]) == (2, 1)
+    assert report["total"]["wait"]["mean"] == 6.0
+    assert report["total"]["service"]["median"] == 4
+    assert [(line["key"], line["parts"]) for line in report["clerks"]] == [("window1", 1)]
+    # AND window1 sees the figures of their own work; window2 sees none of it
+    own = summary(api, "period=day", as_="window1").get_json()
+    assert (own["scope"]["clerk"], own["total"]["parts"]) == ("window1", 1)
+    other = summary(api, "period=day", as_="window2").get_json()
+    assert other["total"]["parts"] == 0
+    # AND a clerk asking for another clerk's figures is refused in their language
+    refused = summary(api, "period=day&clerk=window1", as_="window2")
+    assert refused.status_code == 403
+    assert refused.get_json()["message"] == "工作人员只能查看本人的统计。"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("period=custom&from=2026-11-20&to=2026-11-01", "结束日期早于开始日期。"),
+        ("period=custom&from=2025-11-01&to=2026-11-20", "报表最长统计 366 天。"),
+        ("period=day&from=2026-11-31", "2026-11-31 不是有效日期，请按 2026-11-16 的格式填写。"),
+        ("period=year", "请选择按日、按周、按月或自定义日期。"),
+        ("service=passport", "未知业务 passport。"),
+        ("window=99", "99号窗口不存在。"),
+        ("clerk=nobody", "未知工作人员 nobody。"),
+    ],
+)
+def test_a_bad_period_or_scope_is_a_clear_400(api: Api, query: str, message: str) -> None:
+    response = summary(api, query)
+    assert response.status_code == 400
+    assert response.get_json()["message"] == message

@@ -41,30 +41,30 @@ def history(*rows: tuple) -> list[Step]:
 
 SERVED_STRAIGHT = history(  # A001: waits 12 min, served 7 min at window 1 by li
     ("09:00", "issued", None, "waiting", None, None),
-    ("09:12", "called", "waiting", "called", 1, "li"),
-    ("09:13", "started", "called", "serving", 1, "li"),
-    ("09:20", "finished", "serving", "done", 1, "li"),
+    ("09:12", "called", "waiting", "called", 1, "staff:li"),
+    ("09:13", "started", "called", "serving", 1, "staff:li"),
+    ("09:20", "finished", "serving", "done", 1, "staff:li"),
 )
 NO_SHOW_THEN_BACK = history(  # A002: first call after 5 min; back at 09:30, served by wang
     ("09:05", "issued", None, "waiting", None, None),
-    ("09:10", "called", "waiting", "called", 1, "li"),
-    ("09:11", "recalled", "called", "called", 1, "li"),
-    ("09:12", "recalled", "called", "called", 1, "li"),
-    ("09:15", "no_show", "called", "no_show", 1, "li"),
-    ("09:30", "requeued", "no_show", "waiting", None, "wang"),
-    ("09:40", "called", "no_show", "called", 2, "wang"),
-    ("09:41", "started", "called", "serving", 2, "wang"),
-    ("09:50", "finished", "serving", "done", 2, "wang"),
+    ("09:10", "called", "waiting", "called", 1, "staff:li"),
+    ("09:11", "recalled", "called", "called", 1, "staff:li"),
+    ("09:12", "recalled", "called", "called", 1, "staff:li"),
+    ("09:15", "no_show", "called", "no_show", 1, "staff:li"),
+    ("09:30", "requeued", "no_show", "waiting", None, "staff:wang"),
+    ("09:40", "called", "no_show", "called", 2, "staff:wang"),
+    ("09:41", "started", "called", "serving", 2, "staff:wang"),
+    ("09:50", "finished", "serving", "done", 2, "staff:wang"),
 )
 TRANSFERRED = history(  # B001: 10 min for B, 9 min served; transferred to A: 20 min, 10 min
     ("09:20", "issued", None, "waiting", None, None),
-    ("09:30", "called", "waiting", "called", 2, "wang"),
-    ("09:31", "started", "called", "serving", 2, "wang"),
-    ("09:40", "transferred", "serving", "transferred", 2, "wang", {"to_service": "A"}),
-    ("09:40", "requeued", "transferred", "waiting", None, "wang", {"from_window": 2}),
-    ("10:00", "called", "waiting", "called", 1, "li"),
-    ("10:01", "started", "called", "serving", 1, "li"),
-    ("10:11", "finished", "serving", "done", 1, "li"),
+    ("09:30", "called", "waiting", "called", 2, "staff:wang"),
+    ("09:31", "started", "called", "serving", 2, "staff:wang"),
+    ("09:40", "transferred", "serving", "transferred", 2, "staff:wang", {"to_service": "A"}),
+    ("09:40", "requeued", "transferred", "waiting", None, "staff:wang", {"from_window": 2}),
+    ("10:00", "called", "waiting", "called", 1, "staff:li"),
+    ("10:01", "started", "called", "serving", 1, "staff:li"),
+    ("10:11", "finished", "serving", "done", 1, "staff:li"),
 )
 OPEN_ACROSS_CLOSE = history(  # A003: still waiting at the close, expired after midnight
     ("16:50", "issued", None, "waiting", None, None),
@@ -76,8 +76,8 @@ CANCELLED = history(
 )
 NO_SHOW_EXPIRED = history(  # A005 (booked): called after 1 min, never came
     ("10:30", "issued", None, "waiting", None, None),
-    ("10:31", "called", "waiting", "called", 1, "li"),
-    ("10:40", "no_show", "called", "no_show", 1, "li"),
+    ("10:31", "called", "waiting", "called", 1, "staff:li"),
+    ("10:40", "no_show", "called", "no_show", 1, "staff:li"),
     (at("00:05", DAY + timedelta(days=1)), "expired", "no_show", "expired", None, None),
 )
 

@@ -1,0 +1,155 @@
+"""Report endpoints (SPEC §14), for the console's reports page and the bureau's dashboards.
+
+``GET /reports/summary?period=&from=&to=&service=&window=&clerk=``  a period's figures: the
+totals, a line per service, window and clerk, the hourly curve and the weekdays.
+
+Leaders and administrators see every figure; counter staff see their own only (their clerk
+figures, whatever else they ask for).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Response
+from pydantic import BaseModel, Field
+
+from core.api import bp
+from core.api.common import hall_code, json_response
+from core.api.registry import operation
+from core.api.schemas import Error
+from core.domain.errors import Forbidden
+from core.domain.hallday import business_day
+from core.domain.reports import PERIOD_KINDS, Period
+from core.runtime import runtime
+from core.services import reports, views
+from core.services.access import Role
+from core.web.auth import current_principal, requires
+
+
+class ReportQuery(BaseModel):
+    """The period and the scope. The document lists the choices; the report's own rules
+    check them, in the caller's language."""
+
+    period: str = Field(
+        default="day",
+        max_length=10,
+        description="day, week (Monday to Sunday) or month around `from`, or custom",
+        json_schema_extra={"enum": list(PERIOD_KINDS)},
+    )
+    start: str | None = Field(
+        default=None,
+        alias="from",
+        max_length=10,
+        description="YYYY-MM-DD, hall-local; blank: today",
+        json_schema_extra={"format": "date"},
+    )
+    to: str | None = Field(
+        default=None,
+        max_length=10,
+        description="YYYY-MM-DD, the last day of a custom period",
+        json_schema_extra={"format": "date"},
+    )
+    service: str | None = Field(default=None, max_length=40, description="one service's figures")
+    window: int | None = Field(default=None, ge=1, le=999, description="one window's figures")
+    clerk: str | None = Field(
+        default=None, max_length=80, description="one clerk's (username); staff: always their own"
+    )
+
+
+class ReportTimes(BaseModel):
+    count: int
+    mean: float | None = Field(description="minutes")
+    median: int | None = Field(description="whole minutes (nearest rank)")
+    p90: int | None = Field(description="whole minutes (nearest rank)")
+    max: float | None = Field(description="minutes")
+
+
+class ReportWait(ReportTimes):
+    within_target: float | None = Field(description="share called within the hall's target")
+
+
+class ReportFigures(BaseModel):
+    tickets: int = Field(description="tickets issued")
+    parts: int = Field(description="stays in a queue: tickets and transfers into it")
+    green: int
+    recalls: int
+    no_shows: int = Field(description="过号 calls (a ticket may miss more than one)")
+    outcomes: dict[str, int] = Field(
+        description="done, transferred, no_show, cancelled, expired, open"
+    )
+    channels: dict[str, int] = Field(description="kiosk, guide, paper, appointment, transfer")
+    wait: ReportWait = Field(description="from entering the queue to the first call there")
+    service: ReportTimes = Field(description="from the start to the finish or transfer")
+
+
+class ReportLine(ReportFigures):
+    key: str | int
+    name: str
+
+
+class ReportHour(BaseModel):
+    hour: int
+    arrivals: int
+    per_day: float
+    wait_mean: float | None
+
+
+class ReportWeekday(BaseModel):
+    weekday: int = Field(description="0 Monday … 6 Sunday")
+    days: int
+    arrivals: int
+    per_day: float
+    wait_mean: float | None
+
+
+class ReportView(BaseModel):
+    start: str = Field(alias="from")
+    to: str
+    days: int = Field(description="business days with tickets")
+    target_minutes: int
+    scope: dict[str, Any]
+    total: ReportFigures
+    services: list[ReportLine]
+    windows: list[ReportLine]
+    clerks: list[ReportLine]
+    hours: list[ReportHour]
+    weekdays: list[ReportWeekday]
+
+
+def period_and_scope(params: ReportQuery) -> tuple[Period, reports.Scope]:
+    """The period asked for, and the scope the caller may see: staff their own figures."""
+    rt = runtime()
+    with rt.db.read_session() as session:
+        hall = views.hall_by_code(session, hall_code())
+        today = business_day(rt.clock.now(), ZoneInfo(hall.timezone))
+    period = Period.of(params.period, params.start, params.to, today)
+    principal = current_principal()
+    clerk = params.clerk or None
+    if principal is not None and not principal.at_least(Role.LEADER):
+        if clerk not in (None, principal.name):
+            raise Forbidden("report.own_only")
+        clerk = principal.name
+    return period, reports.Scope(params.service or None, params.window, clerk)
+
+
+@operation(
+    bp,
+    "GET",
+    "/reports/summary",
+    summary="A period's figures: totals, per service, window and clerk, per hour and weekday.",
+    tag="reports",
+    query=ReportQuery,
+    responses={
+        200: ("The report", ReportView),
+        400: ("Invalid period or scope", Error),
+        403: ("Staff asking for another clerk's figures", Error),
+    },
+)
+@requires(Role.STAFF)
+def report_summary(params: ReportQuery) -> Response:
+    period, scope = period_and_scope(params)
+    with runtime().db.read_session() as session:
+        hall = views.hall_by_code(session, hall_code())
+        return json_response(reports.report(session, hall, period, scope))
