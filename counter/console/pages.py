@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import request, url_for
 from flask_babel import get_locale
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from core import protocol
 from core.adapters import orm
@@ -25,6 +25,7 @@ from core.web.auth import Unauthenticated, current_principal
 from counter.console.admin_texts import admin_texts
 from counter.console.booking_texts import booking_texts
 from counter.console.rating_texts import rating_texts
+from counter.console.report_texts import report_texts
 from counter.console.texts import console_texts
 
 
@@ -113,6 +114,38 @@ def ratings_config(principal: Principal) -> dict[str, Any]:
 def appointments_config(principal: Principal) -> dict[str, Any]:
     """The bookings page's configuration (预约办税)."""
     return {**_page_config(principal), "text": booking_texts()}
+
+
+def reports_config(principal: Principal) -> dict[str, Any]:
+    """The reports page's configuration (统计): what a report can be narrowed to."""
+    with runtime().db.read_session() as session:
+        hall = views.hall_by_code(session, hall_of(principal))
+        services = session.scalars(
+            select(orm.Service).where(orm.Service.hall_id == hall.id).order_by(orm.Service.position)
+        )
+        windows = session.scalars(
+            select(orm.Window.number)
+            .where(orm.Window.hall_id == hall.id)
+            .order_by(orm.Window.number)
+        )
+        clerks = session.execute(
+            select(orm.Staff.username, orm.Staff.display_name)
+            .where(
+                orm.Staff.role == Role.STAFF.value,
+                or_(orm.Staff.hall_id == hall.id, orm.Staff.hall_id.is_(None)),
+            )
+            .order_by(orm.Staff.username)
+        )
+        choices = {
+            "services": [
+                {"code": row.code, "name": row.name_zh, "name_en": row.name_en} for row in services
+            ],
+            "windows": list(windows),
+            "clerks": [
+                {"username": username, "name": name or username} for username, name in clerks
+            ],
+        }
+    return {**_page_config(principal), "text": report_texts(), **choices}
 
 
 def _page_config(principal: Principal) -> dict[str, Any]:

@@ -75,6 +75,13 @@ def appointments_page() -> ResponseReturnValue:
     return render_template("console/appointments.html", config=pages.appointments_config(principal))
 
 
+@bp.get("/reports")
+def reports_page() -> ResponseReturnValue:
+    """Reports (统计): a period's figures, for the hall or one service, window or clerk."""
+    principal = pages.leader()
+    return render_template("console/reports.html", config=pages.reports_config(principal))
+
+
 @bp.get("/admin")
 def admin_page() -> ResponseReturnValue:
     """The hall's administration (services, windows, the hall file): administrators."""

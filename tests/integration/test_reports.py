@@ -202,3 +202,14 @@ def test_a_bad_period_or_scope_is_a_clear_400(api: Api, query: str, message: str
     response = summary(api, query)
     assert response.status_code == 400
     assert response.get_json()["message"] == message
+
+
+def test_the_reports_page_is_the_leaders_with_the_halls_choices(api: Api) -> None:
+    page = api.get("/console/reports", as_="leader")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "统计报表" in body
+    assert '"code": "invoice"' in body
+    assert '"username": "window1"' in body
+    # AND a clerk is refused the page (their own figures come from the API)
+    assert api.get("/console/reports", as_="window1").status_code == 403

@@ -122,9 +122,15 @@ export function duration(minutes, text) {
 export class SessionGone extends Error {}
 
 export async function read(path) {
+  const answer = await ask(path);
+  return answer.ok ? answer.data : null;
+}
+
+// A read whose refusal the page shows (the hub's own words): the whole answer.
+export async function ask(path) {
   const answer = await command(path, null, { method: "GET" });
   if (answer.status === 401) throw new SessionGone();
-  return answer.ok ? answer.data : null;
+  return answer;
 }
 
 // A change. One Idempotency-Key per intent: a retry after a lost answer reuses it,

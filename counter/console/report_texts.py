@@ -1,0 +1,49 @@
+"""Sentences of the reports page's script (``/console/reports``, 统计), in the page's
+language; placeholders as in `counter.console.texts`."""
+
+from __future__ import annotations
+
+from flask_babel import gettext, pgettext
+
+from counter.console.texts import page_texts, slots
+
+
+def report_texts() -> dict[str, object]:
+    """Every sentence of ``static/reports.js``."""
+    return {
+        **page_texts(),
+        "outcomes": {
+            "done": gettext("Served"),
+            "transferred": pgettext("report", "Transferred"),
+            "no_show": gettext("No-shows"),
+            "cancelled": pgettext("report", "Gave up"),
+            "expired": gettext("Still waiting at the close"),
+            "open": gettext("Not finished yet"),
+        },
+        "channels": {
+            "kiosk": gettext("Kiosk"),
+            "guide": gettext("Guide desk"),
+            "paper": gettext("Paper tickets"),
+            "appointment": gettext("Booked (预约)"),
+            "transfer": gettext("Transferred in"),
+        },
+        "weekdays": [
+            gettext("Monday"),
+            gettext("Tuesday"),
+            gettext("Wednesday"),
+            gettext("Thursday"),
+            gettext("Friday"),
+            gettext("Saturday"),
+            gettext("Sunday"),
+        ],
+        "wait": gettext("Waiting time"),
+        "service": gettext("Service time"),
+        "withinTarget": gettext("Called within %(minutes)s min", **slots("minutes")),
+        "window": gettext("Window %(number)s", **slots("number")),
+        "hour": gettext("%(from)s–%(to)s h", **slots("from", "to")),
+        "period": gettext(
+            "%(from)s to %(to)s · %(days)s days with tickets", **slots("from", "to", "days")
+        ),
+        "oneDay": gettext("%(from)s", **slots("from")),
+        "none": gettext("Nothing in this period."),
+    }

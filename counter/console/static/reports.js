@@ -1,0 +1,106 @@
+// Reports (/console/reports, 统计): a period's figures for the hall, or one service, window
+// or clerk — tickets by outcome and channel, waiting and service times, a line per
+// service, window and clerk, the hourly curve and the weekdays.
+//
+// Read from the HTTP API when the page opens (the hub connected) and on "Show".
+
+import { readConfig } from "/static/hallq-client.js";
+import { followHall, pageTools } from "./page.js";
+import { $, HallTime, ask, element, fill, localName } from "./util.js";
+
+const config = readConfig();
+const text = config.text;
+const time = new HallTime(config.timezone);
+const OUTCOMES = ["done", "transferred", "no_show", "cancelled", "expired", "open"];
+const CHANNELS = ["kiosk", "guide", "paper", "appointment", "transfer"];
+
+let client = null;
+let opened = false;
+const { run } = pageTools(text, () => Boolean(client && client.offline));
+
+const number = (value) => (value === null || value === undefined ? "–" : String(value));
+const share = (value) => (value === null || value === undefined ? "–" : `${Math.round(value * 100)}%`);
+const cell = (value, className = "num") => element("td", { className, text: value });
+
+function query() {
+  const form = $("report-form");
+  const wanted = new URLSearchParams({ period: form.period.value, from: form.from.value });
+  if (form.period.value === "custom") wanted.set("to", form.to.value);
+  for (const name of ["service", "window", "clerk"]) if (form[name].value) wanted.set(name, form[name].value);
+  return wanted;
+}
+
+async function show() {
+  const answer = await run(null, () => ask(`/api/v1/reports/summary?${query()}`));
+  if (!answer) return;
+  const report = answer.data;
+  const total = report.total;
+  $("report-period").textContent = fill(report.from === report.to ? text.oneDay : text.period, {
+    from: time.longDate(report.from), to: time.longDate(report.to), days: report.days,
+  });
+  const tiles = {
+    tickets: total.tickets, done: total.outcomes.done, wait: total.wait.mean, p90: total.wait.p90,
+    target: share(total.wait.within_target), service: total.service.mean,
+    no_show: total.outcomes.no_show, transferred: total.outcomes.transferred,
+  };
+  for (const [name, value] of Object.entries(tiles)) $(`tile-${name}`).textContent = number(value);
+  $("tile-target-label").textContent = fill(text.withinTarget, { minutes: report.target_minutes });
+  $("outcome-rows").replaceChildren(...OUTCOMES.map((name) => element("tr", {},
+    element("th", { text: text.outcomes[name], attrs: { scope: "row" } }), cell(number(total.outcomes[name])))));
+  $("channel-rows").replaceChildren(...CHANNELS.map((name) => element("tr", {},
+    element("th", { text: text.channels[name], attrs: { scope: "row" } }), cell(number(total.channels[name])))));
+  $("time-rows").replaceChildren(...[["wait", text.wait], ["service", text.service]].map(([name, label]) => element("tr", {},
+    element("th", { text: label, attrs: { scope: "row" } }),
+    ...["mean", "median", "p90", "max"].map((key) => cell(number(total[name][key]))))));
+  for (const table of ["services", "windows"]) {
+    $(`${table}-rows`).replaceChildren(...lines(report[table], (line) => [
+      line.parts, line.outcomes.done, line.outcomes.no_show, line.outcomes.transferred,
+      line.wait.mean, line.wait.median, line.wait.p90, share(line.wait.within_target), line.service.mean,
+    ], table === "windows" ? (line) => fill(text.window, { number: line.key }) : (line) => line.name));
+  }
+  $("clerks-rows").replaceChildren(...lines(report.clerks, (line) => [
+    line.service.count, line.outcomes.transferred, line.service.mean, line.service.median, line.recalls, line.no_shows,
+  ], (line) => line.name));
+  $("hour-rows").replaceChildren(...report.hours.map((hour) => element("tr", {},
+    element("th", { text: fill(text.hour, { from: pad(hour.hour), to: pad(hour.hour + 1) }), attrs: { scope: "row" } }),
+    cell(number(hour.arrivals)), cell(number(hour.per_day)), cell(number(hour.wait_mean)))));
+  $("weekday-rows").replaceChildren(...report.weekdays.map((day) => element("tr", {},
+    element("th", { text: text.weekdays[day.weekday], attrs: { scope: "row" } }),
+    cell(number(day.days)), cell(number(day.arrivals)), cell(number(day.per_day)), cell(number(day.wait_mean)))));
+  document.body.dataset.ready = "true";
+}
+
+function lines(items, values, name) {
+  if (!items.length) return [element("tr", {}, element("td", { className: "calm", text: text.none, attrs: { colspan: 10 } }))];
+  return items.map((line) => element("tr", { attrs: { "data-key": line.key } },
+    element("th", { text: name(line), attrs: { scope: "row" } }), ...values(line).map((value) => cell(number(value)))));
+}
+
+const pad = (hour) => String(hour).padStart(2, "0");
+
+function choices(select, items) {
+  select.append(...items.map(([value, label]) => element("option", { text: label, attrs: { value } })));
+}
+
+function start() {
+  const form = $("report-form");
+  form.from.value = config.today;
+  form.to.value = config.today;
+  choices(form.service, config.services.map((service) => [service.code, localName(service)]));
+  choices(form.window, config.windows.map((number) => [number, fill(text.window, { number })]));
+  choices(form.clerk, config.clerks.map((clerk) => [clerk.username, clerk.name]));
+  form.period.addEventListener("change", () => { $("to-field").hidden = form.period.value !== "custom"; });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    show();
+  });
+  client = followHall(config, text, time, "reports", {
+    load: () => {
+      if (opened) return; // a report is read when asked for, not at every change in the hall
+      opened = true;
+      show();
+    },
+  });
+}
+
+start();

@@ -1,0 +1,73 @@
+"""The reports page (/console/reports, 统计) in Chromium, against a real hub whose clock
+starts on Monday 30 November 2026 and whose hall has a generated past week (23–27 November,
+300 tickets a day)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
+
+from core.adapters import orm
+from core.adapters.db import Database
+from core.history import write_history
+from tests.e2e.test_counter_flow import log_in, staff_context
+from tests.support.databases import SqliteTemplate
+from tests.support.hub import HubProcess
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WEEK = (date(2026, 11, 23), date(2026, 11, 27))
+PER_DAY = 300
+
+
+@pytest.fixture(scope="module")
+def history_hub(
+    e2e_template: SqliteTemplate, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[HubProcess]:
+    """One hub for the module, on the demo hall with last week's generated tickets."""
+    folder = tmp_path_factory.mktemp("reports")
+    url = e2e_template.copy(folder / "hallq.db")
+    db = Database(url)
+    with db.writing() as session, session.begin():
+        hall = session.scalars(select(orm.Hall).where(orm.Hall.code == "demo")).one()
+        clerks = {number: f"window{number}" for number in range(1, 8)}
+        write_history(session, hall, *WEEK, per_day=PER_DAY, clerks=clerks)
+    db.dispose()
+    hub = HubProcess(url, folder, HALLQ_FAKE_NOW="2026-11-30T11:00:00+08:00")
+    hub.start()
+    yield hub
+    hub.stop()
+
+
+def show_week(page: Page) -> None:
+    form = page.locator("#report-form")
+    form.locator("select[name=period]").select_option("week")
+    form.locator("input[name=from]").fill("2026-11-23")
+    form.get_by_role("button").click()
+    expect(page.locator("#tile-tickets")).to_have_text(str(5 * PER_DAY))
+
+
+def test_a_leader_reads_last_weeks_figures(
+    browser: Browser, history_hub: HubProcess, screenshots: Path
+) -> None:
+    # GIVEN the duty leader on the reports page: today (a Monday morning, no tickets yet)
+    page = log_in(staff_context(browser), history_hub, "leader", "/console/reports")
+    expect(page.locator("#tile-tickets")).to_have_text("0")
+    # WHEN they ask for last week
+    show_week(page)
+    # THEN the week's five days, a line per service the windows serve and per clerk
+    expect(page.locator("#report-period")).to_contain_text("有取号的工作日5天")
+    expect(page.locator("#services-rows tr")).to_have_count(5)
+    expect(page.locator("#clerks-rows tr")).to_have_count(7)
+    expect(page.locator("#weekday-rows tr")).to_have_count(5)
+    expect(page.locator("#weekday-rows tr").first).to_contain_text("星期一")
+    # AND every arrival of the week is in one hour of the day
+    arrivals = page.locator("#hour-rows tr td:nth-child(2)").all_inner_texts()
+    assert sum(int(value) for value in arrivals) >= 5 * PER_DAY
+    page.set_viewport_size({"width": 1366, "height": 2000})  # the page scrolls inside
+    page.screenshot(path=screenshots / "reports-week-zh.png")
