@@ -56,12 +56,16 @@ def write_history(
     services = {
         row.code: row
         for row in session.scalars(
-            select(orm.Service).where(orm.Service.hall_id == hall.id, orm.Service.active)
+            select(orm.Service)
+            .where(orm.Service.hall_id == hall.id, orm.Service.active)
+            .order_by(orm.Service.position)
         )
     }
     windows = {
         row.number: [code for code in row.services if code in services]
-        for row in session.scalars(select(orm.Window).where(orm.Window.hall_id == hall.id))
+        for row in session.scalars(
+            select(orm.Window).where(orm.Window.hall_id == hall.id).order_by(orm.Window.number)
+        )
         if row.number in clerks
     }
     serving = {code: [n for n, codes in windows.items() if code in codes] for code in services}
@@ -141,7 +145,29 @@ def _write_day(
         for change, actor in zip(ticket.changes, actors, strict=True)
     ]
     session.execute(insert(orm.TicketEvent), rows)
+    session.execute(
+        insert(orm.WindowEvent),
+        [
+            {"hall_id": hall.id, "window": number, "state": state, "staff": clerk, "at": at}
+            for number, clerk in clerks.items()
+            for state, at in _window_day(day, zone, rng)
+        ],
+    )
     return len(lives), len(rows)
+
+
+def _window_day(day: date, zone: ZoneInfo, rng: random.Random) -> list[tuple[str, datetime]]:
+    """A clerk's day at the window: opened before nine, a lunch pause, closed after five."""
+
+    def at(clock: time, spread: int) -> datetime:
+        return datetime.combine(day, clock, tzinfo=zone) + timedelta(minutes=rng.randint(0, spread))
+
+    return [
+        ("open", at(time(8, 50), 10)),
+        ("paused", at(time(12, 0), 10)),
+        ("open", at(time(13, 20), 10)),
+        ("closed", at(time(17, 30), 20)),
+    ]
 
 
 def _live(
@@ -223,5 +249,13 @@ def _ticket_row(hall: orm.Hall, ticket: Ticket, rng: random.Random) -> dict[str,
         "finished_at": ticket.finished_at,
         "window": ticket.window,
         "recalls": ticket.recalls,
-        "print_state": "none",
+        "print_state": _printed(ticket.channel, rng),
     }
+
+
+def _printed(channel: Channel, rng: random.Random) -> str:
+    """Kiosk and guide-desk tickets are printed, but now and then a printer is out of paper
+    and the ticket is shown on screen; paper and booked tickets need no printing."""
+    if channel in (Channel.KIOSK, Channel.GUIDE):
+        return "printed" if rng.random() < 0.97 else "failed"
+    return "none"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -80,6 +80,7 @@ _FIND_ANSWER = select(
 ).where(_ANSWERS.c.hall_id == bindparam("hall_id"), _ANSWERS.c.key == bindparam("key"))
 _KEEP_ANSWER = insert(_ANSWERS)
 _APPEND_AUDIT = insert(TABLES["audit_log"])
+_APPEND_WINDOW_EVENT = insert(TABLES["window_events"])
 
 
 @cache
@@ -166,8 +167,20 @@ class HallRepository:
             )
         )
 
-    def save_window(self, row: orm.Window, window: Window) -> None:
-        """Write the domain window's state back to its row."""
+    def save_window(self, row: orm.Window, window: Window, at: datetime) -> None:
+        """Write the domain window's state back to its row; a change of state or staff goes
+        into the windows' history too."""
+        if (row.state, row.staff) != (window.state.value, window.staff):
+            self.session.connection().execute(
+                _APPEND_WINDOW_EVENT,
+                {
+                    "hall_id": row.hall_id,
+                    "window": row.number,
+                    "state": window.state.value,
+                    "staff": window.staff or row.staff,
+                    "at": at,
+                },
+            )
         _write_back(
             self.session,
             "windows",

@@ -76,6 +76,8 @@ class ReportFigures(BaseModel):
     green: int
     recalls: int
     no_shows: int = Field(description="过号 calls (a ticket may miss more than one)")
+    on_screen: int = Field(description="kiosk tickets shown on screen: no paper came out")
+    overtime_minutes: int = Field(description="service after the hall's closing (延时服务)")
     outcomes: dict[str, int] = Field(
         description="done, transferred, no_show, cancelled, expired, open"
     )
@@ -87,6 +89,42 @@ class ReportFigures(BaseModel):
 class ReportLine(ReportFigures):
     key: str | int
     name: str
+
+
+class ReportDuty(BaseModel):
+    on_duty_minutes: int = Field(description="holding a window, open or paused")
+    paused_minutes: int
+    idle_minutes: int = Field(description="on duty, neither paused nor serving")
+
+
+class ReportClerkRatings(BaseModel):
+    rated: int
+    satisfied_rate: float | None = Field(description="满意率, %")
+    bad: int = Field(description="差评")
+
+
+class ReportClerk(ReportLine):
+    duty: ReportDuty
+    ratings: ReportClerkRatings
+
+
+class ReportIncidents(BaseModel):
+    kind: str
+    count: int
+    minutes: int = Field(description="time with at least one incident of the kind open")
+
+
+class ReportAnswered(BaseModel):
+    count: int
+    done: int = Field(description="backfilled (register records) or answered (follow-ups)")
+    mean_hours: float | None
+
+
+class ReportContinuity(BaseModel):
+    incidents: list[ReportIncidents]
+    modes: dict[str, int] = Field(description="minutes in each degraded mode")
+    registers: ReportAnswered
+    follow_ups: ReportAnswered
 
 
 class ReportHour(BaseModel):
@@ -113,9 +151,13 @@ class ReportView(BaseModel):
     total: ReportFigures
     services: list[ReportLine]
     windows: list[ReportLine]
-    clerks: list[ReportLine]
+    clerks: list[ReportClerk]
     hours: list[ReportHour]
     weekdays: list[ReportWeekday]
+    appointments: dict[str, int] = Field(
+        description="bookings by state: booked, checked_in, late, no_show, cancelled"
+    )
+    continuity: ReportContinuity
 
 
 def period_and_scope(params: ReportQuery) -> tuple[Period, reports.Scope]:
@@ -152,4 +194,4 @@ def report_summary(params: ReportQuery) -> Response:
     period, scope = period_and_scope(params)
     with runtime().db.read_session() as session:
         hall = views.hall_by_code(session, hall_code())
-        return json_response(reports.report(session, hall, period, scope))
+        return json_response(reports.report(session, hall, period, scope, runtime().clock.now()))

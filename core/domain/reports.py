@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.domain.errors import InvalidInput
+from core.domain.hallday import Hours
 
 MAX_DAYS = 366
 """The longest period a report covers."""
@@ -66,11 +67,19 @@ class Part:
     outcome: str = "open"
     recalls: int = 0
     no_shows: int = 0
+    on_screen: bool = False
+    """The ticket's first part, taken at a kiosk whose printer gave no paper: on screen only."""
 
     @property
     def wait(self) -> int | None:
         """Whole seconds from entering the queue to the first call; None: never called."""
         return None if self.called is None else _seconds(self.called - self.arrived)
+
+    def overtime(self, closes: datetime) -> int:
+        """Whole seconds of its service after the hall's closing (延时服务)."""
+        if self.service_time is None or self.ended is None or self.started is None:
+            return 0
+        return _seconds(self.ended - max(self.started, closes)) if self.ended > closes else 0
 
     @property
     def service_time(self) -> int | None:
@@ -168,6 +177,9 @@ class Sums:
     served: int = 0
     service_sum: int = 0
     service_max: int = 0
+    overtime: int = 0
+    """Seconds of service after the hall's closing."""
+    on_screen: int = 0
 
     def add(self, other: Sums) -> None:
         for name in SUM_FIELDS:
@@ -177,7 +189,9 @@ class Sums:
             else:
                 setattr(self, name, getattr(self, name) + value)
 
-    def count(self, part: Part) -> None:
+    def count(self, part: Part, closes: datetime) -> None:
+        self.overtime += part.overtime(closes)
+        self.on_screen += part.on_screen
         self.tickets += part.first
         self.parts += 1
         self.green += part.green
@@ -226,29 +240,81 @@ class SpreadKey:
     minute: int
 
 
+@dataclass(frozen=True, order=True)
+class DutyKey:
+    """A clerk's time at a window on a day."""
+
+    day: date
+    window: int
+    clerk: str
+
+
+@dataclass
+class Duty:
+    """Seconds a clerk held a window (open or paused), and of those paused."""
+
+    on_duty: int = 0
+    paused: int = 0
+
+
+@dataclass(frozen=True)
+class WindowChange:
+    """One row of the windows' history (``window_events``): its new state, and who holds
+    it (or held it, for a close)."""
+
+    window: int
+    state: str
+    staff: str | None
+    at: datetime
+
+
 @dataclass
 class Rollup:
-    """A set of days' cells and spreads."""
+    """A set of days' cells, spreads and clerks' duties."""
 
     cells: dict[CellKey, Sums] = field(default_factory=dict)
     spreads: Counter[SpreadKey] = field(default_factory=Counter)
+    duties: dict[DutyKey, Duty] = field(default_factory=dict)
 
-    def count(self, day: date, part: Part, zone: ZoneInfo) -> None:
+    def count(self, day: date, part: Part, zone: ZoneInfo, closes: datetime) -> None:
+        """Count a part of a ticket of `day`; the hall closed at `closes` that day."""
         hour = part.arrived.astimezone(zone).hour
         key = CellKey(day, hour, part.service, part.window, part.clerk)
-        self.cells.setdefault(key, Sums()).count(part)
+        self.cells.setdefault(key, Sums()).count(part, closes)
         for measure, seconds in (("wait", part.wait), ("service", part.service_time)):
             if seconds is not None:
                 where = (day, measure, part.service, part.window, part.clerk, seconds // 60)
                 self.spreads[SpreadKey(*where)] += 1
 
+    def count_duties(
+        self, day: date, changes: Iterable[WindowChange], ends: Mapping[int, datetime]
+    ) -> None:
+        """Add the clerks' time at each window on `day` from the windows' changes that day
+        (in order). A window still held at its end (`ends`: the hall's closing, or the last
+        service there after it) counts until then, not until the night's roll-over."""
+        held: dict[int, tuple[str, str, datetime]] = {}  # window → (clerk, state, since)
+        for change in [
+            *changes,
+            *(WindowChange(n, "closed", None, end) for n, end in ends.items()),
+        ]:
+            if change.window in held:
+                clerk, state, since = held.pop(change.window)
+                end = min(change.at, ends[change.window])
+                seconds = _seconds(end - since) if end > since else 0
+                duty = self.duties.setdefault(DutyKey(day, change.window, clerk), Duty())
+                duty.on_duty += seconds
+                duty.paused += seconds if state == "paused" else 0
+            if change.state != "closed" and change.staff:
+                held[change.window] = (change.staff, change.state, change.at)
 
-def roll_up(days: Iterable[tuple[date, Sequence[Part]]], zone: ZoneInfo) -> Rollup:
+
+def roll_up(days: Iterable[tuple[date, Sequence[Part]]], zone: ZoneInfo, hours: Hours) -> Rollup:
     """The cells and spreads of tickets' parts, each ticket with its business day."""
     rollup = Rollup()
     for day, parts in days:
+        closes = datetime.combine(day, hours.closes, tzinfo=zone)
         for part in parts:
-            rollup.count(day, part, zone)
+            rollup.count(day, part, zone, closes)
     return rollup
 
 
@@ -330,6 +396,8 @@ def figures(
         **{name: getattr(sums, name) for name in ("tickets", "parts", "green")},
         "recalls": sums.recalls,
         "no_shows": sums.no_shows,
+        "on_screen": sums.on_screen,
+        "overtime_minutes": round(sums.overtime / 60),
         "outcomes": {name: getattr(sums, name) for name in OUTCOMES},
         "channels": {name: getattr(sums, name) for name in CHANNELS},
         "wait": {
@@ -348,3 +416,26 @@ def _times(count: int, total: int, longest: int, spread: Mapping[int, int]) -> d
         "p90": percentile(spread, 0.9),
         "max": round(longest / 60, 1) if count else None,
     }
+
+
+def covered(
+    spans: Iterable[tuple[str, datetime, datetime]], start: datetime, end: datetime
+) -> dict[str, int]:
+    """Whole seconds of [`start`, `end`) that some span of each kind covers: spans of one
+    kind that overlap count once (two printers out at once are one stretch on paper)."""
+    by_kind: dict[str, list[tuple[datetime, datetime]]] = {}
+    for kind, begins, ends in spans:
+        begins, ends = max(begins, start), min(ends, end)
+        if begins < ends:
+            by_kind.setdefault(kind, []).append((begins, ends))
+    result = {}
+    for kind, stretches in by_kind.items():
+        total, reach = 0, None
+        for begins, ends in sorted(stretches):
+            if reach is not None and begins < reach:
+                begins = reach
+            if ends > begins:
+                total += _seconds(ends - begins)
+                reach = ends
+        result[kind] = total
+    return result

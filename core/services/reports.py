@@ -9,13 +9,13 @@ rolled up — are worked out from their events on the spot. Either way the same 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, select
+from sqlalchemy import ColumnElement, delete, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
@@ -24,18 +24,22 @@ from core.domain.errors import InvalidInput
 from core.domain.reports import (
     SUM_FIELDS,
     CellKey,
+    Duty,
     Period,
     Rollup,
     SpreadKey,
     Step,
     Sums,
+    WindowChange,
+    covered,
     figures,
     parts_of,
 )
-from core.halls import reports_of
+from core.halls import hours_of, reports_of
+from core.services import ratings
 from core.services.views import hall_by_code
 
-CELLS, SPREADS = orm.report_cells, orm.report_spreads
+CELLS, SPREADS, DUTIES = orm.report_cells, orm.report_spreads, orm.report_duties
 DIMENSIONS = ("service", "window", "clerk")
 """What a report is cut by (and a scope narrows to); also ``hour`` and ``day``."""
 COLUMNS = {"day": "business_day"}
@@ -83,16 +87,27 @@ class Scope:
 # ---------------------------------------------------------------- from the events
 
 
-def work_out(session: Session, hall: orm.Hall, days: ColumnElement[bool]) -> Rollup:
-    """The cells and spreads of the tickets whose business day meets `days` (a condition
-    on ``tickets.business_day``), from their events."""
+def work_out(
+    session: Session, hall: orm.Hall, start: date, end: date, now: datetime, *, rolled: bool
+) -> Rollup:
+    """The cells, spreads and duties of the business days from `start` to `end`, from the
+    tickets' and windows' histories as they stand `now`; with `rolled` False, only of the
+    days not in the rollup."""
     ticket, event = orm.Ticket, orm.TicketEvent
+    days: list[ColumnElement[bool]] = [ticket.business_day.between(start, end)]
+    if not rolled:
+        days.append(~_rolled(hall, ticket.business_day))
     tickets = {
         row.id: row
         for row in session.execute(
             select(
-                ticket.id, ticket.business_day, ticket.service, ticket.channel, ticket.green
-            ).where(ticket.hall_id == hall.id, days)
+                ticket.id,
+                ticket.business_day,
+                ticket.service,
+                ticket.channel,
+                ticket.green,
+                ticket.print_state,
+            ).where(ticket.hall_id == hall.id, *days)
         )
     }
     history: dict[int, list[Step]] = defaultdict(list)
@@ -108,25 +123,71 @@ def work_out(session: Session, hall: orm.Hall, days: ColumnElement[bool]) -> Rol
             event.detail,
         )
         .join(ticket, ticket.id == event.ticket_id)
-        .where(ticket.hall_id == hall.id, days)
+        .where(ticket.hall_id == hall.id, *days)
         .order_by(event.ticket_id, event.id)
     ):
         history[row.ticket_id].append(Step(*row[1:]))
-    zone = ZoneInfo(hall.timezone)
+    zone, hours = ZoneInfo(hall.timezone), hours_of(hall.settings or {})
+    closing = {
+        day: datetime.combine(day, hours.closes, tzinfo=zone)
+        for day in {row.business_day for row in tickets.values()}
+    }
     rollup = Rollup()
+    last: dict[tuple[date, int], datetime] = {}  # the last service's end at each window
     for ticket_id, steps in history.items():
         row = tickets[ticket_id]
-        for part in parts_of(steps, service=row.service, channel=row.channel, green=row.green):
-            rollup.count(row.business_day, part, zone)
+        parts = parts_of(steps, service=row.service, channel=row.channel, green=row.green)
+        if parts and row.channel == "kiosk" and row.print_state in ON_SCREEN:
+            parts[0].on_screen = True
+        for part in parts:
+            rollup.count(row.business_day, part, zone, closing[row.business_day])
+            if part.window is not None and part.ended is not None:
+                key = (row.business_day, part.window)
+                last[key] = max(last.get(key, part.ended), part.ended)
+    for day, changes in _window_changes(session, hall, closing, zone).items():
+        ends = {
+            number: min(now, max(closing[day], last.get((day, number), closing[day])))
+            for number in {change.window for change in changes}
+        }
+        rollup.count_duties(day, changes, ends)
     return rollup
+
+
+ON_SCREEN = ("none", "failed")
+"""A kiosk ticket's print states that mean no paper came out: it was shown on screen."""
+
+
+def _window_changes(
+    session: Session, hall: orm.Hall, closing: dict[date, datetime], zone: ZoneInfo
+) -> dict[date, list[WindowChange]]:
+    """The windows' changes on each of the days of `closing`, by the hall's local date."""
+    if not closing:
+        return {}
+    first, last = min(closing), max(closing)
+    found: dict[date, list[WindowChange]] = defaultdict(list)
+    for row in session.execute(
+        select(
+            orm.WindowEvent.window, orm.WindowEvent.state, orm.WindowEvent.staff, orm.WindowEvent.at
+        )
+        .where(
+            orm.WindowEvent.hall_id == hall.id,
+            orm.WindowEvent.at >= datetime.combine(first, time(0), tzinfo=zone),
+            orm.WindowEvent.at < datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone),
+        )
+        .order_by(orm.WindowEvent.id)
+    ):
+        day = row.at.astimezone(zone).date()
+        if day in closing:
+            found[day].append(WindowChange(*row))
+    return found
 
 
 # ---------------------------------------------------------------- the rollup
 
 
 def store_day(session: Session, hall: orm.Hall, day: date, now: datetime) -> None:
-    """Work a day out from its events and keep it in the rollup, replacing what was kept."""
-    for table in (CELLS, SPREADS):
+    """Work a day out from its histories and keep it in the rollup, replacing what was kept."""
+    for table in (CELLS, SPREADS, DUTIES):
         session.execute(
             delete(table).where(table.c.hall_id == hall.id, table.c.business_day == day)
         )
@@ -135,40 +196,15 @@ def store_day(session: Session, hall: orm.Hall, day: date, now: datetime) -> Non
             orm.ReportDay.hall_id == hall.id, orm.ReportDay.business_day == day
         )
     )
-    rollup = work_out(session, hall, orm.Ticket.business_day == day)
-    if rollup.cells:
-        session.execute(
-            insert(CELLS),
-            [
-                {
-                    "hall_id": hall.id,
-                    "business_day": key.day,
-                    "hour": key.hour,
-                    "service": key.service,
-                    "window": key.window,
-                    "clerk": key.clerk,
-                    **sums.values(),
-                }
-                for key, sums in rollup.cells.items()
-            ],
-        )
-    if rollup.spreads:
-        session.execute(
-            insert(SPREADS),
-            [
-                {
-                    "hall_id": hall.id,
-                    "business_day": key.day,
-                    "measure": key.measure,
-                    "service": key.service,
-                    "window": key.window,
-                    "clerk": key.clerk,
-                    "minute": key.minute,
-                    "count": count,
-                }
-                for key, count in rollup.spreads.items()
-            ],
-        )
+    rollup = work_out(session, hall, day, day, now, rolled=True)
+    rows = {
+        CELLS: [_row(hall, key, **sums.values()) for key, sums in rollup.cells.items()],
+        SPREADS: [_row(hall, key, count=count) for key, count in rollup.spreads.items()],
+        DUTIES: [_row(hall, key, **asdict(duty)) for key, duty in rollup.duties.items()],
+    }
+    for table, values in rows.items():
+        if values:
+            session.execute(insert(table), values)
     session.add(orm.ReportDay(hall_id=hall.id, business_day=day, rolled_at=now))
 
 
@@ -219,6 +255,12 @@ def rebuild(db: Database, hall_code: str, period: Period, now: datetime) -> int:
         return len(days)
 
 
+def _row(hall: orm.Hall, key: Any, **values: Any) -> dict[str, Any]:
+    """A rollup row: the hall, a key's fields in their columns, and the values."""
+    where = {COLUMNS.get(name, name): value for name, value in asdict(key).items()}
+    return {"hall_id": hall.id, **where, **values}
+
+
 def _keys(table: Any, by: str | None) -> list[Any]:
     """What to group the rollup's rows by: `by`'s column, or nothing for a total."""
     return [table.c[COLUMNS.get(by, by)]] if by else []
@@ -235,16 +277,11 @@ class Source:
     """A period's cells in a scope: the rollup's rows and, for the days not in it, the
     cells worked out from the events. Cut by a dimension, both add up the same way."""
 
-    def __init__(self, session: Session, hall: orm.Hall, period: Period, scope: Scope) -> None:
+    def __init__(
+        self, session: Session, hall: orm.Hall, period: Period, scope: Scope, now: datetime
+    ) -> None:
         self.session, self.hall, self.scope = session, hall, scope
-        self.live = work_out(
-            session,
-            hall,
-            and_(
-                orm.Ticket.business_day.between(period.start, period.end),
-                ~_rolled(hall, orm.Ticket.business_day),
-            ),
-        )
+        self.live = work_out(session, hall, period.start, period.end, now, rolled=False)
         self.period = period
 
     def kept(self, table: Any) -> list[ColumnElement[bool]]:
@@ -287,6 +324,31 @@ class Source:
                 result[getattr(spread, by) if by else None][spread.minute] += count
         return dict(result)
 
+    def duties(self) -> dict[str, Duty]:
+        """Each clerk's time at the windows (in the scope's window and clerk)."""
+        where = [
+            DUTIES.c.hall_id == self.hall.id,
+            DUTIES.c.business_day.between(self.period.start, self.period.end),
+            *(
+                DUTIES.c[name] == getattr(self.scope, name)
+                for name in ("window", "clerk")
+                if getattr(self.scope, name) is not None
+            ),
+        ]
+        result: dict[str, Duty] = defaultdict(Duty)
+        for clerk, on_duty, paused in self.session.execute(
+            select(DUTIES.c.clerk, func.sum(DUTIES.c.on_duty), func.sum(DUTIES.c.paused))
+            .where(*where)
+            .group_by(DUTIES.c.clerk)
+        ):
+            result[clerk].on_duty += int(on_duty)
+            result[clerk].paused += int(paused)
+        for key, duty in self.live.duties.items():
+            if self.scope.window in (None, key.window) and self.scope.clerk in (None, key.clerk):
+                result[key.clerk].on_duty += duty.on_duty
+                result[key.clerk].paused += duty.paused
+        return dict(result)
+
     def figures(self, by: str | None, target: int) -> dict[Any, dict[str, Any]]:
         waits, services = self.spreads("wait", by), self.spreads("service", by)
         return {
@@ -295,12 +357,15 @@ class Source:
         }
 
 
-def report(session: Session, hall: orm.Hall, period: Period, scope: Scope) -> dict[str, Any]:
+def report(
+    session: Session, hall: orm.Hall, period: Period, scope: Scope, now: datetime
+) -> dict[str, Any]:
     """Everything the reports page shows of a period: the totals, a line per service,
-    window and clerk, the hourly curve and the weekdays."""
+    window and clerk (with their time on duty and ratings), the hourly curve, the
+    weekdays, the bookings and the continuity figures."""
     scope.check(session, hall)
     target = reports_of(hall.settings or {}).wait_target_minutes
-    source = Source(session, hall, period, scope)
+    source = Source(session, hall, period, scope, now)
     names = _names(session, hall)
     total = source.figures(None, target).get(None) or figures(Sums(), {}, {}, target)
 
@@ -326,7 +391,15 @@ def report(session: Session, hall: orm.Hall, period: Period, scope: Scope) -> di
         "total": total,
         "services": lines("service", lambda code: names["service"].get(code, code)),
         "windows": lines("window", lambda number: names["window"].get(number, str(number))),
-        "clerks": lines("clerk", lambda username: names["clerk"].get(username, username)),
+        "clerks": _with_duty_and_ratings(
+            session,
+            hall,
+            period,
+            now,
+            lines("clerk", lambda username: names["clerk"].get(username, username)),
+            source.sums("clerk"),
+            source.duties(),
+        ),
         "hours": [
             {
                 "hour": hour,
@@ -348,6 +421,122 @@ def report(session: Session, hall: orm.Hall, period: Period, scope: Scope) -> di
             }
             for weekday, days in sorted(weekdays.items())
         ],
+        "appointments": appointment_counts(session, hall, period, scope),
+        "continuity": continuity(session, hall, period, now),
+    }
+
+
+def _with_duty_and_ratings(
+    session: Session,
+    hall: orm.Hall,
+    period: Period,
+    now: datetime,
+    clerks: list[dict[str, Any]],
+    sums: dict[Any, Sums],
+    duties: dict[str, Duty],
+) -> list[dict[str, Any]]:
+    """Each clerk's line with their minutes on duty, paused and idle (on duty, neither
+    paused nor serving), and their ratings of the period (满意率, 差评)."""
+    rated = {
+        line["key"]: line
+        for line in ratings.figures(session, hall, period.start, period.end, "clerk", now)["lines"]
+    }
+    for line in clerks:
+        duty = duties.get(line["key"], Duty())
+        busy = sums[line["key"]].service_sum
+        line["duty"] = {
+            "on_duty_minutes": round(duty.on_duty / 60),
+            "paused_minutes": round(duty.paused / 60),
+            "idle_minutes": round(max(0, duty.on_duty - duty.paused - busy) / 60),
+        }
+        found = rated.get(line["key"])
+        line["ratings"] = {
+            "rated": found["rated"] if found else 0,
+            "satisfied_rate": found["satisfied_rate"] if found else None,
+            "bad": found["bad"] if found else 0,
+        }
+    return clerks
+
+
+APPOINTMENT_STATES = ("booked", "checked_in", "late", "no_show", "cancelled")
+
+
+def appointment_counts(
+    session: Session, hall: orm.Hall, period: Period, scope: Scope
+) -> dict[str, int]:
+    """The period's bookings by state (预约: still booked, checked in, late, no-show,
+    cancelled), of the scope's service."""
+    booking = orm.Appointment
+    counts = dict.fromkeys(APPOINTMENT_STATES, 0)
+    where = [booking.hall_id == hall.id, booking.business_day.between(period.start, period.end)]
+    if scope.service is not None:
+        where.append(booking.service == scope.service)
+    for state, count in session.execute(
+        select(booking.state, func.count()).where(*where).group_by(booking.state)
+    ):
+        if state in counts:
+            counts[state] = int(count)
+    return counts
+
+
+def continuity(session: Session, hall: orm.Hall, period: Period, now: datetime) -> dict[str, Any]:
+    """What kept the hall going in the period: incidents by kind (how many, how long), the
+    time in each degraded mode, register records and how soon they were backfilled,
+    follow-ups and how soon they were answered."""
+    zone = ZoneInfo(hall.timezone)
+    start = datetime.combine(period.start, time(0), tzinfo=zone)
+    end = min(datetime.combine(period.end + timedelta(days=1), time(0), tzinfo=zone), now)
+    incidents = session.execute(
+        select(
+            orm.Incident.kind, orm.Incident.mode, orm.Incident.started_at, orm.Incident.ended_at
+        ).where(
+            orm.Incident.hall_id == hall.id,
+            orm.Incident.started_at < end,
+            or_(orm.Incident.ended_at.is_(None), orm.Incident.ended_at > start),
+        )
+    ).all()
+    spans = [(row.kind, row.started_at, row.ended_at or now) for row in incidents]
+    kinds = Counter(row.kind for row in incidents)
+    register = session.execute(
+        select(orm.RegisterRecord.created_at, orm.RegisterRecord.backfilled_at).where(
+            orm.RegisterRecord.hall_id == hall.id,
+            orm.RegisterRecord.created_at.between(start, end),
+        )
+    ).all()
+    follow_ups = session.execute(
+        select(orm.FollowUp.created_at, orm.FollowUp.answered_at).where(
+            orm.FollowUp.hall_id == hall.id, orm.FollowUp.created_at.between(start, end)
+        )
+    ).all()
+    return {
+        "incidents": [
+            {"kind": kind, "count": kinds[kind], "minutes": round(seconds / 60)}
+            for kind, seconds in sorted(covered(spans, start, end).items())
+        ],
+        "modes": {
+            mode: round(seconds / 60)
+            for mode, seconds in covered(
+                [
+                    (row.mode, row.started_at, row.ended_at or now)
+                    for row in incidents
+                    if row.mode != "normal"
+                ],
+                start,
+                end,
+            ).items()
+        },
+        "registers": _answered(register),
+        "follow_ups": _answered(follow_ups),
+    }
+
+
+def _answered(rows: Sequence[Any]) -> dict[str, Any]:
+    """How many were made, how many dealt with, and the mean delay in hours."""
+    delays = [(done - made).total_seconds() for made, done in rows if done is not None]
+    return {
+        "count": len(rows),
+        "done": len(delays),
+        "mean_hours": round(sum(delays) / len(delays) / 3600, 1) if delays else None,
     }
 
 

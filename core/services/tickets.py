@@ -6,12 +6,14 @@ import secrets
 from typing import Any
 
 from core.adapters import orm
+from core.adapters.repository import window_from_row
 from core.domain.commands import CancelTicket, CheckDay, IssueTicket, RequeueTicket
 from core.domain.continuity import Mode, Route, route_for
 from core.domain.errors import Conflict, Forbidden
 from core.domain.events import TicketChanged, TicketIssued
 from core.domain.identity import validate_phone, validate_taxpayer_id
 from core.domain.tickets import Channel, Ticket, format_number, normalise_number, requeue_position
+from core.domain.windows import WindowState
 from core.halls import green_prefix_of
 from core.services.context import SYSTEM_ACTOR, Context, Outcome
 from core.services.printing import NOT_PRINTED, print_state_on, printer_of, queue_print_job
@@ -177,7 +179,10 @@ def roll_over_day(context: Context) -> None:
         ticket.expire(context.now)
         uow.tickets.save(ticket, context.seq, SYSTEM_ACTOR)
     for row in context.windows:
-        row.state, row.staff, row.current = "closed", None, None
+        window = window_from_row(row)
+        if window.state is not WindowState.CLOSED:
+            window.release()
+            uow.halls.save_window(row, window, context.now)
         if row.dedicated_until is not None and row.dedicated_until < today:
             row.dedicated = row.dedicated_until = None  # a dedication for that day only
     hall.business_day = today

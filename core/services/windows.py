@@ -59,7 +59,7 @@ def _finish(
     current ticket, so screens need no event of their own for the window), answer the
     window's state."""
     uow = context.uow
-    uow.halls.save_window(row, window)
+    uow.halls.save_window(row, window, context.now)
     if ticket is not None:
         uow.tickets.save(ticket, context.seq, command.actor)
     context.record(context.summary())
@@ -129,7 +129,7 @@ def open_window_for(command: cmd.OpenWindowFor, context: Context) -> Outcome:
     others = [window_from_row(other) for other in context.windows]
     require_may_hold(command.staff, command.window, others, context.rules.windows_per_staff)
     window.open(command.staff)
-    context.uow.halls.save_window(row, window)
+    context.uow.halls.save_window(row, window, context.now)
     context.record(context.summary())
     return Outcome({"window": window.number, "state": window.state.value, "staff": window.staff})
 
@@ -150,7 +150,7 @@ def pause_service_windows(command: cmd.PauseServiceWindows, context: Context) ->
             window.pause()
         else:
             continue
-        context.uow.halls.save_window(row, window)
+        context.uow.halls.save_window(row, window, context.now)
         changed.append(window.number)
     if changed:
         context.record(context.summary())
@@ -169,7 +169,7 @@ def release_window(command: cmd.ReleaseWindow, context: Context) -> Outcome:
     row, window = context.window(command.window)
     ticket = _current(context, window) if window.current is not None else None
     window.release()
-    uow.halls.save_window(row, window)
+    uow.halls.save_window(row, window, context.now)
     if ticket is not None:
         if command.ticket == "requeue":
             waiting = [other.queued_at for other in uow.tickets.waiting(hall, day, ticket.service)]

@@ -5,13 +5,30 @@ from __future__ import annotations
 
 from flask_babel import gettext, pgettext
 
-from counter.console.texts import page_texts, slots
+from counter.console.texts import page_texts, slots, vocabulary
 
 
 def report_texts() -> dict[str, object]:
     """Every sentence of ``static/reports.js``."""
+    words = vocabulary()
     return {
         **page_texts(),
+        "kinds": words["kinds"],
+        "modes": words["modes"],
+        "bookings": {
+            "booked": gettext("Booked, not yet due"),
+            "checked_in": gettext("Checked in"),
+            "late": pgettext("booking", "Late"),
+            "no_show": pgettext("booking", "No-show"),
+            "cancelled": gettext("Cancelled"),
+        },
+        "inMode": gettext("In %(mode)s mode", **slots("mode")),
+        "noIncidents": gettext("No incident in this period."),
+        "onScreen": gettext("Kiosk tickets shown on screen (no paper)"),
+        "onPaper": gettext("Paper tickets handed out"),
+        "registers": gettext("Register records (backfilled, mean hours)"),
+        "followUps": gettext("Follow-ups (answered, mean hours)"),
+        "answered": gettext("%(count)s (%(done)s, %(hours)s)", **slots("count", "done", "hours")),
         "outcomes": {
             "done": gettext("Served"),
             "transferred": pgettext("report", "Transferred"),

@@ -4,6 +4,7 @@ starts on Monday 30 November 2026 and whose hall has a generated past week (23�
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -66,6 +67,11 @@ def test_a_leader_reads_last_weeks_figures(
     expect(page.locator("#clerks-rows tr")).to_have_count(7)
     expect(page.locator("#weekday-rows tr")).to_have_count(5)
     expect(page.locator("#weekday-rows tr").first).to_contain_text("星期一")
+    # AND the clerks' hours at their windows, the bookings, and the tickets shown on screen
+    on_duty = page.locator("#clerks-rows tr").first.locator("td").nth(6)
+    expect(on_duty).to_have_text(re.compile(r"^4[2-4]\.\d$"))  # five days of 8½ hours
+    expect(page.locator("#booking-rows tr")).to_have_count(5)
+    expect(page.locator("#continuity-rows")).to_contain_text("取号机屏显号票")
     # AND every arrival of the week is in one hour of the day
     arrivals = page.locator("#hour-rows tr td:nth-child(2)").all_inner_texts()
     assert sum(int(value) for value in arrivals) >= 5 * PER_DAY

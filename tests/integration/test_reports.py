@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from core.adapters import orm
 from core.adapters.clock import FixedClock
 from core.adapters.db import Database
-from core.domain.reports import SUM_FIELDS, CellKey, Period, SpreadKey, Sums
+from core.domain.reports import SUM_FIELDS, CellKey, Duty, DutyKey, Period, SpreadKey, Sums
 from core.history import write_history
 from core.services import reports
 from tests.integration.conftest import SHANGHAI, Api, AppFactory
@@ -35,7 +35,8 @@ def generated_month(db: Database) -> None:
 def month_report(db: Database, scope: reports.Scope | None = None) -> dict[str, Any]:
     with db.read_session() as session:
         hall = session.scalars(select(orm.Hall).where(orm.Hall.code == "demo")).one()
-        return reports.report(session, hall, NOVEMBER, scope or reports.Scope())
+        now = datetime(2026, 12, 1, 8, tzinfo=SHANGHAI)
+        return reports.report(session, hall, NOVEMBER, scope or reports.Scope(), now)
 
 
 def test_the_rollup_holds_exactly_what_the_events_say(
@@ -57,9 +58,10 @@ def test_the_rollup_holds_exactly_what_the_events_say(
     with db.read_session() as session:
         hall = session.scalars(select(orm.Hall).where(orm.Hall.code == "demo")).one()
         for day in rolled:
-            worked_out = reports.work_out(session, hall, orm.Ticket.business_day == day)
+            worked_out = reports.work_out(session, hall, day, day, now, rolled=True)
             assert kept_cells(session, day) == worked_out.cells
             assert kept_spreads(session, day) == worked_out.spreads
+            assert kept_duties(session, day) == worked_out.duties
     # AND the month's report from the rollup is the one from the events, whole and in scope
     assert month_report(db) == from_events
     assert month_report(db, reports.Scope(window=3)) == window3
@@ -78,6 +80,14 @@ def kept_cells(session: Any, day: date) -> dict[CellKey, Sums]:
     }
 
 
+def kept_duties(session: Any, day: date) -> dict[DutyKey, Duty]:
+    table = orm.report_duties
+    return {
+        DutyKey(row.business_day, row.window, row.clerk): Duty(row.on_duty, row.paused)
+        for row in session.execute(select(table).where(table.c.business_day == day))
+    }
+
+
 def kept_spreads(session: Any, day: date) -> Counter[SpreadKey]:
     table = orm.report_spreads
     return Counter(
@@ -91,12 +101,12 @@ def kept_spreads(session: Any, day: date) -> Counter[SpreadKey]:
 
 
 def test_the_months_figures_are_those_of_the_raw_tables(
-    make_app: AppFactory, backend: tuple[str, Tokens], clock: FixedClock
+    make_app: AppFactory, backend: tuple[str, Tokens]
 ) -> None:
     # GIVEN a generated month, rolled up
     db = make_app(backend[0]).extensions["hallq"].db
     generated_month(db)
-    reports.rebuild(db, "demo", NOVEMBER, clock.now())
+    reports.rebuild(db, "demo", NOVEMBER, datetime(2026, 12, 1, 8, tzinfo=SHANGHAI))
     # WHEN its report is read
     figures = month_report(db)
     # THEN its counts are the tables' own: tickets by final state, transfers, recalls
@@ -129,6 +139,12 @@ def test_the_months_figures_are_those_of_the_raw_tables(
     assert sum(day["arrivals"] for day in figures["weekdays"]) == total["parts"]
     assert figures["days"] == 21
     assert sum(line["parts"] for line in figures["services"]) == total["parts"]
+    # AND each clerk held their window about 8½ hours a day, 80–100 minutes of it paused
+    for clerk in figures["clerks"]:
+        duty = clerk["duty"]
+        assert 21 * 8 * 60 <= duty["on_duty_minutes"] <= 21 * 9 * 60, clerk["key"]
+        assert 21 * 70 <= duty["paused_minutes"] <= 21 * 100, clerk["key"]
+        assert duty["idle_minutes"] < duty["on_duty_minutes"] - duty["paused_minutes"]
 
 
 def count_by(session: Any, column: Any) -> dict[str, int]:
@@ -175,6 +191,12 @@ def test_todays_figures_are_live_and_a_clerk_sees_only_their_own(
     assert report["total"]["wait"]["mean"] == 6.0
     assert report["total"]["service"]["median"] == 4
     assert [(line["key"], line["parts"]) for line in report["clerks"]] == [("window1", 1)]
+    # AND window1 has held window 1 for the ten minutes since it opened, four of them serving
+    assert report["clerks"][0]["duty"] == {
+        "on_duty_minutes": 10,
+        "paused_minutes": 0,
+        "idle_minutes": 6,
+    }
     # AND window1 sees the figures of their own work; window2 sees none of it
     own = summary(api, "period=day", as_="window1").get_json()
     assert (own["scope"]["clerk"], own["total"]["parts"]) == ("window1", 1)

@@ -10,11 +10,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.domain.errors import InvalidInput
+from core.domain.hallday import Hours
 from core.domain.reports import (
+    DutyKey,
     Part,
     Period,
+    Rollup,
     Step,
     Sums,
+    WindowChange,
+    covered,
     figures,
     parts_of,
     percentile,
@@ -136,7 +141,7 @@ def test_a_ticket_open_across_the_close_is_expired_and_a_no_show_stays_a_no_show
 
 def test_the_days_figures_for_the_hall():
     # GIVEN the six tickets of the day, rolled up
-    rollup = roll_up([(DAY, day_parts())], ZONE)
+    rollup = roll_up([(DAY, day_parts())], ZONE, Hours())
     total = Sums()
     for sums in rollup.cells.values():
         total.add(sums)
@@ -178,7 +183,7 @@ def test_the_days_figures_for_the_hall():
 
 
 def test_cells_cut_the_day_by_hour_of_arrival_and_by_clerk():
-    rollup = roll_up([(DAY, day_parts())], ZONE)
+    rollup = roll_up([(DAY, day_parts())], ZONE, Hours())
     by_hour = Counter[int]()
     by_clerk: dict[str | None, Sums] = {}
     for key, sums in rollup.cells.items():
@@ -245,3 +250,54 @@ def test_a_period_that_is_not_one_is_refused(kind, start, end, code):
     with pytest.raises(InvalidInput) as refused:
         Period.of(kind, start, end, today=DAY)
     assert refused.value.code == code
+
+
+def test_a_mode_is_counted_once_where_its_spans_overlap_and_only_within_the_period():
+    # GIVEN two paper-mode stretches that overlap (09:00–10:00, 09:30–11:00), one outage
+    # from the evening before to 09:15, and the period is the day from 09:00 to 17:00
+    spans = [
+        ("paper", at("09:00"), at("10:00")),
+        ("paper", at("09:30"), at("11:00")),
+        ("outage", at("20:00", DAY - timedelta(days=1)), at("09:15")),
+    ]
+    # THEN paper covered two hours, the outage the first quarter hour of the period
+    assert covered(spans, at("09:00"), at("17:00")) == {"paper": 7200, "outage": 900}
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        # opened 09:00, paused 12:00–13:00, closed 17:00: 8 hours held, 1 paused
+        (
+            (("open", "09:00"), ("paused", "12:00"), ("open", "13:00"), ("closed", "17:00")),
+            (28800, 3600),
+        ),
+        # opened 09:00 and left open: counted until the window's end of day (17:30), not
+        # until the night's roll-over
+        ((("open", "09:00"), ("closed", "23:59")), (30600, 0)),
+    ],
+)
+def test_a_clerks_time_at_a_window(changes, expected):
+    history = [WindowChange(1, state, "li", at(clock)) for state, clock in changes]
+    rollup = Rollup()
+    rollup.count_duties(DAY, history, {1: at("17:30")})
+    duty = rollup.duties[DutyKey(DAY, 1, "li")]
+    assert (duty.on_duty, duty.paused) == expected
+
+
+def test_service_after_the_close_is_overtime():
+    # GIVEN a service from 17:20 to 17:50 and the hall closing at 17:30
+    (part,) = parts_of(
+        history(
+            ("17:00", "issued", None, "waiting", None, None),
+            ("17:19", "called", "waiting", "called", 1, "staff:li"),
+            ("17:20", "started", "called", "serving", 1, "staff:li"),
+            ("17:50", "finished", "serving", "done", 1, "staff:li"),
+        ),
+        service="A",
+        channel="kiosk",
+        green=False,
+    )
+    # THEN 20 minutes of it were after the close
+    assert part.overtime(at("17:30")) == 1200
+    assert part.overtime(at("18:00")) == 0

@@ -14,10 +14,10 @@ from core.adapters.orm.continuity import (
     SmsMessage,
     SystemStatus,
 )
-from core.adapters.orm.hall import Hall, Service, Window
+from core.adapters.orm.hall import Hall, Service, Window, WindowEvent
 from core.adapters.orm.printing import PrintJob
 from core.adapters.orm.ratings import Rating, RatingUpload, RatingWorkOrder
-from core.adapters.orm.reports import ReportDay, report_cells, report_spreads
+from core.adapters.orm.reports import ReportDay, report_cells, report_duties, report_spreads
 from core.adapters.orm.tickets import (
     IdempotencyKey,
     NumberCounter,
@@ -56,6 +56,8 @@ __all__ = [
     "TicketEvent",
     "UTCDateTime",
     "Window",
+    "WindowEvent",
     "report_cells",
+    "report_duties",
     "report_spreads",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -11,13 +11,14 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.adapters.orm.base import Base
+from core.adapters.orm.base import Base, UTCDateTime
 
 
 class Hall(Base):
@@ -92,3 +93,19 @@ class Window(Base):
     def serving(self) -> list[str]:
         """The services it calls now, in order: its dedicated ones while dedicated."""
         return self.dedicated or self.services
+
+
+class WindowEvent(Base):
+    """Append-only: a window opened, paused, resumed or closed, and by (or from) whom — the
+    clerks' time on duty and paused, for the reports."""
+
+    __tablename__ = "window_events"
+    __table_args__ = (Index("ix_window_events_hall_at", "hall_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    window: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))
+    staff: Mapped[str | None] = mapped_column(String(80))
+    """Who holds the window (open, paused), or held it until now (closed)."""
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -54,3 +54,17 @@ report_spreads = Table(
 )
 """How many waits (or service times) of a day, service, window and clerk lasted each
 whole minute."""
+
+report_duties = Table(
+    "report_duties",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("hall_id", ForeignKey("halls.id"), nullable=False),
+    Column("business_day", Date, nullable=False),
+    Column("window", Integer, nullable=False),
+    Column("clerk", String(80), nullable=False),
+    Column("on_duty", Integer, nullable=False),
+    Column("paused", Integer, nullable=False),
+    Index("ix_report_duties_hall_day", "hall_id", "business_day"),
+)
+"""Seconds each clerk held each window on a day, and of those paused."""

@@ -1,6 +1,7 @@
-"""report_days, report_cells, report_spreads: the reports' daily rollup — a closed
-day's sums per hour, service, window and clerk, and its waits and service times per whole
-minute — rebuilt from ticket_events at will
+"""window_events: the windows' history (opened, paused, closed, by whom); report_days,
+report_cells, report_spreads, report_duties: the reports' daily rollup — a closed day's sums
+per hour, service, window and clerk, its waits and service times per whole minute, and each
+clerk's time at each window — rebuilt from the histories at will
 
 Revision ID: 0017
 Revises: 0016
@@ -23,14 +24,25 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    moment = core.adapters.orm.base.UTCDateTime
+    op.create_table(
+        "window_events",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("hall_id", sa.Integer(), nullable=False),
+        sa.Column("window", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("staff", sa.String(length=80), nullable=True),
+        sa.Column("at", moment(), nullable=False),
+        sa.ForeignKeyConstraint(["hall_id"], ["halls.id"], name=op.f("fk_window_events_hall_id_halls")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_window_events")),
+    )
+    op.create_index("ix_window_events_hall_at", "window_events", ["hall_id", "at"])
     op.create_table(
         "report_days",
         sa.Column("hall_id", sa.Integer(), nullable=False),
         sa.Column("business_day", sa.Date(), nullable=False),
-        sa.Column("rolled_at", core.adapters.orm.base.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["hall_id"], ["halls.id"], name=op.f("fk_report_days_hall_id_halls")
-        ),
+        sa.Column("rolled_at", moment(), nullable=False),
+        sa.ForeignKeyConstraint(["hall_id"], ["halls.id"], name=op.f("fk_report_days_hall_id_halls")),
         sa.PrimaryKeyConstraint("hall_id", "business_day", name=op.f("pk_report_days")),
     )
     op.create_table(
@@ -64,9 +76,9 @@ def upgrade() -> None:
         sa.Column("served", sa.Integer(), nullable=False),
         sa.Column("service_sum", sa.Integer(), nullable=False),
         sa.Column("service_max", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["hall_id"], ["halls.id"], name=op.f("fk_report_cells_hall_id_halls")
-        ),
+        sa.Column("overtime", sa.Integer(), nullable=False),
+        sa.Column("on_screen", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["hall_id"], ["halls.id"], name=op.f("fk_report_cells_hall_id_halls")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_cells")),
     )
     op.create_index("ix_report_cells_hall_day", "report_cells", ["hall_id", "business_day"])
@@ -87,9 +99,26 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_spreads")),
     )
     op.create_index("ix_report_spreads_hall_day", "report_spreads", ["hall_id", "business_day"])
+    op.create_table(
+        "report_duties",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("hall_id", sa.Integer(), nullable=False),
+        sa.Column("business_day", sa.Date(), nullable=False),
+        sa.Column("window", sa.Integer(), nullable=False),
+        sa.Column("clerk", sa.String(length=80), nullable=False),
+        sa.Column("on_duty", sa.Integer(), nullable=False),
+        sa.Column("paused", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["hall_id"], ["halls.id"], name=op.f("fk_report_duties_hall_id_halls")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_report_duties")),
+    )
+    op.create_index("ix_report_duties_hall_day", "report_duties", ["hall_id", "business_day"])
 
 
 def downgrade() -> None:
+    op.drop_table("report_duties")
     op.drop_table("report_spreads")
     op.drop_table("report_cells")
     op.drop_table("report_days")
+    op.drop_table("window_events")

@@ -13,6 +13,7 @@ const text = config.text;
 const time = new HallTime(config.timezone);
 const OUTCOMES = ["done", "transferred", "no_show", "cancelled", "expired", "open"];
 const CHANNELS = ["kiosk", "guide", "paper", "appointment", "transfer"];
+const BOOKINGS = ["booked", "checked_in", "late", "no_show", "cancelled"];
 
 let client = null;
 let opened = false;
@@ -60,7 +61,25 @@ async function show() {
   }
   $("clerks-rows").replaceChildren(...lines(report.clerks, (line) => [
     line.service.count, line.outcomes.transferred, line.service.mean, line.service.median, line.recalls, line.no_shows,
+    hours(line.duty.on_duty_minutes), hours(line.duty.paused_minutes), hours(line.duty.idle_minutes),
+    line.overtime_minutes, line.ratings.satisfied_rate === null ? null : `${line.ratings.satisfied_rate}%`, line.ratings.bad,
   ], (line) => line.name));
+  $("booking-rows").replaceChildren(...BOOKINGS.map((state) => element("tr", {},
+    element("th", { text: text.bookings[state], attrs: { scope: "row" } }), cell(number(report.appointments[state])))));
+  const continuity = report.continuity;
+  $("incident-rows").replaceChildren(
+    ...continuity.incidents.map((kind) => element("tr", {},
+      element("th", { text: text.kinds[kind.kind] || kind.kind, attrs: { scope: "row" } }),
+      cell(number(kind.count)), cell(number(kind.minutes)))),
+    ...Object.entries(continuity.modes).map(([mode, minutes]) => element("tr", {},
+      element("th", { text: fill(text.inMode, { mode: text.modes[mode] || mode }), attrs: { scope: "row" } }),
+      cell(""), cell(number(minutes)))));
+  if (!continuity.incidents.length) $("incident-rows").replaceChildren(element("tr", {}, element("td", { className: "calm", text: text.noIncidents, attrs: { colspan: 3 } })));
+  $("continuity-rows").replaceChildren(...[
+    [text.onScreen, total.on_screen], [text.onPaper, total.channels.paper],
+    [text.registers, fill(text.answered, answered(continuity.registers))],
+    [text.followUps, fill(text.answered, answered(continuity.follow_ups))],
+  ].map(([label, value]) => element("tr", {}, element("th", { text: label, attrs: { scope: "row" } }), cell(number(value)))));
   $("hour-rows").replaceChildren(...report.hours.map((hour) => element("tr", {},
     element("th", { text: fill(text.hour, { from: pad(hour.hour), to: pad(hour.hour + 1) }), attrs: { scope: "row" } }),
     cell(number(hour.arrivals)), cell(number(hour.per_day)), cell(number(hour.wait_mean)))));
@@ -71,12 +90,14 @@ async function show() {
 }
 
 function lines(items, values, name) {
-  if (!items.length) return [element("tr", {}, element("td", { className: "calm", text: text.none, attrs: { colspan: 10 } }))];
+  if (!items.length) return [element("tr", {}, element("td", { className: "calm", text: text.none, attrs: { colspan: 13 } }))];
   return items.map((line) => element("tr", { attrs: { "data-key": line.key } },
     element("th", { text: name(line), attrs: { scope: "row" } }), ...values(line).map((value) => cell(number(value)))));
 }
 
 const pad = (hour) => String(hour).padStart(2, "0");
+const hours = (minutes) => (minutes / 60).toFixed(1);
+const answered = (done) => ({ count: done.count, done: done.done, hours: number(done.mean_hours) });
 
 function choices(select, items) {
   select.append(...items.map(([value, label]) => element("option", { text: label, attrs: { value } })));
