@@ -11,7 +11,7 @@ VAR    ?= var
 export HALLQ_DATABASE_URL ?= sqlite:///$(VAR)/hallq.db
 export HALLQ_VAR_DIR ?= $(VAR)
 
-VENDOR := core/static/vendor/socket.io.min.js
+VENDOR := core/static/vendor/socket.io.min.js core/static/vendor/echarts.min.js
 # One catalog per screen package (and the console), compiled at set-up.
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard */translations/zh/LC_MESSAGES/messages.po */*/translations/zh/LC_MESSAGES/messages.po))
 
@@ -49,9 +49,14 @@ $(VENV)/.dev: $(VENV)/.runtime
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 
-$(VENDOR): node_modules/.package-lock.json
+core/static/vendor/socket.io.min.js: node_modules/.package-lock.json
 	mkdir -p $(dir $@)
 	cp node_modules/socket.io-client/dist/socket.io.min.js $@
+
+# Apache ECharts, the charts of the reports and the leader's wall (never from a CDN).
+core/static/vendor/echarts.min.js: node_modules/.package-lock.json
+	mkdir -p $(dir $@)
+	cp node_modules/echarts/dist/echarts.min.js $@
 
 %/LC_MESSAGES/messages.mo: %/LC_MESSAGES/messages.po $(VENV)/.runtime
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.adapters.clock import SystemClock
 from core.adapters.db import Database
 from core.halls import HallFile, load_hall
+from core.history import write_history
 from core.services import access
 
 
@@ -45,8 +49,10 @@ def load_demo(db: Database, spec: HallFile, base_url: str, link_lifetime: timede
             link = access.enrolment_link(session, device.id, now, link_lifetime, "demo", base_url)
             label = f"{device.name or device.id} ({device.kind})"
             lines.append(f"  {label:<28} {link.url}")
+        past = _history(session, hall, demo, now)
         lines += [
             "",
+            f"Reports: {base_url}/console/reports  ({past})",
             f"Counters: {base_url}/counter/<window 1-8>  (log in as window1 … window8)",
             f"Guide desk: {base_url}/counter/guide  (guide)",
             f"Console: {base_url}/console  (leader, or admin)",
@@ -60,3 +66,24 @@ def load_demo(db: Database, spec: HallFile, base_url: str, link_lifetime: timede
         ]
         session.commit()
     return "\n".join(lines)
+
+
+def _history(session: Session, hall: orm.Hall, demo: dict[str, Any], now: datetime) -> str:
+    """The demo's past (`core.history`), written once: the hall's first start only."""
+    days = int(demo.get("history_days", 0))
+    if days <= 0 or session.scalar(
+        select(orm.Ticket.id).where(orm.Ticket.hall_id == hall.id).limit(1)
+    ):
+        return "no generated history"
+    today = now.astimezone(ZoneInfo(hall.timezone)).date()
+    clerks = {number: f"window{number}" for number in range(1, 8)}
+    per_day = int(demo.get("history_per_day", 400))
+    past = write_history(
+        session,
+        hall,
+        today - timedelta(days=days),
+        today - timedelta(days=1),
+        per_day=per_day,
+        clerks=clerks,
+    )
+    return f"{past.tickets} tickets of {len(past.days)} past working days generated"

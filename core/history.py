@@ -10,6 +10,7 @@ give up, or are still waiting at the close.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -118,7 +119,10 @@ def _write_day(
             green=rng.random() < 0.01,
         )
         actors: list[str | None] = [None]
-        _live(ticket, actors, rng, services, serving, clerks, closes)
+        rush = sum(
+            math.exp(-(((minute - p.hour * 60 - p.minute) / width) ** 2)) for p, width in PEAKS
+        )
+        _live(ticket, actors, rng, services, serving, clerks, closes, wait=5 + 15 * rush)
         lives.append((ticket, actors))
     ids = (
         session.execute(
@@ -178,15 +182,18 @@ def _live(
     serving: Mapping[str, list[int]],
     clerks: Mapping[int, str],
     closes: datetime,
+    *,
+    wait: float,
 ) -> None:
-    """Take the ticket through a plausible visit; `actors` gets who did each change."""
+    """Take the ticket through a plausible visit, waiting `wait` minutes on average (longer
+    in a rush); `actors` gets who did each change."""
     now = ticket.issued_at
 
     def did(actor: str | None) -> None:
         actors.extend([actor] * (len(ticket.changes) - len(actors)))
 
     for _ in range(3):  # at most two transfers
-        now += timedelta(seconds=rng.expovariate(1 / (15 * 60)))
+        now += timedelta(seconds=rng.expovariate(1 / (wait * 60)))
         if rng.random() < 0.03:
             ticket.cancel(now)
             did(None)

@@ -75,5 +75,13 @@ def test_a_leader_reads_last_weeks_figures(
     # AND every arrival of the week is in one hour of the day
     arrivals = page.locator("#hour-rows tr td:nth-child(2)").all_inner_texts()
     assert sum(int(value) for value in arrivals) >= 5 * PER_DAY
-    page.set_viewport_size({"width": 1366, "height": 2000})  # the page scrolls inside
+    # AND the charts are drawn from the same figures: a bar a service, a clerk, an hour
+    drawn = page.evaluate(
+        """() => Object.fromEntries(["services", "clerks", "hours", "weekdays"].map((name) => {
+            const chart = echarts.getInstanceByDom(document.getElementById(`chart-${name}`));
+            return [name, chart ? chart.getOption().series[0].data.length : 0];
+        }))"""
+    )
+    assert drawn == {"services": 5, "clerks": 7, "hours": len(arrivals), "weekdays": 5}
+    page.set_viewport_size({"width": 1366, "height": 3300})  # the page scrolls inside
     page.screenshot(path=screenshots / "reports-week-zh.png")

@@ -149,7 +149,13 @@ def test_the_demo_prints_one_time_links_on_the_lan_address(db_url: str) -> None:
     assert all("code=" in link and "token=" not in link for link in links)
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
         [(unused,)] = connection.execute("SELECT count(*) FROM enrolments WHERE used_at IS NULL")
+        [(days,)] = connection.execute("SELECT count(DISTINCT business_day) FROM tickets")
     assert unused == len(links)
+    # AND the reports have the past four weeks' working days to show, said so once
+    assert f"tickets of {days} past working days generated" in result.output
+    assert days >= 10  # four weeks less weekends and any holiday
+    again = on_the_lan(db_url, "demo")
+    assert "no generated history" in again.output
 
 
 def test_a_staff_member_added_with_a_password_from_stdin_gets_an_api_token(

@@ -5,6 +5,7 @@
 // Read from the HTTP API when the page opens (the hub connected) and on "Show".
 
 import { readConfig } from "/static/hallq-client.js";
+import { clerksChart, curveChart, waitsChart } from "./charts.js";
 import { followHall, pageTools } from "./page.js";
 import { $, HallTime, ask, element, fill, localName } from "./util.js";
 
@@ -48,8 +49,8 @@ async function show() {
   $("tile-target-label").textContent = fill(text.withinTarget, { minutes: report.target_minutes });
   $("outcome-rows").replaceChildren(...OUTCOMES.map((name) => element("tr", {},
     element("th", { text: text.outcomes[name], attrs: { scope: "row" } }), cell(number(total.outcomes[name])))));
-  $("channel-rows").replaceChildren(...CHANNELS.map((name) => element("tr", {},
-    element("th", { text: text.channels[name], attrs: { scope: "row" } }), cell(number(total.channels[name])))));
+  $("channel-rows").replaceChildren(...[...CHANNELS.map((name) => [text.channels[name], total.channels[name]]), [text.green, total.green]]
+    .map(([label, value]) => element("tr", {}, element("th", { text: label, attrs: { scope: "row" } }), cell(number(value)))));
   $("time-rows").replaceChildren(...[["wait", text.wait], ["service", text.service]].map(([name, label]) => element("tr", {},
     element("th", { text: label, attrs: { scope: "row" } }),
     ...["mean", "median", "p90", "max"].map((key) => cell(number(total[name][key]))))));
@@ -86,7 +87,24 @@ async function show() {
   $("weekday-rows").replaceChildren(...report.weekdays.map((day) => element("tr", {},
     element("th", { text: text.weekdays[day.weekday], attrs: { scope: "row" } }),
     cell(number(day.days)), cell(number(day.arrivals)), cell(number(day.per_day)), cell(number(day.wait_mean)))));
+  drawCharts(report);
   document.body.dataset.ready = "true";
+}
+
+function drawCharts(report) {
+  const hourLabel = (hour) => fill(text.hour, { from: pad(hour.hour), to: pad(hour.hour + 1) });
+  curveChart($("chart-hours"), {
+    labels: report.hours.map(hourLabel),
+    arrivals: report.hours.map((hour) => hour.per_day),
+    waits: report.hours.map((hour) => hour.wait_mean),
+  }, text);
+  curveChart($("chart-weekdays"), {
+    labels: report.weekdays.map((day) => text.weekdays[day.weekday]),
+    arrivals: report.weekdays.map((day) => day.per_day),
+    waits: report.weekdays.map((day) => day.wait_mean),
+  }, text);
+  waitsChart($("chart-services"), report.services, report.target_minutes, text);
+  clerksChart($("chart-clerks"), report.clerks, text);
 }
 
 function lines(items, values, name) {
