@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, request
 from pydantic import BaseModel, ValidationError
@@ -18,6 +18,7 @@ from core.halls import DAY_PATTERN, MONTH_PATTERN
 from core.services.access import Role
 from core.web.auth import ACCESS_RULE, authorize
 
+Model = TypeVar("Model", bound=BaseModel)
 _RULE_PARAM = re.compile(r"<(?:(\w+)(?:\(max=(\d+)\))?:)?(\w+)>")
 
 
@@ -119,13 +120,13 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
     return _validated(model, payload, "body")
 
 
-def parse_query(model: type[BaseModel]) -> BaseModel:
+def parse_query(model: type[Model]) -> Model:
     """The request's query parameters as `model` (the first of a repeated one), or
     `InvalidInput` that says what is wrong."""
     return _validated(model, request.args.to_dict(), "query")
 
 
-def _validated(model: type[BaseModel], payload: Any, whole: str) -> BaseModel:
+def _validated(model: type[Model], payload: Any, whole: str) -> Model:
     try:
         return model.model_validate(payload)
     except ValidationError as error:

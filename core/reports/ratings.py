@@ -9,14 +9,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from core.reports import text_cell
-
-HEADER = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDE6F3")
-WRAP = Alignment(wrap_text=True, vertical="top")
+from core.reports import write_sheet
 
 DETAIL_COLUMNS = (
     ("day", "日期", 11),
@@ -74,30 +68,6 @@ def detail_row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _sheet(
-    book: Workbook,
-    title: str,
-    columns: Sequence[tuple[str, str, int]],
-    rows: Sequence[dict[str, Any]],
-    heading: str,
-) -> None:
-    sheet = book.create_sheet(title)
-    sheet.cell(row=1, column=1, value=heading).font = Font(bold=True, size=13)
-    for index, (_, label, width) in enumerate(columns, start=1):
-        cell = sheet.cell(row=2, column=index, value=label)
-        cell.font, cell.fill = HEADER, HEADER_FILL
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for offset, row in enumerate(rows, start=3):
-        for index, (key, _, _) in enumerate(columns, start=1):
-            value = row.get(key)
-            if isinstance(value, str):
-                cell = text_cell(sheet, offset, index, value)
-            else:
-                cell = sheet.cell(row=offset, column=index, value=value)
-            cell.alignment = WRAP
-    sheet.freeze_panes = "A3"
-
-
 def ratings_xlsx(
     hall_name: str,
     period: str,
@@ -109,15 +79,15 @@ def ratings_xlsx(
     book = Workbook()
     book.remove(book.active)
     rows = [detail_row(row) for row in details]
-    _sheet(book, "评价明细", DETAIL_COLUMNS, rows, f"{hall_name} 好差评明细 {period}")
-    _sheet(
+    write_sheet(book, "评价明细", DETAIL_COLUMNS, rows, f"{hall_name} 好差评明细 {period}")
+    write_sheet(
         book,
         "按工作人员汇总",
         SUMMARY_COLUMNS,
         per_clerk,
         f"{hall_name} 好差评按工作人员汇总 {period}",
     )
-    _sheet(
+    write_sheet(
         book, "按业务汇总", SUMMARY_COLUMNS, per_service, f"{hall_name} 好差评按业务汇总 {period}"
     )
     buffer = io.BytesIO()

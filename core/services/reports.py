@@ -9,7 +9,7 @@ rolled up — are worked out from their events on the spot. Either way the same 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -25,6 +25,7 @@ from core.domain.reports import (
     SUM_FIELDS,
     CellKey,
     Duty,
+    Part,
     Period,
     Rollup,
     SpreadKey,
@@ -93,16 +94,50 @@ def work_out(
     """The cells, spreads and duties of the business days from `start` to `end`, from the
     tickets' and windows' histories as they stand `now`; with `rolled` False, only of the
     days not in the rollup."""
-    ticket, event = orm.Ticket, orm.TicketEvent
-    days: list[ColumnElement[bool]] = [ticket.business_day.between(start, end)]
+    days: list[ColumnElement[bool]] = [orm.Ticket.business_day.between(start, end)]
     if not rolled:
-        days.append(~_rolled(hall, ticket.business_day))
+        days.append(~_rolled(hall, orm.Ticket.business_day))
+    tickets = tickets_and_parts(session, hall, days)
+    zone, hours = ZoneInfo(hall.timezone), hours_of(hall.settings or {})
+    closing = {
+        day: datetime.combine(day, hours.closes, tzinfo=zone)
+        for day in {row.business_day for row, _ in tickets}
+    }
+    rollup = Rollup()
+    last: dict[tuple[date, int], datetime] = {}  # the last service's end at each window
+    for row, parts in tickets:
+        for part in parts:
+            rollup.count(row.business_day, part, zone, closing[row.business_day])
+            if part.window is not None and part.ended is not None:
+                key = (row.business_day, part.window)
+                last[key] = max(last.get(key, part.ended), part.ended)
+    for day, changes in _window_changes(session, hall, closing, zone).items():
+        ends = {
+            number: min(now, max(closing[day], last.get((day, number), closing[day])))
+            for number in {change.window for change in changes}
+        }
+        rollup.count_duties(day, changes, ends)
+    return rollup
+
+
+ON_SCREEN = ("none", "failed")
+"""A kiosk ticket's print states that mean no paper came out: it was shown on screen."""
+
+
+def tickets_and_parts(
+    session: Session, hall: orm.Hall, days: Sequence[ColumnElement[bool]]
+) -> list[tuple[Any, list[Part]]]:
+    """Each ticket whose business day meets `days` (its row: id, business day, number,
+    service, channel, green, print state), with its history folded into parts, in the
+    order they were issued. No personal field is read."""
+    ticket, event = orm.Ticket, orm.TicketEvent
     tickets = {
         row.id: row
         for row in session.execute(
             select(
                 ticket.id,
                 ticket.business_day,
+                ticket.number,
                 ticket.service,
                 ticket.channel,
                 ticket.green,
@@ -127,34 +162,14 @@ def work_out(
         .order_by(event.ticket_id, event.id)
     ):
         history[row.ticket_id].append(Step(*row[1:]))
-    zone, hours = ZoneInfo(hall.timezone), hours_of(hall.settings or {})
-    closing = {
-        day: datetime.combine(day, hours.closes, tzinfo=zone)
-        for day in {row.business_day for row in tickets.values()}
-    }
-    rollup = Rollup()
-    last: dict[tuple[date, int], datetime] = {}  # the last service's end at each window
+    result = []
     for ticket_id, steps in history.items():
         row = tickets[ticket_id]
         parts = parts_of(steps, service=row.service, channel=row.channel, green=row.green)
         if parts and row.channel == "kiosk" and row.print_state in ON_SCREEN:
             parts[0].on_screen = True
-        for part in parts:
-            rollup.count(row.business_day, part, zone, closing[row.business_day])
-            if part.window is not None and part.ended is not None:
-                key = (row.business_day, part.window)
-                last[key] = max(last.get(key, part.ended), part.ended)
-    for day, changes in _window_changes(session, hall, closing, zone).items():
-        ends = {
-            number: min(now, max(closing[day], last.get((day, number), closing[day])))
-            for number in {change.window for change in changes}
-        }
-        rollup.count_duties(day, changes, ends)
-    return rollup
-
-
-ON_SCREEN = ("none", "failed")
-"""A kiosk ticket's print states that mean no paper came out: it was shown on screen."""
+        result.append((row, parts))
+    return result
 
 
 def _window_changes(
@@ -564,4 +579,71 @@ def _names(session: Session, hall: orm.Hall) -> dict[str, dict[Any, str]]:
                 select(orm.Staff.username, orm.Staff.display_name)
             )
         },
+    }
+
+
+TICKET_COLUMNS = (
+    ("day", "日期"),
+    ("number", "号码"),
+    ("service", "业务代码"),
+    ("service_name", "业务名称"),
+    ("channel", "渠道"),
+    ("green", "绿色通道"),
+    ("arrived", "进入队列"),
+    ("called", "首次叫号"),
+    ("started", "开始办理"),
+    ("ended", "结束"),
+    ("window", "窗口"),
+    ("clerk", "工作人员"),
+    ("outcome", "结果"),
+    ("wait_s", "等候(秒)"),
+    ("service_s", "办理(秒)"),
+    ("recalls", "重呼"),
+    ("no_shows", "过号"),
+)
+"""The ticket-level export: one row per part, and no personal field (no phone, no taxpayer
+ID, no ticket link)."""
+
+
+def ticket_rows(
+    db: Database, hall_code: str, period: Period, scope: Scope
+) -> Iterator[dict[str, Any]]:
+    """The period's parts in the scope, a day at a time (a year never sits in memory)."""
+    day = period.start
+    while day <= period.end:
+        with db.read_session() as session:
+            hall = hall_by_code(session, hall_code)
+            zone = ZoneInfo(hall.timezone)
+            names = _names(session, hall)["service"]
+            found = tickets_and_parts(session, hall, [orm.Ticket.business_day == day])
+        for row, parts in sorted(found, key=lambda item: item[0].id):
+            for part in parts:
+                key = CellKey(day, 0, part.service, part.window, part.clerk)
+                if scope.holds(key):
+                    yield _ticket_row(row, part, zone, names)
+        day += timedelta(days=1)
+
+
+def _ticket_row(row: Any, part: Part, zone: ZoneInfo, names: dict[Any, str]) -> dict[str, Any]:
+    def clock(at: datetime | None) -> str:
+        return at.astimezone(zone).strftime("%H:%M:%S") if at else ""
+
+    return {
+        "day": row.business_day.isoformat(),
+        "number": row.number,
+        "service": part.service,
+        "service_name": names.get(part.service, part.service),
+        "channel": part.channel,
+        "green": int(part.green),
+        "arrived": clock(part.arrived),
+        "called": clock(part.called),
+        "started": clock(part.started),
+        "ended": clock(part.ended),
+        "window": part.window or "",
+        "clerk": part.clerk or "",
+        "outcome": part.outcome,
+        "wait_s": "" if part.wait is None else part.wait,
+        "service_s": "" if part.service_time is None else part.service_time,
+        "recalls": part.recalls,
+        "no_shows": part.no_shows,
     }

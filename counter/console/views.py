@@ -6,7 +6,10 @@ through the HTTP API and follows the hall on ``/console``.
 
 from __future__ import annotations
 
+import csv
 import io
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 from flask import Response, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
@@ -14,12 +17,18 @@ from flask_babel import gettext
 
 from core import ledger
 from core.api.ratings import period as rating_period
+from core.api.registry import parse_query
+from core.api.reports import ReportQuery, period_and_scope
 from core.domain.errors import InvalidInput
+from core.domain.hallday import business_day
+from core.domain.reports import Period
 from core.messages import message_for
 from core.runtime import runtime
-from core.services import auditing, ratings
+from core.services import auditing, ratings, reports
 from core.services import views as read
 from core.services.access import Role
+from core.services.duty import duty_leader_of
+from core.services.reports import Scope
 from counter.console import bp, pages
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,6 +89,88 @@ def reports_page() -> ResponseReturnValue:
     """Reports (统计): a period's figures, for the hall or one service, window or clerk."""
     principal = pages.leader()
     return render_template("console/reports.html", config=pages.reports_config(principal))
+
+
+def _report_query() -> tuple[Period, Scope, str]:
+    """The period and scope of ``?period=&from=&to=&service=&window=&clerk=`` (as the API
+    reads them) and the leader's hall."""
+    principal = pages.leader()
+    period, scope = period_and_scope(parse_query(ReportQuery))
+    return period, scope, pages.hall_of(principal)
+
+
+@bp.get("/reports.xlsx")
+def report_download() -> ResponseReturnValue:
+    """The report of a period as a workbook: a sheet per view, every figure a number."""
+    from core.reports.hall import report_xlsx  # openpyxl: loaded for the download only
+
+    period, scope, code = _report_query()
+    rt = runtime()
+    with rt.db.read_session() as session:
+        hall = read.hall_by_code(session, code)
+        report = reports.report(session, hall, period, scope, rt.clock.now())
+        body = report_xlsx(report, hall.name_zh, f"{period.start} 至 {period.end}")
+    name = f"hallq-report-{code}-{period.start}-{period.end}.xlsx"
+    response = send_file(io.BytesIO(body), mimetype=XLSX, as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/reports/tickets.csv")
+def tickets_download() -> ResponseReturnValue:
+    """Every part of every ticket of the period in the scope, one CSV row each, without a
+    personal field (UTF-8 with a byte-order mark, so that Excel reads the Chinese)."""
+    period, scope, code = _report_query()
+    db = runtime().db
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        out = csv.DictWriter(buffer, [key for key, _ in reports.TICKET_COLUMNS])
+        buffer.write("\ufeff")
+        out.writerow(dict(reports.TICKET_COLUMNS))
+        for row in reports.ticket_rows(db, code, period, scope):
+            out.writerow(row)
+            if buffer.tell() > 64_000:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    name = f"hallq-tickets-{code}-{period.start}-{period.end}.csv"
+    return Response(
+        lines(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename={name}",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/reports/day")
+def day_sheet() -> ResponseReturnValue:
+    """日报: one day on one A4 page for the duty log — the totals, the peak hour, each
+    service and clerk, the incidents, the duty leader (``?from=`` the day; today)."""
+    principal = pages.leader()
+    rt = runtime()
+    with rt.db.read_session() as session:
+        hall = read.hall_by_code(session, pages.hall_of(principal))
+        today = business_day(rt.clock.now(), ZoneInfo(hall.timezone))
+        period = Period.of("day", request.args.get("from"), None, today)
+        report = reports.report(session, hall, period, Scope(), rt.clock.now())
+        incidents = ledger.ledger_rows(session, hall, start=period.start, end=period.end)
+        leader = duty_leader_of(session, hall, period.start)
+        page = render_template(
+            "console/day_sheet.html",
+            hall=hall,
+            day=period.start,
+            report=report,
+            peak=max(report["hours"], key=lambda hour: hour["arrivals"], default=None),
+            incidents=incidents,
+            leader=leader,
+            printed_at=rt.clock.now().astimezone(ZoneInfo(hall.timezone)),
+        )
+    return Response(page, mimetype="text/html", headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/admin")

@@ -4,6 +4,7 @@ starts on Monday 30 November 2026 and whose hall has a generated past week (23�
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from core.adapters import orm
@@ -85,3 +87,26 @@ def test_a_leader_reads_last_weeks_figures(
     assert drawn == {"services": 5, "clerks": 7, "hours": len(arrivals), "weekdays": 5}
     page.set_viewport_size({"width": 1366, "height": 3300})  # the page scrolls inside
     page.screenshot(path=screenshots / "reports-week-zh.png")
+
+
+def test_the_day_sheet_prints_on_one_a4_page(
+    browser: Browser, history_hub: HubProcess, screenshots: Path
+) -> None:
+    # GIVEN the leader's report of last week, and its day sheet link (the week's Monday)
+    page = log_in(staff_context(browser), history_hub, "leader", "/console/reports")
+    show_week(page)
+    link = page.locator("#day-sheet").get_attribute("href")
+    assert link == "/console/reports/day?from=2026-11-23"
+    # WHEN the sheet is opened and printed to PDF, as the browser's print does, on A4
+    page.goto(f"{history_hub.url}{link}")
+    expect(page.locator("h1")).to_contain_text("日报")
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
+    # THEN one page, with the day, its totals and the place for the duty leader's signature
+    assert len(pdf.pages) == 1
+    text = pdf.pages[0].extract_text()
+    assert "2026年11月23日" in text
+    assert str(PER_DAY) in text
+    assert "值班领导（签字）" in text
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.screenshot(path=screenshots / "reports-day-sheet-zh.png", full_page=True)

@@ -4,10 +4,13 @@ count of the raw tables — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -235,3 +238,92 @@ def test_the_reports_page_is_the_leaders_with_the_halls_choices(api: Api) -> Non
     assert '"username": "window1"' in body
     # AND a clerk is refused the page (their own figures come from the API)
     assert api.get("/console/reports", as_="window1").status_code == 403
+
+
+def generated_week(app: Any) -> Database:
+    """16–20 November (the week before the clock's Monday), 40 tickets a day, rolled up."""
+    db: Database = app.extensions["hallq"].db
+    with db.writing() as session, session.begin():
+        hall = session.scalars(select(orm.Hall).where(orm.Hall.code == "demo")).one()
+        write_history(
+            session, hall, date(2026, 11, 16), date(2026, 11, 20), per_day=40, clerks=CLERKS
+        )
+        hall.business_day = date(2026, 11, 23)
+    reports.rebuild(db, "demo", Period(date(2026, 11, 16), date(2026, 11, 20)), datetime.now(UTC))
+    return db
+
+
+WEEK_QUERY = "period=week&from=2026-11-16"
+
+
+def test_the_workbook_has_a_sheet_per_view_with_the_pages_numbers(app: Any, api: Api) -> None:
+    # GIVEN a generated week, and the page's figures of it
+    generated_week(app)
+    figures = summary(api, WEEK_QUERY).get_json()
+    # WHEN the leader downloads the workbook
+    response = api.get(f"/console/reports.xlsx?{WEEK_QUERY}", as_="leader")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    # THEN a sheet per view, and the figures are the page's, as numbers
+    assert book.sheetnames == [
+        "汇总",
+        "按业务",
+        "按窗口",
+        "按工作人员",
+        "分时段",
+        "按星期",
+        "预约",
+        "应急",
+    ]
+    summary_sheet = {row[0]: row[1] for row in book["汇总"].iter_rows(min_row=3, values_only=True)}
+    assert summary_sheet["取号数"] == figures["total"]["tickets"] == 200
+    assert summary_sheet["平均等候（分钟）"] == figures["total"]["wait"]["mean"]
+    assert summary_sheet["20分钟内叫号率（%）"] == round(
+        figures["total"]["wait"]["within_target"] * 100, 1
+    )
+    services = list(book["按业务"].iter_rows(min_row=3, values_only=True))
+    assert [(row[0], row[1], row[6]) for row in services] == [
+        (line["name"], line["parts"], line["wait"]["mean"]) for line in figures["services"]
+    ]
+    clerks = list(book["按工作人员"].iter_rows(min_row=3, values_only=True))
+    assert [row[1] for row in clerks] == [line["service"]["count"] for line in figures["clerks"]]
+    assert all(
+        isinstance(value, int | float) for row in services for value in row[1:] if value is not None
+    )
+    weekdays = list(book["按星期"].iter_rows(min_row=3, values_only=True))
+    assert [row[0] for row in weekdays] == ["星期一", "星期二", "星期三", "星期四", "星期五"]
+
+
+def test_the_ticket_rows_leave_personal_fields_out(app: Any, api: Api, clock: FixedClock) -> None:
+    # GIVEN a generated week, and today a ticket issued with a phone number
+    generated_week(app)
+    assert api.issue("invoice", phone="13800138000").status_code == 201
+    # WHEN the leader downloads the ticket rows of last week, then of today
+    week = api.get(f"/console/reports/tickets.csv?{WEEK_QUERY}", as_="leader")
+    today = api.get("/console/reports/tickets.csv?period=day", as_="leader")
+    # THEN one row a part, with a byte-order mark for Excel, and no phone, ID or link
+    assert week.status_code == 200
+    text = week.get_data(as_text=True)
+    assert text.startswith("\ufeff日期,号码,业务代码,业务名称,渠道")
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    figures = summary(api, WEEK_QUERY).get_json()
+    assert len(rows) == figures["total"]["parts"]
+    assert list(rows[0]) == [label for _, label in reports.TICKET_COLUMNS]
+    assert not {"电话", "手机", "纳税人识别号", "身份证"} & set(rows[0])
+    mine = today.get_data(as_text=True)
+    assert "B001" in mine
+    assert "13800138000" not in mine
+
+
+def test_the_day_sheet_names_the_day_its_peak_and_its_duty_leader(app: Any, api: Api) -> None:
+    generated_week(app)
+    page = api.get("/console/reports/day?from=2026-11-16", as_="leader")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "2026年11月16日 星期一" in text
+    assert "高峰时段：" in text
+    assert "当日无突发事件。" in text
+    # AND a date that is none is refused in the page's language, changing nothing
+    refused = api.get("/console/reports/day?from=2026-02-30", as_="leader")
+    assert refused.status_code == 400
+    assert "不是有效日期" in refused.get_data(as_text=True)

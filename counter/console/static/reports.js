@@ -33,7 +33,11 @@ function query() {
 }
 
 async function show() {
-  const answer = await run(null, () => ask(`/api/v1/reports/summary?${query()}`));
+  const wanted = query();
+  $("download-xlsx").href = `/console/reports.xlsx?${wanted}`;
+  $("download-csv").href = `/console/reports/tickets.csv?${wanted}`;
+  $("day-sheet").href = `/console/reports/day?${new URLSearchParams({ from: wanted.get("from") })}`;
+  const answer = await run(null, () => ask(`/api/v1/reports/summary?${wanted}`));
   if (!answer) return;
   const report = answer.data;
   const total = report.total;
