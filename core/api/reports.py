@@ -195,3 +195,45 @@ def report_summary(params: ReportQuery) -> Response:
     with runtime().db.read_session() as session:
         hall = views.hall_by_code(session, hall_code())
         return json_response(reports.report(session, hall, period, scope, runtime().clock.now()))
+
+
+class WallFigures(BaseModel):
+    tickets: int
+    done: int
+    no_show: int
+    wait_mean: float | None = Field(description="minutes")
+    service_mean: float | None = Field(description="minutes")
+
+
+class WallHour(BaseModel):
+    hour: int
+    today: int
+    last_week: int
+
+
+class WallView(BaseModel):
+    day: str
+    today: WallFigures
+    last_week_day: str
+    last_week: WallFigures = Field(
+        description="the same weekday last week, tickets that arrived by the end of this hour"
+    )
+    hours: list[WallHour] = Field(description="arrivals per hour, today and last week")
+    clerks: dict[str, str] = Field(description="window number → the name of who holds it")
+
+
+@operation(
+    bp,
+    "GET",
+    "/reports/today",
+    summary="The leader's wall: today so far against the same weekday last week, and who "
+    "holds each window.",
+    tag="reports",
+    responses={200: ("Today", WallView)},
+)
+@requires(Role.LEADER)
+def report_today() -> Response:
+    rt = runtime()
+    with rt.db.read_session() as session:
+        hall = views.hall_by_code(session, hall_code())
+        return json_response(reports.today_against_last_week(session, hall, rt.clock.now()))

@@ -647,3 +647,54 @@ def _ticket_row(row: Any, part: Part, zone: ZoneInfo, names: dict[Any, str]) -> 
         "recalls": part.recalls,
         "no_shows": part.no_shows,
     }
+
+
+def today_against_last_week(session: Session, hall: orm.Hall, now: datetime) -> dict[str, Any]:
+    """The leader's wall: today so far against the same weekday last week up to the same
+    hour (arrivals by that hour's end), and who holds each window."""
+    zone = ZoneInfo(hall.timezone)
+    today = now.astimezone(zone).date()
+    hour = now.astimezone(zone).hour
+
+    last_week = today - timedelta(days=7)
+    hourly = {
+        day: Source(session, hall, Period(day, day), Scope(), now).sums("hour")
+        for day in (today, last_week)
+    }
+
+    def so_far(day: date, through: int | None) -> dict[str, Any]:
+        total = Sums()
+        for arrived, sums in hourly[day].items():
+            if through is None or arrived <= through:
+                total.add(sums)
+        return {
+            "tickets": total.tickets,
+            "done": total.done,
+            "no_show": total.no_show,
+            "wait_mean": _mean(total.wait_sum, total.waited),
+            "service_mean": _mean(total.service_sum, total.served),
+        }
+
+    staff = _names(session, hall)["clerk"]
+    windows = session.execute(
+        select(orm.Window.number, orm.Window.staff)
+        .where(orm.Window.hall_id == hall.id)
+        .order_by(orm.Window.number)
+    )
+    return {
+        "day": today.isoformat(),
+        "today": so_far(today, None),
+        "last_week_day": last_week.isoformat(),
+        "last_week": so_far(last_week, hour),
+        "hours": [
+            {
+                "hour": arrived,
+                "today": hourly[today].get(arrived, Sums()).parts,
+                "last_week": hourly[last_week].get(arrived, Sums()).parts,
+            }
+            for arrived in sorted({*hourly[today], *hourly[last_week]})
+        ],
+        "clerks": {
+            str(number): staff.get(username, username) for number, username in windows if username
+        },
+    }

@@ -25,7 +25,7 @@ from core.web.auth import Unauthenticated, current_principal
 from counter.console.admin_texts import admin_texts
 from counter.console.booking_texts import booking_texts
 from counter.console.rating_texts import rating_texts
-from counter.console.report_texts import report_texts
+from counter.console.report_texts import report_texts, wall_texts
 from counter.console.texts import console_texts
 
 
@@ -146,6 +146,11 @@ def reports_config(principal: Principal) -> dict[str, Any]:
             ],
         }
     return {**_page_config(principal), "text": report_texts(), **choices}
+
+
+def wall_config(principal: Principal) -> dict[str, Any]:
+    """The leader's live wall's configuration."""
+    return {**_page_config(principal), "text": wall_texts()}
 
 
 def _page_config(principal: Principal) -> dict[str, Any]:

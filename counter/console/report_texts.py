@@ -73,3 +73,28 @@ def report_texts() -> dict[str, object]:
         "chartServed": gettext("Served"),
         "chartService": gettext("Mean service (min)"),
     }
+
+
+def wall_texts() -> dict[str, object]:
+    """Every sentence of ``static/wall.js`` (the leader's live wall)."""
+    words = vocabulary()
+    return {
+        **page_texts(),
+        "kinds": words["kinds"],
+        "modes": words["modes"],
+        "closed": pgettext("window", "Closed"),
+        "paused": pgettext("window", "Paused"),
+        "lastWeek": gettext("Last week by now: %(value)s", **slots("value")),
+        "reliefAlert": gettext(
+            "%(service)s: %(count)s waiting, longest %(minutes)s min — suggest opening a "
+            "dedicated window",
+            **slots("service", "count", "minutes"),
+        ),
+        "deviceFailed": gettext("%(device)s has failed", **slots("device")),
+        "ordersOverdue": gettext(
+            "%(count)s work orders of bad ratings are overdue", **slots("count")
+        ),
+        "allWell": gettext("Nothing needs you now."),
+        "chartToday": gettext("Today"),
+        "chartLastWeek": gettext("Same day last week"),
+    }

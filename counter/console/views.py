@@ -91,6 +91,14 @@ def reports_page() -> ResponseReturnValue:
     return render_template("console/reports.html", config=pages.reports_config(principal))
 
 
+@bp.get("/wall")
+def wall_page() -> ResponseReturnValue:
+    """The leader's live wall for the office TV (1920×1080): queues, windows, today against
+    last week, alerts."""
+    principal = pages.leader()
+    return render_template("console/wall.html", config=pages.wall_config(principal))
+
+
 def _report_query() -> tuple[Period, Scope, str]:
     """The period and scope of ``?period=&from=&to=&service=&window=&clerk=`` (as the API
     reads them) and the leader's hall."""

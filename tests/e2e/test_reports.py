@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from core.adapters import orm
 from core.adapters.db import Database
 from core.history import write_history
-from tests.e2e.test_counter_flow import log_in, staff_context
+from tests.e2e.test_counter_flow import Hall, log_in, staff_context
 from tests.support.databases import SqliteTemplate
 from tests.support.hub import HubProcess
 
@@ -110,3 +111,27 @@ def test_the_day_sheet_prints_on_one_a4_page(
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     page.screenshot(path=screenshots / "reports-day-sheet-zh.png", full_page=True)
+
+
+def test_the_wall_follows_the_hall_live(
+    browser: Browser, history_hub: HubProcess, e2e_template: SqliteTemplate, screenshots: Path
+) -> None:
+    # GIVEN the leader's wall on the office TV (1920×1080), Monday 11:00: last week's
+    # Monday is there to compare with
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    wall = log_in(context, history_hub, "leader", "/console/wall")
+    expect(wall.locator("#before-tickets")).to_have_text(re.compile(r"上周同期：[1-9]\d*"))
+    hub = Hall(history_hub, e2e_template.tokens)
+    # WHEN window 3's clerk opens their window and calls the next invoice
+    number = hub.issue("invoice")
+    hub.window(3, "open")
+    called = time.monotonic()
+    hub.window(3, "call-next")
+    # THEN within two seconds the wall shows the number at window 3, with its clerk
+    tile = wall.locator('[data-window="3"]')
+    expect(tile.locator(".wall__window-current")).to_have_text(number, timeout=2000)
+    assert time.monotonic() - called < 2
+    expect(tile.locator(".wall__window-clerk")).to_have_text("window3")
+    # AND today's tickets count the new one
+    expect(wall.locator("#today-tickets")).to_have_text("1")
+    wall.screenshot(path=screenshots / "wall-zh.png")

@@ -200,6 +200,12 @@ def test_todays_figures_are_live_and_a_clerk_sees_only_their_own(
         "paused_minutes": 0,
         "idle_minutes": 6,
     }
+    # AND the leader's wall has today so far, and who holds window 1
+    wall = api.get("/api/v1/reports/today", as_="leader").get_json()
+    assert (wall["today"]["tickets"], wall["today"]["done"]) == (2, 1)
+    assert wall["last_week"]["tickets"] == 0
+    assert wall["clerks"] == {"1": "window1"}
+    assert wall["hours"] == [{"hour": 10, "today": 2, "last_week": 0}]
     # AND window1 sees the figures of their own work; window2 sees none of it
     own = summary(api, "period=day", as_="window1").get_json()
     assert (own["scope"]["clerk"], own["total"]["parts"]) == ("window1", 1)

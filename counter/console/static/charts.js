@@ -83,3 +83,16 @@ export function clerksChart(element, clerks, text) {
     ],
   });
 }
+
+// Today's arrivals hour by hour against the same weekday last week.
+export function todayChart(element, hours, text) {
+  draw(element, {
+    grid: { left: 40, right: 16, top: 44, bottom: 28, containLabel: true },
+    xAxis: axis("", { type: "category", data: hours.map((hour) => String(hour.hour)) }),
+    yAxis: axis("", { type: "value" }),
+    series: [
+      { name: text.chartToday, type: "bar", data: hours.map((hour) => hour.today), barMaxWidth: 28 },
+      { name: text.chartLastWeek, type: "line", data: hours.map((hour) => hour.last_week), symbolSize: 6, lineStyle: { width: 3 } },
+    ],
+  });
+}
