@@ -1,7 +1,9 @@
 """Report endpoints (SPEC §14), for the console's reports page and the bureau's dashboards.
 
 ``GET /reports/summary?period=&from=&to=&service=&window=&clerk=``  a period's figures: the
-totals, a line per service, window and clerk, the hourly curve and the weekdays.
+totals, a line per service, window and clerk, the hourly curve and the weekdays, bookings
+and continuity; ``/reports/hourly`` the curves alone, ``/reports/staff`` the clerks alone
+(same parameters); ``/reports/today`` the leader's wall.
 
 Leaders and administrators see every figure; counter staff see their own only (their clerk
 figures, whatever else they ask for).
@@ -9,12 +11,16 @@ figures, whatever else they ask for).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
+from core.adapters import orm
 from core.api import bp
 from core.api.common import hall_code, json_response
 from core.api.registry import operation
@@ -176,6 +182,24 @@ def period_and_scope(params: ReportQuery) -> tuple[Period, reports.Scope]:
     return period, reports.Scope(params.service or None, params.window, clerk)
 
 
+class ReportCurves(BaseModel):
+    start: str = Field(alias="from")
+    to: str
+    target_minutes: int
+    scope: dict[str, Any]
+    days: int = Field(description="business days with tickets")
+    hours: list[ReportHour]
+    weekdays: list[ReportWeekday]
+
+
+class ReportStaff(BaseModel):
+    start: str = Field(alias="from")
+    to: str
+    target_minutes: int
+    scope: dict[str, Any]
+    clerks: list[ReportClerk]
+
+
 @operation(
     bp,
     "GET",
@@ -191,10 +215,55 @@ def period_and_scope(params: ReportQuery) -> tuple[Period, reports.Scope]:
 )
 @requires(Role.STAFF)
 def report_summary(params: ReportQuery) -> Response:
+    return _answer(reports.report, params)
+
+
+@operation(
+    bp,
+    "GET",
+    "/reports/hourly",
+    summary="A period's peak curve: arrivals a day and the mean wait per hour and weekday.",
+    tag="reports",
+    query=ReportQuery,
+    responses={
+        200: ("The curves", ReportCurves),
+        400: ("Invalid period or scope", Error),
+        403: ("Staff asking for another clerk's figures", Error),
+    },
+)
+@requires(Role.STAFF)
+def report_hourly(params: ReportQuery) -> Response:
+    return _answer(reports.hourly, params)
+
+
+@operation(
+    bp,
+    "GET",
+    "/reports/staff",
+    summary="A period's figures per clerk (绩效考核): served, service times, recalls and "
+    "no-shows, time on duty, paused and idle, 延时服务, 满意率 and 差评.",
+    tag="reports",
+    query=ReportQuery,
+    responses={
+        200: ("The clerks", ReportStaff),
+        400: ("Invalid period or scope", Error),
+        403: ("Staff asking for another clerk's figures", Error),
+    },
+)
+@requires(Role.STAFF)
+def report_staff(params: ReportQuery) -> Response:
+    return _answer(reports.staff, params)
+
+
+def _answer(
+    read: Callable[[Session, orm.Hall, Period, reports.Scope, datetime], dict[str, Any]],
+    params: ReportQuery,
+) -> Response:
     period, scope = period_and_scope(params)
-    with runtime().db.read_session() as session:
+    rt = runtime()
+    with rt.db.read_session() as session:
         hall = views.hall_by_code(session, hall_code())
-        return json_response(reports.report(session, hall, period, scope, runtime().clock.now()))
+        return json_response(read(session, hall, period, scope, rt.clock.now()))
 
 
 class WallFigures(BaseModel):

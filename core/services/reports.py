@@ -9,19 +9,21 @@ rolled up — are worked out from their events on the spot. Either way the same 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, delete, exists, func, insert, or_, select
+from sqlalchemy import ColumnElement, Date, delete, exists, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
 from core.adapters.db import Database
 from core.domain.errors import InvalidInput
 from core.domain.reports import (
+    MEASURES,
     SUM_FIELDS,
     CellKey,
     Duty,
@@ -41,6 +43,7 @@ from core.services import ratings
 from core.services.views import hall_by_code
 
 CELLS, SPREADS, DUTIES = orm.report_cells, orm.report_spreads, orm.report_duties
+MONTHS = orm.report_spread_months
 DIMENSIONS = ("service", "window", "clerk")
 """What a report is cut by (and a scope narrows to); also ``hour`` and ``day``."""
 COLUMNS = {"day": "business_day"}
@@ -94,10 +97,20 @@ def work_out(
     """The cells, spreads and duties of the business days from `start` to `end`, from the
     tickets' and windows' histories as they stand `now`; with `rolled` False, only of the
     days not in the rollup."""
-    days: list[ColumnElement[bool]] = [orm.Ticket.business_day.between(start, end)]
-    if not rolled:
-        days.append(~_rolled(hall, orm.Ticket.business_day))
-    tickets = tickets_and_parts(session, hall, days)
+    if rolled:
+        days = orm.Ticket.business_day.between(start, end)
+    else:  # the days not kept, found first: one index lookup a day, not a probe a ticket
+        kept = set(
+            session.scalars(
+                select(orm.ReportDay.business_day).where(
+                    orm.ReportDay.hall_id == hall.id,
+                    orm.ReportDay.business_day.between(start, end),
+                )
+            )
+        )
+        every = (start + timedelta(days=offset) for offset in range((end - start).days + 1))
+        days = orm.Ticket.business_day.in_([day for day in every if day not in kept])
+    tickets = tickets_and_parts(session, hall, [days])
     zone, hours = ZoneInfo(hall.timezone), hours_of(hall.settings or {})
     closing = {
         day: datetime.combine(day, hours.closes, tzinfo=zone)
@@ -211,6 +224,7 @@ def store_day(session: Session, hall: orm.Hall, day: date, now: datetime) -> Non
             orm.ReportDay.hall_id == hall.id, orm.ReportDay.business_day == day
         )
     )
+    _forget_month(session, hall, day.replace(day=1))  # its sum is stale now
     rollup = work_out(session, hall, day, day, now, rolled=True)
     rows = {
         CELLS: [_row(hall, key, **sums.values()) for key, sums in rollup.cells.items()],
@@ -225,17 +239,21 @@ def store_day(session: Session, hall: orm.Hall, day: date, now: datetime) -> Non
 
 def roll_up_closed_days(db: Database, now: datetime, *, limit: int = 1) -> list[date]:
     """Keep up to `limit` closed days (before the hall's current business day, whose open
-    tickets the day close has expired) in the rollup, oldest first; the hub runs it with its
-    day check, a day at a time so that a backlog never holds the hub up. Returns them."""
+    tickets the day close has expired) in the rollup, oldest first, then sum a closed month
+    whose days are all kept; the hub runs it with its day check, a day at a time so that a
+    backlog never holds the hub up. Returns the days."""
     rolled: list[date] = []
     with db.writing() as session, session.begin():
         for hall in session.scalars(select(orm.Hall).where(orm.Hall.business_day.is_not(None))):
+            latest = session.scalar(
+                select(func.max(orm.ReportDay.business_day)).where(orm.ReportDay.hall_id == hall.id)
+            )
             days = session.scalars(
                 select(orm.Ticket.business_day)
                 .where(
                     orm.Ticket.hall_id == hall.id,
                     orm.Ticket.business_day < hall.business_day,
-                    ~_rolled(hall, orm.Ticket.business_day),
+                    orm.Ticket.business_day > (latest or date.min),
                 )
                 .group_by(orm.Ticket.business_day)
                 .order_by(orm.Ticket.business_day)
@@ -244,14 +262,82 @@ def roll_up_closed_days(db: Database, now: datetime, *, limit: int = 1) -> list[
             for day in days:
                 store_day(session, hall, day, now)
             rolled += days
+            _sum_months(session, hall, now, limit=1)
             if len(rolled) >= limit:
                 break
     return rolled
 
 
+def _sum_months(session: Session, hall: orm.Hall, now: datetime, *, limit: int) -> None:
+    """Sum up to `limit` closed months (oldest first) whose days are all kept and that are
+    not summed yet."""
+    assert hall.business_day is not None
+    this_month = hall.business_day.replace(day=1)
+    kept = set(
+        session.scalars(
+            select(orm.ReportDay.business_day).where(
+                orm.ReportDay.hall_id == hall.id, orm.ReportDay.business_day < this_month
+            )
+        )
+    )
+    summed = session.scalars(
+        select(orm.ReportMonth.month).where(orm.ReportMonth.hall_id == hall.id)
+    )
+    for month in sorted({day.replace(day=1) for day in kept} - set(summed)):
+        with_tickets = session.scalars(
+            select(orm.Ticket.business_day)
+            .where(
+                orm.Ticket.hall_id == hall.id,
+                orm.Ticket.business_day.between(month, _month_end(month)),
+            )
+            .distinct()
+        )
+        if set(with_tickets) <= kept:
+            store_month(session, hall, month, now)
+            limit -= 1
+            if limit == 0:
+                return
+
+
+def store_month(session: Session, hall: orm.Hall, month: date, now: datetime) -> None:
+    """Sum a month's kept spreads into ``report_spread_months`` (in the database)."""
+    _forget_month(session, hall, month)
+    columns = ("measure", *DIMENSIONS, "minute")
+    session.execute(
+        insert(MONTHS).from_select(
+            ["hall_id", "month", *columns, "count"],
+            select(
+                SPREADS.c.hall_id,
+                literal(month, Date),
+                *(SPREADS.c[name] for name in columns),
+                func.sum(SPREADS.c.count),
+            )
+            .where(
+                SPREADS.c.hall_id == hall.id,
+                SPREADS.c.business_day.between(month, _month_end(month)),
+            )
+            .group_by(SPREADS.c.hall_id, *(SPREADS.c[name] for name in columns)),
+        )
+    )
+    session.add(orm.ReportMonth(hall_id=hall.id, month=month, rolled_at=now))
+
+
+def _forget_month(session: Session, hall: orm.Hall, month: date) -> None:
+    session.execute(delete(MONTHS).where(MONTHS.c.hall_id == hall.id, MONTHS.c.month == month))
+    session.execute(
+        delete(orm.ReportMonth).where(
+            orm.ReportMonth.hall_id == hall.id, orm.ReportMonth.month == month
+        )
+    )
+
+
+def _month_end(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
 def rebuild(db: Database, hall_code: str, period: Period, now: datetime) -> int:
     """Work the closed days of `period` out again from the events (``hallq reports
-    rebuild``). Returns how many days are kept."""
+    rebuild``), and sum their closed months again. Returns how many days are kept."""
     with db.writing() as session, session.begin():
         hall = hall_by_code(session, hall_code)
         if hall.business_day is None:  # no day has begun, so none has closed
@@ -267,6 +353,7 @@ def rebuild(db: Database, hall_code: str, period: Period, now: datetime) -> int:
         ).all()
         for day in days:
             store_day(session, hall, day, now)
+        _sum_months(session, hall, now, limit=len(days) + 1)
         return len(days)
 
 
@@ -274,11 +361,6 @@ def _row(hall: orm.Hall, key: Any, **values: Any) -> dict[str, Any]:
     """A rollup row: the hall, a key's fields in their columns, and the values."""
     where = {COLUMNS.get(name, name): value for name, value in asdict(key).items()}
     return {"hall_id": hall.id, **where, **values}
-
-
-def _keys(table: Any, by: str | None) -> list[Any]:
-    """What to group the rollup's rows by: `by`'s column, or nothing for a total."""
-    return [table.c[COLUMNS.get(by, by)]] if by else []
 
 
 def _rolled(hall: orm.Hall, day: Any) -> ColumnElement[bool]:
@@ -298,46 +380,93 @@ class Source:
         self.session, self.hall, self.scope = session, hall, scope
         self.live = work_out(session, hall, period.start, period.end, now, rolled=False)
         self.period = period
+        self.read_spreads: dict[str, dict[tuple[Any, ...], Counter[int]]] = {}
 
     def kept(self, table: Any) -> list[ColumnElement[bool]]:
         """The rollup's rows of the period in the scope."""
         return [
-            table.c.hall_id == self.hall.id,
             table.c.business_day.between(self.period.start, self.period.end),
-            *self.scope.where(table),
+            *self.scoped(table),
+        ]
+
+    def scoped(self, table: Any) -> list[ColumnElement[bool]]:
+        return [table.c.hall_id == self.hall.id, *self.scope.where(table)]
+
+    def summed_months(self) -> list[date]:
+        """The summed months that lie wholly in the period."""
+        return [
+            month
+            for month in self.session.scalars(
+                select(orm.ReportMonth.month).where(
+                    orm.ReportMonth.hall_id == self.hall.id,
+                    orm.ReportMonth.month.between(self.period.start, self.period.end),
+                )
+            )
+            if _month_end(month) <= self.period.end
         ]
 
     def sums(self, by: str | None) -> dict[Any, Sums]:
         """The sums per value of `by` (a cell's field; None: one total under None)."""
-        keys = _keys(CELLS, by)
+        if by is None or by in DIMENSIONS:
+            result: dict[Any, Sums] = defaultdict(Sums)
+            for key, sums in self.lines.items():
+                result[key[DIMENSIONS.index(by)] if by else None].add(sums)
+            return dict(result)
+        return {key[0]: sums for key, sums in self._sums((by,)).items()}
+
+    @cached_property
+    def lines(self) -> dict[tuple[Any, ...], Sums]:
+        """The sums per service, window and clerk: every cut but the hour's and the day's."""
+        return self._sums(DIMENSIONS)
+
+    def _sums(self, columns: tuple[str, ...]) -> dict[tuple[Any, ...], Sums]:
+        keys = [CELLS.c[COLUMNS.get(name, name)] for name in columns]
         totals = [
             (func.max if name.endswith("_max") else func.sum)(CELLS.c[name]) for name in SUM_FIELDS
         ]
-        result: dict[Any, Sums] = defaultdict(Sums)
+        result: dict[tuple[Any, ...], Sums] = defaultdict(Sums)
         for row in self.session.execute(
             select(*keys, *totals).where(*self.kept(CELLS)).group_by(*keys)
         ):
             numbers = row[len(keys) :]
-            result[row[0] if keys else None].add(Sums(*(int(number or 0) for number in numbers)))
+            result[tuple(row[: len(keys)])].add(Sums(*(int(number or 0) for number in numbers)))
         for cell, sums in self.live.cells.items():
             if self.scope.holds(cell):
-                result[getattr(cell, by) if by else None].add(sums)
+                result[tuple(getattr(cell, name) for name in columns)].add(sums)
         return dict(result)
 
     def spreads(self, measure: str, by: str | None) -> dict[Any, Counter[int]]:
-        """The spread of `measure` (``wait``, ``service``) per value of `by`."""
-        keys = _keys(SPREADS, by)
+        """The spread of `measure` (``wait``, ``service``) per value of `by` (None, or a
+        service, window or clerk)."""
         result: dict[Any, Counter[int]] = defaultdict(Counter)
-        for *value, minute, count in self.session.execute(
-            select(*keys, SPREADS.c.minute, func.sum(SPREADS.c.count))
-            .where(*self.kept(SPREADS), SPREADS.c.measure == measure)
-            .group_by(*keys, SPREADS.c.minute)
-        ):
-            result[value[0] if keys else None][minute] += int(count)
-        for spread, count in self.live.spreads.items():
-            if spread.measure == measure and self.scope.holds(spread):
-                result[getattr(spread, by) if by else None][spread.minute] += count
+        for key, spread in self._spreads(measure).items():
+            result[key[DIMENSIONS.index(by)] if by else None].update(spread)
         return dict(result)
+
+    def _spreads(self, measure: str) -> dict[tuple[Any, ...], Counter[int]]:
+        if not self.read_spreads:  # both measures in one pass over the rollup
+            found: dict[str, dict[tuple[Any, ...], Counter[int]]] = {
+                name: defaultdict(Counter) for name in MEASURES
+            }
+            months = self.summed_months()
+            days_left = [~SPREADS.c.business_day.between(m, _month_end(m)) for m in months]
+            reads = [(SPREADS, [*self.kept(SPREADS), *days_left])]
+            if months:
+                reads.append((MONTHS, [*self.scoped(MONTHS), MONTHS.c.month.in_(months)]))
+            for table, where in reads:
+                keys = [table.c[name] for name in DIMENSIONS]
+                for kind, *key, minute, count in self.session.execute(
+                    select(table.c.measure, *keys, table.c.minute, func.sum(table.c.count))
+                    .where(*where)
+                    .group_by(table.c.measure, *keys, table.c.minute)
+                ):
+                    found[kind][tuple(key)][minute] += int(count)
+            for spread, count in self.live.spreads.items():
+                if self.scope.holds(spread):
+                    line = (spread.service, spread.window, spread.clerk)
+                    found[spread.measure][line][spread.minute] += count
+            self.read_spreads = {name: dict(spread) for name, spread in found.items()}
+        return self.read_spreads[measure]
 
     def duties(self) -> dict[str, Duty]:
         """Each clerk's time at the windows (in the scope's window and clerk)."""
@@ -372,73 +501,124 @@ class Source:
         }
 
 
+class Reader:
+    """The figures of a period in a scope, each part worked out when asked for (the API's
+    ``/summary``, ``/hourly`` and ``/staff`` each need only theirs)."""
+
+    def __init__(
+        self, session: Session, hall: orm.Hall, period: Period, scope: Scope, now: datetime
+    ) -> None:
+        scope.check(session, hall)
+        self.session, self.hall, self.period, self.scope, self.now = (
+            session,
+            hall,
+            period,
+            scope,
+            now,
+        )
+        self.target = reports_of(hall.settings or {}).wait_target_minutes
+        self.source = Source(session, hall, period, scope, now)
+        self.names = _names(session, hall)
+
+    def head(self) -> dict[str, Any]:
+        return {
+            "from": self.period.start.isoformat(),
+            "to": self.period.end.isoformat(),
+            "target_minutes": self.target,
+            "scope": {name: getattr(self.scope, name) for name in DIMENSIONS},
+        }
+
+    def total(self) -> dict[str, Any]:
+        found = self.source.figures(None, self.target)
+        return found.get(None) or figures(Sums(), {}, {}, self.target)
+
+    def lines(self, by: str) -> list[dict[str, Any]]:
+        """A line per service, window or clerk, named."""
+        names = self.names[by]
+        found = self.source.figures(by, self.target)
+        return [
+            {"key": value, "name": names.get(value, str(value)), **found[value]}
+            for value in sorted((value for value in found if value is not None), key=str)
+        ]
+
+    def clerks(self) -> list[dict[str, Any]]:
+        """A line per clerk, with their time on duty and their ratings."""
+        return _with_duty_and_ratings(
+            self.session,
+            self.hall,
+            self.period,
+            self.now,
+            self.lines("clerk"),
+            self.source.sums("clerk"),
+            self.source.duties(),
+        )
+
+    def curves(self) -> dict[str, Any]:
+        """The business days with tickets, the hourly curve and the weekdays."""
+        by_day = self.source.sums("day")
+        open_days = len(by_day)
+        weekdays: dict[int, list[Sums]] = defaultdict(list)
+        for day, sums in by_day.items():
+            weekdays[day.weekday()].append(sums)
+        return {
+            "days": open_days,
+            "hours": [
+                {
+                    "hour": hour,
+                    "arrivals": sums.parts,
+                    "per_day": round(sums.parts / open_days, 1),
+                    "wait_mean": _mean(sums.wait_sum, sums.waited),
+                }
+                for hour, sums in sorted(self.source.sums("hour").items())
+            ],
+            "weekdays": [
+                {
+                    "weekday": weekday,
+                    "days": len(days),
+                    "arrivals": sum(sums.parts for sums in days),
+                    "per_day": round(sum(sums.parts for sums in days) / len(days), 1),
+                    "wait_mean": _mean(
+                        sum(sums.wait_sum for sums in days), sum(sums.waited for sums in days)
+                    ),
+                }
+                for weekday, days in sorted(weekdays.items())
+            ],
+        }
+
+
 def report(
     session: Session, hall: orm.Hall, period: Period, scope: Scope, now: datetime
 ) -> dict[str, Any]:
     """Everything the reports page shows of a period: the totals, a line per service,
     window and clerk (with their time on duty and ratings), the hourly curve, the
     weekdays, the bookings and the continuity figures."""
-    scope.check(session, hall)
-    target = reports_of(hall.settings or {}).wait_target_minutes
-    source = Source(session, hall, period, scope, now)
-    names = _names(session, hall)
-    total = source.figures(None, target).get(None) or figures(Sums(), {}, {}, target)
-
-    def lines(by: str, label: Callable[[Any], str]) -> list[dict[str, Any]]:
-        found = source.figures(by, target)
-        return [
-            {"key": value, "name": label(value), **found[value]}
-            for value in sorted((value for value in found if value is not None), key=str)
-        ]
-
-    by_day = source.sums("day")
-    open_days = len(by_day)
-    hours = source.sums("hour")
-    weekdays: dict[int, list[tuple[date, Sums]]] = defaultdict(list)
-    for day, sums in by_day.items():
-        weekdays[day.weekday()].append((day, sums))
+    reader = Reader(session, hall, period, scope, now)
     return {
-        "from": period.start.isoformat(),
-        "to": period.end.isoformat(),
-        "days": open_days,
-        "target_minutes": target,
-        "scope": {name: getattr(scope, name) for name in DIMENSIONS},
-        "total": total,
-        "services": lines("service", lambda code: names["service"].get(code, code)),
-        "windows": lines("window", lambda number: names["window"].get(number, str(number))),
-        "clerks": _with_duty_and_ratings(
-            session,
-            hall,
-            period,
-            now,
-            lines("clerk", lambda username: names["clerk"].get(username, username)),
-            source.sums("clerk"),
-            source.duties(),
-        ),
-        "hours": [
-            {
-                "hour": hour,
-                "arrivals": sums.parts,
-                "per_day": round(sums.parts / open_days, 1),
-                "wait_mean": _mean(sums.wait_sum, sums.waited),
-            }
-            for hour, sums in sorted(hours.items())
-        ],
-        "weekdays": [
-            {
-                "weekday": weekday,
-                "days": len(days),
-                "arrivals": sum(sums.parts for _, sums in days),
-                "per_day": round(sum(sums.parts for _, sums in days) / len(days), 1),
-                "wait_mean": _mean(
-                    sum(sums.wait_sum for _, sums in days), sum(sums.waited for _, sums in days)
-                ),
-            }
-            for weekday, days in sorted(weekdays.items())
-        ],
+        **reader.head(),
+        **reader.curves(),
+        "total": reader.total(),
+        "services": reader.lines("service"),
+        "windows": reader.lines("window"),
+        "clerks": reader.clerks(),
         "appointments": appointment_counts(session, hall, period, scope),
         "continuity": continuity(session, hall, period, now),
     }
+
+
+def hourly(
+    session: Session, hall: orm.Hall, period: Period, scope: Scope, now: datetime
+) -> dict[str, Any]:
+    """The hall's peak curve and weekdays of a period (``/reports/hourly``)."""
+    reader = Reader(session, hall, period, scope, now)
+    return {**reader.head(), **reader.curves()}
+
+
+def staff(
+    session: Session, hall: orm.Hall, period: Period, scope: Scope, now: datetime
+) -> dict[str, Any]:
+    """Each clerk's figures of a period (``/reports/staff``): 绩效考核."""
+    reader = Reader(session, hall, period, scope, now)
+    return {**reader.head(), "clerks": reader.clerks()}
 
 
 def _with_duty_and_ratings(
@@ -452,10 +632,7 @@ def _with_duty_and_ratings(
 ) -> list[dict[str, Any]]:
     """Each clerk's line with their minutes on duty, paused and idle (on duty, neither
     paused nor serving), and their ratings of the period (满意率, 差评)."""
-    rated = {
-        line["key"]: line
-        for line in ratings.figures(session, hall, period.start, period.end, "clerk", now)["lines"]
-    }
+    rated = ratings.clerk_ratings(session, hall, period.start, period.end)
     for line in clerks:
         duty = duties.get(line["key"], Duty())
         busy = sums[line["key"]].service_sum
@@ -464,12 +641,7 @@ def _with_duty_and_ratings(
             "paused_minutes": round(duty.paused / 60),
             "idle_minutes": round(max(0, duty.on_duty - duty.paused - busy) / 60),
         }
-        found = rated.get(line["key"])
-        line["ratings"] = {
-            "rated": found["rated"] if found else 0,
-            "satisfied_rate": found["satisfied_rate"] if found else None,
-            "bad": found["bad"] if found else 0,
-        }
+        line["ratings"] = rated.get(line["key"], {"rated": 0, "satisfied_rate": None, "bad": 0})
     return clerks
 
 

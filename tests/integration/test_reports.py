@@ -19,7 +19,7 @@ from core.adapters.clock import FixedClock
 from core.adapters.db import Database
 from core.domain.reports import SUM_FIELDS, CellKey, Duty, DutyKey, Period, SpreadKey, Sums
 from core.history import write_history
-from core.services import reports
+from core.services import ratings, reports
 from tests.integration.conftest import SHANGHAI, Api, AppFactory
 from tests.support.databases import Tokens
 
@@ -57,6 +57,9 @@ def test_the_rollup_holds_exactly_what_the_events_say(
     assert len(rolled) == 21
     assert rolled == sorted(rolled)
     assert reports.roll_up_closed_days(db, now) == []
+    # AND November, closed and kept whole, has its spreads summed for the year's reports
+    with db.read_session() as session:
+        assert session.scalars(select(orm.ReportMonth.month)).all() == [NOVEMBER.start]
     # AND each day kept is what its events say, cell by cell and minute by minute
     with db.read_session() as session:
         hall = session.scalars(select(orm.Hall).where(orm.Hall.code == "demo")).one()
@@ -142,6 +145,15 @@ def test_the_months_figures_are_those_of_the_raw_tables(
     assert sum(day["arrivals"] for day in figures["weekdays"]) == total["parts"]
     assert figures["days"] == 21
     assert sum(line["parts"] for line in figures["services"]) == total["parts"]
+    # AND each clerk's ratings are those of the ratings page (好差评), counted in SQL
+    with db.read_session() as session:
+        hall = session.scalars(select(orm.Hall).where(orm.Hall.code == "demo")).one()
+        now = datetime(2026, 12, 1, 8, tzinfo=SHANGHAI)
+        page = ratings.figures(session, hall, NOVEMBER.start, NOVEMBER.end, "clerk", now)
+    assert {
+        line["key"]: (line["rated"], line["satisfied_rate"], line["bad"]) for line in page["lines"]
+    } == {line["key"]: tuple(line["ratings"].values()) for line in figures["clerks"]}
+    assert all(line["ratings"]["rated"] > 0 for line in figures["clerks"])
     # AND each clerk held their window about 8½ hours a day, 80–100 minutes of it paused
     for clerk in figures["clerks"]:
         duty = clerk["duty"]
@@ -333,3 +345,24 @@ def test_the_day_sheet_names_the_day_its_peak_and_its_duty_leader(app: Any, api:
     refused = api.get("/console/reports/day?from=2026-02-30", as_="leader")
     assert refused.status_code == 400
     assert "不是有效日期" in refused.get_data(as_text=True)
+
+
+def test_the_hourly_and_staff_endpoints_are_the_summarys_parts(app: Any, api: Api) -> None:
+    # GIVEN a generated week, and its whole report
+    generated_week(app)
+    whole = summary(api, WEEK_QUERY).get_json()
+    # WHEN the bureau's dashboard reads its curves and its clerks
+    curves = api.get(f"/api/v1/reports/hourly?{WEEK_QUERY}", as_="leader").get_json()
+    clerks = api.get(f"/api/v1/reports/staff?{WEEK_QUERY}", as_="leader").get_json()
+    # THEN they are the summary's own, for the same period
+    assert (curves["from"], curves["to"]) == ("2026-11-16", "2026-11-22")
+    assert {key: curves[key] for key in ("days", "hours", "weekdays")} == {
+        key: whole[key] for key in ("days", "hours", "weekdays")
+    }
+    assert clerks["clerks"] == whole["clerks"]
+    # AND a clerk reading /staff gets their own line only
+    own = api.get(f"/api/v1/reports/staff?{WEEK_QUERY}", as_="window2").get_json()
+    assert [line["key"] for line in own["clerks"]] == ["window2"]
+    assert own["clerks"][0]["service"] == next(
+        line["service"] for line in whole["clerks"] if line["key"] == "window2"
+    )

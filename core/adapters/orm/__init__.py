@@ -17,7 +17,14 @@ from core.adapters.orm.continuity import (
 from core.adapters.orm.hall import Hall, Service, Window, WindowEvent
 from core.adapters.orm.printing import PrintJob
 from core.adapters.orm.ratings import Rating, RatingUpload, RatingWorkOrder
-from core.adapters.orm.reports import ReportDay, report_cells, report_duties, report_spreads
+from core.adapters.orm.reports import (
+    ReportDay,
+    ReportMonth,
+    report_cells,
+    report_duties,
+    report_spread_months,
+    report_spreads,
+)
 from core.adapters.orm.tickets import (
     IdempotencyKey,
     NumberCounter,
@@ -47,6 +54,7 @@ __all__ = [
     "RatingWorkOrder",
     "RegisterRecord",
     "ReportDay",
+    "ReportMonth",
     "Service",
     "SmsCode",
     "SmsMessage",
@@ -59,5 +67,6 @@ __all__ = [
     "WindowEvent",
     "report_cells",
     "report_duties",
+    "report_spread_months",
     "report_spreads",
 ]

@@ -13,6 +13,18 @@ from core.adapters.orm.base import Base, UTCDateTime
 from core.domain.reports import SUM_FIELDS
 
 
+class ReportMonth(Base):
+    """A month whose spreads are summed in ``report_spread_months``: every day of it is in
+    the rollup, and it is over."""
+
+    __tablename__ = "report_months"
+
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    """Its first day."""
+    rolled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ReportDay(Base):
     """A business day whose cells and spreads are in the rollup."""
 
@@ -68,3 +80,19 @@ report_duties = Table(
     Index("ix_report_duties_hall_day", "hall_id", "business_day"),
 )
 """Seconds each clerk held each window on a day, and of those paused."""
+
+report_spread_months = Table(
+    "report_spread_months",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("hall_id", ForeignKey("halls.id"), nullable=False),
+    Column("month", Date, nullable=False),
+    Column("measure", String(8), nullable=False),
+    Column("service", String(40), nullable=False),
+    Column("window", Integer),
+    Column("clerk", String(80)),
+    Column("minute", Integer, nullable=False),
+    Column("count", Integer, nullable=False),
+    Index("ix_report_spread_months_hall_month", "hall_id", "month"),
+)
+"""A month's spreads summed: a year's report reads twelve months' minutes, not 250 days'."""

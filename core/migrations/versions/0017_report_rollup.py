@@ -1,7 +1,8 @@
 """window_events: the windows' history (opened, paused, closed, by whom); report_days,
 report_cells, report_spreads, report_duties: the reports' daily rollup — a closed day's sums
 per hour, service, window and clerk, its waits and service times per whole minute, and each
-clerk's time at each window — rebuilt from the histories at will
+clerk's time at each window; report_months, report_spread_months: a closed month's spreads
+summed — rebuilt from the histories at will
 
 Revision ID: 0017
 Revises: 0016
@@ -114,9 +115,40 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_duties")),
     )
     op.create_index("ix_report_duties_hall_day", "report_duties", ["hall_id", "business_day"])
+    op.create_table(
+        "report_months",
+        sa.Column("hall_id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("rolled_at", moment(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["hall_id"], ["halls.id"], name=op.f("fk_report_months_hall_id_halls")
+        ),
+        sa.PrimaryKeyConstraint("hall_id", "month", name=op.f("pk_report_months")),
+    )
+    op.create_table(
+        "report_spread_months",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("hall_id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("measure", sa.String(length=8), nullable=False),
+        sa.Column("service", sa.String(length=40), nullable=False),
+        sa.Column("window", sa.Integer(), nullable=True),
+        sa.Column("clerk", sa.String(length=80), nullable=True),
+        sa.Column("minute", sa.Integer(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["hall_id"], ["halls.id"], name=op.f("fk_report_spread_months_hall_id_halls")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_report_spread_months")),
+    )
+    op.create_index(
+        "ix_report_spread_months_hall_month", "report_spread_months", ["hall_id", "month"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("report_spread_months")
+    op.drop_table("report_months")
     op.drop_table("report_duties")
     op.drop_table("report_spreads")
     op.drop_table("report_cells")
