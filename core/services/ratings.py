@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
@@ -483,32 +483,38 @@ def _rate(part: int, whole: int) -> float | None:
 def clerk_ratings(session: Session, hall: orm.Hall, start: date, end: date) -> dict[str, Any]:
     """Each clerk's ratings of the period counted in the database — rated, satisfied, 差评
     and 满意率 as `Tally` counts them (an upheld appeal left out) — for the reports, which
-    may cover a year."""
-    order = orm.RatingWorkOrder
-    counted = or_(order.appeal_state.is_(None), order.appeal_state != AppealState.UPHELD.value)
-    rated = (orm.Rating.state == RatingState.RATED.value) & orm.Rating.level.is_not(None) & counted
-
-    def number(condition: Any) -> Any:
-        return func.sum(case((condition, 1), else_=0))
-
-    result = {}
-    for staff, rated_count, satisfied, bad in session.execute(
+    may cover a year: one pass over the ratings' index, then the few upheld appeals taken
+    off."""
+    rated = (orm.Rating.state == RatingState.RATED.value) & orm.Rating.level.is_not(None)
+    satisfied = rated & (orm.Rating.level >= int(Level.SATISFIED))
+    bad = rated & (orm.Rating.level <= int(Level.DISSATISFIED))
+    in_period = [orm.Rating.hall_id == hall.id, orm.Rating.business_day.between(start, end)]
+    counts: dict[str | None, list[int]] = {}
+    for staff, *numbers in session.execute(
         select(
             orm.Rating.staff,
-            number(rated),
-            number(rated & (orm.Rating.level >= int(Level.SATISFIED))),
-            number(rated & (orm.Rating.level <= int(Level.DISSATISFIED))),
+            *(func.sum(case((condition, 1), else_=0)) for condition in (rated, satisfied, bad)),
         )
-        .outerjoin(order, order.rating_id == orm.Rating.id)
-        .where(orm.Rating.hall_id == hall.id, orm.Rating.business_day.between(start, end))
+        .where(*in_period)
         .group_by(orm.Rating.staff)
     ):
-        result[staff] = {
-            "rated": int(rated_count or 0),
-            "satisfied_rate": _rate(int(satisfied or 0), int(rated_count or 0)),
-            "bad": int(bad or 0),
-        }
-    return result
+        counts[staff] = [int(number or 0) for number in numbers]
+    for staff, level in session.execute(
+        select(orm.Rating.staff, orm.Rating.level)
+        .join(orm.RatingWorkOrder, orm.RatingWorkOrder.rating_id == orm.Rating.id)
+        .where(*in_period, orm.RatingWorkOrder.appeal_state == AppealState.UPHELD.value, rated)
+    ):
+        assert level is not None  # rated: it has a level
+        taken = Level(level)
+        line = counts[staff]
+        line[0] -= 1
+        line[1] -= taken.satisfied
+        line[2] -= taken.bad
+    return {
+        staff: {"rated": n, "satisfied_rate": _rate(happy, n), "bad": unhappy}
+        for staff, (n, happy, unhappy) in counts.items()
+        if staff is not None
+    }
 
 
 def _rows(

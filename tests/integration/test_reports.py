@@ -145,7 +145,24 @@ def test_the_months_figures_are_those_of_the_raw_tables(
     assert sum(day["arrivals"] for day in figures["weekdays"]) == total["parts"]
     assert figures["days"] == 21
     assert sum(line["parts"] for line in figures["services"]) == total["parts"]
-    # AND each clerk's ratings are those of the ratings page (好差评), counted in SQL
+    # AND each clerk's ratings are those of the ratings page (好差评), counted in SQL — also
+    # with two of window1's services rated 差评, one of them appealed and upheld
+    with db.writing() as session, session.begin():
+        two = session.scalars(
+            select(orm.Rating).where(orm.Rating.staff == "window1", orm.Rating.state == "rated")
+        ).all()[:2]
+        for rating, appeal in zip(two, ("upheld", None), strict=True):
+            rating.level = 1
+            session.add(
+                orm.RatingWorkOrder(
+                    hall_id=rating.hall_id,
+                    rating_id=rating.id,
+                    opened_at=rating.served_at,
+                    due_on=rating.business_day,
+                    appeal_state=appeal,
+                )
+            )
+    figures = month_report(db)
     with db.read_session() as session:
         hall = session.scalars(select(orm.Hall).where(orm.Hall.code == "demo")).one()
         now = datetime(2026, 12, 1, 8, tzinfo=SHANGHAI)
@@ -154,6 +171,8 @@ def test_the_months_figures_are_those_of_the_raw_tables(
         line["key"]: (line["rated"], line["satisfied_rate"], line["bad"]) for line in page["lines"]
     } == {line["key"]: tuple(line["ratings"].values()) for line in figures["clerks"]}
     assert all(line["ratings"]["rated"] > 0 for line in figures["clerks"])
+    window1 = next(line for line in figures["clerks"] if line["key"] == "window1")
+    assert window1["ratings"]["bad"] == 1
     # AND each clerk held their window about 8½ hours a day, 80–100 minutes of it paused
     for clerk in figures["clerks"]:
         duty = clerk["duty"]

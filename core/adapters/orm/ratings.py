@@ -17,6 +17,8 @@ class Rating(Base):
     __tablename__ = "ratings"
     __table_args__ = (
         Index("ix_ratings_hall_day", "hall_id", "business_day"),
+        # The reports count a year of ratings per clerk from this index alone.
+        Index("ix_ratings_hall_day_staff", "hall_id", "business_day", "staff", "state", "level"),
         Index("ix_ratings_hall_window_offered", "hall_id", "window", "offered_at"),
         Index("ix_ratings_hall_state_due", "hall_id", "state", "due_at"),
     )

@@ -2,7 +2,7 @@
 report_cells, report_spreads, report_duties: the reports' daily rollup — a closed day's sums
 per hour, service, window and clerk, its waits and service times per whole minute, and each
 clerk's time at each window; report_months, report_spread_months: a closed month's spreads
-summed — rebuilt from the histories at will
+summed — rebuilt from the histories at will; an index to count a year's ratings per clerk
 
 Revision ID: 0017
 Revises: 0016
@@ -144,9 +144,15 @@ def upgrade() -> None:
     op.create_index(
         "ix_report_spread_months_hall_month", "report_spread_months", ["hall_id", "month"]
     )
+    op.create_index(
+        "ix_ratings_hall_day_staff",
+        "ratings",
+        ["hall_id", "business_day", "staff", "state", "level"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_ratings_hall_day_staff", table_name="ratings")
     op.drop_table("report_spread_months")
     op.drop_table("report_months")
     op.drop_table("report_duties")
