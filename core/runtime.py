@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol, cast
+from typing import Protocol, TypeVar, cast
 
 from flask import current_app
 from flask_socketio import SocketIO
@@ -16,6 +17,8 @@ from core.config import Settings
 from core.services.access import LoginLifetime
 from core.services.bus import CommandBus
 from core.services.logins import LoginPolicy
+
+T = TypeVar("T")
 
 
 class Printing(Protocol):
@@ -39,6 +42,21 @@ class Runtime:
     bus: CommandBus
     socketio: SocketIO
     printing: Printing | None = None
+
+    def off_loop(self, work: Callable[[], T]) -> T:
+        """Run `work` in a native thread and wait for it, the hub's event loop going on
+        meanwhile: a long read (a year's report) must not hold the hall's commands up.
+        `work` may use only what is its own (a `Database.long_read` session): nothing of
+        the request, nor a lock the event loop's greenlets share."""
+        if self.settings.async_mode == "eventlet":
+            from eventlet import tpool
+
+            return cast(T, tpool.execute(work))
+        if self.settings.async_mode == "gevent":
+            import gevent
+
+            return cast(T, gevent.get_hub().threadpool.apply(work))
+        return work()
 
     @property
     def login_policy(self) -> LoginPolicy:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Executable, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 WRITE = "hallq_write"
 """Execution option marking an engine whose transactions write."""
@@ -25,21 +26,23 @@ ONE_STATEMENT = "hallq_one_statement"
 """Execution option of a connection that runs one statement outside a transaction."""
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+IN_MEMORY = ("sqlite://", "sqlite:///:memory:")
 PING_IDLE_S = 2.0
 """A pooled server connection idle this long is pinged before use (PostgreSQL)."""
 
 
 def make_engine(url: str, **options: Any) -> Engine:
     """An engine for `url` with HallQ's durability settings applied."""
+    pause = options.pop("pause_between_statements", True)
     if url.startswith("sqlite"):
-        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        in_memory = url in IN_MEMORY
         if "poolclass" not in options and not in_memory:
             # Connections to a file are cheap to keep, dear to open (the pragmas): keep
             # enough for a burst of reconnecting screens, each reading between yields.
             options.setdefault("pool_size", 30)
             options.setdefault("max_overflow", 50)
         engine = create_engine(url, **options)
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, pause=pause)
         return engine
     ping_idle_s = options.pop("ping_idle_s", PING_IDLE_S)
     if "poolclass" in options:
@@ -81,7 +84,7 @@ def _ping_when_idle(engine: Engine, idle_s: float) -> None:
             raise DisconnectionError() from error
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _tune_sqlite(engine: Engine, *, pause: bool) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control from pysqlite so BEGIN is ours to choose.
@@ -99,6 +102,9 @@ def _tune_sqlite(engine: Engine) -> None:
             return  # one statement is consistent by itself: pysqlite runs it alone
         writing = connection.get_execution_options().get(WRITE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+    if not pause:
+        return
 
     @event.listens_for(engine, "after_cursor_execute")
     def let_others_run(connection: Any, *_: Any) -> None:
@@ -141,6 +147,15 @@ class Database:
         )
         self.write_session = sessionmaker(writer, expire_on_commit=False)
         self.read_session = sessionmaker(reader, expire_on_commit=False)
+        self.long_read = self.read_session
+        """Reads that take long (the reports): on connections of their own, opened for the
+        read, with no pause between statements, so that they can run in a native thread
+        outside the hub's event loop (`core.runtime.Runtime.off_loop`)."""
+        if url not in IN_MEMORY:  # an in-memory database has no second connection to it
+            own = make_engine(url, poolclass=NullPool, pause_between_statements=False)
+            if not self.is_sqlite:
+                own = own.execution_options(isolation_level="REPEATABLE READ")
+            self.long_read = sessionmaker(own, expire_on_commit=False)
 
     @contextmanager
     def writing(self) -> Iterator[Session]:

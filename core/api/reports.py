@@ -260,10 +260,13 @@ def _answer(
     params: ReportQuery,
 ) -> Response:
     period, scope = period_and_scope(params)
-    rt = runtime()
-    with rt.db.read_session() as session:
-        hall = views.hall_by_code(session, hall_code())
-        return json_response(read(session, hall, period, scope, rt.clock.now()))
+    rt, code, now = runtime(), hall_code(), runtime().clock.now()
+
+    def work() -> dict[str, Any]:
+        with rt.db.long_read() as session:
+            return read(session, views.hall_by_code(session, code), period, scope, now)
+
+    return json_response(rt.off_loop(work))
 
 
 class WallFigures(BaseModel):
@@ -302,7 +305,11 @@ class WallView(BaseModel):
 )
 @requires(Role.LEADER)
 def report_today() -> Response:
-    rt = runtime()
-    with rt.db.read_session() as session:
-        hall = views.hall_by_code(session, hall_code())
-        return json_response(reports.today_against_last_week(session, hall, rt.clock.now()))
+    rt, code, now = runtime(), hall_code(), runtime().clock.now()
+
+    def work() -> dict[str, Any]:
+        with rt.db.long_read() as session:
+            hall = views.hall_by_code(session, code)
+            return reports.today_against_last_week(session, hall, now)
+
+    return json_response(rt.off_loop(work))

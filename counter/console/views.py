@@ -113,11 +113,15 @@ def report_download() -> ResponseReturnValue:
     from core.reports.hall import report_xlsx  # openpyxl: loaded for the download only
 
     period, scope, code = _report_query()
-    rt = runtime()
-    with rt.db.read_session() as session:
-        hall = read.hall_by_code(session, code)
-        report = reports.report(session, hall, period, scope, rt.clock.now())
-        body = report_xlsx(report, hall.name_zh, f"{period.start} 至 {period.end}")
+    rt, now = runtime(), runtime().clock.now()
+
+    def work() -> bytes:
+        with rt.db.long_read() as session:
+            hall = read.hall_by_code(session, code)
+            report = reports.report(session, hall, period, scope, now)
+            return report_xlsx(report, hall.name_zh, f"{period.start} 至 {period.end}")
+
+    body = rt.off_loop(work)
     name = f"hallq-report-{code}-{period.start}-{period.end}.xlsx"
     response = send_file(io.BytesIO(body), mimetype=XLSX, as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "no-store"
