@@ -34,9 +34,9 @@ sys.path.insert(0, str(ROOT))
 
 from core.adapters import orm  # noqa: E402
 from core.adapters.db import Database  # noqa: E402
+from core.demo.history import write_history  # noqa: E402
 from core.domain.reports import Period  # noqa: E402
 from core.halls import calendar_for  # noqa: E402
-from core.history import write_history  # noqa: E402
 from core.services import access, reports  # noqa: E402
 from tests.support.databases import PostgresTemplate, SqliteTemplate, Tokens  # noqa: E402
 from tests.support.hub import HubProcess  # noqa: E402

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from core.adapters import orm
 from core.adapters.db import Database
-from core.history import write_history
+from core.demo.history import write_history
 from tests.e2e.test_counter_flow import Hall, log_in, staff_context
 from tests.support.databases import SqliteTemplate
 from tests.support.hub import HubProcess

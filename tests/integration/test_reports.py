@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from core.adapters import orm
 from core.adapters.clock import FixedClock
 from core.adapters.db import Database
+from core.demo.history import write_history
 from core.domain.reports import SUM_FIELDS, CellKey, Duty, DutyKey, Period, SpreadKey, Sums
-from core.history import write_history
 from core.services import ratings, reports
 from tests.integration.conftest import SHANGHAI, Api, AppFactory
 from tests.support.databases import Tokens

@@ -1,4 +1,5 @@
-"""`hallq demo`: the demo hall, demo staff and fresh device links (demo only)."""
+"""`hallq demo`: the demo hall, demo staff, fresh device links and a past for the reports
+(demo only; `history` writes that past, for the benchmark and the tests too)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from sqlalchemy.orm import Session
 from core.adapters import orm
 from core.adapters.clock import SystemClock
 from core.adapters.db import Database
+from core.demo.history import write_history
 from core.halls import HallFile, load_hall
-from core.history import write_history
 from core.services import access
 
 
@@ -69,7 +70,7 @@ def load_demo(db: Database, spec: HallFile, base_url: str, link_lifetime: timede
 
 
 def _history(session: Session, hall: orm.Hall, demo: dict[str, Any], now: datetime) -> str:
-    """The demo's past (`core.history`), written once: the hall's first start only."""
+    """The demo's past (`core.demo.history`), written once: the hall's first start only."""
     days = int(demo.get("history_days", 0))
     if days <= 0 or session.scalar(
         select(orm.Ticket.id).where(orm.Ticket.hall_id == hall.id).limit(1)
