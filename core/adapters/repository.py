@@ -29,7 +29,7 @@ from core.domain.ratings import (
     WorkOrder,
 )
 from core.domain.ratings import Channel as RatingChannel
-from core.domain.tickets import Channel, Ticket, TicketState
+from core.domain.tickets import Channel, Ticket, TicketChange, TicketState
 from core.domain.windows import Window, WindowState
 
 # The hot path's statements are built once, with bound parameters: SQLAlchemy finds
@@ -66,6 +66,26 @@ def _write_back(session: Session, table: str, row: Any, values: dict[str, Any]) 
 
 
 _TICKET_EVENTS = insert(TABLES["ticket_events"])
+
+
+def history_row(
+    hall_id: int, ticket_id: int, seq: int, change: TicketChange, actor: str | None
+) -> dict[str, Any]:
+    """A ticket's change as a ``ticket_events`` row."""
+    return {
+        "hall_id": hall_id,
+        "ticket_id": ticket_id,
+        "seq": seq,
+        "kind": change.kind,
+        "from_state": change.from_state.value if change.from_state else None,
+        "to_state": change.to_state.value,
+        "window": change.window,
+        "actor": actor,
+        "at": change.at,
+        "detail": change.detail,
+    }
+
+
 _INSERT_TICKET = insert(TABLES["tickets"]).returning(TABLES["tickets"].c.id)
 _EMPTY_TICKET: dict[str, Any] = {
     **{column.name: None for column in TABLES["tickets"].columns if column.name != "id"},
@@ -441,21 +461,7 @@ class TicketRepository:
             # in the command, and the ORM's unit of work would only add its bookkeeping.
             self.session.connection().execute(
                 _TICKET_EVENTS,
-                [
-                    {
-                        "hall_id": row.hall_id,
-                        "ticket_id": row.id,
-                        "seq": seq,
-                        "kind": change.kind,
-                        "from_state": change.from_state.value if change.from_state else None,
-                        "to_state": change.to_state.value,
-                        "window": change.window,
-                        "actor": actor,
-                        "at": change.at,
-                        "detail": change.detail,
-                    }
-                    for change in ticket.changes
-                ],
+                [history_row(row.hall_id, row.id, seq, change, actor) for change in ticket.changes],
             )
         ticket.changes.clear()
         if self.queue is not None:

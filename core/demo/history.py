@@ -22,6 +22,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
+from core.adapters.repository import history_row
 from core.domain.tickets import Channel, Ticket, format_number
 from core.halls import calendar_for
 
@@ -136,18 +137,7 @@ def _write_day(
         .all()
     )
     rows = [
-        {
-            "hall_id": hall.id,
-            "ticket_id": ticket_id,
-            "seq": 0,
-            "kind": change.kind,
-            "from_state": change.from_state.value if change.from_state else None,
-            "to_state": change.to_state.value,
-            "window": change.window,
-            "actor": actor,
-            "at": change.at,
-            "detail": change.detail,
-        }
+        history_row(hall.id, ticket_id, 0, change, actor)
         for ticket_id, (ticket, actors) in zip(ids, lives, strict=True)
         for change, actor in zip(ticket.changes, actors, strict=True)
     ]

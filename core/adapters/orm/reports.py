@@ -5,6 +5,7 @@ from the events at will (``hallq reports rebuild``): never the only copy of anyt
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, SmallInteger, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
@@ -35,6 +36,19 @@ class ReportDay(Base):
     rolled_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+def _spread_columns() -> list[Column[Any]]:
+    """A spread's key and count: how many waits (or service times) of a service, window
+    and clerk lasted `minute` whole minutes."""
+    return [
+        Column("measure", String(8), nullable=False),
+        Column("service", String(40), nullable=False),
+        Column("window", Integer),
+        Column("clerk", String(80)),
+        Column("minute", Integer, nullable=False),
+        Column("count", Integer, nullable=False),
+    ]
+
+
 report_cells = Table(
     "report_cells",
     Base.metadata,
@@ -56,12 +70,7 @@ report_spreads = Table(
     Column("id", Integer, primary_key=True),
     Column("hall_id", ForeignKey("halls.id"), nullable=False),
     Column("business_day", Date, nullable=False),
-    Column("measure", String(8), nullable=False),
-    Column("service", String(40), nullable=False),
-    Column("window", Integer),
-    Column("clerk", String(80)),
-    Column("minute", Integer, nullable=False),
-    Column("count", Integer, nullable=False),
+    *_spread_columns(),
     Index("ix_report_spreads_hall_day", "hall_id", "business_day"),
 )
 """How many waits (or service times) of a day, service, window and clerk lasted each
@@ -87,12 +96,7 @@ report_spread_months = Table(
     Column("id", Integer, primary_key=True),
     Column("hall_id", ForeignKey("halls.id"), nullable=False),
     Column("month", Date, nullable=False),
-    Column("measure", String(8), nullable=False),
-    Column("service", String(40), nullable=False),
-    Column("window", Integer),
-    Column("clerk", String(80)),
-    Column("minute", Integer, nullable=False),
-    Column("count", Integer, nullable=False),
+    *_spread_columns(),
     Index("ix_report_spread_months_hall_month", "hall_id", "month"),
 )
 """A month's spreads summed: a year's report reads twelve months' minutes, not 250 days'."""
