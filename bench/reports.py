@@ -37,7 +37,8 @@ from core.adapters.db import Database  # noqa: E402
 from core.demo.history import write_history  # noqa: E402
 from core.domain.reports import Period  # noqa: E402
 from core.halls import calendar_for  # noqa: E402
-from core.services import access, reports  # noqa: E402
+from core.services import access  # noqa: E402
+from core.services.reports import figures, rollup  # noqa: E402
 from tests.support.databases import PostgresTemplate, SqliteTemplate, Tokens  # noqa: E402
 from tests.support.hub import HubProcess  # noqa: E402
 
@@ -99,20 +100,20 @@ def in_process(db: Database, today: date) -> list[tuple[str, float, float]]:
         hall = session.scalars(select(orm.Hall)).one()
         for label, period in periods.items():
             median, longest = timed(
-                lambda period=period: reports.report(session, hall, period, reports.Scope(), now)
+                lambda period=period: figures.report(session, hall, period, figures.Scope(), now)
             )
             rows.append((f"report, {label}", median, longest))
         year = periods["year (366 days)"]
         for label, scope in (
-            ("one service", reports.Scope(service="invoice")),
-            ("one window", reports.Scope(window=3)),
-            ("one clerk", reports.Scope(clerk="window3")),
+            ("one service", figures.Scope(service="invoice")),
+            ("one window", figures.Scope(window=3)),
+            ("one clerk", figures.Scope(clerk="window3")),
         ):
             median, longest = timed(
-                lambda scope=scope: reports.report(session, hall, year, scope, now)
+                lambda scope=scope: figures.report(session, hall, year, scope, now)
             )
             rows.append((f"report, year, {label}", median, longest))
-        median, longest = timed(lambda: reports.today_against_last_week(session, hall, now))
+        median, longest = timed(lambda: figures.today_against_last_week(session, hall, now))
         rows.append(("the wall's today against last week", median, longest))
     return rows
 
@@ -185,9 +186,7 @@ def run(
     tickets, events, seconds = generate(db, today, days, per_day)
     print(f"generated {tickets:,} tickets, {events:,} events in {seconds:.0f} s")
     began = time.perf_counter()
-    kept = reports.rebuild(
-        db, "demo", Period(today - timedelta(days=365), today), datetime.now(UTC)
-    )
+    kept = rollup.rebuild(db, "demo", Period(today - timedelta(days=365), today), datetime.now(UTC))
     took = time.perf_counter() - began
     print(
         f"rolled up {kept} closed days in {took:.0f} s ({took / max(kept, 1) * 1000:.0f} ms a day)"

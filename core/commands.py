@@ -397,7 +397,7 @@ def reports_rebuild(start: datetime, end: datetime, hall_code: str | None) -> No
     """Work the closed days from --from to --to (at most 366) out again from the tickets'
     events, and keep them in the reports' rollup."""
     from core.domain.reports import Period
-    from core.services.reports import rebuild
+    from core.services.reports.rollup import rebuild
 
     try:
         period = Period(start.date(), end.date())

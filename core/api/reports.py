@@ -29,8 +29,9 @@ from core.domain.errors import Forbidden
 from core.domain.hallday import business_day
 from core.domain.reports import PERIOD_KINDS, Period
 from core.runtime import runtime
-from core.services import reports, views
+from core.services import views
 from core.services.access import Role
+from core.services.reports import figures
 from core.web.auth import current_principal, requires
 
 
@@ -166,7 +167,7 @@ class ReportView(BaseModel):
     continuity: ReportContinuity
 
 
-def period_and_scope(params: ReportQuery) -> tuple[Period, reports.Scope]:
+def period_and_scope(params: ReportQuery) -> tuple[Period, figures.Scope]:
     """The period asked for, and the scope the caller may see: staff their own figures."""
     rt = runtime()
     with rt.db.read_session() as session:
@@ -179,7 +180,7 @@ def period_and_scope(params: ReportQuery) -> tuple[Period, reports.Scope]:
         if clerk not in (None, principal.name):
             raise Forbidden("report.own_only")
         clerk = principal.name
-    return period, reports.Scope(params.service or None, params.window, clerk)
+    return period, figures.Scope(params.service or None, params.window, clerk)
 
 
 class ReportCurves(BaseModel):
@@ -215,7 +216,7 @@ class ReportStaff(BaseModel):
 )
 @requires(Role.STAFF)
 def report_summary(params: ReportQuery) -> Response:
-    return _answer(reports.report, params)
+    return _answer(figures.report, params)
 
 
 @operation(
@@ -233,7 +234,7 @@ def report_summary(params: ReportQuery) -> Response:
 )
 @requires(Role.STAFF)
 def report_hourly(params: ReportQuery) -> Response:
-    return _answer(reports.hourly, params)
+    return _answer(figures.hourly, params)
 
 
 @operation(
@@ -252,11 +253,11 @@ def report_hourly(params: ReportQuery) -> Response:
 )
 @requires(Role.STAFF)
 def report_staff(params: ReportQuery) -> Response:
-    return _answer(reports.staff, params)
+    return _answer(figures.staff, params)
 
 
 def _answer(
-    read: Callable[[Session, orm.Hall, Period, reports.Scope, datetime], dict[str, Any]],
+    read: Callable[[Session, orm.Hall, Period, figures.Scope, datetime], dict[str, Any]],
     params: ReportQuery,
 ) -> Response:
     period, scope = period_and_scope(params)
@@ -310,6 +311,6 @@ def report_today() -> Response:
     def work() -> dict[str, Any]:
         with rt.db.long_read() as session:
             hall = views.hall_by_code(session, code)
-            return reports.today_against_last_week(session, hall, now)
+            return figures.today_against_last_week(session, hall, now)
 
     return json_response(rt.off_loop(work))

@@ -27,7 +27,7 @@ from core.hub.uploads import UploadDispatcher
 from core.runtime import Runtime
 from core.services.appointments import mark_no_shows, send_reminders
 from core.services.ratings import record_not_rated
-from core.services.reports import roll_up_closed_days
+from core.services.reports.rollup import roll_up_closed_days
 from core.services.retention import erase_personal_data
 
 log = logging.getLogger(__name__)

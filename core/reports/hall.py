@@ -163,7 +163,7 @@ def continuity_rows(continuity: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def report_xlsx(report: dict[str, Any], hall_name: str, period: str) -> bytes:
-    """The workbook of a report (`core.services.reports.report`)."""
+    """The workbook of a report (`core.services.reports.figures.report`)."""
     book = Workbook()
     book.remove(book.active)
     title = f"{hall_name} 统计报表 {period}"

@@ -24,11 +24,12 @@ from core.domain.hallday import business_day
 from core.domain.reports import Period
 from core.messages import message_for
 from core.runtime import runtime
-from core.services import auditing, ratings, reports
+from core.services import auditing, ratings
 from core.services import views as read
 from core.services.access import Role
 from core.services.duty import duty_leader_of
-from core.services.reports import Scope
+from core.services.reports import exports, figures
+from core.services.reports.figures import Scope
 from counter.console import bp, pages
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -118,7 +119,7 @@ def report_download() -> ResponseReturnValue:
     def work() -> bytes:
         with rt.db.long_read() as session:
             hall = read.hall_by_code(session, code)
-            report = reports.report(session, hall, period, scope, now)
+            report = figures.report(session, hall, period, scope, now)
             return report_xlsx(report, hall.name_zh, f"{period.start} 至 {period.end}")
 
     body = rt.off_loop(work)
@@ -137,10 +138,10 @@ def tickets_download() -> ResponseReturnValue:
 
     def lines() -> Iterator[str]:
         buffer = io.StringIO()
-        out = csv.DictWriter(buffer, [key for key, _ in reports.TICKET_COLUMNS])
+        out = csv.DictWriter(buffer, [key for key, _ in exports.TICKET_COLUMNS])
         buffer.write("\ufeff")
-        out.writerow(dict(reports.TICKET_COLUMNS))
-        for row in reports.ticket_rows(db, code, period, scope):
+        out.writerow(dict(exports.TICKET_COLUMNS))
+        for row in exports.ticket_rows(db, code, period, scope):
             out.writerow(row)
             if buffer.tell() > 64_000:
                 yield buffer.getvalue()
@@ -169,7 +170,7 @@ def day_sheet() -> ResponseReturnValue:
         hall = read.hall_by_code(session, pages.hall_of(principal))
         today = business_day(rt.clock.now(), ZoneInfo(hall.timezone))
         period = Period.of("day", request.args.get("from"), None, today)
-        report = reports.report(session, hall, period, Scope(), rt.clock.now())
+        report = figures.report(session, hall, period, Scope(), rt.clock.now())
         incidents = ledger.ledger_rows(session, hall, start=period.start, end=period.end)
         leader = duty_leader_of(session, hall, period.start)
         page = render_template(

@@ -19,7 +19,8 @@ from core.adapters.clock import FixedClock
 from core.adapters.db import Database
 from core.demo.history import write_history
 from core.domain.reports import SUM_FIELDS, CellKey, Duty, DutyKey, Period, SpreadKey, Sums
-from core.services import ratings, reports
+from core.services import ratings
+from core.services.reports import exports, figures, rollup
 from tests.integration.conftest import SHANGHAI, Api, AppFactory
 from tests.support.databases import Tokens
 
@@ -35,11 +36,11 @@ def generated_month(db: Database) -> None:
         hall.business_day = date(2026, 12, 1)
 
 
-def month_report(db: Database, scope: reports.Scope | None = None) -> dict[str, Any]:
+def month_report(db: Database, scope: figures.Scope | None = None) -> dict[str, Any]:
     with db.read_session() as session:
         hall = session.scalars(select(orm.Hall).where(orm.Hall.code == "demo")).one()
         now = datetime(2026, 12, 1, 8, tzinfo=SHANGHAI)
-        return reports.report(session, hall, NOVEMBER, scope or reports.Scope(), now)
+        return figures.report(session, hall, NOVEMBER, scope or figures.Scope(), now)
 
 
 def test_the_rollup_holds_exactly_what_the_events_say(
@@ -49,14 +50,14 @@ def test_the_rollup_holds_exactly_what_the_events_say(
     db = make_app(backend[0]).extensions["hallq"].db
     generated_month(db)
     from_events = month_report(db)
-    window3 = month_report(db, reports.Scope(window=3))
+    window3 = month_report(db, figures.Scope(window=3))
     # WHEN the hub's day check rolls the closed days up, one a round
     now = datetime(2026, 12, 1, 8, tzinfo=SHANGHAI)
-    rolled = [day for _ in range(25) for day in reports.roll_up_closed_days(db, now)]
+    rolled = [day for _ in range(25) for day in rollup.roll_up_closed_days(db, now)]
     # THEN each working day of November once, oldest first, and nothing more to do
     assert len(rolled) == 21
     assert rolled == sorted(rolled)
-    assert reports.roll_up_closed_days(db, now) == []
+    assert rollup.roll_up_closed_days(db, now) == []
     # AND November, closed and kept whole, has its spreads summed for the year's reports
     with db.read_session() as session:
         assert session.scalars(select(orm.ReportMonth.month)).all() == [NOVEMBER.start]
@@ -64,13 +65,13 @@ def test_the_rollup_holds_exactly_what_the_events_say(
     with db.read_session() as session:
         hall = session.scalars(select(orm.Hall).where(orm.Hall.code == "demo")).one()
         for day in rolled:
-            worked_out = reports.work_out(session, hall, day, day, now, rolled=True)
+            worked_out = rollup.work_out(session, hall, day, day, now, rolled=True)
             assert kept_cells(session, day) == worked_out.cells
             assert kept_spreads(session, day) == worked_out.spreads
             assert kept_duties(session, day) == worked_out.duties
     # AND the month's report from the rollup is the one from the events, whole and in scope
     assert month_report(db) == from_events
-    assert month_report(db, reports.Scope(window=3)) == window3
+    assert month_report(db, figures.Scope(window=3)) == window3
     assert window3["total"]["parts"] == sum(
         line["parts"] for line in from_events["windows"] if line["key"] == 3
     )
@@ -112,7 +113,7 @@ def test_the_months_figures_are_those_of_the_raw_tables(
     # GIVEN a generated month, rolled up
     db = make_app(backend[0]).extensions["hallq"].db
     generated_month(db)
-    reports.rebuild(db, "demo", NOVEMBER, datetime(2026, 12, 1, 8, tzinfo=SHANGHAI))
+    rollup.rebuild(db, "demo", NOVEMBER, datetime(2026, 12, 1, 8, tzinfo=SHANGHAI))
     # WHEN its report is read
     figures = month_report(db)
     # THEN its counts are the tables' own: tickets by final state, transfers, recalls
@@ -286,7 +287,7 @@ def generated_week(app: Any) -> Database:
             session, hall, date(2026, 11, 16), date(2026, 11, 20), per_day=40, clerks=CLERKS
         )
         hall.business_day = date(2026, 11, 23)
-    reports.rebuild(db, "demo", Period(date(2026, 11, 16), date(2026, 11, 20)), datetime.now(UTC))
+    rollup.rebuild(db, "demo", Period(date(2026, 11, 16), date(2026, 11, 20)), datetime.now(UTC))
     return db
 
 
@@ -345,7 +346,7 @@ def test_the_ticket_rows_leave_personal_fields_out(app: Any, api: Api, clock: Fi
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     figures = summary(api, WEEK_QUERY).get_json()
     assert len(rows) == figures["total"]["parts"]
-    assert list(rows[0]) == [label for _, label in reports.TICKET_COLUMNS]
+    assert list(rows[0]) == [label for _, label in exports.TICKET_COLUMNS]
     assert not {"电话", "手机", "纳税人识别号", "身份证"} & set(rows[0])
     mine = today.get_data(as_text=True)
     assert "B001" in mine

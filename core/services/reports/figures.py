@@ -1,53 +1,45 @@
-"""Reports (SPEC §14): a period's figures for the hall and per service, window, clerk, hour
-and weekday (`core.domain.reports`).
-
-Closed days are read from the daily rollup (`roll_up_closed_days` fills it after the day
-close; ``hallq reports rebuild`` redoes it); the days not in it — today, or history not yet
-rolled up — are worked out from their events on the spot. Either way the same cells.
-"""
+"""A period's figures for the hall, or one service, window or clerk (SPEC §14): what the
+reports page, the API and the wall read. Kept days come from the rollup (`rollup`), the
+others (today) are worked out from their histories on the spot: either way the same cells."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Date, delete, exists, func, insert, literal, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
-from core.adapters.db import Database
 from core.domain.errors import InvalidInput
 from core.domain.reports import (
     MEASURES,
     SUM_FIELDS,
     CellKey,
     Duty,
-    Part,
     Period,
-    Rollup,
     SpreadKey,
-    Step,
     Sums,
-    WindowChange,
     covered,
     figures,
-    parts_of,
 )
-from core.halls import hours_of, reports_of
+from core.halls import reports_of
 from core.services import ratings
-from core.services.views import hall_by_code
-
-CELLS, SPREADS, DUTIES = orm.report_cells, orm.report_spreads, orm.report_duties
-MONTHS = orm.report_spread_months
-DIMENSIONS = ("service", "window", "clerk")
-"""What a report is cut by (and a scope narrows to); also ``hour`` and ``day``."""
-COLUMNS = {"day": "business_day"}
-"""A cell's field → the rollup's column, where their names differ."""
+from core.services.reports.rollup import (
+    CELLS,
+    COLUMNS,
+    DIMENSIONS,
+    DUTIES,
+    MONTHS,
+    SPREADS,
+    month_end,
+    work_out,
+)
 
 
 @dataclass(frozen=True)
@@ -88,288 +80,6 @@ class Scope:
         ]
 
 
-# ---------------------------------------------------------------- from the events
-
-
-def work_out(
-    session: Session, hall: orm.Hall, start: date, end: date, now: datetime, *, rolled: bool
-) -> Rollup:
-    """The cells, spreads and duties of the business days from `start` to `end`, from the
-    tickets' and windows' histories as they stand `now`; with `rolled` False, only of the
-    days not in the rollup."""
-    if rolled:
-        days = orm.Ticket.business_day.between(start, end)
-    else:  # the days not kept, found first: one index lookup a day, not a probe a ticket
-        kept = set(
-            session.scalars(
-                select(orm.ReportDay.business_day).where(
-                    orm.ReportDay.hall_id == hall.id,
-                    orm.ReportDay.business_day.between(start, end),
-                )
-            )
-        )
-        every = (start + timedelta(days=offset) for offset in range((end - start).days + 1))
-        days = orm.Ticket.business_day.in_([day for day in every if day not in kept])
-    tickets = tickets_and_parts(session, hall, [days])
-    zone, hours = ZoneInfo(hall.timezone), hours_of(hall.settings or {})
-    closing = {
-        day: datetime.combine(day, hours.closes, tzinfo=zone)
-        for day in {row.business_day for row, _ in tickets}
-    }
-    rollup = Rollup()
-    last: dict[tuple[date, int], datetime] = {}  # the last service's end at each window
-    for row, parts in tickets:
-        for part in parts:
-            rollup.count(row.business_day, part, zone, closing[row.business_day])
-            if part.window is not None and part.ended is not None:
-                key = (row.business_day, part.window)
-                last[key] = max(last.get(key, part.ended), part.ended)
-    for day, changes in _window_changes(session, hall, closing, zone).items():
-        ends = {
-            number: min(now, max(closing[day], last.get((day, number), closing[day])))
-            for number in {change.window for change in changes}
-        }
-        rollup.count_duties(day, changes, ends)
-    return rollup
-
-
-ON_SCREEN = ("none", "failed")
-"""A kiosk ticket's print states that mean no paper came out: it was shown on screen."""
-
-
-def tickets_and_parts(
-    session: Session, hall: orm.Hall, days: Sequence[ColumnElement[bool]]
-) -> list[tuple[Any, list[Part]]]:
-    """Each ticket whose business day meets `days` (its row: id, business day, number,
-    service, channel, green, print state), with its history folded into parts, in the
-    order they were issued. No personal field is read."""
-    ticket, event = orm.Ticket, orm.TicketEvent
-    tickets = {
-        row.id: row
-        for row in session.execute(
-            select(
-                ticket.id,
-                ticket.business_day,
-                ticket.number,
-                ticket.service,
-                ticket.channel,
-                ticket.green,
-                ticket.print_state,
-            ).where(ticket.hall_id == hall.id, *days)
-        )
-    }
-    history: dict[int, list[Step]] = defaultdict(list)
-    for row in session.execute(
-        select(
-            event.ticket_id,
-            event.kind,
-            event.from_state,
-            event.to_state,
-            event.at,
-            event.window,
-            event.actor,
-            event.detail,
-        )
-        .join(ticket, ticket.id == event.ticket_id)
-        .where(ticket.hall_id == hall.id, *days)
-        .order_by(event.ticket_id, event.id)
-    ):
-        history[row.ticket_id].append(Step(*row[1:]))
-    result = []
-    for ticket_id, steps in history.items():
-        row = tickets[ticket_id]
-        parts = parts_of(steps, service=row.service, channel=row.channel, green=row.green)
-        if parts and row.channel == "kiosk" and row.print_state in ON_SCREEN:
-            parts[0].on_screen = True
-        result.append((row, parts))
-    return result
-
-
-def _window_changes(
-    session: Session, hall: orm.Hall, closing: dict[date, datetime], zone: ZoneInfo
-) -> dict[date, list[WindowChange]]:
-    """The windows' changes on each of the days of `closing`, by the hall's local date."""
-    if not closing:
-        return {}
-    first, last = min(closing), max(closing)
-    found: dict[date, list[WindowChange]] = defaultdict(list)
-    for row in session.execute(
-        select(
-            orm.WindowEvent.window, orm.WindowEvent.state, orm.WindowEvent.staff, orm.WindowEvent.at
-        )
-        .where(
-            orm.WindowEvent.hall_id == hall.id,
-            orm.WindowEvent.at >= datetime.combine(first, time(0), tzinfo=zone),
-            orm.WindowEvent.at < datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone),
-        )
-        .order_by(orm.WindowEvent.id)
-    ):
-        day = row.at.astimezone(zone).date()
-        if day in closing:
-            found[day].append(WindowChange(*row))
-    return found
-
-
-# ---------------------------------------------------------------- the rollup
-
-
-def store_day(session: Session, hall: orm.Hall, day: date, now: datetime) -> None:
-    """Work a day out from its histories and keep it in the rollup, replacing what was kept."""
-    for table in (CELLS, SPREADS, DUTIES):
-        session.execute(
-            delete(table).where(table.c.hall_id == hall.id, table.c.business_day == day)
-        )
-    session.execute(
-        delete(orm.ReportDay).where(
-            orm.ReportDay.hall_id == hall.id, orm.ReportDay.business_day == day
-        )
-    )
-    _forget_month(session, hall, day.replace(day=1))  # its sum is stale now
-    rollup = work_out(session, hall, day, day, now, rolled=True)
-    rows = {
-        CELLS: [_row(hall, key, **sums.values()) for key, sums in rollup.cells.items()],
-        SPREADS: [_row(hall, key, count=count) for key, count in rollup.spreads.items()],
-        DUTIES: [_row(hall, key, **asdict(duty)) for key, duty in rollup.duties.items()],
-    }
-    for table, values in rows.items():
-        if values:
-            session.execute(insert(table), values)
-    session.add(orm.ReportDay(hall_id=hall.id, business_day=day, rolled_at=now))
-
-
-def roll_up_closed_days(db: Database, now: datetime, *, limit: int = 1) -> list[date]:
-    """Keep up to `limit` closed days (before the hall's current business day, whose open
-    tickets the day close has expired) in the rollup, oldest first, then sum a closed month
-    whose days are all kept; the hub runs it with its day check, a day at a time so that a
-    backlog never holds the hub up. Returns the days."""
-    rolled: list[date] = []
-    with db.writing() as session, session.begin():
-        for hall in session.scalars(select(orm.Hall).where(orm.Hall.business_day.is_not(None))):
-            latest = session.scalar(
-                select(func.max(orm.ReportDay.business_day)).where(orm.ReportDay.hall_id == hall.id)
-            )
-            days = session.scalars(
-                select(orm.Ticket.business_day)
-                .where(
-                    orm.Ticket.hall_id == hall.id,
-                    orm.Ticket.business_day < hall.business_day,
-                    orm.Ticket.business_day > (latest or date.min),
-                )
-                .group_by(orm.Ticket.business_day)
-                .order_by(orm.Ticket.business_day)
-                .limit(limit - len(rolled))
-            ).all()
-            for day in days:
-                store_day(session, hall, day, now)
-            rolled += days
-            _sum_months(session, hall, now, limit=1)
-            if len(rolled) >= limit:
-                break
-    return rolled
-
-
-def _sum_months(session: Session, hall: orm.Hall, now: datetime, *, limit: int) -> None:
-    """Sum up to `limit` closed months (oldest first) whose days are all kept and that are
-    not summed yet."""
-    assert hall.business_day is not None
-    this_month = hall.business_day.replace(day=1)
-    kept = set(
-        session.scalars(
-            select(orm.ReportDay.business_day).where(
-                orm.ReportDay.hall_id == hall.id, orm.ReportDay.business_day < this_month
-            )
-        )
-    )
-    summed = session.scalars(
-        select(orm.ReportMonth.month).where(orm.ReportMonth.hall_id == hall.id)
-    )
-    for month in sorted({day.replace(day=1) for day in kept} - set(summed)):
-        with_tickets = session.scalars(
-            select(orm.Ticket.business_day)
-            .where(
-                orm.Ticket.hall_id == hall.id,
-                orm.Ticket.business_day.between(month, _month_end(month)),
-            )
-            .distinct()
-        )
-        if set(with_tickets) <= kept:
-            store_month(session, hall, month, now)
-            limit -= 1
-            if limit == 0:
-                return
-
-
-def store_month(session: Session, hall: orm.Hall, month: date, now: datetime) -> None:
-    """Sum a month's kept spreads into ``report_spread_months`` (in the database)."""
-    _forget_month(session, hall, month)
-    columns = ("measure", *DIMENSIONS, "minute")
-    session.execute(
-        insert(MONTHS).from_select(
-            ["hall_id", "month", *columns, "count"],
-            select(
-                SPREADS.c.hall_id,
-                literal(month, Date),
-                *(SPREADS.c[name] for name in columns),
-                func.sum(SPREADS.c.count),
-            )
-            .where(
-                SPREADS.c.hall_id == hall.id,
-                SPREADS.c.business_day.between(month, _month_end(month)),
-            )
-            .group_by(SPREADS.c.hall_id, *(SPREADS.c[name] for name in columns)),
-        )
-    )
-    session.add(orm.ReportMonth(hall_id=hall.id, month=month, rolled_at=now))
-
-
-def _forget_month(session: Session, hall: orm.Hall, month: date) -> None:
-    session.execute(delete(MONTHS).where(MONTHS.c.hall_id == hall.id, MONTHS.c.month == month))
-    session.execute(
-        delete(orm.ReportMonth).where(
-            orm.ReportMonth.hall_id == hall.id, orm.ReportMonth.month == month
-        )
-    )
-
-
-def _month_end(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def rebuild(db: Database, hall_code: str, period: Period, now: datetime) -> int:
-    """Work the closed days of `period` out again from the events (``hallq reports
-    rebuild``), and sum their closed months again. Returns how many days are kept."""
-    with db.writing() as session, session.begin():
-        hall = hall_by_code(session, hall_code)
-        if hall.business_day is None:  # no day has begun, so none has closed
-            return 0
-        days = session.scalars(
-            select(orm.Ticket.business_day)
-            .where(
-                orm.Ticket.hall_id == hall.id,
-                orm.Ticket.business_day.between(period.start, period.end),
-                orm.Ticket.business_day < hall.business_day,
-            )
-            .group_by(orm.Ticket.business_day)
-        ).all()
-        for day in days:
-            store_day(session, hall, day, now)
-        _sum_months(session, hall, now, limit=len(days) + 1)
-        return len(days)
-
-
-def _row(hall: orm.Hall, key: Any, **values: Any) -> dict[str, Any]:
-    """A rollup row: the hall, a key's fields in their columns, and the values."""
-    where = {COLUMNS.get(name, name): value for name, value in asdict(key).items()}
-    return {"hall_id": hall.id, **where, **values}
-
-
-def _rolled(hall: orm.Hall, day: Any) -> ColumnElement[bool]:
-    return exists().where(orm.ReportDay.hall_id == hall.id, orm.ReportDay.business_day == day)
-
-
-# ---------------------------------------------------------------- a period's figures
-
-
 class Source:
     """A period's cells in a scope: the rollup's rows and, for the days not in it, the
     cells worked out from the events. Cut by a dimension, both add up the same way."""
@@ -402,7 +112,7 @@ class Source:
                     orm.ReportMonth.month.between(self.period.start, self.period.end),
                 )
             )
-            if _month_end(month) <= self.period.end
+            if month_end(month) <= self.period.end
         ]
 
     def sums(self, by: str | None) -> dict[Any, Sums]:
@@ -449,7 +159,7 @@ class Source:
                 name: defaultdict(Counter) for name in MEASURES
             }
             months = self.summed_months()
-            days_left = [~SPREADS.c.business_day.between(m, _month_end(m)) for m in months]
+            days_left = [~SPREADS.c.business_day.between(m, month_end(m)) for m in months]
             reads = [(SPREADS, [*self.kept(SPREADS), *days_left])]
             if months:
                 reads.append((MONTHS, [*self.scoped(MONTHS), MONTHS.c.month.in_(months)]))
@@ -518,7 +228,7 @@ class Reader:
         )
         self.target = reports_of(hall.settings or {}).wait_target_minutes
         self.source = Source(session, hall, period, scope, now)
-        self.names = _names(session, hall)
+        self.names = names(session, hall)
 
     def head(self) -> dict[str, Any]:
         return {
@@ -731,7 +441,8 @@ def _mean(seconds: int, count: int) -> float | None:
     return round(seconds / count / 60, 1) if count else None
 
 
-def _names(session: Session, hall: orm.Hall) -> dict[str, dict[Any, str]]:
+def names(session: Session, hall: orm.Hall) -> dict[str, dict[Any, str]]:
+    """What the hall calls its services, windows and clerks."""
     return {
         "service": {
             code: name
@@ -751,73 +462,6 @@ def _names(session: Session, hall: orm.Hall) -> dict[str, dict[Any, str]]:
                 select(orm.Staff.username, orm.Staff.display_name)
             )
         },
-    }
-
-
-TICKET_COLUMNS = (
-    ("day", "日期"),
-    ("number", "号码"),
-    ("service", "业务代码"),
-    ("service_name", "业务名称"),
-    ("channel", "渠道"),
-    ("green", "绿色通道"),
-    ("arrived", "进入队列"),
-    ("called", "首次叫号"),
-    ("started", "开始办理"),
-    ("ended", "结束"),
-    ("window", "窗口"),
-    ("clerk", "工作人员"),
-    ("outcome", "结果"),
-    ("wait_s", "等候(秒)"),
-    ("service_s", "办理(秒)"),
-    ("recalls", "重呼"),
-    ("no_shows", "过号"),
-)
-"""The ticket-level export: one row per part, and no personal field (no phone, no taxpayer
-ID, no ticket link)."""
-
-
-def ticket_rows(
-    db: Database, hall_code: str, period: Period, scope: Scope
-) -> Iterator[dict[str, Any]]:
-    """The period's parts in the scope, a day at a time (a year never sits in memory)."""
-    day = period.start
-    while day <= period.end:
-        with db.read_session() as session:
-            hall = hall_by_code(session, hall_code)
-            zone = ZoneInfo(hall.timezone)
-            names = _names(session, hall)["service"]
-            found = tickets_and_parts(session, hall, [orm.Ticket.business_day == day])
-        for row, parts in sorted(found, key=lambda item: item[0].id):
-            for part in parts:
-                key = CellKey(day, 0, part.service, part.window, part.clerk)
-                if scope.holds(key):
-                    yield _ticket_row(row, part, zone, names)
-        day += timedelta(days=1)
-
-
-def _ticket_row(row: Any, part: Part, zone: ZoneInfo, names: dict[Any, str]) -> dict[str, Any]:
-    def clock(at: datetime | None) -> str:
-        return at.astimezone(zone).strftime("%H:%M:%S") if at else ""
-
-    return {
-        "day": row.business_day.isoformat(),
-        "number": row.number,
-        "service": part.service,
-        "service_name": names.get(part.service, part.service),
-        "channel": part.channel,
-        "green": int(part.green),
-        "arrived": clock(part.arrived),
-        "called": clock(part.called),
-        "started": clock(part.started),
-        "ended": clock(part.ended),
-        "window": part.window or "",
-        "clerk": part.clerk or "",
-        "outcome": part.outcome,
-        "wait_s": "" if part.wait is None else part.wait,
-        "service_s": "" if part.service_time is None else part.service_time,
-        "recalls": part.recalls,
-        "no_shows": part.no_shows,
     }
 
 
@@ -847,7 +491,7 @@ def today_against_last_week(session: Session, hall: orm.Hall, now: datetime) -> 
             "service_mean": _mean(total.service_sum, total.served),
         }
 
-    staff = _names(session, hall)["clerk"]
+    staff = names(session, hall)["clerk"]
     windows = session.execute(
         select(orm.Window.number, orm.Window.staff)
         .where(orm.Window.hall_id == hall.id)
