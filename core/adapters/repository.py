@@ -94,6 +94,41 @@ _EMPTY_TICKET: dict[str, Any] = {
     "print_state": "none",
 }
 """Every column of a new ticket, so that none is left to load after the insert."""
+
+
+def ticket_row(hall_id: int, ticket: Ticket, **extra: Any) -> dict[str, Any]:
+    """Every column of `ticket` as it stands: a new one's (`TicketRepository.add`), or a
+    generated past's (`core.demo.history`); `extra` are columns outside the domain."""
+    return {
+        **_EMPTY_TICKET,
+        "hall_id": hall_id,
+        "business_day": ticket.business_day,
+        "number": ticket.number,
+        "green": ticket.green,
+        "issued_at": ticket.issued_at,
+        "appointment_start": ticket.appointment_start,
+        "appointment_end": ticket.appointment_end,
+        **_state_of(ticket),
+        **extra,
+    }
+
+
+def _state_of(ticket: Ticket) -> dict[str, Any]:
+    """The columns a ticket's transitions change (`TicketRepository.save` writes them back)."""
+    return {
+        "state": ticket.state.value,
+        "service": ticket.service,
+        "channel": ticket.channel.value,
+        "window": ticket.window,
+        "target_window": ticket.target_window,
+        "queued_at": ticket.queued_at,
+        "recalls": ticket.recalls,
+        "called_at": ticket.called_at,
+        "started_at": ticket.started_at,
+        "finished_at": ticket.finished_at,
+    }
+
+
 _ANSWERS = TABLES["idempotency_keys"]
 _FIND_ANSWER = select(
     _ANSWERS.c.command, _ANSWERS.c.fingerprint, _ANSWERS.c.status, _ANSWERS.c.response
@@ -362,21 +397,7 @@ class TicketRepository:
 
     def add(self, hall: orm.Hall, ticket: Ticket, **extra: Any) -> orm.Ticket:
         """Store a newly issued ticket; `extra` are columns outside the domain (token, phone…)."""
-        values = {
-            **_EMPTY_TICKET,
-            "hall_id": hall.id,
-            "business_day": ticket.business_day,
-            "number": ticket.number,
-            "service": ticket.service,
-            "channel": ticket.channel.value,
-            "state": ticket.state.value,
-            "green": ticket.green,
-            "issued_at": ticket.issued_at,
-            "queued_at": ticket.queued_at,
-            "appointment_start": ticket.appointment_start,
-            "appointment_end": ticket.appointment_end,
-            **extra,
-        }
+        values = ticket_row(hall.id, ticket, **extra)
         # Inserted as a plain row, then joined to the session as if just loaded: the
         # command may still change it (its print state), the ORM's insert is not needed.
         self.stored = True
@@ -443,19 +464,7 @@ class TicketRepository:
         """Write the ticket's state back and append its recorded changes to the history."""
         self.stored = True
         row = self.row(ticket)
-        values = {
-            "state": ticket.state.value,
-            "service": ticket.service,
-            "channel": ticket.channel.value,
-            "window": ticket.window,
-            "target_window": ticket.target_window,
-            "queued_at": ticket.queued_at,
-            "recalls": ticket.recalls,
-            "called_at": ticket.called_at,
-            "started_at": ticket.started_at,
-            "finished_at": ticket.finished_at,
-        }
-        _write_back(self.session, "tickets", row, values)
+        _write_back(self.session, "tickets", row, _state_of(ticket))
         if ticket.changes:
             # Appended straight to the table: history rows are never read back or changed
             # in the command, and the ORM's unit of work would only add its bookkeeping.

@@ -22,7 +22,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
-from core.adapters.repository import history_row
+from core.adapters.repository import history_row, ticket_row
 from core.domain.tickets import Channel, Ticket, format_number
 from core.halls import calendar_for
 
@@ -131,7 +131,15 @@ def _write_day(
     ids = (
         session.execute(
             insert(tickets).returning(tickets.c.id, sort_by_parameter_order=True),
-            [_ticket_row(hall, ticket, rng) for ticket, _ in lives],
+            [
+                ticket_row(
+                    hall.id,
+                    ticket,
+                    token=f"{rng.getrandbits(128):032x}",
+                    print_state=_printed(ticket.channel, rng),
+                )
+                for ticket, _ in lives
+            ],
         )
         .scalars()
         .all()
@@ -239,27 +247,6 @@ def _live(
         return
     ticket.expire(closes + timedelta(hours=7))
     did(None)
-
-
-def _ticket_row(hall: orm.Hall, ticket: Ticket, rng: random.Random) -> dict[str, Any]:
-    return {
-        "hall_id": hall.id,
-        "business_day": ticket.business_day,
-        "number": ticket.number,
-        "service": ticket.service,
-        "channel": ticket.channel.value,
-        "state": ticket.state.value,
-        "green": ticket.green,
-        "token": f"{rng.getrandbits(128):032x}",
-        "issued_at": ticket.issued_at,
-        "queued_at": ticket.queued_at,
-        "called_at": ticket.called_at,
-        "started_at": ticket.started_at,
-        "finished_at": ticket.finished_at,
-        "window": ticket.window,
-        "recalls": ticket.recalls,
-        "print_state": _printed(ticket.channel, rng),
-    }
 
 
 def _printed(channel: Channel, rng: random.Random) -> str:

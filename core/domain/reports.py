@@ -16,13 +16,12 @@ whether kept in the daily rollup or worked out again from the events.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.domain.errors import InvalidInput
-from core.domain.hallday import Hours
 
 MAX_DAYS = 366
 """The longest period a report covers."""
@@ -306,16 +305,6 @@ class Rollup:
                 duty.paused += seconds if state == "paused" else 0
             if change.state != "closed" and change.staff:
                 held[change.window] = (change.staff, change.state, change.at)
-
-
-def roll_up(days: Iterable[tuple[date, Sequence[Part]]], zone: ZoneInfo, hours: Hours) -> Rollup:
-    """The cells and spreads of tickets' parts, each ticket with its business day."""
-    rollup = Rollup()
-    for day, parts in days:
-        closes = datetime.combine(day, hours.closes, tzinfo=zone)
-        for part in parts:
-            rollup.count(day, part, zone, closes)
-    return rollup
 
 
 def percentile(spread: Mapping[int, int], share: float) -> int | None:

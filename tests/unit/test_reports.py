@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.domain.errors import InvalidInput
-from core.domain.hallday import Hours
 from core.domain.reports import (
     DutyKey,
     Part,
@@ -23,7 +22,6 @@ from core.domain.reports import (
     figures,
     parts_of,
     percentile,
-    roll_up,
 )
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -104,6 +102,14 @@ def day_parts() -> list[Part]:
     ]
 
 
+def roll_up(parts: list[Part]) -> Rollup:
+    """The day's parts counted as the rollup counts them (the hall closing at 17:30)."""
+    rollup = Rollup()
+    for part in parts:
+        rollup.count(DAY, part, ZONE, at("17:30"))
+    return rollup
+
+
 def test_a_no_show_who_comes_back_waits_until_the_first_call_and_is_served_by_the_second_clerk():
     # GIVEN A002's history WHEN folded
     (part,) = parts_of(NO_SHOW_THEN_BACK, service="A", channel="guide", green=False)
@@ -141,7 +147,7 @@ def test_a_ticket_open_across_the_close_is_expired_and_a_no_show_stays_a_no_show
 
 def test_the_days_figures_for_the_hall():
     # GIVEN the six tickets of the day, rolled up
-    rollup = roll_up([(DAY, day_parts())], ZONE, Hours())
+    rollup = roll_up(day_parts())
     total = Sums()
     for sums in rollup.cells.values():
         total.add(sums)
@@ -183,7 +189,7 @@ def test_the_days_figures_for_the_hall():
 
 
 def test_cells_cut_the_day_by_hour_of_arrival_and_by_clerk():
-    rollup = roll_up([(DAY, day_parts())], ZONE, Hours())
+    rollup = roll_up(day_parts())
     by_hour = Counter[int]()
     by_clerk: dict[str | None, Sums] = {}
     for key, sums in rollup.cells.items():
