@@ -15,7 +15,7 @@ VENDOR := core/static/vendor/socket.io.min.js core/static/vendor/echarts.min.js
 # One catalog per screen package (and the console), compiled at set-up.
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard */translations/zh/LC_MESSAGES/messages.po */*/translations/zh/LC_MESSAGES/messages.po))
 
-.PHONY: run test runtime setup lint system-deps system-deps-test clean
+.PHONY: run test runtime setup lint bundle system-deps system-deps-test clean
 
 run: system-deps runtime
 	$(BIN)/hallq db upgrade
@@ -61,6 +61,11 @@ core/static/vendor/echarts.min.js: node_modules/.package-lock.json
 %/LC_MESSAGES/messages.mo: %/LC_MESSAGES/messages.po $(VENV)/.runtime
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
+# The offline installation bundle of a hall server (docs/OPERATIONS.md), built where
+# PyPI and npm answer: dist/hallq-bundle-<version>-cp311-linux_x86_64.tar.gz.
+bundle: runtime
+	$(BIN)/python scripts/bundle.py
+
 system-deps:
 	scripts/system-deps.sh run
 
@@ -68,4 +73,4 @@ system-deps-test:
 	scripts/system-deps.sh test
 
 clean:
-	rm -rf $(VENV) node_modules core/static/vendor build *.egg-info
+	rm -rf $(VENV) node_modules core/static/vendor build dist *.egg-info

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 import click
 from sqlalchemy import inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from core import migrate
@@ -29,6 +30,7 @@ from core.halls import (
     hall_file_text,
     load_hall,
     read_hall_file,
+    starter_text,
 )
 from core.services import access, logins
 from core.services.access import Principal, Role
@@ -106,6 +108,34 @@ def db_upgrade() -> None:
     click.echo("database is up to date")
 
 
+@db.command("check")
+def db_check() -> None:
+    """Whether this HallQ runs on the database as it is: exit 0 when it is at this code's
+    schema, 1 when it needs `hallq db upgrade` (the hub does it at start), 2 when a newer
+    HallQ migrated it (`install.sh --rollback` then needs the backup taken before)."""
+    settings = _settings()
+    url = settings.database_url
+    if settings.sqlite_path is not None and not settings.sqlite_path.exists():
+        click.echo(f"没有数据库 / no database at {settings.sqlite_path}")
+        sys.exit(1)
+    try:
+        found = migrate.revision(url)
+    except SQLAlchemyError as error:
+        raise click.ClickException(f"数据库无法连接 / cannot reach {url}: {error}") from error
+    [head] = migrate.heads(url)
+    if found == head:
+        click.echo(f"数据库结构为最新 / the schema is this HallQ's ({head})")
+    elif found is None or migrate.known(url, found):
+        click.echo(f"数据库待升级 / the schema is at {found or 'nothing'}, this HallQ's is {head}")
+        sys.exit(1)
+    else:
+        click.echo(
+            f"数据库已由更新版本升级 / the schema is at {found}, which this HallQ (up to {head}) "
+            "does not know: a newer HallQ migrated it"
+        )
+        sys.exit(2)
+
+
 @cli.group()
 def hall() -> None:
     """Hall configuration files."""
@@ -128,6 +158,18 @@ def hall_load(path: Path) -> None:
         f"hall {spec.hall.code} loaded: {len(spec.services)} services, "
         f"{len(spec.windows)} windows, {len(spec.devices)} devices"
     )
+
+
+@hall.command("starter")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def hall_starter(path: Path) -> None:
+    """Write a starter hall file to PATH: the demo hall's, a comment on every key, without
+    the demo's accounts (install.sh's /etc/hallq/hall.toml). An existing file stays."""
+    if path.exists():
+        raise click.ClickException(f"{path} exists; it is left as it is")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(starter_text(), encoding="utf-8")
+    click.echo(f"starter hall file written to {path}")
 
 
 @hall.command("export")
@@ -188,25 +230,34 @@ def device_add(kind: str, device_id: str, hall_code: str | None, name: str) -> N
 
 
 @device.command("enrol")
-@click.argument("device_id")
-def device_enrol(device_id: str) -> None:
-    """Print a one-time enrolment link for the screen DEVICE_ID: the first browser that
-    opens it becomes the device (HALLQ_ENROL_LINK_HOURS, default 24, to use it)."""
+@click.argument("device_id", required=False)
+@click.option("--all", "every", is_flag=True, help="A link for every screen of the hall.")
+@click.option("--hall", "hall_code", default=None, help="Hall code (default: HALLQ_HALL).")
+def device_enrol(device_id: str | None, every: bool, hall_code: str | None) -> None:
+    """Print a one-time enrolment link for the screen DEVICE_ID (or, with --all, for each
+    screen of the hall): the first browser that opens it becomes the device
+    (HALLQ_ENROL_LINK_HOURS, default 24, to use it)."""
+    if every == (device_id is not None):
+        raise click.UsageError("name one DEVICE_ID, or --all")
     settings = _settings()
+    now, lifetime = SystemClock().now(), timedelta(hours=settings.enrol_link_hours)
+    base_url = public_base_url(settings)
     with _database().write_session() as db_session:
-        try:
-            link = access.enrolment_link(
-                db_session,
-                device_id,
-                SystemClock().now(),
-                timedelta(hours=settings.enrol_link_hours),
-                "cli",
-                public_base_url(settings),
-            )
-        except DomainError as error:
-            raise click.ClickException(str(error)) from error
+        if device_id is None:
+            hall = _hall(db_session, hall_code)
+            links = access.screen_links(db_session, hall, now, lifetime, "cli", base_url)
+            lines = [
+                f"{f'{found.name or found.id} ({found.kind})':<28} {link.url}"
+                for found, link in links
+            ]
+        else:
+            try:
+                link = access.enrolment_link(db_session, device_id, now, lifetime, "cli", base_url)
+            except DomainError as error:
+                raise click.ClickException(str(error)) from error
+            lines = [link.url]
         db_session.commit()
-    click.echo(link.url)
+    click.echo("\n".join(lines))
 
 
 @device.command("token")

@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -29,3 +30,25 @@ def upgrade(url: str, revision: str = "head") -> None:
 def heads(url: str = "sqlite://") -> list[str]:
     """The migration heads (there must be exactly one)."""
     return list(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+
+
+def revision(url: str) -> str | None:
+    """The revision the database at `url` is at (None: no HallQ tables yet)."""
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def known(url: str, revision: str) -> bool:
+    """Whether this code's migrations know `revision` (a newer HallQ's they do not)."""
+    try:
+        ScriptDirectory.from_config(alembic_config(url)).get_revision(revision)
+    except CommandError:
+        return False
+    return True

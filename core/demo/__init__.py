@@ -44,10 +44,9 @@ def load_demo(db: Database, spec: HallFile, base_url: str, link_lifetime: timede
             "Screens — open each link on its device: it enrols that one browser and "
             f"redirects; unused, it expires in {link_lifetime.total_seconds() / 3600:g} h:"
         )
-        for device in spec.devices:
-            if device.kind not in access.SCREEN_PATHS:
-                continue  # printers are driven by the hub (or by `hallq print-agent`)
-            link = access.enrolment_link(session, device.id, now, link_lifetime, "demo", base_url)
+        for device, link in access.screen_links(
+            session, hall, now, link_lifetime, "demo", base_url
+        ):
             label = f"{device.name or device.id} ({device.kind})"
             lines.append(f"  {label:<28} {link.url}")
         past = _history(session, hall, demo, now)

@@ -38,6 +38,25 @@ from core.domain.policy import Rules
 from core.services.access import DeviceKind
 
 DEMO_FILE = Path(__file__).with_name("demo.toml")
+DEMO_ONLY = "# ---- The demo only"
+"""Where the demo file's demo accounts and past begin: a real hall's starter file ends before."""
+STARTER_HEADER = """\
+# /etc/hallq/hall.toml: this hall, for `hallq hall load` (docs/CONFIGURATION.md).
+# install.sh wrote it from the demo hall; every key is explained where it first appears.
+# Make it this hall's (name, hours, services, windows, devices; printers' connections),
+# then load it (as root: install.sh's /usr/local/bin/hallq runs as the hub's user, with
+# its settings):  hallq hall load /etc/hallq/hall.toml
+# Loading again while the hub runs is safe: services and windows update by code and number,
+# devices by id, and every screen redraws.
+#
+"""
+
+
+def starter_text() -> str:
+    """A real hall's first hall file: the demo hall without the demo's accounts and past."""
+    demo = DEMO_FILE.read_text(encoding="utf-8")
+    return STARTER_HEADER + demo[: demo.index(DEMO_ONLY)].rstrip("\n") + "\n"
+
 
 GREEN_PREFIX = "V"
 """The green channel's letter unless the hall file says another."""

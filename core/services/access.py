@@ -361,6 +361,25 @@ def enrolment_link(
     return EnrolmentLink(device_id, url, expires_at)
 
 
+def screen_links(
+    session: Session, hall: orm.Hall, now: datetime, lifetime: timedelta, by: str, base_url: str
+) -> list[tuple[orm.Device, EnrolmentLink]]:
+    """A new one-time enrolment link for every screen of `hall` that has its page (a window
+    display bound to no window yet has none): what an installer hands out, screen by screen."""
+    devices = session.scalars(
+        select(orm.Device)
+        .where(orm.Device.hall_id == hall.id, orm.Device.kind.in_(SCREEN_PATHS))
+        .order_by(orm.Device.id)
+    )
+    links = []
+    for device in devices:
+        try:
+            links.append((device, enrolment_link(session, device.id, now, lifetime, by, base_url)))
+        except InvalidInput:
+            continue
+    return links
+
+
 def redeem_enrolment(
     session: Session, code: str, now: datetime, holder: int | None = None
 ) -> Principal:

@@ -138,6 +138,46 @@ def test_a_screen_enrolled_by_its_cli_link_on_the_lan_address_once(
     assert second.get(f"{link.path}?{link.query}").status_code == 403
 
 
+def test_every_screen_gets_its_link_at_once_for_the_installer(
+    db_url: str, make_app: AppFactory
+) -> None:
+    # GIVEN a freshly installed hall WHEN install.sh asks for every screen's link
+    app = make_app(db_url)
+    result = on_the_lan(db_url, "device", "enrol", "--all")
+    assert result.exit_code == 0, result.output
+    # THEN each screen of the hall (not its printers) has one, and each enrols its screen
+    links = {
+        line.split()[-1].partition("next=")[2].replace("%2F", "/"): line.split()[-1]
+        for line in result.output.splitlines()
+    }
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        [(screens,)] = connection.execute(
+            "SELECT count(*) FROM devices WHERE kind NOT IN ('printer', 'booking_platform')"
+        )
+    assert len(links) == screens
+    link = urlsplit(links["/display/window/3"])
+    opened = app.test_client().get(f"{link.path}?{link.query}")
+    assert (opened.status_code, opened.headers["Location"]) == (302, "/display/window/3")
+    # AND naming one device and --all at once is refused
+    assert on_the_lan(db_url, "device", "enrol", "kiosk-1", "--all").exit_code == 2
+
+
+def test_db_check_says_whether_this_code_runs_on_the_database(
+    db_url: str, tmp_path: Path
+) -> None:
+    # a migrated database: 0; none yet: 1, and nothing is created
+    assert on_the_lan(db_url, "db", "check").exit_code == 0
+    missing = tmp_path / "none.db"
+    assert on_the_lan(f"sqlite:///{missing}", "db", "check").exit_code == 1
+    assert not missing.exists()
+    # a newer HallQ's schema (a rollback's case): 2, said so
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    newer = on_the_lan(db_url, "db", "check")
+    assert newer.exit_code == 2
+    assert "a newer HallQ migrated it" in newer.output
+
+
 def test_the_demo_prints_one_time_links_on_the_lan_address(db_url: str) -> None:
     # GIVEN `make run` with HOST=0.0.0.0 WHEN the demo hall is loaded
     result = on_the_lan(db_url, "demo")

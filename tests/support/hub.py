@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -62,8 +62,11 @@ class HubProcess:
         *,
         async_mode: str = "eventlet",
         port: int | None = None,
+        command: Sequence[str] = (sys.executable, "-m", "core.cli"),
         **environment: str,
     ) -> None:
+        self.command = list(command)
+        """`hallq` (default: this checkout's); an installed one runs with its own settings."""
         self.database_url = database_url
         self.folder = folder
         self.port = port or free_port()
@@ -95,7 +98,7 @@ class HubProcess:
         """Start and wait until ``/api/v1/health`` answers 200."""
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "core.cli", "run", "--port", str(self.port)],
+                [*self.command, "run", "--port", str(self.port)],
                 cwd=ROOT,
                 env=self.env(),
                 stdout=log,
@@ -130,7 +133,7 @@ class HubProcess:
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         """``hallq <args>`` as an operator runs it beside this hub: another process, same database."""
         return subprocess.run(
-            [sys.executable, "-m", "core.cli", *args],
+            [*self.command, *args],
             cwd=ROOT,
             env=self.env(),
             capture_output=True,
