@@ -34,6 +34,7 @@ from core.halls import (
 )
 from core.services import access, logins
 from core.services.access import Principal, Role
+from core.services.accounts import new_password
 
 
 def _settings() -> Settings:
@@ -295,13 +296,24 @@ def staff() -> None:
 @click.argument("username")
 @click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option(
+    "--one-time",
+    is_flag=True,
+    help="Generate and print a password the person replaces at their first login.",
+)
 @click.option("--hall", "hall_code", default=None, help="Hall code (default: HALLQ_HALL).")
 @click.option("--name", default="", help="The person's name, as the incident ledger writes it.")
 def staff_add(
-    username: str, role: str, password_stdin: bool, hall_code: str | None, name: str
+    username: str,
+    role: str,
+    password_stdin: bool,
+    one_time: bool,
+    hall_code: str | None,
+    name: str,
 ) -> None:
-    """Create a staff account; the password is asked for (or read from stdin)."""
-    password = _read_password(password_stdin)
+    """Create a staff account; the password is asked for (or read from stdin, or generated
+    with --one-time)."""
+    password = new_password() if one_time else _read_password(password_stdin)
     with _database().write_session() as db_session:
         try:
             access.add_staff(
@@ -311,11 +323,15 @@ def staff_add(
                 password,
                 hall=_hall(db_session, hall_code),
                 display_name=name,
+                change_required=one_time,
             )
         except DomainError as error:
             raise click.ClickException(str(error)) from error
         db_session.commit()
-    click.echo(f"staff {username} ({role}) added")
+    if one_time:
+        click.echo(f"staff {username} ({role}) added; one-time password: {password}")
+    else:
+        click.echo(f"staff {username} ({role}) added")
 
 
 def _read_password(from_stdin: bool) -> str:

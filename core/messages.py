@@ -129,6 +129,10 @@ MESSAGES: dict[str, LazyString] = {
     "hall_file.other_hall": lazy_gettext("This hall file describes hall %(hall)s, not this hall."),
     "staff.role": lazy_gettext("Role must be staff, leader or admin."),
     "staff.password_short": lazy_gettext("The password needs at least %(minimum)s characters."),
+    "staff.password_differs": lazy_gettext("The two passwords differ; please type them again."),
+    "staff.password_same": lazy_gettext(
+        "Please choose a new password, not the one you were given."
+    ),
     "staff.name_long": lazy_gettext("A name has at most %(maximum)s characters."),
     "staff.photo_type": lazy_gettext("A photo must be a JPEG or PNG picture."),
     "staff.photo_size": lazy_gettext("A photo has at most %(maximum)s KB: make it smaller."),

@@ -206,9 +206,8 @@ hallq "$new" voice build --out "$VAR/voice"
 
 password=""
 if [ -z "$old" ]; then
-  password=$("$new/bin/python" -c 'import secrets; print(secrets.token_urlsafe(9))')
-  printf '%s\n' "$password" | hallq "$new" staff add admin --role admin --name 管理员 \
-    --password-stdin >/dev/null || password=""
+  added=$(hallq "$new" staff add admin --role admin --name 管理员 --one-time) &&
+    password=${added##*one-time password: }
 fi
 
 switch_to "$new" "$old"
@@ -241,7 +240,7 @@ echo "命令 / command:   $WRAPPER (runs as $OWNER with the hub's settings: hall
 if [ -n "$password" ]; then
   echo
   echo "管理员首次登录 / the administrator's first login: admin / $password"
-  echo "  (只显示这一次，登录后请立即修改 / shown once: change it after logging in)"
+  echo "  (一次性密码：首次登录时须设置自己的密码 / one-time: the first login sets a password of one's own)"
 fi
 if [ "$first" -eq 1 ]; then
   echo

@@ -142,9 +142,11 @@ def add_staff(
     *,
     hall: orm.Hall | None = None,
     display_name: str = "",
+    change_required: bool = False,
 ) -> orm.Staff:
     """Create a staff account; the password is stored as a scrypt hash. `display_name`
-    (the person's name, for the incident ledger) defaults to the username."""
+    (the person's name, for the incident ledger) defaults to the username;
+    `change_required`: the person chooses their own password at their first login."""
     if role not in Role.__members__.values():
         raise InvalidInput("staff.role", field="role", role=role)
     password_hash = _password_hash(password)
@@ -157,6 +159,7 @@ def add_staff(
         display_name=display_name.strip() or username,
         role=role,
         password_hash=password_hash,
+        password_change_required=change_required,
         hall_id=hall.id if hall else None,
     )
     session.add(staff)
@@ -204,10 +207,14 @@ def enable_staff(session: Session, username: str) -> None:
     account(session, username).active = True
 
 
-def set_password(session: Session, username: str, password: str, now: datetime) -> int:
-    """A new password; every session and token of the account ends with the old one."""
+def set_password(
+    session: Session, username: str, password: str, now: datetime, change_required: bool = False
+) -> int:
+    """A new password; every session and token of the account ends with the old one.
+    `change_required`: one generated for the person, to be changed at their next login."""
     staff = account(session, username)
     staff.password_hash = _password_hash(password)
+    staff.password_change_required = change_required
     return revoke_staff_tokens(session, staff, now)
 
 
@@ -265,6 +272,10 @@ def _nobody_hash() -> str:
     """Checked against when the user name is unknown: a wrong name costs the time of a
     wrong password, so the answer's time does not tell which names exist."""
     return generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
+
+
+def password_matches(staff: orm.Staff, password: str) -> bool:
+    return check_password_hash(staff.password_hash, password)
 
 
 def check_login(session: Session, username: str, password: str) -> orm.Staff:

@@ -25,7 +25,7 @@ PASSWORD_LENGTH = 12
 
 
 def new_password() -> str:
-    """A password to hand to the person, who changes it at their counter."""
+    """A password to hand to the person, who chooses their own at their first login."""
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
 
 
@@ -121,7 +121,13 @@ def add_account(
     """A new account with a generated password (to be shown once)."""
     password = new_password()
     staff = access.add_staff(
-        session, username, _role(role, by), password, hall=hall, display_name=name
+        session,
+        username,
+        _role(role, by),
+        password,
+        hall=hall,
+        display_name=name,
+        change_required=True,
     )
     staff.number = number.strip()
     _audit(session, now, by, "staff.added", staff, None)
@@ -188,7 +194,7 @@ def reset_password(session: Session, now: datetime, by: Principal, username: str
     staff = access.account(session, username)
     _role(staff.role, by)
     password = new_password()
-    access.set_password(session, username, password, now)
+    access.set_password(session, username, password, now, change_required=True)
     _audit(session, now, by, "staff.password_reset", staff, _state(staff))
     return password
 

@@ -26,13 +26,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.adapters import orm
-from core.domain.errors import Forbidden
+from core.domain.errors import Forbidden, InvalidInput
 from core.services import access
 from core.services.access import Principal
 
 LOGGED_IN = "login"
 FAILED = "login.failed"
 LOCKED = "login.locked"
+PASSWORD_CHOSEN = "staff.password_chosen"
 UNLOCKED = "login.unlocked"
 SYSTEM = Principal("system", "login-guard", None)
 """Who locks an account, in the audit log."""
@@ -84,6 +85,26 @@ def log_in(
                 until=(now + policy.lock).isoformat(),
             )
         raise
+
+
+def choose_password(
+    session: Session, username: str, password: str, again: str, address: str, now: datetime
+) -> Principal:
+    """Someone whose password was generated for them (`password_change_required`), having
+    just logged in with it, chooses their own; the login opens with it."""
+    staff = access.account(session, username)
+    if not staff.active or not staff.password_change_required:
+        raise Forbidden("auth.bad_login")
+    if password != again:
+        raise InvalidInput("staff.password_differs", field="again")
+    if access.password_matches(staff, password):
+        raise InvalidInput("staff.password_same", field="password")
+    access.set_password(session, username, password, now)
+    principal = access.open_login(session, staff, now)
+    target = account_target(username)
+    access.audit(session, now, principal, PASSWORD_CHOSEN, target=target, address=address)
+    access.audit(session, now, principal, LOGGED_IN, target=target, address=address)
+    return principal
 
 
 def unlock(session: Session, username: str, now: datetime, by: Principal) -> None:

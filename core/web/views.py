@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -85,6 +86,10 @@ def login() -> ResponseReturnValue:
                 db_session.commit()  # the failure is audited, and counts
                 error = message_for(failure.code, failure.params)
             else:
+                if staff.password_change_required:  # a password someone else saw
+                    session.clear()
+                    session[CHOOSING] = {"username": staff.username, "since": now.timestamp()}
+                    return redirect(url_for("web.choose_password", next=target))
                 principal = access.open_login(db_session, staff, now)
                 access.audit(
                     db_session,
@@ -100,6 +105,50 @@ def login() -> ResponseReturnValue:
                 session["token_id"] = principal.token_id
                 return redirect(target)
     return render_template("login.html", next=target, error=error)
+
+
+CHOOSING = "choosing_password"
+"""The session of someone who logged in with a generated password: who, and since when."""
+CHOOSE_WITHIN = timedelta(minutes=10)
+
+
+@bp.route("/login/password", methods=["GET", "POST"])
+@limiter.limit(lambda: runtime().settings.rate_limit_login, methods=["POST"])
+def choose_password() -> ResponseReturnValue:
+    """Choose one's own password after logging in with one generated for one (by the
+    installer, or an administrator who saw it): nothing opens before."""
+    target = _safe_next(request.values.get("next"))
+    rt = runtime()
+    now = rt.clock.now()
+    pending = session.get(CHOOSING)
+    if not isinstance(pending, dict) or now.timestamp() - pending["since"] > (
+        CHOOSE_WITHIN.total_seconds()
+    ):
+        session.pop(CHOOSING, None)
+        return redirect(url_for("web.login", next=target))
+    username = str(pending["username"])
+    error = None
+    if request.method == "POST":
+        csrf.protect()
+        with rt.db.writing() as db_session:
+            try:
+                principal = logins.choose_password(
+                    db_session,
+                    username,
+                    request.form.get("password", ""),
+                    request.form.get("again", ""),
+                    request.remote_addr or "",
+                    now,
+                )
+            except DomainError as failure:
+                error = message_for(failure.code, failure.params)
+            else:
+                db_session.commit()
+                session.clear()
+                session.permanent = False
+                session["token_id"] = principal.token_id
+                return redirect(target)
+    return render_template("password.html", next=target, username=username, error=error)
 
 
 @bp.post("/logout")

@@ -27,7 +27,7 @@ from core.services import accounts
 from core.services.access import Principal, Role
 from core.web.qr import qr_svg
 from tests.integration.conftest import Api
-from tests.integration.test_auth import log_in
+from tests.integration.test_auth import choose_password, log_in
 from tests.integration.test_console_pages import logged_in
 
 SERVICE_F = {
@@ -540,9 +540,11 @@ def test_an_account_added_by_the_admin_logs_in_with_the_password_shown_once(
     )
     assert added.status_code == 201, added.get_json()
     first = added.get_json()["password"]
-    # THEN the clerk logs in with the password shown, and the list shows the account
+    # THEN the clerk logs in with the password shown, chooses their own, and the list
+    # shows the account
     browser = app.test_client()
-    assert log_in(browser, "window9", first).status_code == 302
+    assert log_in(browser, "window9", first).headers["Location"] == "/login/password?next=/"
+    assert choose_password(browser, "window9-own").status_code == 302
     listed = {
         item["username"]: item
         for item in api.get("/api/v1/admin/staff", as_="admin").get_json()["items"]
@@ -564,6 +566,7 @@ def test_an_account_added_by_the_admin_logs_in_with_the_password_shown_once(
     assert second != first
     assert browser.get("/counter/9").status_code == 302  # back to the login form
     assert log_in(app.test_client(), "window9", first).status_code == 200  # the form again
+    assert log_in(app.test_client(), "window9", "window9-own").status_code == 200
     assert log_in(app.test_client(), "window9", second).status_code == 302
     # WHEN the admin disables the account, it cannot log in; enabled, it can again
     api.post("/api/v1/admin/staff/window9/disable", as_="admin")
@@ -578,11 +581,12 @@ def test_an_account_added_by_the_admin_logs_in_with_the_password_shown_once(
     ]
     assert [row.action for row in rows] == [
         "staff.added",
+        "staff.password_chosen",  # by the clerk, at their first login
         "staff.password_reset",
         "staff.disabled",
         "staff.enabled",
     ]
-    assert rows[2].detail == {
+    assert rows[3].detail == {
         "before": {
             "name": "李九",
             "number": "0109",

@@ -49,6 +49,22 @@ def log_in(client: FlaskClient, username: str, password: str, **extra: str) -> T
     )
 
 
+def choose_password(
+    client: FlaskClient, password: str, again: str | None = None, next: str = "/"
+) -> TestResponse:
+    """The page a generated password leads to: one's own password, twice."""
+    token = form_token(client.get("/login/password", query_string={"next": next}))
+    return client.post(
+        "/login/password",
+        data={
+            "password": password,
+            "again": password if again is None else again,
+            "next": next,
+            "csrf_token": token,
+        },
+    )
+
+
 def window_state(app: Flask, number: int) -> str:
     with app.extensions["hallq"].db.read_session() as session:
         return session.scalars(select(orm.Window.state).where(orm.Window.number == number)).one()
@@ -83,6 +99,48 @@ def test_staff_log_in_through_the_form_and_the_session_identifies_them(app: Flas
     detail = client.get("/api/v1/windows/3")
     assert detail.status_code == 200, detail.get_json()
     assert detail.get_json()["window"] == 3
+
+
+def test_a_generated_password_opens_nothing_until_the_person_chooses_their_own(
+    app: Flask, clock: FixedClock
+) -> None:
+    # GIVEN an account whose password was generated for the person (the installer's admin)
+    with app.extensions["hallq"].db.write_session() as session:
+        access.add_staff(session, "it", "admin", "given-once-1", change_required=True)
+        session.commit()
+    client = app.test_client()
+    # WHEN they log in with it THEN they must choose their own password first
+    response = log_in(client, "it", "given-once-1", next="/console/admin")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login/password?next=/console/admin"
+    assert client.get("/api/v1/admin/staff").status_code == 401  # nothing opened
+    page = client.get("/login/password?next=/console/admin", headers={"Accept-Language": "zh"})
+    assert "设置您的密码" in page.get_data(as_text=True)
+    # AND mistakes are refused in the page's language, changing nothing
+    before = audit_count(app)
+    for password, again, said in (
+        ("mine-and-long", "mine-and-lonG", "两次输入的密码不一致"),
+        ("short", "short", "密码至少需要8个字符"),
+        ("given-once-1", "given-once-1", "不能沿用发给您的密码"),
+    ):
+        refused = choose_password(client, password, again)
+        assert refused.status_code == 200
+        assert said in refused.get_data(as_text=True)
+    assert audit_count(app) == before
+    # WHEN they choose a good one THEN the login opens, and the given password is spent
+    chosen = choose_password(client, "mine-and-long", next="/console/admin")
+    assert (chosen.status_code, chosen.headers["Location"]) == (302, "/console/admin")
+    assert client.get("/api/v1/admin/staff").status_code == 200
+    assert log_in(app.test_client(), "it", "given-once-1").status_code == 200  # the form again
+    assert log_in(app.test_client(), "it", "mine-and-long").headers["Location"] == "/"
+    # AND the choice waits 10 minutes at most after the login with the given password
+    with app.extensions["hallq"].db.write_session() as session:
+        access.set_password(session, "it", "given-twice-2", clock.now(), change_required=True)
+        session.commit()
+    late = app.test_client()
+    log_in(late, "it", "given-twice-2")
+    clock.advance(timedelta(minutes=11))
+    assert late.get("/login/password").headers["Location"] == "/login?next=/"
 
 
 def test_a_session_post_without_the_csrf_header_is_refused_and_changes_nothing(app: Flask) -> None:

@@ -162,9 +162,7 @@ def test_every_screen_gets_its_link_at_once_for_the_installer(
     assert on_the_lan(db_url, "device", "enrol", "kiosk-1", "--all").exit_code == 2
 
 
-def test_db_check_says_whether_this_code_runs_on_the_database(
-    db_url: str, tmp_path: Path
-) -> None:
+def test_db_check_says_whether_this_code_runs_on_the_database(db_url: str, tmp_path: Path) -> None:
     # a migrated database: 0; none yet: 1, and nothing is created
     assert on_the_lan(db_url, "db", "check").exit_code == 0
     missing = tmp_path / "none.db"

@@ -17,6 +17,8 @@ import sys
 import tarfile
 import tomllib
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -124,7 +126,20 @@ def test_install_offline_serve_upgrade_and_roll_back(bundle: Path, tmp_path: Pat
     # WHEN the installed hub starts, a kiosk takes a ticket
     hub = HubProcess(f"sqlite:///{database}", tmp_path, command=[str(hallq)])
     token = hub.cli("device", "token", "kiosk-1").stdout.strip()
-    assert ticket(hub, token) == "C001"
+    with serving(hub):
+        assert ticket(hub, token) == "C001"
+        # AND the admin's printed password is one-time: it leads to choosing their own
+        password = first.split("admin / ")[1].split()[0]
+        browser = requests.Session()
+        form = browser.get(f"{hub.url}/login", timeout=5).text
+        csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
+        answer = browser.post(
+            f"{hub.url}/login",
+            data={"username": "admin", "password": password, "csrf_token": csrf},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert answer.headers["Location"] == "/login/password?next=/"
 
     # an upgrade: a backup first (holding the ticket), the new code beside the old
     second = install(bundle, prefix)
@@ -134,30 +149,38 @@ def test_install_offline_serve_upgrade_and_roll_back(bundle: Path, tmp_path: Pat
     upgraded = (prefix / "opt/hallq/current").resolve()
     assert upgraded != installed
     assert (prefix / "opt/hallq/previous").resolve() == installed
-    assert ticket(hub, token) == "C002"  # numbering goes on: the tickets are kept
+    with serving(hub):
+        assert ticket(hub, token) == "C002"  # numbering goes on: the tickets are kept
 
     # rollback: the code installed before is current again, on the same database
     install(bundle, prefix, "--rollback")
     assert (prefix / "opt/hallq/current").resolve() == installed
-    assert ticket(hub, token) == "C003"
+    with serving(hub):
+        assert ticket(hub, token) == "C003"
     assert numbers(database) == ["C001", "C002", "C003"]
 
 
-def ticket(hub: HubProcess, token: str) -> str:
-    """Start the installed hub, take one filing ticket as kiosk-1, stop it: the number."""
+@contextmanager
+def serving(hub: HubProcess) -> Iterator[None]:
+    """The installed hub, started and answering, stopped after."""
     hub.start(timeout=60)
     try:
         assert requests.get(f"{hub.url}/api/v1/health", timeout=5).json()["database"] == "ok"
-        response = requests.post(
-            f"{hub.url}/api/v1/tickets",
-            json={"service": "filing"},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=10,
-        )
-        assert response.status_code == 201, response.text
-        return str(response.json()["number"])
+        yield
     finally:
         hub.stop()
+
+
+def ticket(hub: HubProcess, token: str) -> str:
+    """A filing ticket taken as kiosk-1: its number."""
+    response = requests.post(
+        f"{hub.url}/api/v1/tickets",
+        json={"service": "filing"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["number"])
 
 
 def numbers(database: Path) -> list[str]:

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.adapters.orm.base import Base, UTCDateTime
@@ -26,6 +36,11 @@ class Staff(Base):
     photo_type: Mapped[str | None] = mapped_column(String(20))
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(255))
+    password_change_required: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    """The password was generated for the person (shown to an administrator or printed by
+    the installer): they choose their own at their next login before anything opens."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"))
 
