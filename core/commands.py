@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import importlib
-import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -17,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from core import migrate
-from core.adapters import orm
+from core.adapters import backups, orm
 from core.adapters.clock import SystemClock
 from core.adapters.db import Database
 from core.adapters.network import public_base_url
@@ -438,17 +437,65 @@ def staff_password(username: str, password_stdin: bool) -> None:
     click.echo(f"password of {username} changed; {ended} session(s) and token(s) ended")
 
 
+PG_BACKUP = (
+    "PostgreSQL: pg_dump --format=custom --file=hallq.dump DATABASE, "
+    "and pg_restore --clean --if-exists --dbname=DATABASE hallq.dump (docs/OPERATIONS.md)"
+)
+
+
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def backup(path: Path) -> None:
-    """Copy the SQLite database to PATH while the hub keeps running."""
-    source = _settings().sqlite_path
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
+def backup(path: Path | None) -> None:
+    """Back the SQLite database up while the hub keeps running: to PATH, or (the nightly
+    timer's) into HALLQ_BACKUP_DIR, then remove the backups there older than
+    HALLQ_BACKUP_KEEP_DAYS. Each is checked (integrity) before it takes its name."""
+    settings = _settings()
+    source = settings.sqlite_path
     if source is None:
-        raise click.ClickException("backup copies SQLite databases; use pg_dump for PostgreSQL")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as live, sqlite3.connect(path) as copy:
-        live.backup(copy)
-    click.echo(f"backed up {source} to {path}")
+        raise click.ClickException(f"backup copies SQLite databases; {PG_BACKUP}")
+    if not source.exists():
+        raise click.ClickException(f"没有数据库 / no database at {source}")
+    now = SystemClock().now()
+    target = path or settings.backups / f"{backups.PREFIX}{now.astimezone():%Y%m%d-%H%M%S}.db"
+    try:
+        checked = backups.backup(source, target)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"backed up {source} to {target} ({checked.tickets} tickets, schema {checked.revision})"
+    )
+    if path is None:
+        kept = timedelta(days=settings.backup_keep_days)
+        for removed in backups.prune(settings.backups, kept, now):
+            click.echo(f"removed {removed} (older than {settings.backup_keep_days} days)")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore(path: Path) -> None:
+    """Put the backup PATH in place of the SQLite database. Refused while a hub runs on it
+    (systemctl stop hallq first) and unless PATH is a sound HallQ database this code knows;
+    the database it replaces is kept in the backups folder."""
+    settings = _settings()
+    live = settings.sqlite_path
+    if live is None:
+        raise click.ClickException(f"restore replaces SQLite databases; {PG_BACKUP}")
+    now = SystemClock().now()
+    aside = settings.backups / f"{backups.PREFIX}replaced-{now.astimezone():%Y%m%d-%H%M%S}.db"
+    url = settings.database_url
+    try:
+        checked = backups.restore(live, path, aside, lambda rev: migrate.known(url, rev))
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"已恢复 / restored {path} as {live}: schema {checked.revision}, "
+        f"{checked.tickets} tickets, the last issued at {checked.last_ticket or '-'}"
+    )
+    if aside.exists():
+        click.echo(f"被替换的数据库 / the database it replaced is kept as {aside}")
+    click.echo(
+        "启动服务 / start the hub: systemctl start hallq (an older schema migrates at start)"
+    )
 
 
 @cli.group("reports")

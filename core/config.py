@@ -96,6 +96,15 @@ class Settings:
     """JSON body with ``{rating}`` (the rating's JSON object), e.g. ``{"evaluation": {rating}}``."""
     upload_http_timeout_s: float = 10.0
     upload_interval_s: float = 5.0
+    backup_dir: Path | None = None
+    """Where `hallq backup` (the nightly timer's) writes; default ``var_dir/backups``."""
+    backup_keep_days: int = 14
+    """Backups older than this are removed after each new one (never the newest)."""
+
+    @property
+    def backups(self) -> Path:
+        """The backups' folder."""
+        return self.backup_dir or self.var_dir / "backups"
 
     @property
     def sqlite_path(self) -> Path | None:

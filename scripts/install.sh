@@ -221,12 +221,16 @@ done
 if [ "$SYSTEMD" -eq 1 ]; then
   step "systemd: $UNITS"
   mkdir -p "$UNITS"
-  for unit in hallq.service; do
+  for unit in hallq.service hallq-backup.service hallq-backup.timer; do
     sed -e "s|/opt/hallq|$OPT|g" -e "s|/etc/hallq|$ETC|g" -e "s|/var/lib/hallq|$VAR|g" \
       "$BUNDLE/systemd/$unit" >"$UNITS/$unit"
   done
   systemctl daemon-reload
   systemctl enable hallq.service
+  case "$(setting HALLQ_DATABASE_URL)" in
+    sqlite:*) systemctl enable --now hallq-backup.timer ;;
+    *) echo "PostgreSQL: 夜间备份请用 pg_dump / back up nightly with pg_dump (docs/OPERATIONS.md)" ;;
+  esac
 fi
 restart_hub
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import signal
@@ -14,7 +15,7 @@ from flask_socketio import SocketIO
 from sqlalchemy import select
 
 from core import migrate
-from core.adapters import orm, systemd
+from core.adapters import backups, orm, systemd
 from core.adapters.sms import SmsSender, make_sender
 from core.adapters.upload import Uploader, make_uploader
 from core.app import MAX_HEADER_LINE, create_app
@@ -39,6 +40,12 @@ MAX_CONNECTIONS = 10_000
 
 def serve(settings: Settings) -> None:
     """Run the hub in the foreground."""
+    if settings.sqlite_path is not None:  # no restore replaces the database under the hub
+        try:
+            lock = backups.hold_shared(settings.sqlite_path)
+        except backups.BackupError as error:
+            raise SystemExit(str(error)) from error
+        atexit.register(lock.close)  # held open, and so locked, until the process ends
     migrate.upgrade(settings.database_url)
     listener = _listen(settings)
     app = create_app(settings)
