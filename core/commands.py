@@ -15,7 +15,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from core import migrate
+from core import hallq_version, migrate
 from core.adapters import backups, orm
 from core.adapters.clock import SystemClock
 from core.adapters.db import Database
@@ -562,6 +562,22 @@ def ledger_export(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(ledger_xlsx(rows, name, period, note))
     click.echo(f"{len(rows)} incident(s) written to {path}")
+
+
+@cli.command()
+def doctor() -> None:
+    """Check what the hall depends on — the database, disk, clock, hub, printers, screens,
+    probes, voice, SMS and upload senders, Redis, backups — and say, Chinese first, what
+    to do; exit 1 when something is wrong."""
+    from core.services import doctor as checks
+
+    settings = _settings()
+    now = SystemClock().now()
+    click.echo(f"HallQ {hallq_version()} 体检 / health check, {now.astimezone():%Y-%m-%d %H:%M}\n")
+    findings = checks.examine(settings, now)
+    click.echo(checks.render(findings))
+    if any(finding.level is checks.Level.FAIL for finding in findings):
+        sys.exit(1)
 
 
 @cli.command()

@@ -13,11 +13,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from core.adapters import orm
 from core.adapters.clock import FixedClock
+from core.adapters.db import Database
 from core.app import create_app
 from core.hub.broadcast import RecordingBroadcaster
+from printers.emulator import PrinterEmulator
 from tests.support.apps import in_process_settings
 from tests.support.databases import PostgresTemplate, SqliteTemplate, Tokens
+from tests.support.hub import HubProcess
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_10AM = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
@@ -148,3 +152,48 @@ class Api:
 @pytest.fixture
 def api(app: Flask, tokens: Tokens) -> Api:
     return Api(app.test_client(), tokens)
+
+
+PRINT_TIMEOUT_S = "4"
+
+
+def set_printer(url: str, printer: str, **settings: Any) -> None:
+    database = Database(url)
+    with database.write_session() as session:
+        device = session.get_one(orm.Device, printer)
+        device.settings = {**device.settings, **settings}
+        session.commit()
+    database.dispose()
+
+
+@pytest.fixture
+def emulator() -> Iterator[PrinterEmulator]:
+    with PrinterEmulator("127.0.0.1", 0, control_port=None) as printer:
+        yield printer
+
+
+@pytest.fixture
+def printing_hub(
+    sqlite_template: SqliteTemplate, emulator: PrinterEmulator, tmp_path: Path
+) -> Iterator[HubProcess]:
+    """A hub whose kiosk-1 prints on the emulator over TCP; QR codes point at hall.example."""
+    url = sqlite_template.copy(tmp_path / "hallq.db")
+    set_printer(url, "printer-kiosk-1", connection=f"tcp:127.0.0.1:{emulator.port}")
+    hub = HubProcess(
+        url,
+        tmp_path,
+        HALLQ_PRINT_TIMEOUT_S=PRINT_TIMEOUT_S,
+        HALLQ_PUBLIC_URL="http://hall.example:8000",
+    )
+    hub.start()
+    yield hub
+    hub.stop()
+
+
+def printer_status(hub: HubProcess) -> str:
+    """What the hub has recorded of kiosk-1's printer."""
+    database = Database(hub.database_url)
+    with database.read_session() as session:
+        status = session.get_one(orm.Device, "printer-kiosk-1").status
+    database.dispose()
+    return status

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 from sqlalchemy import select
 
@@ -17,20 +15,10 @@ from core import protocol
 from core.adapters import orm
 from core.adapters.db import Database
 from printers.emulator import Fault, PrinterEmulator
+from tests.integration.conftest import printer_status, set_printer
 from tests.support.databases import SqliteTemplate, Tokens
 from tests.support.hub import ROOT, HubProcess, free_port, wait_for
 from tests.support.protocol_client import Listener
-
-PRINT_TIMEOUT_S = "4"
-
-
-def set_printer(url: str, printer: str, **settings: Any) -> None:
-    database = Database(url)
-    with database.write_session() as session:
-        device = session.get_one(orm.Device, printer)
-        device.settings = {**device.settings, **settings}
-        session.commit()
-    database.dispose()
 
 
 def ticket_row(url: str, number: str) -> orm.Ticket:
@@ -39,12 +27,6 @@ def ticket_row(url: str, number: str) -> orm.Ticket:
         row = session.scalars(select(orm.Ticket).where(orm.Ticket.number == number)).one()
     database.dispose()
     return row
-
-
-@pytest.fixture
-def emulator() -> Iterator[PrinterEmulator]:
-    with PrinterEmulator("127.0.0.1", 0, control_port=None) as printer:
-        yield printer
 
 
 def issue(hub: HubProcess, tokens: Tokens, service: str = "filing") -> dict[str, Any]:
@@ -56,24 +38,6 @@ def issue(hub: HubProcess, tokens: Tokens, service: str = "filing") -> dict[str,
     )
     assert response.status_code == 201, response.text
     return dict(response.json())
-
-
-@pytest.fixture
-def printing_hub(
-    sqlite_template: SqliteTemplate, emulator: PrinterEmulator, tmp_path: Path
-) -> Iterator[HubProcess]:
-    """A hub whose kiosk-1 prints on the emulator over TCP; QR codes point at hall.example."""
-    url = sqlite_template.copy(tmp_path / "hallq.db")
-    set_printer(url, "printer-kiosk-1", connection=f"tcp:127.0.0.1:{emulator.port}")
-    hub = HubProcess(
-        url,
-        tmp_path,
-        HALLQ_PRINT_TIMEOUT_S=PRINT_TIMEOUT_S,
-        HALLQ_PUBLIC_URL="http://hall.example:8000",
-    )
-    hub.start()
-    yield hub
-    hub.stop()
 
 
 def test_a_kiosk_ticket_prints_in_chinese_with_its_qr_and_the_kiosk_hears_so(
@@ -118,7 +82,7 @@ def test_each_printer_fault_reaches_the_hub_within_two_seconds_and_recovery_too(
     try:
         for fault, state in FAULTS:
             # GIVEN the printer ready, as the hub sees it
-            wait_for(lambda: _device_status(printing_hub) == "ready", timeout=5, message="ready")
+            wait_for(lambda: printer_status(printing_hub) == "ready", timeout=5, message="ready")
             seen = len(kiosk.received(protocol.DEVICE_STATUS))
             # WHEN the printer goes into the fault
             emulator.set_fault(fault)
@@ -145,20 +109,12 @@ def reported(kiosk: Listener, seen: int, status: str) -> bool:
     )
 
 
-def _device_status(hub: HubProcess) -> str:
-    database = Database(hub.database_url)
-    with database.read_session() as session:
-        status = session.get_one(orm.Device, "printer-kiosk-1").status
-    database.dispose()
-    return status
-
-
 def test_a_ticket_issued_while_the_paper_is_out_is_marked_not_printed_but_stays_valid(
     printing_hub: HubProcess, emulator: PrinterEmulator, tokens: Tokens
 ) -> None:
     # GIVEN the printer out of paper, as the hub knows
     emulator.set_fault(Fault.PAPER_OUT)
-    wait_for(lambda: _device_status(printing_hub) == "paper_out", message="paper_out known")
+    wait_for(lambda: printer_status(printing_hub) == "paper_out", message="paper_out known")
     # WHEN a taxpayer takes a ticket at that kiosk
     body = issue(printing_hub, tokens)
     # THEN the answer already says it was not printed (the kiosk shows the number on screen) …
@@ -168,7 +124,7 @@ def test_a_ticket_issued_while_the_paper_is_out_is_marked_not_printed_but_stays_
     queue = requests.get(f"{printing_hub.url}/api/v1/queue", timeout=5).json()
     assert next(s for s in queue["services"] if s["code"] == "filing")["waiting"] == 1
     emulator.set_fault(Fault.NONE)
-    wait_for(lambda: _device_status(printing_hub) == "ready", message="ready again")
+    wait_for(lambda: printer_status(printing_hub) == "ready", message="ready again")
     assert emulator.tickets() == []
 
 
@@ -224,7 +180,7 @@ def test_a_standalone_agent_prints_jobs_sent_over_socketio(
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_for(lambda: _device_status(hub) == "ready", timeout=15, message="agent connected")
+        wait_for(lambda: printer_status(hub) == "ready", timeout=15, message="agent connected")
         # WHEN kiosk 1 issues a ticket
         tokens = sqlite_template.tokens
         body = issue(hub, tokens)
