@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import click
 from sqlalchemy import inspect, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -119,13 +120,13 @@ def db_check() -> None:
         click.echo(f"没有数据库 / no database at {settings.sqlite_path}")
         sys.exit(1)
     try:
-        found = migrate.revision(url)
+        standing, found, head = migrate.schema(url)
     except SQLAlchemyError as error:
-        raise click.ClickException(f"数据库无法连接 / cannot reach {url}: {error}") from error
-    [head] = migrate.heads(url)
-    if found == head:
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise click.ClickException(f"数据库无法连接 / cannot reach {shown}: {error}") from error
+    if standing is migrate.Schema.CURRENT:
         click.echo(f"数据库结构为最新 / the schema is this HallQ's ({head})")
-    elif found is None or migrate.known(url, found):
+    elif standing is migrate.Schema.BEHIND:
         click.echo(f"数据库待升级 / the schema is at {found or 'nothing'}, this HallQ's is {head}")
         sys.exit(1)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 from alembic import command
@@ -52,3 +53,25 @@ def known(url: str, revision: str) -> bool:
     except CommandError:
         return False
     return True
+
+
+class Schema(StrEnum):
+    """Where a database stands against this code's migrations."""
+
+    CURRENT = "current"
+    BEHIND = "behind"
+    """Older, or empty: `hallq db upgrade` (the hub at start) brings it up."""
+    NEWER = "newer"
+    """A newer HallQ migrated it: this code must not run on it."""
+
+
+def schema(url: str) -> tuple[Schema, str | None, str]:
+    """The database's standing, its revision and this code's head (SQLAlchemyError when the
+    database cannot be reached)."""
+    found = revision(url)
+    [head] = heads(url)
+    if found == head:
+        return Schema.CURRENT, found, head
+    if found is None or known(url, found):
+        return Schema.BEHIND, found, head
+    return Schema.NEWER, found, head

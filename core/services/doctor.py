@@ -110,7 +110,7 @@ def database_finding(settings: Settings) -> Finding:
             "(install.sh creates the database)",
         )
     try:
-        found = migrate.revision(settings.database_url)
+        standing, found, head = migrate.schema(settings.database_url)
     except SQLAlchemyError as error:
         reason = str(error.orig if hasattr(error, "orig") else error).strip().splitlines()[0]
         return fail(
@@ -119,10 +119,9 @@ def database_finding(settings: Settings) -> Finding:
             "数据库是否在运行？/ is the database server running? "
             "systemctl status postgresql; the address and password in HALLQ_DATABASE_URL",
         )
-    [head] = migrate.heads(settings.database_url)
-    if found == head:
+    if standing is migrate.Schema.CURRENT:
         return ok(topic, f"{shown}: 可连接，结构为最新 / reachable, schema {head}")
-    if found is None or migrate.known(settings.database_url, found):
+    if standing is migrate.Schema.BEHIND:
         return warn(
             topic,
             f"{shown}: 结构待升级 / schema {found or 'none'}, this HallQ's is {head}",

@@ -252,6 +252,7 @@ def test_the_admin_adds_a_clerk_who_logs_in_and_is_cut_off_when_disabled(
         # (first choosing their own: the admin has seen the one shown)
         counter = clerk.new_page()
         counter.goto(f"{hub.url}/counter/7")
+        expect(counter).to_have_url(re.compile(r"/login\?next="))
         counter.keyboard.type("window9")
         counter.keyboard.press("Tab")
         counter.keyboard.type(password)
