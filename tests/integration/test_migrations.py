@@ -115,6 +115,39 @@ def test_downgrade_to_base_and_upgrade_again(empty_database: str) -> None:
     assert drift(empty_database) == []
 
 
+def test_the_newest_migration_upgrades_a_hall_database_in_use(
+    backend: tuple[str, Tokens],
+) -> None:
+    # GIVEN a hall's database in use — a hall, staff with logins and tokens, devices —
+    # as the release before this one left it
+    url, _ = backend
+    head = migrate.heads(url)[0]
+    from alembic import command
+
+    command.downgrade(migrate.alembic_config(url), "-1")
+    assert revision(url) != head
+    before = staff_and_tokens(url)
+    assert before[0] > 0
+    assert before[1] > 0
+    # WHEN the new release's hub migrates it at start (foreign keys on, as the hub runs)
+    migrate.upgrade(url)
+    # THEN it is at head, every row kept, and the models match it
+    assert revision(url) == head
+    assert staff_and_tokens(url) == before
+    assert drift(url) == []
+
+
+def staff_and_tokens(url: str) -> tuple[int, int]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            staff = connection.execute(text("SELECT count(*) FROM staff")).scalar_one()
+            tokens = connection.execute(text("SELECT count(*) FROM api_tokens")).scalar_one()
+    finally:
+        engine.dispose()
+    return staff, tokens
+
+
 HISTORY_TABLES = ("ticket_events", "audit_log")
 
 

@@ -20,17 +20,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("staff") as batch:
-        batch.add_column(
-            sa.Column(
-                "password_change_required",
-                sa.Boolean(),
-                nullable=False,
-                server_default=sa.false(),
-            )
-        )
+    # A plain ADD COLUMN: a batch (copy and drop) of a table other tables point at fails on
+    # a hall's SQLite database in use (foreign keys are on).
+    op.add_column(
+        "staff",
+        sa.Column(
+            "password_change_required", sa.Boolean(), nullable=False, server_default=sa.false()
+        ),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("staff") as batch:
-        batch.drop_column("password_change_required")
+    op.drop_column("staff", "password_change_required")
