@@ -59,21 +59,16 @@ def release(base: str) -> str:
     """The version and the commit it was built from (``0.1.0+g06eb9c8``), so two bundles
     of one version tell apart in MANIFEST and in the installed releases."""
     try:
-        commit = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        commit = _git("rev-parse", "--short", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.CalledProcessError):
         return base
     return f"{base}+g{commit}{'.dirty' if dirty else ''}"
+
+
+def _git(*args: str) -> str:
+    done = subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
 
 
 def hall_python(python: Path) -> str:

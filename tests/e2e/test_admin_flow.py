@@ -24,15 +24,18 @@ BIG = {"width": 1920, "height": 1080}
 expect.set_options(timeout=10_000)
 
 
-def log_in(page: Page, hub: HubProcess, path: str, user: str, password: str) -> None:
-    """Open `path`, be sent to the login form, log in with the keyboard, land on `path`."""
+def log_in(
+    page: Page, hub: HubProcess, path: str, user: str, password: str, lands: str = ""
+) -> None:
+    """Open `path`, be sent to the login form, log in with the keyboard, land on `path`
+    (or on `lands`)."""
     page.goto(f"{hub.url}{path}")
     expect(page).to_have_url(re.compile(r"/login\?next="))
     page.keyboard.type(user)
     page.keyboard.press("Tab")
     page.keyboard.type(password)
     page.keyboard.press("Enter")
-    expect(page).to_have_url(f"{hub.url}{path}")
+    expect(page).to_have_url(f"{hub.url}{lands or path}")
 
 
 def log_in_as_admin(browser: Browser, hub: HubProcess) -> Page:
@@ -251,13 +254,7 @@ def test_the_admin_adds_a_clerk_who_logs_in_and_is_cut_off_when_disabled(
         # AND the clerk logs in with it at a counter
         # (first choosing their own: the admin has seen the one shown)
         counter = clerk.new_page()
-        counter.goto(f"{hub.url}/counter/7")
-        expect(counter).to_have_url(re.compile(r"/login\?next="))
-        counter.keyboard.type("window9")
-        counter.keyboard.press("Tab")
-        counter.keyboard.type(password)
-        counter.keyboard.press("Enter")
-        expect(counter).to_have_url(re.compile(r"/login/password\?next=/counter/7"))
+        log_in(counter, hub, "/counter/7", "window9", password, "/login/password?next=/counter/7")
         expect(counter.locator("h1")).to_have_text("设置您的密码")
         counter.keyboard.type("window9-own")
         counter.keyboard.press("Tab")

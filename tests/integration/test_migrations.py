@@ -43,15 +43,6 @@ def tables(url: str) -> set[str]:
         engine.dispose()
 
 
-def revision(url: str) -> str | None:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
-    finally:
-        engine.dispose()
-
-
 def drift(url: str, metadata: MetaData = orm.Base.metadata) -> list[object]:
     """What Alembic autogenerate would write to bring the database to `metadata`."""
     engine = create_engine(url)
@@ -74,7 +65,7 @@ def test_upgrade_from_empty_creates_every_table_of_the_models(empty_database: st
     # WHEN it is upgraded to head
     migrate.upgrade(empty_database)
     # THEN it is at the one head and holds every table the models declare
-    assert revision(empty_database) == migrate.heads()[0]
+    assert migrate.revision(empty_database) == migrate.heads()[0]
     assert set(orm.Base.metadata.tables) <= tables(empty_database)
     assert {"tickets", "ticket_events", "audit_log", "number_counters"} <= tables(empty_database)
 
@@ -108,10 +99,10 @@ def test_downgrade_to_base_and_upgrade_again(empty_database: str) -> None:
     command.downgrade(config, "base")
     # THEN no HallQ table is left (only Alembic's own bookkeeping)
     assert tables(empty_database) <= {"alembic_version"}
-    assert revision(empty_database) is None
+    assert migrate.revision(empty_database) is None
     # AND it upgrades to head again, triggers and all, with no drift
     migrate.upgrade(empty_database)
-    assert revision(empty_database) == migrate.heads()[0]
+    assert migrate.revision(empty_database) == migrate.heads()[0]
     assert drift(empty_database) == []
 
 
@@ -125,14 +116,14 @@ def test_the_newest_migration_upgrades_a_hall_database_in_use(
     from alembic import command
 
     command.downgrade(migrate.alembic_config(url), "-1")
-    assert revision(url) != head
+    assert migrate.revision(url) != head
     before = staff_and_tokens(url)
     assert before[0] > 0
     assert before[1] > 0
     # WHEN the new release's hub migrates it at start (foreign keys on, as the hub runs)
     migrate.upgrade(url)
     # THEN it is at head, every row kept, and the models match it
-    assert revision(url) == head
+    assert migrate.revision(url) == head
     assert staff_and_tokens(url) == before
     assert drift(url) == []
 
