@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 VAR    ?= var
+# Python's bytecode caches: every hub a test starts would compile the code again without them.
+unexport PYTHONDONTWRITEBYTECODE
 export HALLQ_DATABASE_URL ?= sqlite:///$(VAR)/hallq.db
 export HALLQ_VAR_DIR ?= $(VAR)
 
