@@ -69,6 +69,7 @@ class HubProcess:
         """`hallq` (default: this checkout's); an installed one runs with its own settings."""
         self.database_url = database_url
         self.folder = folder
+        self.port_chosen = port is None
         self.port = port or free_port()
         self.async_mode = async_mode
         self.environment = environment
@@ -95,7 +96,26 @@ class HubProcess:
         return env
 
     def start(self, timeout: float = 30.0) -> HubProcess:
-        """Start and wait until ``/api/v1/health`` answers 200."""
+        """Start and wait until ``/api/v1/health`` answers 200. At the first start on a port
+        of its own choosing, a port another process took since (`free_port` only knew it
+        was free then) is chosen again."""
+        for _ in range(3):
+            self._spawn()
+            wait_for(self._up_or_exited, timeout=timeout, message=f"hub on {self.url}")
+            assert self.process is not None
+            if self.process.poll() is None:
+                return self
+            if not (
+                self.starts == 1 and self.port_chosen and "Address already in use" in self.logs()
+            ):
+                raise RuntimeError(
+                    f"hub exited with {self.process.returncode}: {self.logs()[-2000:]}"
+                )
+            self.port, self.starts = free_port(), 0
+            self.log_path = self.folder / f"hub-{self.port}.log"
+        raise RuntimeError("no free port in three tries")
+
+    def _spawn(self) -> None:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [*self.command, "run", "--port", str(self.port)],
@@ -106,13 +126,11 @@ class HubProcess:
                 start_new_session=True,
             )
         self.starts += 1
-        wait_for(self._healthy, timeout=timeout, message=f"hub on {self.url} ({self.log_path})")
-        return self
 
-    def _healthy(self) -> bool:
+    def _up_or_exited(self) -> bool:
         assert self.process is not None
         if self.process.poll() is not None:
-            raise RuntimeError(f"hub exited with {self.process.returncode}: {self.logs()[-2000:]}")
+            return True
         return requests.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200
 
     def kill(self) -> None:
