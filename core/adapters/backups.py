@@ -103,15 +103,20 @@ def restore(live: Path, source: Path, aside: Path, known: Callable[[str], bool])
     (with its WAL), once no hub runs on it."""
     checked = check(source, known)
     with exclusive(live):
+        # the copy first: a full disk leaves the live database where it was
+        partial = live.with_name(live.name + ".partial")
+        try:
+            shutil.copyfile(source, partial)
+            _fsync(partial)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            raise BackupError(f"无法复制备份 / cannot copy {source}: {error}") from error
         if live.exists():
             aside.parent.mkdir(parents=True, exist_ok=True)
             for suffix in SUFFIXES:
                 part = Path(f"{live}{suffix}")
                 if part.exists():
                     part.rename(f"{aside}{suffix}")
-        partial = live.with_name(live.name + ".partial")
-        shutil.copyfile(source, partial)
-        _fsync(partial)
         partial.rename(live)
         _fsync(live.parent)
     return checked

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from core import migrate
 from core.adapters import orm
 from core.adapters.db import Database
+from core.adapters.delivery import log_or_http
 from core.config import Settings
 from core.domain.continuity import STATUS_WORDS, device_failed
 from core.hub.health import HUB_BEAT_S
@@ -86,14 +87,21 @@ def examine(
         finally:
             database.dispose()
     findings.append(voice_finding(settings.var_dir / "voice"))
-    findings += [sender_finding("短信 / SMS", "SMS", settings.sms_sender, settings.sms_http_url)]
     findings += [
         sender_finding(
+            "短信 / SMS",
+            "sms_sender",
+            settings.sms_sender,
+            settings.sms_http_url,
+            settings.sms_http_template,
+        ),
+        sender_finding(
             "好差评上传 / ratings upload",
-            "UPLOAD",
+            "upload_sender",
             settings.upload_sender,
             settings.upload_http_url,
-        )
+            settings.upload_http_template,
+        ),
     ]
     findings += [redis_finding(settings.message_queue), backup_finding(settings, now)]
     return findings
@@ -348,20 +356,34 @@ def voice_finding(folder: Path) -> Finding:
     return ok(topic, f"{len(CLIP_NAMES)} 个语音齐全 / all {len(CLIP_NAMES)} clips in {folder}")
 
 
-def sender_finding(topic: str, name: str, sender: str, url: str | None) -> Finding:
-    if sender == "http" and url:
-        return ok(topic, f"发往 / sent to {url}")
-    if sender == "http":
+def sender_finding(
+    topic: str, setting: str, kind: str, url: str | None, template: str | None
+) -> Finding:
+    """An outbox's sender by the rule the hub starts it with (`log_or_http`)."""
+    variable = f"HALLQ_{setting.removesuffix('_sender').upper()}"
+    try:
+        target = log_or_http(
+            kind,
+            setting,
+            log=lambda: None,
+            http=lambda http_url, _: http_url,
+            http_url=url,
+            http_template=template,
+        )
+    except ValueError as error:
         return fail(
             topic,
-            f"未设置网关地址 / HALLQ_{name}_SENDER=http without HALLQ_{name}_HTTP_URL",
-            "在 /etc/hallq/hallq.env 设置 / set it in /etc/hallq/hallq.env",
+            f"设置有误 / {error}",
+            "在 /etc/hallq/hallq.env 改正 / fix it in /etc/hallq/hallq.env",
         )
-    return warn(
-        topic,
-        f"只写入日志，不会真正发送 / written to a log file ({sender}), not sent",
-        f"HALLQ_{name}_SENDER=http and HALLQ_{name}_HTTP_URL in /etc/hallq/hallq.env",
-    )
+    if target is None:
+        return warn(
+            topic,
+            f"只写入日志，不会真正发送 / written to a log file ({kind}), not sent",
+            f"{variable}_SENDER=http, {variable}_HTTP_URL and {variable}_HTTP_TEMPLATE "
+            "in /etc/hallq/hallq.env",
+        )
+    return ok(topic, f"发往 / sent to {target}")
 
 
 def redis_finding(url: str | None) -> Finding:

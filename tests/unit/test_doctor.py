@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from core.services.doctor import Level, clock_finding, render, sender_finding
 
 NOW = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+TEMPLATE = '{"mobile": "{phone}", "content": "{text}"}'
 
 
 def test_a_clock_nobody_keeps_fails_with_why_and_how() -> None:
@@ -20,14 +21,18 @@ def test_a_clock_nobody_keeps_fails_with_why_and_how() -> None:
 
 
 def test_a_sender_set_to_http_needs_its_url_and_a_log_is_no_sending() -> None:
-    assert sender_finding("短信 / SMS", "SMS", "http", None).level is Level.FAIL
-    assert sender_finding("短信 / SMS", "SMS", "http", "http://gw/send").level is Level.OK
-    logged = sender_finding("短信 / SMS", "SMS", "log", None)
+    assert sender_finding("短信 / SMS", "sms_sender", "http", None, None).level is Level.FAIL
+    sent = sender_finding("短信 / SMS", "sms_sender", "http", "http://gw/send", TEMPLATE)
+    assert sent.level is Level.OK
+    logged = sender_finding("短信 / SMS", "sms_sender", "log", None, None)
     assert logged.level is Level.WARN
     assert "HALLQ_SMS_HTTP_URL" in logged.todo
 
 
 def test_the_summary_counts_failures_and_warnings() -> None:
-    findings = [clock_finding(NOW, False), sender_finding("短信 / SMS", "SMS", "log", None)]
+    findings = [
+        clock_finding(NOW, False),
+        sender_finding("短信 / SMS", "sms_sender", "log", None, None),
+    ]
     assert render(findings).endswith("1 项故障，1 项需注意 / 1 failing, 1 to look at")
     assert render([clock_finding(NOW, True)]).endswith("一切正常 / all well")
